@@ -1,0 +1,60 @@
+# Neuvokas: `make run` sets everything up and runs the intranet; `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+# Python 3.12: on PATH, or installed through pyenv beside another default.
+PY312 := $(shell for c in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
+	  $$c -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { echo $$c; break; }; done)
+UV := .tools/bin/uv
+PY := .venv/bin/python
+export DJANGO_SETTINGS_MODULE ?= intranet.settings.dev
+export UV_PYTHON := $(PY312)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: help setup run test test-fast lint messages browser-deps clean
+
+help:
+	@echo "make run    set up (venv, database, migrations, translations, demo data) and run web + worker + beat"
+	@echo "make test   run the whole test suite"
+
+$(UV):
+	@test -n "$(PY312)" || { echo "error: Python 3.12 not found (python3.12 on PATH or pyenv)"; exit 1; }
+	$(PY312) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --all-groups
+	@touch $@
+
+setup: .venv/.synced
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
+	$(PY) manage.py migrate --no-input -v 1
+	$(PY) manage.py collectstatic --no-input -v 0
+	$(PY) manage.py import_catalogue demo/catalogue.json
+	$(PY) manage.py seed_demo
+
+run: setup
+	@echo "Neuvokas: http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
+	.venv/bin/honcho -f Procfile.dev start
+
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@test -x /usr/bin/chromium || { echo "error: /usr/bin/chromium missing; browser tests cannot run"; exit 1; }
+
+test: .venv/.synced browser-deps
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
+	DJANGO_SETTINGS_MODULE=intranet.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: .venv/.synced
+	.venv/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: .venv/.synced
+	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=.tools --ignore=var
+
+clean:
+	rm -rf .venv .tools var staticfiles

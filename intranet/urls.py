@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from apps.core import views as core_views
+
+admin.site.site_header = "Neuvokas – ylläpito"
+admin.site.site_title = "Neuvokas"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("kirjaudu/", login_not_required(auth_views.LoginView.as_view()), name="login"),
+    path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
+    path("kieli/", set_language, name="set_language"),
+    path("terveys/", core_views.health, name="health"),
+    path("palvelut/", include("apps.catalogue.urls")),
+    path("admin/", admin.site.urls),
+]

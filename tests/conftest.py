@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from apps.accounts import roles
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is still
+# used synchronously from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def make_user(django_user_model, username: str, role: str | None = None, **extra):
+    user = django_user_model.objects.create_user(
+        username=username, password="pw-" + username, email=f"{username}@example.org",
+        first_name=username.capitalize(), **extra,
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def advisor(django_user_model):
+    return make_user(django_user_model, "advisor", roles.ADVISOR)
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return make_user(django_user_model, "editor", roles.EDITOR)
+
+
+@pytest.fixture
+def manager(django_user_model):
+    return make_user(django_user_model, "manager", roles.MANAGER)
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="root", password="pw-root", email="root@example.org"
+    )
