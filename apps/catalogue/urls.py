@@ -2,15 +2,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from .views import editing, reading
 
 app_name = "catalogue"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("kunta/", views.set_municipality, name="set_municipality"),
-    path("vertailu/", views.compare, name="compare"),
-    path("omat/", views.my_entries, name="my_entries"),
-    path("organisaatio/<slug:key>/", views.organisation_detail, name="organisation"),
-    path("<slug:key>/", views.entry_detail, name="entry"),
+    # Reading (views/reading.py)
+    path("", reading.home, name="home"),
+    path("kunta/", reading.set_municipality, name="set_municipality"),
+    path("vertailu/", reading.compare, name="compare"),
+    path("organisaatio/<slug:key>/", reading.organisation_detail, name="organisation"),
+    # Editing and upkeep (views/editing.py)
+    path("omat/", editing.my_entries, name="my_entries"),
+    # Entry page last: its key could otherwise shadow the fixed paths above.
+    path("<slug:key>/", reading.entry_detail, name="entry"),
 ]

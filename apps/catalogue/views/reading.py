@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,8 +7,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.http import HtmxHttpRequest
 
-from . import selectors
-from .models import Entry, Municipality, Organisation
+from .. import selectors
+from ..models import Entry, Municipality, Organisation
 
 
 @require_GET
@@ -46,9 +45,3 @@ def organisation_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
 @require_GET
 def compare(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "catalogue/compare.html", {})
-
-
-@require_GET
-@permission_required("catalogue.change_entry", raise_exception=True)
-def my_entries(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "catalogue/my_entries.html", {})

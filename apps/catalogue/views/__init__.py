@@ -1,0 +1,1 @@
+"""Catalogue views: reading pages in ``reading``, editing and upkeep in ``editing``."""
