@@ -15,5 +15,5 @@ urlpatterns = [
     # Editing and upkeep (views/editing.py)
     path("omat/", editing.my_entries, name="my_entries"),
     # Entry page last: its key could otherwise shadow the fixed paths above.
-    path("<slug:key>/", reading.entry_detail, name="entry"),
+    path("kortti/<slug:key>/", reading.entry_detail, name="entry"),
 ]
