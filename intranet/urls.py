@@ -18,5 +18,9 @@ urlpatterns = [
     path("kieli/", set_language, name="set_language"),
     path("terveys/", core_views.health, name="health"),
     path("palvelut/", include("apps.catalogue.urls")),
+    path("kysymykset/", include("apps.consultations.urls")),
+    path("ilmoitukset/", include("apps.notifications.urls")),
+    path("profiili/", include("apps.accounts.urls")),
+    path("tarinat/", include("apps.stories.urls")),
     path("admin/", admin.site.urls),
 ]

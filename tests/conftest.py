@@ -6,10 +6,19 @@ import pytest
 from django.contrib.auth.models import Group
 
 from apps.accounts import roles
+from tests.reference_data import seed_reference_data
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still
 # used synchronously from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """With --reuse-db, a previous run's transactional test may have flushed the data
+    migrations' rows (municipalities, roles): put them back once per session."""
+    with django_db_blocker.unblock():
+        seed_reference_data()
 
 
 def make_user(django_user_model, username: str, role: str | None = None, **extra):

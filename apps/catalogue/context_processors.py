@@ -11,5 +11,5 @@ def catalogue(request: HttpRequest) -> dict[str, object]:
         return {}
     return {
         "current_municipality": selectors.current_municipality(request),
-        "all_municipalities": selectors.municipality_list(),
+        "all_municipalities": selectors.request_municipalities(request),
     }

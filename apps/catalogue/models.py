@@ -117,7 +117,7 @@ class Entry(TimeStampedModel):
     review_interval_days = models.PositiveIntegerField(_("tarkistusväli (pv)"), null=True,
                                                        blank=True)
     last_reviewed = models.DateField(_("tarkistettu viimeksi"), null=True, blank=True)
-    # Optimistic locking: every save through services.entry_update bumps it.
+    # Optimistic locking: every save through services.entry_save bumps it.
     version = models.PositiveIntegerField(_("versio"), default=0)
 
     class Meta:
@@ -210,6 +210,9 @@ class ProblemReport(TimeStampedModel):
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Set once the owner has been told (services.problem_report_notify): makes the
+    # notification task idempotent under at-least-once delivery.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

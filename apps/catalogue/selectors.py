@@ -1,25 +1,286 @@
-"""Reads of the catalogue. The one place that shapes catalogue querysets."""
+"""Reads of the catalogue. The one place that shapes catalogue querysets.
+
+Municipality semantics: an entry with no municipalities is available in the whole
+wellbeing area, so it matches every municipality; an entry tied to some municipalities
+matches only those.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
-from .models import Municipality
+from .models import Contact, Entry, Municipality, Organisation, ProblemReport, ServiceLine
 
 SESSION_MUNICIPALITY = "municipality"
+_REQUEST_CACHE = "_catalogue_municipalities"
+
+_EntryMunicipality = Entry.municipalities.through
+
+
+# --- Municipalities and the advisor's choice --------------------------------------------
 
 
 def municipality_list() -> list[Municipality]:
     return list(Municipality.objects.order_by("name_fi"))
 
 
+def request_municipalities(request: HttpRequest) -> list[Municipality]:
+    """The six municipalities, fetched once per request (views and the header share it)."""
+    cached = getattr(request, _REQUEST_CACHE, None)
+    if cached is None:
+        cached = municipality_list()
+        setattr(request, _REQUEST_CACHE, cached)
+    return cached
+
+
+def municipality_by_code(request: HttpRequest, code: str) -> Municipality | None:
+    if not code:
+        return None
+    return next((m for m in request_municipalities(request) if m.code == code), None)
+
+
 def current_municipality(request: HttpRequest) -> Municipality | None:
+    """The municipality chosen in this session, or None for all of them."""
     code = request.session.get(SESSION_MUNICIPALITY)
     if not code:
         return None
-    cached = getattr(request, "_current_municipality", None)
-    if cached is not None and cached.code == code:
-        return cached
-    municipality = Municipality.objects.filter(code=code).first()
-    request._current_municipality = municipality  # type: ignore[attr-defined]
-    return municipality
+    return municipality_by_code(request, code)
+
+
+def remember_municipality(request: HttpRequest, municipality: Municipality | None) -> None:
+    """Store the advisor's choice in the session (session state, not a catalogue write)."""
+    if municipality is None:
+        request.session.pop(SESSION_MUNICIPALITY, None)
+    else:
+        request.session[SESSION_MUNICIPALITY] = municipality.code
+
+
+# --- Reference lists for filters --------------------------------------------------------
+
+
+def service_line_list() -> list[ServiceLine]:
+    return list(ServiceLine.objects.order_by("position", "key"))
+
+
+def target_group_list() -> list[str]:
+    """Every target group used by some entry, alphabetically."""
+    groups = (
+        Entry.objects.annotate(group=Func(F("target_groups"), function="unnest"))
+        .order_by()
+        .values_list("group", flat=True)
+        .distinct()
+    )
+    return sorted(groups, key=str.casefold)
+
+
+# --- Entry lists ------------------------------------------------------------------------
+
+
+def _available_in(municipality: Municipality) -> Q:
+    tied_anywhere = Exists(_EntryMunicipality.objects.filter(entry=OuterRef("pk")))
+    tied_here = Exists(
+        _EntryMunicipality.objects.filter(entry=OuterRef("pk"), municipality=municipality)
+    )
+    return ~tied_anywhere | tied_here
+
+
+def entry_filter(
+    *,
+    municipality: Municipality | None = None,
+    line: ServiceLine | None = None,
+    kind: str = "",
+    target_group: str = "",
+    q: str = "",
+) -> QuerySet[Entry]:
+    """Entries matching every given filter, unordered and without related data."""
+    qs = Entry.objects.all()
+    if municipality is not None:
+        qs = qs.filter(_available_in(municipality))
+    if line is not None:
+        qs = qs.filter(
+            Exists(Entry.service_lines.through.objects.filter(entry=OuterRef("pk"),
+                                                              serviceline=line))
+        )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if target_group:
+        qs = qs.filter(target_groups__contains=[target_group])
+    q = q.strip()
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q) | Q(title_fi__icontains=q)
+            | Q(summary__icontains=q) | Q(summary_fi__icontains=q)
+            | Q(keywords__contains=[q.lower()])
+        )
+    return qs
+
+
+def entry_list(
+    *,
+    municipality: Municipality | None = None,
+    line: ServiceLine | None = None,
+    kind: str = "",
+    target_group: str = "",
+    q: str = "",
+) -> QuerySet[Entry]:
+    """Entries for a list page: organisation joined, municipalities prefetched, by title."""
+    return (
+        entry_filter(municipality=municipality, line=line, kind=kind,
+                     target_group=target_group, q=q)
+        .select_related("organisation")
+        .prefetch_related(_municipalities_prefetch())
+        .order_by("title_fi", "key")
+    )
+
+
+def service_line_counts(
+    *,
+    municipality: Municipality | None = None,
+    kind: str = "",
+    target_group: str = "",
+    q: str = "",
+) -> tuple[list[ServiceLine], int]:
+    """Each line annotated with ``entry_count`` under the other filters, and the total."""
+    base = entry_filter(municipality=municipality, kind=kind, target_group=target_group, q=q)
+    lines = list(
+        ServiceLine.objects.annotate(
+            entry_count=Count("entries", filter=Q(entries__in=base.values("pk")))
+        ).order_by("position", "key")
+    )
+    return lines, base.count()
+
+
+def _municipalities_prefetch() -> Prefetch:
+    return Prefetch("municipalities", queryset=Municipality.objects.order_by("name_fi"))
+
+
+# --- One entry --------------------------------------------------------------------------
+
+
+def entry_detail_queryset() -> QuerySet[Entry]:
+    """Everything the entry page shows, in a fixed number of queries."""
+    return Entry.objects.select_related("organisation", "owner").prefetch_related(
+        Prefetch("service_lines", queryset=ServiceLine.objects.order_by("position", "key")),
+        _municipalities_prefetch(),
+        Prefetch("contacts",
+                 queryset=Contact.objects.select_related("municipality")
+                 .order_by("position", "id")),
+    )
+
+
+def entry_is_available_in(entry: Entry, municipality: Municipality | None) -> bool:
+    """True when the entry serves the municipality (or no municipality is chosen)."""
+    if municipality is None:
+        return True
+    codes = {m.code for m in entry.municipalities.all()}
+    return not codes or municipality.code in codes
+
+
+def contacts_for(entry: Entry, municipality: Municipality | None) -> list[Contact]:
+    """The entry's contacts: the chosen municipality's first, then area-wide, then others."""
+
+    def rank(contact: Contact) -> tuple[int, int, int]:
+        if municipality is not None and contact.municipality_id == municipality.code:
+            group = 0
+        elif contact.municipality_id is None:
+            group = 1
+        else:
+            group = 2
+        return (group, contact.position, contact.pk)
+
+    return sorted(entry.contacts.all(), key=rank)
+
+
+def open_problem_reports(entry: Entry) -> list[ProblemReport]:
+    """Open problem reports about the entry, newest first."""
+    return list(
+        ProblemReport.objects.filter(entry=entry, status=ProblemReport.Status.OPEN)
+        .select_related("reporter")
+        .order_by("-created_at", "-id")
+    )
+
+
+# --- Organisations ----------------------------------------------------------------------
+
+
+def organisation_detail_queryset() -> QuerySet[Organisation]:
+    return Organisation.objects.prefetch_related(_municipalities_prefetch())
+
+
+@dataclass
+class OrganisationEntries:
+    services: list[Entry] = field(default_factory=list)
+    offers: list[Entry] = field(default_factory=list)
+    hidden_count: int = 0  # entries not available in the chosen municipality
+
+
+def organisation_entries(
+    organisation: Organisation, *, municipality: Municipality | None = None
+) -> OrganisationEntries:
+    """The organisation's entries available in the municipality, services and offers apart."""
+    everything = (
+        Entry.objects.filter(organisation=organisation)
+        .select_related("organisation")
+        .prefetch_related(_municipalities_prefetch())
+        .order_by("title_fi", "key")
+    )
+    result = OrganisationEntries()
+    for entry in everything:
+        if not entry_is_available_in(entry, municipality):
+            result.hidden_count += 1
+        elif entry.kind == Entry.Kind.SERVICE:
+            result.services.append(entry)
+        else:
+            result.offers.append(entry)
+    return result
+
+
+# --- Municipality comparison ------------------------------------------------------------
+
+
+@dataclass
+class ComparisonColumn:
+    municipality: Municipality
+    entries: list[Entry]
+
+
+@dataclass
+class Comparison:
+    area_wide: list[Entry]
+    columns: list[ComparisonColumn]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.area_wide and not any(c.entries for c in self.columns)
+
+
+def municipality_comparison(
+    *,
+    municipalities: Iterable[Municipality],
+    line: ServiceLine | None = None,
+    target_group: str = "",
+    kind: str = "",
+) -> Comparison:
+    """What each municipality offers for a line and/or target group.
+
+    Area-wide entries are listed once; each column lists the entries tied to that
+    municipality (an entry in two municipalities appears in both columns).
+    """
+    entries = list(
+        entry_filter(line=line, target_group=target_group, kind=kind)
+        .select_related("organisation")
+        .prefetch_related(_municipalities_prefetch())
+        .order_by("title_fi", "key")
+    )
+    entries.sort(key=lambda e: e.kind != Entry.Kind.SERVICE)  # services first, stable
+    area_wide = [e for e in entries if not e.municipalities.all()]
+    columns = []
+    for municipality in municipalities:
+        here = [e for e in entries
+                if any(m.code == municipality.code for m in e.municipalities.all())]
+        columns.append(ComparisonColumn(municipality=municipality, entries=here))
+    return Comparison(area_wide=area_wide, columns=columns)

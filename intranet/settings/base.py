@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.catalogue",
+    "apps.notifications",
+    "apps.stories",
+    "apps.consultations",
+    "apps.search",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.catalogue.context_processors.catalogue",
+                "apps.notifications.context_processors.notifications",
             ],
         },
     },
@@ -178,6 +183,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- Domain settings ------------------------------------------------------------------
 NEUVOKAS_DEFAULT_REVIEW_INTERVAL_DAYS = env.int("NEUVOKAS_DEFAULT_REVIEW_INTERVAL_DAYS",
                                                 default=365)
+# Callback requests: the customer's phone number is erased this many days after "done".
+NEUVOKAS_CALLBACK_RETENTION_DAYS = env.int("NEUVOKAS_CALLBACK_RETENTION_DAYS", default=7)
+# Finnish search analyser: "auto" (libvoikko when it loads, else Snowball), "voikko", "snowball".
+NEUVOKAS_SEARCH_ANALYZER = env.str("NEUVOKAS_SEARCH_ANALYZER", default="auto")
 
 LOGGING = {
     "version": 1,

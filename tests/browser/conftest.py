@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from tests.reference_data import seed_reference_data
 
-pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_DIR = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this directory is a browser test (``-m "not browser"`` skips them)."""
+    for item in items:
+        if BROWSER_DIR in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db) -> None:
+    """Browser tests run against the live server, so they are transactional: the flush
+    after each one empties what data migrations seeded. Put it back before each test.
+    Mark browser tests plainly ``pytest.mark.django_db(transaction=True)``."""
+    seed_reference_data()
 
 
 @pytest.fixture(scope="session")

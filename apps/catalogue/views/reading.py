@@ -1,47 +1,136 @@
+"""The catalogue's reading pages, used by advisors mid-call.
+
+Every page honours the municipality chosen in the session; ``?kunta=<code>`` sets it
+and ``?kunta=`` clears it (all municipalities).
+"""
+
 from __future__ import annotations
 
-from django.http import HttpResponse
+from urllib.parse import urlsplit, urlunsplit
+
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.http import HtmxHttpRequest
 
-from .. import selectors
-from ..models import Entry, Municipality, Organisation
+from .. import permissions, selectors
+from ..forms import MUNICIPALITY_PARAM, CompareForm, EntryFilterForm
+from ..models import Municipality
+
+PAGE_SIZE = 50
+PAGE_PARAM = "sivu"
+_VIEW = "catalogue.view_entry"
+
+
+def _chosen_municipality(request: HtmxHttpRequest) -> Municipality | None:
+    """Apply ``?kunta=`` to the session if present, then return the session's choice.
+
+    An unknown code is ignored and the earlier choice stays.
+    """
+    if MUNICIPALITY_PARAM in request.GET:
+        code = request.GET[MUNICIPALITY_PARAM].strip()
+        if not code:
+            selectors.remember_municipality(request, None)
+        else:
+            municipality = selectors.municipality_by_code(request, code)
+            if municipality is not None:
+                selectors.remember_municipality(request, municipality)
+    return selectors.current_municipality(request)
 
 
 @require_GET
+@permission_required(_VIEW, raise_exception=True)
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    entries = Entry.objects.all()[:50]
-    return render(request, "catalogue/home.html", {"entries": entries})
+    municipality = _chosen_municipality(request)
+    data = request.GET.copy()
+    data[MUNICIPALITY_PARAM] = municipality.code if municipality else ""
+    form = EntryFilterForm(data, municipalities=selectors.request_municipalities(request),
+                           target_groups=selectors.target_group_list())
+    filters = {"municipality": municipality, "kind": form.kind,
+               "target_group": form.target_group, "q": form.q_value}
+    lines, total = selectors.service_line_counts(**filters)
+    line = form.line_among(lines)
+    page = Paginator(selectors.entry_list(line=line, **filters), PAGE_SIZE).get_page(
+        request.GET.get(PAGE_PARAM))
+    template = "catalogue/home.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, {
+        "form": form, "lines": lines, "line": line, "total": total, "page": page,
+        "municipality": municipality, "page_param": PAGE_PARAM,
+    })
 
 
 @require_POST
 def set_municipality(request: HtmxHttpRequest) -> HttpResponse:
-    code = request.POST.get("municipality", "")
-    if code and Municipality.objects.filter(code=code).exists():
-        request.session[selectors.SESSION_MUNICIPALITY] = code
-    else:
-        request.session.pop(selectors.SESSION_MUNICIPALITY, None)
+    """The header picker: remember the choice and go back to the same page."""
+    municipality = selectors.municipality_by_code(request,
+                                                  request.POST.get("municipality", "").strip())
+    selectors.remember_municipality(request, municipality)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "catalogue:home"
-    return redirect(target)
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        return redirect("catalogue:home")
+    return redirect(_without_params(target, MUNICIPALITY_PARAM, PAGE_PARAM))
+
+
+def _without_params(url: str, *names: str) -> str:
+    """The URL without the named query parameters (a stale ``?kunta=`` would undo the pick)."""
+    parts = urlsplit(url)
+    query = QueryDict(parts.query, mutable=True)
+    for name in names:
+        query.pop(name, None)
+    return urlunsplit(parts._replace(query=query.urlencode()))
 
 
 @require_GET
+@permission_required(_VIEW, raise_exception=True)
 def entry_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
-    entry = get_object_or_404(Entry, key=key)
-    return render(request, "catalogue/entry_detail.html", {"entry": entry})
+    entry = get_object_or_404(selectors.entry_detail_queryset(), key=key)
+    municipality = _chosen_municipality(request)
+    return render(request, "catalogue/entry_detail.html", {
+        "entry": entry,
+        "municipality": municipality,
+        "available_here": selectors.entry_is_available_in(entry, municipality),
+        "contacts": selectors.contacts_for(entry, municipality),
+        "open_reports": selectors.open_problem_reports(entry),
+        "can_edit": permissions.can_edit_entry(request.user, entry),
+        "can_review": permissions.can_review_entry(request.user, entry),
+    })
 
 
 @require_GET
+@permission_required(_VIEW, raise_exception=True)
 def organisation_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, key=key)
-    return render(request, "catalogue/organisation_detail.html", {"organisation": organisation})
+    organisation = get_object_or_404(selectors.organisation_detail_queryset(), key=key)
+    municipality = _chosen_municipality(request)
+    return render(request, "catalogue/organisation_detail.html", {
+        "organisation": organisation,
+        "municipality": municipality,
+        "entries": selectors.organisation_entries(organisation, municipality=municipality),
+    })
 
 
 @require_GET
+@permission_required(_VIEW, raise_exception=True)
 def compare(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "catalogue/compare.html", {})
+    municipality = _chosen_municipality(request)
+    municipalities = selectors.request_municipalities(request)
+    form = CompareForm(request.GET or None, lines=selectors.service_line_list(),
+                       target_groups=selectors.target_group_list())
+    comparison = None
+    if form.has_subject:
+        comparison = selectors.municipality_comparison(
+            municipalities=municipalities, line=form.line, target_group=form.target_group,
+            kind=form.kind,
+        )
+    template = "catalogue/compare.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, {
+        "form": form, "comparison": comparison, "municipality": municipality,
+    })

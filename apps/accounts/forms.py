@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django import forms
+
+from apps.catalogue.models import ServiceLine
+
+from .models import User
+
+_lines_field = User._meta.get_field("service_lines")
+_email_field = User._meta.get_field("email_notifications")
+
+
+class ProfileForm(forms.Form):
+    """The user's own settings: the lines they serve and whether to e-mail notifications."""
+
+    service_lines = forms.ModelMultipleChoiceField(
+        queryset=ServiceLine.objects.order_by("position", "key"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_lines_field.verbose_name,
+        help_text=_lines_field.help_text,
+    )
+    email_notifications = forms.BooleanField(
+        required=False,
+        label=_email_field.verbose_name,
+        help_text=_email_field.help_text,
+    )
+
+    @classmethod
+    def for_user(cls, user: User, data: dict | None = None) -> ProfileForm:
+        initial = {"service_lines": list(user.service_lines.all()),
+                   "email_notifications": user.email_notifications}
+        return cls(data, initial=initial)

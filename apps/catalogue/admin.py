@@ -1,0 +1,480 @@
+"""Django admin for the catalogue: how superusers and staff keep entries up to date.
+
+Localised fields use django-modeltranslation's plain ``TranslationAdmin`` (one input per
+language). Its tabbed variant loads jQuery UI from a CDN, which our CSP (and an
+intranet) does not allow.
+
+Every save of an entry keeps a version (a snapshot in the interchange format), as the
+editing pages do through ``services.entry_save``; the admin's own form handles the
+validation, so it records the version itself after the inlines are saved.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.apps import apps as django_apps
+from django.contrib import admin, messages
+from django.contrib.postgres.forms import SimpleArrayField
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Func, QuerySet, TextField, Value
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+
+from apps.core.privacy import ensure_no_personal_data
+
+from . import interchange
+from .models import (
+    Contact,
+    Entry,
+    EntryVersion,
+    Municipality,
+    Organisation,
+    ProblemReport,
+    ServiceLine,
+)
+from .queries import annotate_review_due, overdue_q
+from .services import helsinki_today, problem_report_resolve
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+class PrivacyGuardedForm(forms.ModelForm):
+    """Refuses a henkilötunnus in any text the admin posts (``apps.core.privacy``)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        texts: dict[str, str] = {}
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                texts[name] = value
+            elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+                texts[name] = "\n".join(value)
+        ensure_no_personal_data(texts)
+        return cleaned
+
+
+class ListField(SimpleArrayField):
+    """An ArrayField typed as text: blank items (a trailing comma, an empty line) are
+    dropped instead of failing, and surrounding spaces are trimmed."""
+
+    def to_python(self, value: Any) -> list[Any]:
+        if isinstance(value, str):
+            items = value.splitlines() if self.delimiter == "\n" else value.split(self.delimiter)
+            value = self.delimiter.join(item.strip() for item in items if item.strip())
+        return super().to_python(value)
+
+
+class EntryAdminForm(PrivacyGuardedForm):
+    # The version the form was opened at: a save on top of someone else's is refused.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    class Meta:
+        model = Entry
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+            self.fields["base_version"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        base_version = cleaned.get("base_version")
+        if self.instance.pk and base_version is not None and base_version != self.instance.version:
+            raise ValidationError(_conflict_message(), code="edit_conflict")
+        # The interchange format's rules, so that every entry can be exported and imported.
+        kind = cleaned.get("kind")
+        if kind == Entry.Kind.SERVICE and "service_lines" in cleaned and not cleaned[
+            "service_lines"
+        ]:
+            self.add_error("service_lines", _("Palvelulla on oltava vähintään yksi palvelulinja."))
+        if kind == Entry.Kind.OFFER and "organisation" in cleaned and not cleaned["organisation"]:
+            self.add_error("organisation", _("Tarjonnalla on oltava organisaatio."))
+        return cleaned
+
+
+def _conflict_message() -> str:
+    return gettext(
+        "Joku muu tallensi tämän kortin sillä välin, kun muokkasit sitä. Muutoksiasi ei "
+        "tallennettu: avaa kortti uudelleen ja tee muutokset sen uusimpaan versioon."
+    )
+
+
+class EditConflict(Exception):
+    """The entry moved on between the form's validation and its save (a narrow race)."""
+
+
+# --- Shared helpers ------------------------------------------------------------------------
+
+
+def _names(objects: Any) -> str:
+    return ", ".join(str(o) for o in objects)
+
+
+def _ensure_baseline(entry: Entry) -> None:
+    """Keep the state before the first tracked save (an entry made elsewhere) as a version.
+
+    Mirrors ``services._ensure_baseline``; ``entry`` is the locked row as stored.
+    """
+    if EntryVersion.objects.filter(entry=entry, number=entry.version).exists():
+        return
+    EntryVersion.objects.create(
+        entry=entry, number=entry.version, snapshot=interchange.entry_to_dict(entry),
+        author=None, comment=gettext("Lähtötilanne ennen ensimmäistä muokkausta"),
+    )
+
+
+def _record_version(entry: Entry, *, author: Any, comment: str) -> EntryVersion:
+    """Bump the entry's version and keep a snapshot under that number.
+
+    Mirrors ``services._record_version``; the caller holds the entry's row lock.
+    """
+    entry.version += 1
+    entry.save(update_fields=["version", "updated_at"])
+    version = EntryVersion(entry=entry, number=entry.version,
+                           snapshot=interchange.entry_to_dict(entry),
+                           author=author if getattr(author, "pk", None) else None,
+                           comment=comment[:300])
+    version.full_clean()
+    version.save()
+    return version
+
+
+def _update_search_index(entry: Entry) -> None:
+    """Hand the saved entry to the search index, once the search app provides it."""
+    if not django_apps.is_installed("apps.search"):
+        return
+    from apps.search.services import index_object
+
+    index_object(entry)
+
+
+def export_response(entries: QuerySet[Entry], filename: str) -> HttpResponse:
+    """The entries as a ``sote-catalogue/1`` file download.
+
+    The file holds the chosen entries, the organisations they (and only they) refer to,
+    and all municipalities and service lines, so that it imports on its own.
+    """
+    data = interchange.export_catalogue()
+    keys = set(entries.values_list("key", flat=True))
+    sections = {}
+    for section in interchange.ENTRY_SECTIONS:
+        sections[section] = [item for item in data.get(section, []) if item["key"] in keys]
+    referenced = {item["organisation"] for items in sections.values() for item in items
+                  if item.get("organisation")}
+    data["organisations"] = [org for org in data.get("organisations", [])
+                             if org["key"] in referenced]
+    data.update(sections)
+    response = HttpResponse(interchange.dumps(data), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Reference data ------------------------------------------------------------------------
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(TranslationAdmin):
+    form = PrivacyGuardedForm
+    list_display = ("code", "name_fi", "name_sv")
+    search_fields = ("code", "name_fi", "name_sv", "name_en")
+    ordering = ("name_fi",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Municipality | None = None):
+        # The code is the primary key and what files and filters refer to.
+        return ("code",) if obj is not None else ()
+
+
+@admin.register(ServiceLine)
+class ServiceLineAdmin(TranslationAdmin):
+    form = PrivacyGuardedForm
+    list_display = ("name_fi", "key", "position")
+    list_editable = ("position",)
+    search_fields = ("key", "name_fi", "name_sv", "name_en")
+    ordering = ("position", "key")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(TranslationAdmin):
+    form = PrivacyGuardedForm
+    list_display = ("name_fi", "key", "kind", "municipality_names", "website")
+    list_filter = ("kind", "municipalities")
+    search_fields = ("key", "name_fi", "name_sv", "name_en")
+    ordering = ("name_fi",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
+        return super().get_queryset(request).prefetch_related("municipalities")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("kunnat"))
+    def municipality_names(self, obj: Organisation) -> str:
+        return _names(obj.municipalities.all()) or gettext("koko alue")
+
+
+# --- Entries -------------------------------------------------------------------------------
+
+
+class ContactInline(TranslationStackedInline):
+    model = Contact
+    form = PrivacyGuardedForm
+    extra = 0
+    fields = ("position", "label", "phone", "email", "address", "hours", "municipality")
+    verbose_name = _("yhteystieto")
+    verbose_name_plural = _("yhteystiedot")
+
+
+class ReviewOverdueFilter(admin.SimpleListFilter):
+    """Overdue for review, computed in the database (see ``queries.overdue_q``)."""
+
+    title = _("Tarkistus")
+    parameter_name = "tarkistus"
+    OVERDUE = "myohassa"
+    UP_TO_DATE = "ajan-tasalla"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(self.OVERDUE, _("Myöhässä")), (self.UP_TO_DATE, _("Ajan tasalla"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Entry]) -> QuerySet[Entry]:
+        if self.value() == self.OVERDUE:
+            return queryset.filter(overdue_q(helsinki_today()))
+        if self.value() == self.UP_TO_DATE:
+            return queryset.exclude(overdue_q(helsinki_today()))
+        return queryset
+
+
+LOCALISED = ("title", "summary", "body", "eligibility", "how_to_apply", "fees")
+
+
+def _in(lang: str) -> tuple[str, ...]:
+    return tuple(f"{name}_{lang}" for name in LOCALISED)
+
+
+@admin.register(Entry)
+class EntryAdmin(TranslationAdmin):
+    form = EntryAdminForm
+    inlines = (ContactInline,)
+    list_display = ("title_column", "kind", "organisation", "line_names", "municipality_names",
+                    "owner", "last_reviewed", "overdue")
+    list_filter = ("service_lines", "municipalities", "kind",
+                   ("owner", admin.RelatedOnlyFieldListFilter), ReviewOverdueFilter)
+    list_select_related = ("organisation", "owner")
+    list_per_page = 50
+    search_fields = ("key", "title_fi", "title_sv", "title_en", "summary_fi", "keywords_text",
+                     "organisation__name_fi")
+    search_help_text = _("Hakee tunnisteesta, otsikosta, tiivistelmästä, hakusanoista ja "
+                         "organisaation nimestä.")
+    autocomplete_fields = ("organisation", "owner")
+    readonly_fields = ("last_reviewed", "version", "version_history", "public_link")
+    actions = ("mark_reviewed", "export_selected")
+    fieldsets = (
+        (None, {"fields": ("kind", "key", "organisation", "owner", "base_version")}),
+        (_("Suomeksi"), {"fields": _in("fi")}),
+        (_("Ruotsiksi"), {"fields": _in("sv"), "classes": ("collapse",)}),
+        (_("Englanniksi"), {"fields": _in("en"), "classes": ("collapse",)}),
+        (_("Luokittelu"), {"fields": ("service_lines", "municipalities", "target_groups",
+                                      "keywords", "legal_basis")}),
+        (_("Tarkistus ja versiot"), {"fields": ("review_interval_days", "last_reviewed",
+                                                "version", "version_history", "public_link")}),
+    )
+
+    # Lists
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Entry]:
+        qs = super().get_queryset(request).prefetch_related("service_lines", "municipalities")
+        return annotate_review_due(qs, helsinki_today())
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Entry],
+                           search_term: str) -> tuple[QuerySet[Entry], bool]:
+        # Keywords are a text[]: search them as one string.
+        queryset = queryset.alias(keywords_text=Func(
+            F("keywords"), Value(" "), function="array_to_string", output_field=TextField()))
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description=_("otsikko"), ordering="title_fi")
+    def title_column(self, obj: Entry) -> str:
+        return obj.title
+
+    @admin.display(description=_("palvelulinjat"))
+    def line_names(self, obj: Entry) -> str:
+        return _names(obj.service_lines.all())
+
+    @admin.display(description=_("kunnat"))
+    def municipality_names(self, obj: Entry) -> str:
+        return _names(obj.municipalities.all()) or gettext("koko alue")
+
+    @admin.display(description=_("myöhässä"), boolean=True,
+                   ordering=F("review_due_on").asc(nulls_first=True))
+    def overdue(self, obj: Entry) -> bool:
+        return obj.review_overdue  # type: ignore[attr-defined]
+
+    # Form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "legal_basis":
+            kwargs.update(form_class=ListField, delimiter="\n",
+                          widget=forms.Textarea(attrs={"rows": 3}),
+                          help_text=_("Yksi säädös riville."))
+        elif db_field.name in ("keywords", "target_groups"):
+            kwargs.update(form_class=ListField, help_text=_("Pilkuilla erotettuina."))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("versiot"))
+    def version_history(self, obj: Entry) -> str:
+        if not obj.pk:
+            return "–"
+        url = reverse("admin:catalogue_entryversion_changelist") + f"?entry__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, gettext("Näytä versiohistoria"))
+
+    @admin.display(description=_("kortti"))
+    def public_link(self, obj: Entry) -> str:
+        if not obj.pk:
+            return "–"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(),
+                           gettext("Avaa kortti intranetissä"))
+
+    # Saving: lock, keep a version, update the search index
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            # The admin's transaction has been rolled back: nothing was written.
+            self.message_user(request, _conflict_message(), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request: HttpRequest, obj: Entry, form: EntryAdminForm,
+                   change: bool) -> None:
+        if change:
+            # changeform_view runs in a transaction: the lock holds until the inlines
+            # and the version are saved.
+            locked = Entry.objects.select_for_update().get(pk=obj.pk)
+            if locked.version != form.cleaned_data.get("base_version"):
+                raise EditConflict
+            _ensure_baseline(locked)
+        else:
+            obj.last_reviewed = helsinki_today()
+            obj.version = 0
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: EntryAdminForm, formsets: Any,
+                     change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        entry = form.instance
+        _record_version(entry, author=request.user,
+                        comment=gettext("Muokattu ylläpidossa") if change
+                        else gettext("Luotu ylläpidossa"))
+        transaction.on_commit(lambda: _update_search_index(entry))
+
+    # Actions
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("catalogue.review_entry")
+
+    @admin.action(description=_("Merkitse tarkistetuksi"), permissions=["review"])
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
+        count = Entry.objects.filter(pk__in=queryset.values("pk")).update(
+            last_reviewed=helsinki_today())
+        self.message_user(request, ngettext(
+            "%(count)d kortti merkitty tarkistetuksi.",
+            "%(count)d korttia merkitty tarkistetuksi.", count) % {"count": count},
+            messages.SUCCESS)
+
+    @admin.action(description=_("Vie valitut (JSON)"), permissions=["view"])
+    def export_selected(self, request: HttpRequest, queryset: QuerySet[Entry]) -> HttpResponse:
+        filename = f"neuvokas-valitut-{helsinki_today().isoformat()}.json"
+        return export_response(queryset, filename)
+
+
+@admin.register(EntryVersion)
+class EntryVersionAdmin(admin.ModelAdmin):
+    """The history is written only by saves; here it can be read, never changed."""
+
+    list_display = ("entry_link", "number", "author", "created_at", "comment")
+    list_select_related = ("entry", "author")
+    list_filter = (("author", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("entry__key", "entry__title_fi", "comment")
+    date_hierarchy = "created_at"
+    fields = ("entry_link", "number", "author", "created_at", "comment", "snapshot_pretty")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("kortti"), ordering="entry__title_fi")
+    def entry_link(self, obj: EntryVersion) -> str:
+        url = reverse("admin:catalogue_entry_change", args=[obj.entry_id])
+        return format_html('<a href="{}">{}</a>', url, obj.entry)
+
+    @admin.display(description=_("sisältö"))
+    def snapshot_pretty(self, obj: EntryVersion) -> str:
+        text = json.dumps(obj.snapshot, ensure_ascii=False, indent=2)
+        return format_html("<pre>{}</pre>", text)
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    """Reports come from readers (``services.problem_report_create``); here they are
+    read and marked handled."""
+
+    list_display = ("entry", "short_text", "status", "reporter", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("entry", "reporter")
+    search_fields = ("entry__key", "entry__title_fi", "what_is_wrong")
+    fields = ("entry", "what_is_wrong", "what_tried", "reporter", "created_at", "status",
+              "resolved_by", "resolved_at")
+    readonly_fields = ("entry", "what_is_wrong", "what_tried", "reporter", "created_at",
+                       "resolved_by", "resolved_at")
+    actions = ("mark_resolved",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("mikä on väärin"))
+    def short_text(self, obj: ProblemReport) -> str:
+        return obj.what_is_wrong[:80]
+
+    def save_model(self, request: HttpRequest, obj: ProblemReport, form: Any,
+                   change: bool) -> None:
+        if "status" in form.changed_data and obj.status == ProblemReport.Status.RESOLVED:
+            obj.status = ProblemReport.Status.OPEN  # the service sets it, with who and when
+            resolved = problem_report_resolve(report=obj, user=request.user)
+            obj.status, obj.resolved_by, obj.resolved_at = (
+                resolved.status, resolved.resolved_by, resolved.resolved_at)
+            return
+        if obj.status == ProblemReport.Status.OPEN:
+            obj.resolved_by, obj.resolved_at = None, None
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Merkitse käsitellyksi"), permissions=["change"])
+    def mark_resolved(self, request: HttpRequest, queryset: QuerySet[ProblemReport]) -> None:
+        count = 0
+        for report in queryset.filter(status=ProblemReport.Status.OPEN):
+            problem_report_resolve(report=report, user=request.user)
+            count += 1
+        self.message_user(request, ngettext(
+            "%(count)d virheilmoitus merkitty käsitellyksi.",
+            "%(count)d virheilmoitusta merkitty käsitellyksi.", count) % {"count": count},
+            messages.SUCCESS)
+

@@ -1,0 +1,333 @@
+"""Forms for editing a catalogue entry in the intranet.
+
+The form speaks the catalogue interchange shape: ``entry_data()`` turns a valid form and
+its contact formset into one entry object for ``services.entry_save``, and
+``initial_from_snapshot()`` turns such an object (the current version) back into initial
+values. Field names follow the model's translated columns (``title_sv``), so errors
+from the service (which uses the same names) land next to the right field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Entry, Municipality, Organisation, ServiceLine, key_validator
+
+LANGUAGES = ("fi", "sv", "en")
+LANGUAGE_LEGENDS = {"fi": _("Suomeksi"), "sv": _("Ruotsiksi (svenska)"),
+                    "en": _("Englanniksi (English)")}
+LANGUAGE_SUFFIXES = {"fi": "", "sv": _(" ruotsiksi"), "en": _(" englanniksi")}
+
+LOCALISED = {
+    "title": _("Otsikko"),
+    "summary": _("Tiivistelmä"),
+    "body": _("Kuvaus"),
+    "eligibility": _("Kenelle"),
+    "how_to_apply": _("Näin haet"),
+    "fees": _("Maksut"),
+}
+MARKDOWN = ("body", "eligibility", "how_to_apply", "fees")
+MARKDOWN_FIELDS = frozenset(f"{name}_{lang}" for name in MARKDOWN for lang in LANGUAGES)
+LIST_FIELDS = ("target_groups", "keywords", "legal_basis")
+MARKDOWN_HELP = _("Markdown: **lihavointi**, *kursiivi*, rivin alussa - luettelo, "
+                  "[linkin teksti](https://…). Tyhjä rivi aloittaa uuden kappaleen.")
+
+
+class LinesField(forms.CharField):
+    """A textarea with one item per line; empty lines are dropped."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, *, item_max_length: int, **kwargs: Any) -> None:
+        self.item_max_length = item_max_length
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        items = [line.strip() for line in text.splitlines()]
+        return list(dict.fromkeys(item for item in items if item))
+
+    def validate(self, value: Any) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        for item in value:
+            if len(item) > self.item_max_length:
+                raise ValidationError(
+                    _("Rivi ”%(item)s…” on liian pitkä (enintään %(max)s merkkiä)."),
+                    code="max_length", params={"item": item[:30], "max": self.item_max_length},
+                )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        full = obj.get_full_name()
+        return f"{full} ({obj.username})" if full else obj.username
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    field: forms.BoundField
+    markdown: bool
+
+
+@dataclass(frozen=True)
+class LanguageSection:
+    lang: str
+    legend: str
+    open: bool
+    rows: list[FieldRow]
+
+
+class EntryForm(forms.Form):
+    """Every field of an entry. ``kind`` and ``key`` only when creating one."""
+
+    kind = forms.ChoiceField(label=_("Tyyppi"), choices=Entry.Kind.choices,
+                             widget=forms.RadioSelect, initial=Entry.Kind.SERVICE)
+    key = forms.CharField(
+        label=_("Tunniste"), max_length=100, validators=[key_validator],
+        help_text=_("Pysyvä tunniste osoitteessa, esim. kuljetuspalvelu-kotka. "
+                    "Vain a–z, 0–9 ja väliviiva; ei voi muuttaa myöhemmin."),
+    )
+    service_lines = forms.ModelMultipleChoiceField(
+        label=_("Palvelulinjat"), queryset=ServiceLine.objects.order_by("position", "key"),
+        to_field_name="key", widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("Palveluilla vähintään yksi."),
+    )
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Kunnat"), queryset=Municipality.objects.order_by("name_fi"),
+        to_field_name="code", widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("Jätä tyhjäksi, jos koskee koko hyvinvointialuetta."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisaatio"), queryset=Organisation.objects.order_by("name_fi"),
+        to_field_name="key", required=False,
+        help_text=_("Järjestöjen ja seurakuntien tarjonnalle pakollinen."),
+    )
+    target_groups = LinesField(label=_("Kohderyhmät"), item_max_length=100,
+                               help_text=_("Yksi kohderyhmä riville."))
+    keywords = LinesField(label=_("Hakusanat"), item_max_length=100,
+                          help_text=_("Yksi hakusana riville: sanat, joilla neuvojat "
+                                      "hakevat, vaikka teksti ei niitä sisältäisi."))
+    legal_basis = LinesField(label=_("Lakiperusta"), item_max_length=300,
+                             help_text=_("Yksi säädösviittaus riville."))
+    owner = UserChoiceField(label=_("Vastuuhenkilö"), queryset=None, to_field_name="username",
+                            required=False)
+    review_interval_days = forms.IntegerField(
+        label=_("Tarkistusväli (päivää)"), min_value=1, max_value=3650, required=False,
+        help_text=_("Tyhjä: oletusväli."),
+    )
+    comment = forms.CharField(
+        label=_("Muutoksen kuvaus"), max_length=300, required=False,
+        help_text=_("Näkyy versiohistoriassa, esim. ”Päivitetty maksut 2026”."),
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, entry: Entry | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+        if entry is not None:
+            del self.fields["kind"]
+            del self.fields["key"]
+        self.fields["owner"].queryset = (
+            get_user_model().objects.filter(is_active=True)
+            .order_by("last_name", "first_name", "username")
+        )
+        for name, label in LOCALISED.items():
+            for lang in LANGUAGES:
+                field_name = f"{name}_{lang}"
+                required = lang == "fi" and name in ("title", "summary")
+                attrs = {"lang": lang}
+                if name == "title":
+                    field: forms.Field = forms.CharField(max_length=300, required=required,
+                                                         widget=forms.TextInput(attrs=attrs))
+                else:
+                    rows = 3 if name == "summary" else 8
+                    field = forms.CharField(required=required, strip=True,
+                                            widget=forms.Textarea(attrs={**attrs,
+                                                                         "rows": rows}))
+                field.label = f"{label}{LANGUAGE_SUFFIXES[lang]}"
+                if name in MARKDOWN:
+                    field.help_text = MARKDOWN_HELP
+                self.fields[field_name] = field
+
+    @property
+    def kind_value(self) -> str:
+        if self.entry is not None:
+            return self.entry.kind
+        if self.is_bound:
+            return self.data.get(self.add_prefix("kind"), "")
+        return str(self.initial.get("kind") or self.fields["kind"].initial)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        kind = self.entry.kind if self.entry is not None else cleaned.get("kind")
+        if kind == Entry.Kind.SERVICE and "service_lines" in cleaned and not cleaned.get(
+                "service_lines"):
+            self.add_error("service_lines", _("Valitse palvelulle vähintään yksi palvelulinja."))
+        if kind == Entry.Kind.OFFER and "organisation" in cleaned and not cleaned.get(
+                "organisation"):
+            self.add_error("organisation", _("Valitse tarjonnalle organisaatio."))
+        return cleaned
+
+    def language_sections(self) -> list[LanguageSection]:
+        """The localised fields grouped by language, for the template."""
+        sections = []
+        for lang in LANGUAGES:
+            rows = [FieldRow(self[f"{name}_{lang}"], name in MARKDOWN) for name in LOCALISED]
+            has_content = any(row.field.value() for row in rows)
+            has_errors = any(row.field.errors for row in rows)
+            sections.append(LanguageSection(lang=lang, legend=str(LANGUAGE_LEGENDS[lang]),
+                                            open=lang == "fi" or has_content or has_errors,
+                                            rows=rows))
+        return sections
+
+
+class ContactForm(forms.Form):
+    label_fi = forms.CharField(label=_("Nimi"), max_length=300, required=False,
+                               help_text=_("Esim. ”Vammaispalvelujen asiakasohjaus”."))
+    label_sv = forms.CharField(label=_("Nimi ruotsiksi"), max_length=300, required=False,
+                               widget=forms.TextInput(attrs={"lang": "sv"}))
+    label_en = forms.CharField(label=_("Nimi englanniksi"), max_length=300, required=False,
+                               widget=forms.TextInput(attrs={"lang": "en"}))
+    phone = forms.CharField(label=_("Puhelin"), max_length=50, required=False)
+    email = forms.EmailField(label=_("Sähköposti"), max_length=254, required=False)
+    address = forms.CharField(label=_("Osoite"), max_length=300, required=False)
+    hours_fi = forms.CharField(label=_("Aukioloajat"), max_length=300, required=False)
+    hours_sv = forms.CharField(label=_("Aukioloajat ruotsiksi"), max_length=300,
+                               required=False, widget=forms.TextInput(attrs={"lang": "sv"}))
+    hours_en = forms.CharField(label=_("Aukioloajat englanniksi"), max_length=300,
+                               required=False, widget=forms.TextInput(attrs={"lang": "en"}))
+    municipality = forms.ModelChoiceField(
+        label=_("Kunta"), queryset=Municipality.objects.order_by("name_fi"),
+        to_field_name="code", required=False, empty_label=_("Koko alue"),
+    )
+
+
+ContactFormSet = forms.formset_factory(ContactForm, extra=1, can_delete=True, max_num=50,
+                                       validate_max=True)
+CONTACTS_PREFIX = "contacts"
+
+
+def _localised(cleaned: Mapping[str, Any], name: str) -> dict[str, str]:
+    return {lang: cleaned[f"{name}_{lang}"] for lang in LANGUAGES
+            if cleaned.get(f"{name}_{lang}")}
+
+
+def entry_data(form: EntryForm, formset: forms.BaseFormSet) -> tuple[dict[str, Any], list[int]]:
+    """One entry object in the interchange shape from a valid form and formset, and for
+    each of its contacts the index of the formset form it came from."""
+    cleaned = form.cleaned_data
+    data: dict[str, Any] = {}
+    if "key" in cleaned:
+        data["key"] = cleaned["key"]
+    elif form.entry is not None:
+        data["key"] = form.entry.key
+    for name in LOCALISED:
+        value = _localised(cleaned, name)
+        if value or name in ("title", "summary"):
+            data[name] = value
+    data["service_lines"] = [line.key for line in cleaned.get("service_lines") or []]
+    data["municipalities"] = [m.code for m in cleaned.get("municipalities") or []]
+    if cleaned.get("organisation"):
+        data["organisation"] = cleaned["organisation"].key
+    for name in LIST_FIELDS:
+        data[name] = list(cleaned.get(name) or [])
+    if cleaned.get("owner"):
+        data["owner"] = cleaned["owner"].username
+    if cleaned.get("review_interval_days"):
+        data["review_interval_days"] = cleaned["review_interval_days"]
+    contacts = []
+    indices = []
+    for index, contact_form in enumerate(formset.forms):
+        c = getattr(contact_form, "cleaned_data", None)
+        if not c or c.get("DELETE"):
+            continue
+        contact: dict[str, Any] = {}
+        for name in ("label", "hours"):
+            value = _localised(c, name)
+            if value:
+                contact[name] = value
+        for name in ("phone", "email", "address"):
+            if c.get(name):
+                contact[name] = c[name]
+        if c.get("municipality"):
+            contact["municipality"] = c["municipality"].code
+        if contact:
+            contacts.append(contact)
+            indices.append(index)
+    data["contacts"] = contacts
+    return data, indices
+
+
+def initial_from_snapshot(snapshot: Mapping[str, Any], *, version: int,
+                          ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Initial values for EntryForm and ContactFormSet from one entry object."""
+    initial: dict[str, Any] = {"base_version": version}
+    for name in LOCALISED:
+        value = snapshot.get(name) or {}
+        for lang in LANGUAGES:
+            initial[f"{name}_{lang}"] = value.get(lang, "")
+    initial["service_lines"] = list(snapshot.get("service_lines") or [])
+    initial["municipalities"] = list(snapshot.get("municipalities") or [])
+    initial["organisation"] = snapshot.get("organisation")
+    for name in LIST_FIELDS:
+        initial[name] = "\n".join(snapshot.get(name) or [])
+    initial["owner"] = snapshot.get("owner")
+    initial["review_interval_days"] = snapshot.get("review_interval_days")
+    contacts = []
+    for c in snapshot.get("contacts") or []:
+        row: dict[str, Any] = {}
+        for name in ("label", "hours"):
+            for lang in LANGUAGES:
+                row[f"{name}_{lang}"] = (c.get(name) or {}).get(lang, "")
+        for name in ("phone", "email", "address", "municipality"):
+            row[name] = c.get(name) or ""
+        contacts.append(row)
+    return initial, contacts
+
+
+def attach_errors(form: EntryForm, formset: forms.BaseFormSet, error: ValidationError,
+                  contact_indices: list[int]) -> None:
+    """Put a service's ValidationError next to the fields it names."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        if name.startswith(f"{CONTACTS_PREFIX}."):
+            _, index, field = name.split(".", 2)
+            position = int(index)
+            if position < len(contact_indices):
+                contact_form = formset.forms[contact_indices[position]]
+                contact_form.add_error(field if field in contact_form.fields else None, errors)
+                continue
+        if name != NON_FIELD_ERRORS and name in form.fields and name != "base_version":
+            form.add_error(name, errors)
+        else:
+            form.add_error(None, errors)
+
+
+class ProblemReportForm(forms.Form):
+    what_is_wrong = forms.CharField(
+        label=_("Mikä on väärin?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
+        help_text=_("Esim. ”Puhelinnumero on vaihtunut” tai ”Maksu on noussut vuodelle 2026”."),
+    )
+    what_tried = forms.CharField(
+        label=_("Mitä yritit tehdä?"), widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000, required=False,
+        help_text=_("Esim. ”Yritin ohjata asiakkaan hakemaan palvelua.” "
+                    "Älä kirjoita asiakkaan tietoja."),
+    )
+

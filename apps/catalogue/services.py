@@ -1,0 +1,306 @@
+"""Writes to the catalogue: editing with version history, review, problem reports.
+
+Every save of an entry goes through :func:`entry_save`. It refuses personal data,
+locks the row, checks the editor's base version (optimistic locking: two editors
+who started from the same version cannot overwrite each other), writes the entry
+through the interchange format and keeps a snapshot of the result as a new
+:class:`EntryVersion`. History is never rewritten: a restore is a new version.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from apps.core.privacy import ensure_no_personal_data
+
+from .diffing import LOCALISED_FIELDS, FieldChange, reference_labels, version_diff
+from .interchange import CatalogueFormatError, entry_apply, entry_to_dict
+from .models import Entry, EntryVersion, ProblemReport
+from .permissions import can_edit_entry, can_review_entry
+from .tasks import notify_problem_report
+
+HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
+
+
+def helsinki_today() -> datetime.date:
+    return timezone.localdate(timezone=HELSINKI)
+
+
+class EditConflict(Exception):
+    """Someone saved the entry after the editor opened it; nothing was written.
+
+    ``changes`` is what the others changed (the editor's base snapshot → the current
+    one), or None when the base snapshot is not in the history. ``versions`` are the
+    saves in between, oldest first.
+    """
+
+    def __init__(self, *, entry: Entry, base_version: int, current_version: int,
+                 changes: list[FieldChange] | None, versions: list[EntryVersion]) -> None:
+        super().__init__(
+            f"entry {entry.pk}: edited from version {base_version}, now {current_version}"
+        )
+        self.entry = entry
+        self.base_version = base_version
+        self.current_version = current_version
+        self.changes = changes
+        self.versions = versions
+
+
+# --- Entries ----------------------------------------------------------------------------
+
+
+def entry_free_text(data: Mapping[str, Any], comment: str = "") -> dict[str, str]:
+    """Every free-text value of an entry in interchange shape, named like the form fields
+    (``title_sv``, ``keywords``, ``contacts.0.hours_fi``) so errors land next to them."""
+    texts: dict[str, str] = {"key": str(data.get("key") or ""), "comment": comment}
+    for field in LOCALISED_FIELDS:
+        texts |= _localised_texts(field, data.get(field))
+    for field in ("target_groups", "keywords", "legal_basis"):
+        texts[field] = "\n".join(str(v) for v in data.get(field) or [])
+    for index, contact in enumerate(data.get("contacts") or []):
+        prefix = f"contacts.{index}."
+        for field in ("label", "hours"):
+            texts |= _localised_texts(prefix + field, contact.get(field))
+        for field in ("phone", "email", "address"):
+            texts[prefix + field] = str(contact.get(field) or "")
+    return texts
+
+
+def _localised_texts(name: str, value: Any) -> dict[str, str]:
+    if isinstance(value, Mapping):
+        return {f"{name}_{lang}": str(text or "") for lang, text in value.items()}
+    return {f"{name}_fi": str(value or "")}
+
+
+def entry_save(*, entry: Entry | None, data: Mapping[str, Any], author: Any,
+               base_version: int, comment: str = "", kind: str | None = None) -> Entry:
+    """Create (``entry=None``, needs ``kind``) or update an entry and record a version.
+
+    ``data`` is one entry in the interchange shape. ``base_version`` is the version the
+    editor started from; if someone has saved since, :class:`EditConflict` is raised and
+    nothing is written. ``last_reviewed`` is not edited here (see entry_mark_reviewed).
+    """
+    comment = (comment or "").strip()
+    ensure_no_personal_data(entry_free_text(data, comment))
+    payload = {k: v for k, v in data.items() if v is not None}
+    try:
+        return _entry_save(entry=entry, payload=payload, author=author,
+                           base_version=base_version, comment=comment, kind=kind)
+    except CatalogueFormatError as exc:
+        raise format_errors_as_validation_error(exc) from exc
+
+
+def format_errors_as_validation_error(exc: CatalogueFormatError) -> ValidationError:
+    """Interchange errors (``entry.contacts[0].label.fi: …``) keyed like the form fields
+    (``contacts.0.label_fi``)."""
+    errors: dict[str, list[str]] = {}
+    for line in exc.errors:
+        path, _, message = line.partition(": ")
+        path = re.sub(r"^entry\.?", "", path)
+        path = re.sub(r"\[(\d+)\]\.", r".\1.", path)  # contacts[0].x -> contacts.0.x
+        path = re.sub(r"\[\d+\]$", "", path)  # keywords[2] -> keywords
+        path = re.sub(r"\.(fi|sv|en)$", r"_\1", path)  # title.fi -> title_fi
+        errors.setdefault(path or NON_FIELD_ERRORS, []).append(message or line)
+    return ValidationError(errors)
+
+
+def _entry_save(*, entry: Entry | None, payload: dict[str, Any], author: Any,
+                base_version: int, comment: str, kind: str | None) -> Entry:
+    if entry is None:
+        if not kind:
+            raise ValueError("kind is required to create an entry")
+        payload["last_reviewed"] = helsinki_today().isoformat()
+        try:
+            with transaction.atomic():
+                saved = entry_apply(None, payload, kind=kind)
+                return _record_version(saved, number=1, author=author, comment=comment)
+        except IntegrityError as exc:
+            # Two people creating the same key at once: the loser is told, not crashed.
+            if Entry.objects.filter(key=payload.get("key")).exists():
+                raise ValidationError(
+                    {"key": gettext("Tällä tunnisteella on jo kortti.")}) from exc
+            raise
+
+    with transaction.atomic():
+        locked = Entry.objects.select_for_update().get(pk=entry.pk)
+        if locked.version != base_version:
+            raise _conflict(locked, base_version)
+        _ensure_baseline(locked)
+        payload["key"] = locked.key
+        payload.pop("last_reviewed", None)
+        if locked.last_reviewed is not None:
+            payload["last_reviewed"] = locked.last_reviewed.isoformat()
+        saved = entry_apply(locked, payload, kind=locked.kind)
+        return _record_version(saved, number=base_version + 1, author=author,
+                               comment=comment)
+
+
+def _record_version(entry: Entry, *, number: int, author: Any, comment: str) -> Entry:
+    entry.version = number
+    entry.save(update_fields=["version", "updated_at"])
+    version = EntryVersion(entry=entry, number=number, snapshot=entry_to_dict(entry),
+                           author=author if getattr(author, "pk", None) else None,
+                           comment=comment[:300])
+    version.full_clean()
+    version.save()
+    return entry
+
+
+def _ensure_baseline(entry: Entry) -> None:
+    """Keep the state before the first tracked save (e.g. an imported entry) as a version."""
+    if EntryVersion.objects.filter(entry=entry, number=entry.version).exists():
+        return
+    EntryVersion.objects.create(
+        entry=entry, number=entry.version, snapshot=entry_to_dict(entry), author=None,
+        comment=gettext("Lähtötilanne ennen ensimmäistä muokkausta"),
+    )
+
+
+def _conflict(entry: Entry, base_version: int) -> EditConflict:
+    versions = list(
+        EntryVersion.objects.filter(entry=entry, number__gt=base_version)
+        .select_related("author").order_by("number")
+    )
+    base = EntryVersion.objects.filter(entry=entry, number=base_version).first()
+    current = entry_to_dict(entry)
+    changes = (version_diff(base.snapshot, current, labels=reference_labels())
+               if base is not None else None)
+    return EditConflict(entry=entry, base_version=base_version,
+                        current_version=entry.version, changes=changes, versions=versions)
+
+
+def entry_restore(*, entry: Entry, number: int, author: Any, base_version: int) -> Entry:
+    """Make the content of version ``number`` the entry's content again, as a new version.
+
+    The key and the review date stay as they are now. Raises EntryVersion.DoesNotExist
+    for an unknown number and EditConflict if the entry moved on from ``base_version``.
+    """
+    old = EntryVersion.objects.get(entry=entry, number=number)
+    data = dict(old.snapshot)
+    data.pop("last_reviewed", None)
+    return entry_save(
+        entry=entry, data=data, author=author, base_version=base_version,
+        comment=gettext("Palautettu versio %(number)s") % {"number": number},
+    )
+
+
+def entry_mark_reviewed(*, entry: Entry, user: Any) -> Entry:
+    """Set the review date to today in Helsinki. Content and version stay as they are."""
+    if not can_review_entry(user, entry):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Entry.objects.select_for_update().get(pk=entry.pk)
+        locked.last_reviewed = helsinki_today()
+        locked.clean_fields(exclude=[f.name for f in Entry._meta.concrete_fields
+                                     if f.name != "last_reviewed"])
+        locked.save(update_fields=["last_reviewed"])
+    entry.last_reviewed = locked.last_reviewed
+    return locked
+
+
+# --- Problem reports ----------------------------------------------------------------------
+
+
+def problem_report_create(*, entry: Entry, reporter: Any, what_is_wrong: str,
+                          what_tried: str = "") -> ProblemReport:
+    """'Ilmoita virheestä': store the report and tell the owner once it is committed."""
+    what_is_wrong = (what_is_wrong or "").strip()
+    what_tried = (what_tried or "").strip()
+    ensure_no_personal_data({"what_is_wrong": what_is_wrong, "what_tried": what_tried})
+    with transaction.atomic():
+        report = ProblemReport(entry=entry, reporter=reporter, what_is_wrong=what_is_wrong,
+                               what_tried=what_tried)
+        report.full_clean()
+        report.save()
+        notify_problem_report.delay_on_commit(report.pk)
+    return report
+
+
+def problem_report_resolve(*, report: ProblemReport, user: Any) -> ProblemReport:
+    """Mark a report handled. Only those who may edit the entry; doing it twice is fine."""
+    with transaction.atomic():
+        locked = (ProblemReport.objects.select_for_update(of=("self",))
+                  .select_related("entry").get(pk=report.pk))
+        if not can_edit_entry(user, locked.entry):
+            raise PermissionDenied
+        if locked.status == ProblemReport.Status.RESOLVED:
+            return locked
+        locked.status = ProblemReport.Status.RESOLVED
+        locked.resolved_by = user
+        locked.resolved_at = timezone.now()
+        locked.full_clean()
+        locked.save(update_fields=["status", "resolved_by", "resolved_at", "updated_at"])
+    return locked
+
+
+def problem_report_recipients(*, report: ProblemReport) -> list[Any]:
+    """Who is told about a report: the entry's owner, or when it has no owner with an
+    e-mail address, everyone who may edit the catalogue (falling back to superusers).
+
+    Kept apart from the sending so an in-app inbox can reuse it.
+    """
+    owner = report.entry.owner
+    if owner is not None and owner.is_active and owner.email:
+        return [owner]
+    User = get_user_model()
+    editors = list(User.objects.with_perm("catalogue.change_entry", include_superusers=False)
+                   .filter(is_active=True).exclude(email="").order_by("username"))
+    if editors:
+        return editors
+    return list(User.objects.filter(is_superuser=True, is_active=True).exclude(email="")
+                .order_by("username"))
+
+
+def problem_report_notify(*, report_id: int) -> int:
+    """E-mail the recipients about a new report, once. Returns how many were sent.
+
+    The mail names the entry and links to it; the report's text stays in the intranet.
+    """
+    with transaction.atomic():
+        report = (ProblemReport.objects.select_for_update(of=("self",))
+                  .select_related("entry", "entry__owner").filter(pk=report_id).first())
+        if report is None or report.notified_at is not None:
+            return 0
+        recipients = problem_report_recipients(report=report)
+        messages = _problem_report_messages(report, recipients)
+        if messages:
+            with get_connection() as connection:
+                connection.send_messages(messages)
+        report.notified_at = timezone.now()
+        report.save(update_fields=["notified_at"])
+    return len(messages)
+
+
+def _problem_report_messages(report: ProblemReport,
+                             recipients: Iterable[Any]) -> list[EmailMessage]:
+    site = getattr(settings, "NEUVOKAS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    with translation.override(settings.LANGUAGE_CODE):
+        url = site + reverse("catalogue:entry", args=[report.entry.key])
+        messages = []
+        for user in recipients:
+            context = {
+                "entry_title": report.entry.title_fi,
+                "url": url,
+                "is_owner": user.pk == report.entry.owner_id,
+                "reported_on": timezone.localtime(report.created_at, HELSINKI).date(),
+            }
+            subject = render_to_string("emails/problem_report_subject.txt", context)
+            body = render_to_string("emails/problem_report_body.txt", context)
+            messages.append(EmailMessage(subject=" ".join(subject.split()), body=body,
+                                         to=[user.email]))
+    return messages
+

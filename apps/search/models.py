@@ -1,0 +1,181 @@
+"""The search index, editors' synonym groups, the search log and personal API tokens."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchDocument(models.Model):
+    """One searchable thing (a service, an offer, a solved thread, a story).
+
+    ``vector`` holds lexemes made by :mod:`apps.search.analyzer` (Finnish lemmas and
+    compound parts, ``sv:``/``en:`` stems) weighted A (title, keywords) to D (details),
+    matched with the ``simple`` configuration. ``municipalities`` empty means the whole
+    wellbeing area, like the catalogue.
+    """
+
+    class Type(models.TextChoices):
+        SERVICE = "service", _("palvelu")
+        OFFER = "offer", _("järjestöjen tarjonta")
+        CONSULTATION = "consultation", _("ratkaistu konsultaatio")
+        STORY = "story", _("onnistumistarina")
+
+    source = models.CharField(max_length=60)  # the registered source ("catalogue.entry")
+    object_id = models.CharField(max_length=64)
+    doc_type = models.CharField(_("tyyppi"), max_length=20, choices=Type.choices)
+    key = models.CharField(max_length=200, blank=True)
+    url = models.CharField(max_length=500)
+    titles = models.JSONField(default=dict)  # {"fi": …, "sv": …}
+    organisation = models.JSONField(default=dict)
+    snippets = models.JSONField(default=dict)  # plain text the snippet is cut from, by lang
+    municipalities = ArrayField(models.CharField(max_length=3), blank=True, default=list)
+    lines = ArrayField(models.CharField(max_length=50), blank=True, default=list)
+    vector = SearchVectorField()
+    title_length = models.PositiveSmallIntegerField(default=1)
+    analyzer = models.CharField(max_length=20)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hakuindeksin dokumentti")
+        verbose_name_plural = _("hakuindeksin dokumentit")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "object_id"],
+                                    name="searchdocument_unique_object"),
+        ]
+        indexes = [
+            GinIndex(fields=["vector"], name="searchdoc_vector_gin"),
+            models.Index(fields=["doc_type"], name="searchdoc_type_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.titles.get("fi") or self.key or f"{self.source}:{self.object_id}"
+
+
+class SearchLexicon(models.Model):
+    """Every lexeme in the index with its document frequency (for weighting query
+    words and for correcting typos by trigram similarity). The row with the empty word
+    counts the documents."""
+
+    word = models.CharField(max_length=120, primary_key=True)
+    df = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("hakusanasto")
+        verbose_name_plural = _("hakusanasto")
+        indexes = [
+            GinIndex(fields=["word"], name="searchlexicon_word_trgm",
+                     opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} ({self.df})"
+
+
+class SynonymGroup(models.Model):
+    """Words that mean the same to advisors ("vanhainkoti, palvelukoti, hoivakoti").
+
+    Maintained by content editors in admin; a search expands any member to the others
+    at once, no reindexing needed.
+    """
+
+    terms = models.TextField(
+        _("synonyymit"),
+        help_text=_("Yksi sana tai sanonta riville tai pilkuilla erotettuna. "
+                    "Perusmuoto riittää: taivutetut muodot löytyvät."),
+    )
+    note = models.CharField(_("huomautus"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("käytössä"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   editable=False)
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = _("synonyymiryhmä")
+        verbose_name_plural = _("synonyymiryhmät")
+
+    def __str__(self) -> str:
+        return ", ".join(self.term_list()[:4])
+
+    def term_list(self) -> list[str]:
+        raw = self.terms.replace("\n", ",").replace(";", ",")
+        return [t.strip() for t in raw.split(",") if t.strip()]
+
+
+class SynonymTerm(models.Model):
+    """One member of a group, analysed: ``match`` is the space-joined lemmas a query
+    has to contain; ``lexemes`` what the member expands to."""
+
+    group = models.ForeignKey(SynonymGroup, on_delete=models.CASCADE, related_name="members")
+    text = models.CharField(max_length=200)
+    match = models.CharField(max_length=300, db_index=True)
+    lexemes = ArrayField(models.CharField(max_length=120), default=list)
+
+    class Meta:
+        verbose_name = _("synonyymi")
+        verbose_name_plural = _("synonyymit")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SearchLog(models.Model):
+    """One search, for the reports. The query is scrubbed of identity codes and phone
+    numbers before it is stored."""
+
+    class Source(models.TextChoices):
+        PAGE = "page", _("hakusivu")
+        LIVE = "live", _("pikahaku")
+        API = "api", _("rajapinta")
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    query = models.CharField(_("haku"), max_length=300)
+    municipality = models.CharField(max_length=3, blank=True)
+    line = models.CharField(max_length=50, blank=True)
+    doc_type = models.CharField(max_length=20, blank=True)
+    language = models.CharField(max_length=5, blank=True)
+    result_count = models.PositiveIntegerField(default=0)
+    corrected = models.BooleanField(default=False)  # a typo correction was applied
+    opened_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    opened_url = models.CharField(max_length=500, blank=True)
+    opened_key = models.CharField(max_length=200, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("hakuloki")
+        verbose_name_plural = _("hakuloki")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.query}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 hash of the token is stored; the token
+    itself is shown once, when it is made (``manage.py create_api_token``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(_("nimi"), max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=12, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("peruttu"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API-avain")
+        verbose_name_plural = _("API-avaimet")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"

@@ -1,0 +1,213 @@
+"""Reads of the search app: the ranked search itself, and API token look-up.
+
+One search is two SQL queries whatever it finds: a look-up of the query's words (their
+document frequencies, editors' synonyms, lexicon neighbours for typos, municipality
+names) and the ranked query over the index (see :mod:`apps.search.query`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.utils.safestring import SafeString
+
+from . import query as q
+from .analyzer import BaseAnalyzer, get_analyzer
+from .highlight import Matcher, highlight, snippet
+from .models import ApiToken, SearchDocument, SearchLexicon, SynonymGroup, SynonymTerm
+from .services import hash_token
+
+TYPES = tuple(SearchDocument.Type.values)
+MAX_LIMIT = 50
+
+
+@dataclass
+class Hit:
+    position: int
+    doc_type: str
+    key: str
+    url: str
+    title: str
+    title_html: SafeString
+    snippet: SafeString
+    organisation: str
+    municipalities: list[str]
+    score: float
+
+    @property
+    def type_label(self) -> str:
+        return str(SearchDocument.Type(self.doc_type).label)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    corrections: dict[str, str] = field(default_factory=dict)
+    analyzer: str = ""
+
+    @property
+    def corrected_query(self) -> str:
+        if not self.corrections:
+            return ""
+        words = self.query.split()
+        return " ".join(self.corrections.get(w, w) for w in words)
+
+
+def _place_table() -> str:
+    from apps.catalogue.models import Municipality
+
+    return Municipality._meta.db_table
+
+
+def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
+    """Everything the ranked query needs to know about the words, in one round trip."""
+    lex = SearchLexicon._meta.db_table
+    syn = SynonymTerm._meta.db_table
+    grp = SynonymGroup._meta.db_table
+    sql = f"""
+        SELECT 'df', word, df, 0.0::float8, '' FROM {lex}
+         WHERE word = ANY(%s::text[]) AND (df > 0 OR word = '')
+        UNION ALL
+        SELECT 'pre', p, COALESCE((SELECT sum(df) FROM (SELECT df FROM {lex}
+                  WHERE word LIKE replace(replace(replace(p, '\\', '\\\\'), '%%', '\\%%'),
+                                          '_', '\\_') || '%%'
+                    AND df > 0 LIMIT 50) x), 0), 0.0, ''
+          FROM unnest(%s::text[]) p
+        UNION ALL
+        SELECT 'fz', w, l.df, similarity(l.word, w)::float8, l.word
+          FROM unnest(%s::text[]) w
+          CROSS JOIN LATERAL (SELECT word, df FROM {lex}
+                               WHERE word %% w AND df > 0 AND word <> w
+                               ORDER BY similarity(word, w) DESC, df DESC LIMIT 3) l
+         WHERE NOT EXISTS (SELECT 1 FROM {lex} e WHERE e.word = w AND e.df > 0)
+        UNION ALL
+        SELECT 'syn', hit.match,
+               COALESCE((SELECT min(df) FROM {lex} WHERE word = ANY(other.lexemes)), 0)
+                 * (CASE WHEN (SELECT count(*) FROM {lex} WHERE word = ANY(other.lexemes)
+                               AND df > 0) = cardinality(other.lexemes) THEN 1 ELSE 0 END),
+               0.0, array_to_string(other.lexemes, ' ')
+          FROM {syn} hit
+          JOIN {grp} g ON g.id = hit.group_id AND g.is_active
+          JOIN {syn} other ON other.group_id = hit.group_id AND other.id <> hit.id
+         WHERE hit.match = ANY(%s::text[])
+        UNION ALL
+        SELECT 'place', code, 0, 0.0, concat_ws('|', name_fi, name_sv) FROM {_place_table()}
+    """  # noqa: S608 - table names only
+    exact = sorted(words.exact | {""})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [exact, sorted(words.prefixes), sorted(words.fuzzy),
+                             sorted(words.synonym_keys)])
+        rows = cursor.fetchall()
+    lookup = q.Lookup()
+    for kind, word, number, sim, extra in rows:
+        if kind == "df":
+            if word == "":
+                lookup.n_docs = int(number)
+            else:
+                lookup.df[word] = int(number)
+        elif kind == "pre":
+            lookup.prefix_df[word] = int(number)
+        elif kind == "fz":
+            lookup.fuzzy.setdefault(word, []).append((extra, float(sim), int(number)))
+        elif kind == "syn":
+            lookup.synonyms.setdefault(word, []).append((tuple(extra.split()), int(number)))
+        elif kind == "place":
+            for name in extra.split("|"):
+                for lemma in analyzer.analyze_word(name).lemmas if name else ():
+                    lookup.places.setdefault(lemma, []).append(word)
+    return lookup
+
+
+def search(*, query: str, municipality: str = "", line: str = "",
+           doc_types: list[str] | tuple[str, ...] = (), limit: int = 10, language: str = "fi",
+           analyzer: BaseAnalyzer | None = None) -> SearchResult:
+    """Ranked search over everything registered. ``municipality`` (a code) keeps what is
+    available there (documents for the whole area included); ``line`` a service line key."""
+    analyzer = analyzer or get_analyzer()
+    result = SearchResult(query=query.strip(), analyzer=analyzer.name)
+    words = q.parse(query, analyzer)
+    if not words.terms:
+        return result
+    lookup = _lookup(words, analyzer)
+    terms = q.plan(words, lookup, analyzer, language)
+    result.corrections = {t.word: t.correction for t in terms if t.correction}
+    compiled = q.compile_terms(terms, lookup.n_docs)
+    if compiled is None:
+        return result
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    where = ["d.vector @@ %s::tsquery"]
+    params: list[Any] = [compiled.filter_tsquery]
+    if municipality:
+        where.append("(cardinality(d.municipalities) = 0 "
+                     "OR d.municipalities @> ARRAY[%s]::varchar[])")
+        params.append(municipality)
+    if line:
+        where.append("d.lines @> ARRAY[%s]::varchar[]")
+        params.append(line)
+    types = [t for t in doc_types if t in TYPES]
+    if types:
+        where.append("d.doc_type = ANY(%s::text[])")
+        params.append(types)
+    table = SearchDocument._meta.db_table
+    sql = f"""
+        SELECT id, doc_type, key, url, titles, organisation, snippets, municipalities,
+               score, count(*) OVER () AS total
+          FROM (SELECT d.*, ({compiled.score_sql}) AS score
+                  FROM {table} d WHERE {" AND ".join(where)}) s
+         ORDER BY score DESC, title_length, id
+         LIMIT %s
+    """  # noqa: S608 - composed of fixed SQL and placeholders
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*compiled.params, *params, limit])
+        rows = cursor.fetchall()
+    matcher = _matcher(terms)
+    for position, row in enumerate(rows, start=1):
+        (_id, doc_type, key, url, titles, organisation, snippets, municipalities, score,
+         total) = row
+        result.total = int(total)
+        titles, organisation, snippets = (_json(titles), _json(organisation), _json(snippets))
+        lang = language if titles.get(language) else "fi"
+        title = titles.get(lang) or next(iter(titles.values()), "")
+        text_lang = language if snippets.get(language) else "fi"
+        text = snippets.get(text_lang) or ""
+        result.hits.append(Hit(
+            position=position, doc_type=doc_type, key=key, url=url, title=title,
+            title_html=highlight(title, matcher, analyzer, lang),
+            snippet=snippet(text, matcher, analyzer, text_lang),
+            organisation=organisation.get(language) or organisation.get("fi", ""),
+            municipalities=list(municipalities), score=float(score),
+        ))
+    return result
+
+
+def _json(value: Any) -> dict[str, str]:
+    # Django leaves jsonb undecoded on raw cursors.
+    return json.loads(value) if isinstance(value, str | bytes) else (value or {})
+
+
+def _matcher(terms: list[q.Term]) -> Matcher:
+    exact: set[str] = set()
+    prefixes: set[str] = set()
+    for term in terms:
+        for alt in term.alts:
+            if alt.kind == "part":
+                continue
+            (prefixes if alt.prefix else exact).update(alt.lexemes)
+    return Matcher.build(exact, prefixes)
+
+
+# --- API tokens ---------------------------------------------------------------------
+
+
+def api_token_get(raw: str) -> ApiToken | None:
+    """The live token for a raw ``Authorization: Token …`` value, with its user."""
+    if not raw or len(raw) > 200:
+        return None
+    return (ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .first())

@@ -1,0 +1,422 @@
+"""Writes of the search app: keeping the index fresh, synonyms, the search log, tokens.
+
+Indexing is cheap enough to run inside the save's own transaction, so an edit is
+findable the moment it is committed:
+
+    from apps.search.services import index_object, remove_object
+    index_object(entry)      # after saving (creates, updates or removes the document)
+    remove_object(entry)     # before deleting
+
+``rebuild_index()`` (``manage.py rebuild_search_index``) rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.privacy import scrub
+
+from . import registry
+from .analyzer import BaseAnalyzer, analyzer_label, get_analyzer, tokenize
+from .models import ApiToken, SearchDocument, SearchLexicon, SearchLog, SynonymGroup, SynonymTerm
+from .text import tsvector_literal
+
+WEAKER = {"A": "B", "B": "C", "C": "D", "D": "D"}
+DOC_COUNT_WORD = ""  # the lexicon row that counts documents
+TOKEN_PREFIX = "nvk_"
+
+
+# --- Building documents -------------------------------------------------------------------
+
+
+@dataclass
+class IndexRow:
+    source: str
+    object_id: str
+    doc: registry.Document
+    weights: dict[str, str]  # lexeme -> best weight class
+    title_length: int
+
+
+def document_weights(doc: registry.Document, analyzer: BaseAnalyzer) -> tuple[dict[str, str], int]:
+    """Each lexeme of ``doc`` with the strongest weight it earns.
+
+    A word counts at its text's weight; a compound part one class weaker (a title word
+    is A, a part of a title compound B).
+    """
+    weights: dict[str, str] = {}
+
+    def put(lexeme: str, weight: str) -> None:
+        if lexeme and (lexeme not in weights or weight < weights[lexeme]):
+            weights[lexeme] = weight
+
+    texts = list(doc.texts)
+    texts.extend(registry.Text("fi", kw, "A") for kw in doc.keywords)
+    for text in texts:
+        lexemes = analyzer.analyze_text(text.text, text.language)
+        for lexeme in lexemes.words:
+            put(lexeme[:120], text.weight)
+        for lexeme in lexemes.parts:
+            put(lexeme[:120], WEAKER[text.weight])
+    title_length = max(1, len(tokenize(doc.titles.get("fi", ""))))
+    return weights, title_length
+
+
+def _rows_for(objs: Iterable[Any], analyzer: BaseAnalyzer,
+              ) -> tuple[list[IndexRow], list[tuple[str, str]]]:
+    rows: list[IndexRow] = []
+    gone: list[tuple[str, str]] = []
+    for obj in objs:
+        source = registry.source_for(obj)
+        if source is None:
+            raise ValueError(f"{type(obj).__name__} is not registered for search")
+        doc = source.document(obj)
+        if doc is None:
+            gone.append((source.label, source.object_id(obj)))
+            continue
+        weights, title_length = document_weights(doc, analyzer)
+        rows.append(IndexRow(source.label, source.object_id(obj), doc, weights, title_length))
+    return rows, gone
+
+
+def _lock_objects(keys: Iterable[tuple[str, str]]) -> None:
+    """Serialise concurrent indexing of the same objects (transaction-scoped locks)."""
+    ids = sorted({zlib.crc32(f"{s}:{o}".encode()) for s, o in keys})
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(4242, k) FROM unnest(%s::int[]) k",
+                           [[i - 2**31 for i in ids]])
+
+
+def _old_lexemes(keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+    if not keys:
+        return {}
+    table = SearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.source, d.object_id, tsvector_to_array(d.vector) FROM {table} d "  # noqa: S608
+            "JOIN unnest(%s::text[], %s::text[]) k(s, o) ON d.source = k.s AND d.object_id = k.o",
+            [[s for s, _ in keys], [o for _, o in keys]],
+        )
+        return {(s, o): list(lexemes) for s, o, lexemes in cursor.fetchall()}
+
+
+def _apply_lexicon_deltas(deltas: Counter[str]) -> None:
+    items = sorted((w, d) for w, d in deltas.items() if d)
+    if not items:
+        return
+    table = SearchLexicon._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (word, df) "  # noqa: S608
+            "SELECT w, d FROM unnest(%s::text[], %s::int[]) AS t(w, d) ORDER BY w "
+            f"ON CONFLICT (word) DO UPDATE SET df = {table}.df + EXCLUDED.df",
+            [[w for w, _ in items], [d for _, d in items]],
+        )
+
+
+def _upsert(rows: list[IndexRow], label: str) -> None:
+    table = SearchDocument._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (source, object_id, doc_type, key, url, titles, organisation, "  # noqa: S608
+        "snippets, municipalities, lines, vector, title_length, analyzer, updated_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s::varchar[], "
+        "%s::varchar[], %s::tsvector, %s, %s, now()) "
+        "ON CONFLICT (source, object_id) DO UPDATE SET doc_type = EXCLUDED.doc_type, "
+        "key = EXCLUDED.key, url = EXCLUDED.url, titles = EXCLUDED.titles, "
+        "organisation = EXCLUDED.organisation, snippets = EXCLUDED.snippets, "
+        "municipalities = EXCLUDED.municipalities, lines = EXCLUDED.lines, "
+        "vector = EXCLUDED.vector, title_length = EXCLUDED.title_length, "
+        "analyzer = EXCLUDED.analyzer, updated_at = now()"
+    )
+    import json
+
+    params = [
+        (r.source, r.object_id, r.doc.doc_type, r.doc.key[:200], r.doc.url[:500],
+         json.dumps(r.doc.titles), json.dumps(r.doc.organisation), json.dumps(r.doc.snippets),
+         sorted(set(r.doc.municipalities)), sorted(set(r.doc.lines)),
+         tsvector_literal(r.weights), min(r.title_length, 32767), label)
+        for r in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _delete(keys: list[tuple[str, str]]) -> None:
+    if not keys:
+        return
+    table = SearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} d USING unnest(%s::text[], %s::text[]) k(s, o) "  # noqa: S608
+            "WHERE d.source = k.s AND d.object_id = k.o",
+            [[s for s, _ in keys], [o for _, o in keys]],
+        )
+
+
+def index_objects(objs: Iterable[Any], *, analyzer: BaseAnalyzer | None = None,
+                  batch_size: int = 500) -> int:
+    """(Re)index registered objects; those whose source returns no document are removed.
+
+    Runs in the caller's transaction (or its own), so the index changes exactly when the
+    objects do. Returns the number of documents written.
+    """
+    analyzer = analyzer or get_analyzer()
+    label = analyzer_label(analyzer)
+    written = 0
+    batch: list[Any] = []
+
+    def flush() -> None:
+        nonlocal written
+        rows, gone = _rows_for(batch, analyzer)
+        keys = [(r.source, r.object_id) for r in rows] + gone
+        with transaction.atomic():
+            _lock_objects(keys)
+            old = _old_lexemes(keys)
+            deltas: Counter[str] = Counter()
+            for row in rows:
+                previous = old.get((row.source, row.object_id))
+                if previous is None:
+                    deltas[DOC_COUNT_WORD] += 1
+                    previous = []
+                new = set(row.weights)
+                prev = set(previous)
+                for w in new - prev:
+                    deltas[w] += 1
+                for w in prev - new:
+                    deltas[w] -= 1
+            for key in gone:
+                if key in old:
+                    deltas[DOC_COUNT_WORD] -= 1
+                    for w in old[key]:
+                        deltas[w] -= 1
+            _upsert(rows, label)
+            _delete([k for k in gone if k in old])
+            _apply_lexicon_deltas(deltas)
+        written += len(rows)
+        batch.clear()
+
+    for obj in objs:
+        batch.append(obj)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    return written
+
+
+def index_object(obj: Any) -> None:
+    """Index one object now (or remove it if its source says it must not be found)."""
+    index_objects([obj])
+
+
+def remove_object(obj: Any) -> None:
+    """Take an object out of the index (call before or after deleting it)."""
+    source = registry.source_for(obj)
+    if source is None:
+        return
+    key = (source.label, source.object_id(obj))
+    with transaction.atomic():
+        _lock_objects([key])
+        old = _old_lexemes([key])
+        if key not in old:
+            return
+        deltas: Counter[str] = Counter({DOC_COUNT_WORD: -1})
+        for w in old[key]:
+            deltas[w] -= 1
+        _delete([key])
+        _apply_lexicon_deltas(deltas)
+
+
+def index_documents(items: Iterable[tuple[str, str, registry.Document]], *,
+                    analyzer: BaseAnalyzer | None = None, batch_size: int = 1000) -> int:
+    """Bulk-load ready-made documents ``(source label, object id, document)`` without
+    lexicon bookkeeping; call :func:`rebuild_lexicon` afterwards. Used by the rebuild
+    and by benchmarks."""
+    analyzer = analyzer or get_analyzer()
+    label = analyzer_label(analyzer)
+    written = 0
+    batch: list[IndexRow] = []
+    for source, object_id, doc in items:
+        weights, title_length = document_weights(doc, analyzer)
+        batch.append(IndexRow(source, object_id, doc, weights, title_length))
+        if len(batch) >= batch_size:
+            _upsert(batch, label)
+            written += len(batch)
+            batch = []
+    if batch:
+        _upsert(batch, label)
+        written += len(batch)
+    return written
+
+
+def rebuild_lexicon() -> None:
+    """Recount every lexeme's document frequency from the documents."""
+    doc_table = SearchDocument._meta.db_table
+    lex_table = SearchLexicon._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {lex_table} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {lex_table}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {lex_table} (word, df) "  # noqa: S608
+            f"SELECT w, count(*) FROM {doc_table}, unnest(tsvector_to_array(vector)) w "
+            "WHERE w <> '' GROUP BY w"
+        )
+        cursor.execute(f"INSERT INTO {lex_table} (word, df) SELECT '', count(*) FROM {doc_table}")  # noqa: S608
+
+
+def rebuild_index(*, analyzer: BaseAnalyzer | None = None, batch_size: int = 500,
+                  stale_only: bool = False, progress: Any = None) -> int:
+    """Rebuild the whole index from every registered source, in one transaction.
+
+    Searches keep seeing the old index until the new one is committed. With
+    ``stale_only`` only documents made by another analyzer (say, before libvoikko was
+    installed) are redone.
+    """
+    analyzer = analyzer or get_analyzer()
+    label = analyzer_label(analyzer)
+    total = 0
+    with transaction.atomic():
+        if stale_only:
+            stale = SearchDocument.objects.exclude(analyzer=label)
+            by_source: dict[str, list[str]] = {}
+            for source_label, object_id in stale.values_list("source", "object_id"):
+                by_source.setdefault(source_label, []).append(object_id)
+            for source_label, ids in by_source.items():
+                source = registry.source_by_label(source_label)
+                if source is None:
+                    SearchDocument.objects.filter(source=source_label).delete()
+                    continue
+                total += index_objects(source.queryset().filter(pk__in=ids),
+                                       analyzer=analyzer, batch_size=batch_size)
+            rebuild_lexicon()
+            return total
+        SearchDocument.objects.all().delete()
+        for source in registry.sources():
+            items = ((source.label, source.object_id(obj), doc)
+                     for obj in source.queryset().iterator(chunk_size=batch_size)
+                     if (doc := source.document(obj)) is not None)
+            count = index_documents(items, analyzer=analyzer, batch_size=batch_size)
+            total += count
+            if progress:
+                progress(source.label, count)
+        rebuild_lexicon()
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
+        cursor.execute(f"ANALYZE {SearchLexicon._meta.db_table}")
+    return total
+
+
+# --- Synonyms ---------------------------------------------------------------------------
+
+
+def synonym_members(text: str, analyzer: BaseAnalyzer) -> tuple[str, list[str]] | None:
+    """A member's match key (space-joined primary lemmas) and the lexemes it expands to."""
+    match: list[str] = []
+    lexemes: list[str] = []
+    for word, _s, _e in tokenize(text):
+        a = analyzer.analyze_word(word)
+        if a.stop:
+            continue
+        match.append(a.primary)
+        lexemes.append(a.primary)
+    if not match:
+        return None
+    return " ".join(match)[:300], lexemes
+
+
+def synonym_group_save(*, group: SynonymGroup, user: Any = None,
+                       analyzer: BaseAnalyzer | None = None) -> SynonymGroup:
+    """Save a group and its analysed members; searches use it from the next query on."""
+    analyzer = analyzer or get_analyzer()
+    terms = group.term_list()
+    if len(terms) < 2:
+        raise ValidationError({"terms": _("Anna vähintään kaksi sanaa tai sanontaa.")})
+    members = [(t, synonym_members(t, analyzer)) for t in terms]
+    members = [(t, m) for t, m in members if m is not None]
+    with transaction.atomic():
+        if user is not None and getattr(user, "is_authenticated", False):
+            group.updated_by = user
+        group.full_clean()
+        group.save()
+        SynonymTerm.objects.filter(group=group).delete()
+        SynonymTerm.objects.bulk_create(
+            SynonymTerm(group=group, text=t[:200], match=m[0], lexemes=m[1])
+            for t, m in members
+        )
+    return group
+
+
+def synonym_groups_reanalyse(analyzer: BaseAnalyzer | None = None) -> int:
+    """Re-analyse every group's members (after the analyzer changed)."""
+    count = 0
+    for group in SynonymGroup.objects.all():
+        synonym_group_save(group=group, analyzer=analyzer)
+        count += 1
+    return count
+
+
+# --- The search log -------------------------------------------------------------------
+
+
+def search_log_create(*, query: str, user: Any, source: str, result_count: int,
+                      municipality: str = "", line: str = "", doc_type: str = "",
+                      language: str = "", corrected: bool = False) -> SearchLog:
+    """Log one search; identity codes and phone numbers never reach the table."""
+    return SearchLog.objects.create(
+        query=scrub(query or "")[:300],
+        user=user if getattr(user, "is_authenticated", False) else None,
+        source=source, result_count=result_count, municipality=municipality or "",
+        line=(line or "")[:50], doc_type=doc_type or "", language=(language or "")[:5],
+        corrected=corrected,
+    )
+
+
+def search_log_open(*, log_id: int, position: int, url: str, key: str, user: Any) -> bool:
+    """Record which result (1-based position) was opened from a logged search.
+
+    Only the user who searched can record it, and only the first opening counts.
+    """
+    updated = (SearchLog.objects
+               .filter(pk=log_id, user=user if user.is_authenticated else None,
+                       opened_at__isnull=True)
+               .update(opened_position=position, opened_url=url[:500], opened_key=key[:200],
+                       opened_at=timezone.now()))
+    return bool(updated)
+
+
+# --- API tokens -------------------------------------------------------------------------
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def api_token_create(*, user: Any, name: str = "") -> tuple[ApiToken, str]:
+    """A new personal token; the raw token is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:100], key_hash=hash_token(raw),
+                                    prefix=raw[:12])
+    return token, raw
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    """Note when a token was last used (at most every ten minutes, to spare writes)."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 600:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

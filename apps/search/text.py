@@ -1,0 +1,30 @@
+"""Plain text from Markdown, and the tsvector/tsquery literals the index uses."""
+
+from __future__ import annotations
+
+import re
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"(^|\s)[#>*+-]+\s+|[*_`~]{1,3}|^\s*\d+[.)]\s+", re.MULTILINE)
+_SPACES = re.compile(r"[ \t]+")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown without its markup: links become their text, list marks and emphasis go."""
+    text = _MD_LINK.sub(r"\1", markdown or "")
+    text = _MD_MARKS.sub(r"\1", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def quote_lexeme(lexeme: str) -> str:
+    """A lexeme as a quoted tsvector/tsquery item."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(weighted: dict[str, str]) -> str:
+    """``{lexeme: weight}`` as a tsvector literal, one position per lexeme."""
+    items = []
+    for position, (lexeme, weight) in enumerate(sorted(weighted.items()), start=1):
+        items.append(f"{quote_lexeme(lexeme)}:{min(position, 16383)}{weight}")
+    return " ".join(items)

@@ -1,0 +1,75 @@
+"""The problem-report notification, run by a real Celery worker (a thread of this process)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core import mail
+
+from apps.catalogue import services
+from apps.catalogue.models import ProblemReport
+from apps.catalogue.tasks import notify_problem_report  # registers the task before the app
+from tests.catalogue import factories
+from tests.conftest import make_user
+from tests.reference_data import seed_reference_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="session")
+def celery_config():
+    return {"broker_url": "memory://", "result_backend": "cache+memory://",
+            "task_acks_late": True}
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """A transactional test's flush empties what data migrations seeded; put it back."""
+    seed_reference_data()
+
+
+@pytest.fixture
+def current_celery_app(celery_app):
+    """Tasks enqueued by our code (shared_task proxies) go to the test app and its worker."""
+    celery_app.set_current()
+    return celery_app
+
+
+def wait_for(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for the worker")
+
+
+def test_notify_problem_report_worker_mails_the_owner(reference_data, current_celery_app,
+                                                      celery_worker, django_user_model,
+                                                      advisor):
+    assert "catalogue.notify_problem_report" in current_celery_app.tasks
+    owner = make_user(django_user_model, "omistaja")
+    entry = factories.entry("kuljetus", title="Kuljetuspalvelu", owner=owner)
+
+    report = services.problem_report_create(entry=entry, reporter=advisor,
+                                            what_is_wrong="Puhelinnumero vaihtunut")
+
+    wait_for(lambda: len(mail.outbox) >= 1)
+    wait_for(lambda: ProblemReport.objects.get(pk=report.pk).notified_at is not None)
+    assert [m.to for m in mail.outbox] == [["omistaja@example.org"]]
+    assert "Kuljetuspalvelu" in mail.outbox[0].subject
+    assert "Puhelinnumero" not in mail.outbox[0].body
+
+
+def test_notify_problem_report_twice_sends_one_mail(reference_data, current_celery_app,
+                                                    celery_worker, editor):
+    entry = factories.entry("ilman-omistajaa", title="Omaishoidon tuki")
+    report = factories.problem_report(entry)
+
+    first = notify_problem_report.delay(report.pk)
+    second = notify_problem_report.delay(report.pk)
+
+    assert [first.get(timeout=10), second.get(timeout=10)] == [1, 0]
+    assert [m.to for m in mail.outbox] == [["editor@example.org"]]
+    assert ProblemReport.objects.get(pk=report.pk).notified_at is not None
