@@ -15,7 +15,6 @@ import json
 from typing import Any
 
 from django import forms
-from django.apps import apps as django_apps
 from django.contrib import admin, messages
 from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
@@ -29,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from apps.core.privacy import ensure_no_personal_data
+from apps.search.services import index_object, remove_object
 
 from . import interchange
 from .models import (
@@ -147,15 +147,6 @@ def _record_version(entry: Entry, *, author: Any, comment: str) -> EntryVersion:
     version.full_clean()
     version.save()
     return version
-
-
-def _update_search_index(entry: Entry) -> None:
-    """Hand the saved entry to the search index, once the search app provides it."""
-    if not django_apps.is_installed("apps.search"):
-        return
-    from apps.search.services import index_object
-
-    index_object(entry)
 
 
 def export_response(entries: QuerySet[Entry], filename: str) -> HttpResponse:
@@ -379,7 +370,25 @@ class EntryAdmin(TranslationAdmin):
         _record_version(entry, author=request.user,
                         comment=gettext("Muokattu ylläpidossa") if change
                         else gettext("Luotu ylläpidossa"))
-        transaction.on_commit(lambda: _update_search_index(entry))
+        # In the same transaction: the edit is findable exactly when it is committed.
+        index_object(entry)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # The version history cannot be deleted on its own, but it goes with its entry.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(EntryVersion._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request: HttpRequest, obj: Entry) -> None:
+        with transaction.atomic():
+            remove_object(obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                remove_object(obj)
+            super().delete_queryset(request, queryset)
 
     # Actions
 

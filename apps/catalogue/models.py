@@ -201,8 +201,9 @@ class ProblemReport(TimeStampedModel):
         RESOLVED = "resolved", _("käsitelty")
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="problem_reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    # Optional: the report outlives a reporter who leaves (SET_NULL) and can still be resolved.
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
     what_is_wrong = models.TextField(_("mikä on väärin"))
     what_tried = models.TextField(_("mitä yritit tehdä"), blank=True)
     status = models.CharField(_("tila"), max_length=10, choices=Status.choices,

@@ -287,7 +287,7 @@ def problem_report_notify(*, report_id: int) -> int:
 
 def _problem_report_messages(report: ProblemReport,
                              recipients: Iterable[Any]) -> list[EmailMessage]:
-    site = getattr(settings, "NEUVOKAS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    site = settings.NEUVOKAS_SITE_URL.rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
         url = site + reverse("catalogue:entry", args=[report.entry.key])
         messages = []

@@ -21,6 +21,8 @@ class Verb(models.TextChoices):
     ANSWER = "answer", _("Vastaus kysymykseesi")
     CALLER_WAITING = "caller_waiting", _("Soittaja odottaa")
     SOLVED = "solved", _("Ratkaistu")
+    FOLLOWED_THREAD = "followed_thread", _("Seuraamasi kysymys")
+    ENTRY_THREAD_SOLVED = "entry_thread_solved", _("Korttiasi koskeva kysymys ratkaistu")
     STORY_PUBLISHED = "story_published", _("Tarina julkaistu")
     STORY_RETURNED = "story_returned", _("Tarina palautettu")
     STORY_COMMENT = "story_comment", _("Kommentti tarinaan")

@@ -157,7 +157,7 @@ def notification_email_send(*, notification_id: int) -> bool:
 
 
 def _notification_email(notification: Notification) -> EmailMessage:
-    site = getattr(settings, "NEUVOKAS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    site = settings.NEUVOKAS_SITE_URL.rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "notification": notification,

@@ -62,6 +62,8 @@ _EN_STOPWORDS = {
     "by", "at", "be", "it", "as", "from", "not", "no",
 }
 LANGUAGE_PREFIX = {"fi": "", "sv": "sv:", "en": "en:"}
+ROOT_PREFIX = "r:"
+_WORDBASE_RE = re.compile(r"\+([^+(]*)(?:\(([^)]*)\))?")
 
 
 def normalise(text: str) -> str:
@@ -92,10 +94,16 @@ class WordAnalysis:
     known: bool = True
     stop: bool = False
     stem: str = ""  # a Snowball stem, for prefix matching of unknown words
+    roots: tuple[str, ...] = ()  # derivational bases other than the lemma (käyttö → käyttää)
 
     @property
     def lexemes(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys((*self.lemmas, *self.spans, *self.parts)))
+
+    @property
+    def root_lexemes(self) -> tuple[str, ...]:
+        """Index lexemes linking derived words to their base: ``r:käyttää`` for käyttö."""
+        return tuple(ROOT_PREFIX + r for r in self.roots)
 
     @property
     def primary(self) -> str:
@@ -150,11 +158,29 @@ class BaseAnalyzer:
                 out.words.extend(a.lemmas)
                 out.words.extend(a.spans)
                 out.parts.extend(a.parts)
+                out.parts.extend(a.root_lexemes)
             else:
                 lexeme = self.other_word(word, language)
                 if lexeme:
                     out.words.append(lexeme)
         return out
+
+    def analyze_positions(self, text: str, language: str = "fi",
+                          ) -> tuple[list[tuple[int, tuple[str, ...], tuple[str, ...]]], int]:
+        """``([(word index, whole-word lexemes, part lexemes), …], number of words)``;
+        stop words are left out but still counted, so that distances stay true."""
+        out: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = []
+        tokens = tokenize(text)
+        for index, (word, _start, _end) in enumerate(tokens):
+            if language == "fi":
+                a = self.analyze_word(word)
+                if not a.stop:
+                    out.append((index, (*a.lemmas, *a.spans), (*a.parts, *a.root_lexemes)))
+            else:
+                lexeme = self.other_word(word, language)
+                if lexeme:
+                    out.append((index, (lexeme,), ()))
+        return out, len(tokens)
 
     def word_lexemes(self, word: str, language: str = "fi") -> tuple[str, ...]:
         """Every lexeme a surface word is indexed under (used for highlighting)."""
@@ -245,8 +271,14 @@ class VoikkoAnalyzer(BaseAnalyzer):
         lemma_set = set(lemmas)
         parts = [p for p in dict.fromkeys(parts) if p not in lemma_set]
         spans = [s for s in dict.fromkeys(spans) if s not in lemma_set and s not in parts]
+        roots: list[str] = []
+        for bounds, a in splits:
+            if len(bounds) == fewest:
+                roots.extend(_derivational_bases(a.get("WORDBASES", "")))
+        taken = lemma_set | set(parts) | set(spans)
+        roots = [r for r in dict.fromkeys(roots) if r not in taken and len(r) >= MIN_PART]
         return WordAnalysis(lower, lemmas, parts=tuple(parts), spans=tuple(spans),
-                            stem=self.fi_stem(lower))
+                            stem=self.fi_stem(lower), roots=tuple(roots))
 
     def _unknown(self, lower: str) -> WordAnalysis:
         """A word Voikko does not know: hyphenated pieces analysed one by one, else the
@@ -306,6 +338,15 @@ class VoikkoAnalyzer(BaseAnalyzer):
                 if len(text) >= MIN_PART + 2:
                     spans.append(text)
         return parts, spans
+
+
+def _derivational_bases(wordbases: str) -> list[str]:
+    """Bases Voikko names in WORDBASES: ``+käyt(käyttää)+tö(+tö)`` → [käyttää]."""
+    out = []
+    for _morph, base in _WORDBASE_RE.findall(wordbases or ""):
+        if base and not base.startswith("+"):
+            out.append(base.replace("=", "").lower())
+    return out
 
 
 def _boundaries(structure: str, surface: str) -> list[int]:

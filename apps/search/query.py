@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .analyzer import BaseAnalyzer, WordAnalysis, tokenize
+from .analyzer import ROOT_PREFIX, BaseAnalyzer, WordAnalysis, tokenize
 from .text import quote_lexeme
 
 CLASS_VALUES = {"A": 1.0, "B": 0.7, "C": 0.4, "D": 0.25}
@@ -35,7 +35,9 @@ F_OTHER_LANGUAGE = 0.9
 F_ALL_PARTS = 0.8
 F_SPAN = 0.6
 F_PART = 0.3
+F_ROOT = 0.4
 F_TYPO = 0.75
+F_NEIGHBOUR = 0.45
 F_STEM_PREFIX = 0.7
 F_PLACE = 0.35  # a place word satisfied only by availability, not by the text
 MIN_SIMILARITY = 0.4
@@ -109,6 +111,7 @@ def parse(query: str, analyzer: BaseAnalyzer) -> Words:
         exact.add(a.surface)
         exact.update(a.parts)
         exact.update(a.spans)
+        exact.update(_root_alternatives(a))
         for lang in ("sv", "en"):
             other = analyzer.other_word(term.word, lang)
             if other:
@@ -127,6 +130,13 @@ def parse(query: str, analyzer: BaseAnalyzer) -> Words:
         for i in range(len(primaries) - size + 1):
             keys.add(" ".join(primaries[i:i + size]))
     return Words(terms, exact, prefixes, fuzzy, keys)
+
+
+def _root_alternatives(a: WordAnalysis) -> list[str]:
+    if not a.known:
+        return []
+    return [*(ROOT_PREFIX + lemma for lemma in a.lemmas),
+            *(ROOT_PREFIX + r for r in a.roots), *a.roots]
 
 
 def idf(df: int | None, n_docs: int) -> float:
@@ -158,6 +168,10 @@ def plan(words: Words, lookup: Lookup, analyzer: BaseAnalyzer, language: str) ->
             for p in parts:
                 if df.get(p, 0) > 0:
                     alts.append(Alt((p,), F_PART, kind="part", df=df[p]))
+        # Derived words of the same base (raskaana ~ raskausaikana, käyttää ~ käyttö).
+        for r in _root_alternatives(a):
+            if df.get(r, 0) > 0:
+                alts.append(Alt((r,), F_ROOT, kind="root", df=df[r]))
         # Other languages' stems.
         for lang in ("sv", "en"):
             other = analyzer.other_word(term.word, lang)
@@ -188,9 +202,13 @@ def plan(words: Words, lookup: Lookup, analyzer: BaseAnalyzer, language: str) ->
                     if sim >= MIN_SIMILARITY and (best is None or sim > best[1]):
                         best = (word, sim, wdf)
             if best is not None:
-                alts.append(Alt((best[0],), F_TYPO * min(1.0, best[1] / 0.7), kind="typo",
+                # A word Voikko does not know is most likely mistyped; a real word that
+                # the index lacks (holhooja) only borrows a little from its neighbour.
+                factor = F_TYPO if not a.known else F_NEIGHBOUR
+                alts.append(Alt((best[0],), factor * min(1.0, best[1] / 0.7), kind="typo",
                                 df=best[2]))
-                term.correction = best[0]
+                if not a.known:
+                    term.correction = best[0]
             # A compound with one mistyped part (omaishoidon|tukki): fix that part.
             if len(parts) > 1:
                 fixed: list[str] = []
@@ -280,7 +298,42 @@ def compile_terms(terms: list[Term], n_docs: int) -> CompiledQuery | None:
             params.append(sorted(set(term.places)))
         if pieces:
             term_sqls.append(pieces[0] if len(pieces) == 1 else "GREATEST(" + ", ".join(pieces) + ")")
+    # Words of the query that stand close together in a text (nuoria … kotona).
+    for i, j, weight in _pairs(terms, n_docs):
+        term_sqls.append(f"{weight:.5f} * (d.vector @@ %s::tsquery)::int")
+        params.append(_near(terms[i], terms[j]))
     if not filter_items:
         return None
     filter_tsquery = " | ".join(dict.fromkeys(filter_items))
     return CompiledQuery(filter_tsquery, " + ".join(term_sqls), params)
+
+
+PROXIMITY = 0.4
+NEAR_WORDS = 8
+_NEAR_KINDS = {"exact", "typo", "stem", "sv", "en", "span", "synonym"}
+
+
+def _core(term: Term) -> list[Alt]:
+    return [a for a in term.alts if a.kind in _NEAR_KINDS and len(a.lexemes) == 1]
+
+
+def _pairs(terms: list[Term], n_docs: int) -> list[tuple[int, int, float]]:
+    out = []
+    for i in range(len(terms)):
+        for j in range(i + 1, len(terms)):
+            a, b = _core(terms[i]), _core(terms[j])
+            if a and b:
+                wa = max(x.factor * idf(x.df, n_docs) for x in a)
+                wb = max(x.factor * idf(x.df, n_docs) for x in b)
+                out.append((i, j, PROXIMITY * min(wa, wb)))
+    return out
+
+
+def _near(first: Term, second: Term) -> str:
+    def group(term: Term) -> str:
+        items = [a.tsquery() for a in _core(term)]
+        return items[0] if len(items) == 1 else "(" + " | ".join(items) + ")"
+
+    a, b = group(first), group(second)
+    return " | ".join(f"({x} <{n}> {y})" for n in range(1, NEAR_WORDS + 1)
+                      for x, y in ((a, b), (b, a)))

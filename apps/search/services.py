@@ -45,32 +45,50 @@ class IndexRow:
     source: str
     object_id: str
     doc: registry.Document
-    weights: dict[str, str]  # lexeme -> best weight class
+    positions: dict[str, list[tuple[int, str]]]  # lexeme -> [(position, weight)]
     title_length: int
 
 
-def document_weights(doc: registry.Document, analyzer: BaseAnalyzer) -> tuple[dict[str, str], int]:
-    """Each lexeme of ``doc`` with the strongest weight it earns.
+MAX_POSITIONS = 16  # per lexeme: enough for proximity, keeps the vector small
+FIELD_GAP = 20  # words between texts, so that proximity never spans two fields
 
-    A word counts at its text's weight; a compound part one class weaker (a title word
-    is A, a part of a title compound B).
+
+def document_positions(doc: registry.Document, analyzer: BaseAnalyzer,
+                       ) -> tuple[dict[str, list[tuple[int, str]]], int]:
+    """Each lexeme of ``doc`` with where it occurs and at what weight.
+
+    A word counts at its text's weight and a compound part one class weaker (a title
+    word is A, a part of a title compound B). Positions count words, so that words of a
+    query that stand close together in a text can be rewarded.
     """
-    weights: dict[str, str] = {}
-
-    def put(lexeme: str, weight: str) -> None:
-        if lexeme and (lexeme not in weights or weight < weights[lexeme]):
-            weights[lexeme] = weight
-
+    positions: dict[str, list[tuple[int, str]]] = {}
     texts = list(doc.texts)
     texts.extend(registry.Text("fi", kw, "A") for kw in doc.keywords)
+    position = 1
     for text in texts:
-        lexemes = analyzer.analyze_text(text.text, text.language)
-        for lexeme in lexemes.words:
-            put(lexeme[:120], text.weight)
-        for lexeme in lexemes.parts:
-            put(lexeme[:120], WEAKER[text.weight])
+        items, length = analyzer.analyze_positions(text.text, text.language)
+        for index, lexemes, parts in items:
+            at = min(position + index, 16383)
+            for lexeme in lexemes:
+                _put(positions, lexeme[:120], at, text.weight)
+            for lexeme in parts:
+                _put(positions, lexeme[:120], at, WEAKER[text.weight])
+        position = min(position + length + FIELD_GAP, 16383)
     title_length = max(1, len(tokenize(doc.titles.get("fi", ""))))
-    return weights, title_length
+    return positions, title_length
+
+
+def _put(positions: dict[str, list[tuple[int, str]]], lexeme: str, at: int,
+         weight: str) -> None:
+    if not lexeme:
+        return
+    found = positions.setdefault(lexeme, [])
+    if len(found) < MAX_POSITIONS:
+        found.append((at, weight))
+    elif weight < max(w for _p, w in found):
+        # Keep the strongest weights when a word is very frequent.
+        found.sort(key=lambda pw: pw[1])
+        found[-1] = (at, weight)
 
 
 def _rows_for(objs: Iterable[Any], analyzer: BaseAnalyzer,
@@ -85,8 +103,9 @@ def _rows_for(objs: Iterable[Any], analyzer: BaseAnalyzer,
         if doc is None:
             gone.append((source.label, source.object_id(obj)))
             continue
-        weights, title_length = document_weights(doc, analyzer)
-        rows.append(IndexRow(source.label, source.object_id(obj), doc, weights, title_length))
+        positions, title_length = document_positions(doc, analyzer)
+        rows.append(IndexRow(source.label, source.object_id(obj), doc, positions,
+                             title_length))
     return rows, gone
 
 
@@ -146,7 +165,7 @@ def _upsert(rows: list[IndexRow], label: str) -> None:
         (r.source, r.object_id, r.doc.doc_type, r.doc.key[:200], r.doc.url[:500],
          json.dumps(r.doc.titles), json.dumps(r.doc.organisation), json.dumps(r.doc.snippets),
          sorted(set(r.doc.municipalities)), sorted(set(r.doc.lines)),
-         tsvector_literal(r.weights), min(r.title_length, 32767), label)
+         tsvector_literal(r.positions), min(r.title_length, 32767), label)
         for r in rows
     ]
     with connection.cursor() as cursor:
@@ -190,7 +209,7 @@ def index_objects(objs: Iterable[Any], *, analyzer: BaseAnalyzer | None = None,
                 if previous is None:
                     deltas[DOC_COUNT_WORD] += 1
                     previous = []
-                new = set(row.weights)
+                new = set(row.positions)
                 prev = set(previous)
                 for w in new - prev:
                     deltas[w] += 1
@@ -249,8 +268,8 @@ def index_documents(items: Iterable[tuple[str, str, registry.Document]], *,
     written = 0
     batch: list[IndexRow] = []
     for source, object_id, doc in items:
-        weights, title_length = document_weights(doc, analyzer)
-        batch.append(IndexRow(source, object_id, doc, weights, title_length))
+        positions, title_length = document_positions(doc, analyzer)
+        batch.append(IndexRow(source, object_id, doc, positions, title_length))
         if len(batch) >= batch_size:
             _upsert(batch, label)
             written += len(batch)

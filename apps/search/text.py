@@ -22,9 +22,10 @@ def quote_lexeme(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(weighted: dict[str, str]) -> str:
-    """``{lexeme: weight}`` as a tsvector literal, one position per lexeme."""
+def tsvector_literal(positions: dict[str, list[tuple[int, str]]]) -> str:
+    """``{lexeme: [(position, weight), …]}`` as a tsvector literal."""
     items = []
-    for position, (lexeme, weight) in enumerate(sorted(weighted.items()), start=1):
-        items.append(f"{quote_lexeme(lexeme)}:{min(position, 16383)}{weight}")
+    for lexeme in sorted(positions):
+        where = ",".join(f"{p}{w}" for p, w in sorted(set(positions[lexeme])))
+        items.append(f"{quote_lexeme(lexeme)}:{where}")
     return " ".join(items)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.privacy import ensure_no_personal_data
 from apps.notifications.services import notify
+from apps.search.services import index_object, remove_object
 
 from . import permissions, selectors
 from .models import Story, StoryComment, StoryThanks, StoryTransition, Theme
@@ -129,7 +130,7 @@ def _save_content(story: Story, content: StoryContent, image: ImageChange | None
         storage = story.image.storage
         transaction.on_commit(lambda: storage.delete(stale))
     if story.state == State.PUBLISHED:
-        _reindex_on_commit(story)
+        index_object(story)
     return story
 
 
@@ -250,7 +251,7 @@ def _published(story: Story, *, actor: User | None) -> Story:
     story.published_at = timezone.now()
     story.publish_at = None
     story.save(update_fields=["state", "published_at", "publish_at", "updated_at"])
-    _reindex_on_commit(story)
+    index_object(story)
     if story.author is not None:
         notify(recipients=[story.author], verb="story_published", actor=actor,
                text=_("Tarinasi ”%(title)s” on julkaistu.") % {"title": _short(story.title)},
@@ -311,7 +312,7 @@ def story_archive(*, story: Story, actor: User, comment: str = "") -> Story:
             return locked
         _transition(story=locked, to_state=State.ARCHIVED, actor=actor, comment=comment)
         locked.save(update_fields=["state", "updated_at"])
-        _unindex_on_commit(locked)
+        remove_object(locked)
         return locked
 
 
@@ -369,18 +370,3 @@ def comment_post(*, story: Story, author: User, body: str) -> StoryComment:
 
 def _short(text: str) -> str:
     return Truncator(text).chars(80)
-
-
-# --- Search index -------------------------------------------------------------------
-
-
-def _reindex_on_commit(story: Story) -> None:
-    from apps.search.services import index_object
-
-    transaction.on_commit(lambda: index_object(story))
-
-
-def _unindex_on_commit(story: Story) -> None:
-    from apps.search.services import remove_object
-
-    transaction.on_commit(lambda: remove_object(story))

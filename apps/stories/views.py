@@ -183,8 +183,9 @@ def _not_submitted(exc: ValidationError) -> str:
 
 def _render_form(request: HtmxHttpRequest, form: StoryForm, *, story: Story | None,
                  conflict: Story | None = None, status: int = 200) -> HttpResponse:
+    autosave = story is None or permissions.can_autosave_story(request.user, story)
     return render(request, "stories/story_form.html", {
-        "form": form, "story": story, "conflict": conflict,
+        "form": form, "story": story, "conflict": conflict, "autosave": autosave,
         "unit_suggestions": selectors.known_units(),
     }, status=status)
 

@@ -181,6 +181,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Domain settings ------------------------------------------------------------------
+# The intranet's own address, for links in e-mails.
+NEUVOKAS_SITE_URL = env.str("NEUVOKAS_SITE_URL", default="http://127.0.0.1:8000")
 NEUVOKAS_DEFAULT_REVIEW_INTERVAL_DAYS = env.int("NEUVOKAS_DEFAULT_REVIEW_INTERVAL_DAYS",
                                                 default=365)
 # Callback requests: the customer's phone number is erased this many days after "done".

@@ -19,3 +19,16 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Tests never share the development broker folder: a message a test enqueues must not
+# reach the worker of `make run`.
+if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
+    _test_broker = VAR_DIR / "test-broker"  # noqa: F405
+    for _sub in ("queue", "processed"):
+        (_test_broker / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_test_broker / "queue"),
+        "data_folder_out": str(_test_broker / "queue"),
+        "processed_folder": str(_test_broker / "processed"),
+        "store_processed": False,
+    }

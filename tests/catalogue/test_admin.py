@@ -15,6 +15,7 @@ from django.utils import timezone
 from apps.catalogue import interchange
 from apps.catalogue.models import Contact, Entry, EntryVersion, ProblemReport
 from apps.catalogue.queries import annotate_review_due, overdue_q
+from apps.search.models import SearchDocument
 from tests.catalogue.factories import (
     HAMINA,
     KOTKA,
@@ -313,6 +314,35 @@ def test_entry_change_keeps_baseline_and_new_version(admin_client):
     assert len(new.snapshot["contacts"]) == 2
 
 
+def test_entry_change_snapshot_and_search_index_follow_new_lines(admin_client):
+    existing = entry("kuljetus", title="Kuljetuspalvelu", lines=["vammaispalvelut"])
+    url = reverse("admin:catalogue_entry_change", args=[existing.pk])
+
+    response = admin_client.post(url, _entry_post(
+        existing, title_fi="Kuljetuspalvelu ja saattaja",
+        service_lines=[line("ikaihmiset").pk], municipalities=[KOTKA]))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    snapshot = EntryVersion.objects.get(entry=existing, number=1).snapshot
+    assert (snapshot["service_lines"], snapshot["municipalities"]) == (["ikaihmiset"], [KOTKA])
+    document = SearchDocument.objects.get(source="catalogue.entry", object_id=str(existing.pk))
+    assert document.titles["fi"] == "Kuljetuspalvelu ja saattaja"
+
+
+def test_entry_delete_removes_it_from_search_index(admin_client):
+    existing = entry("kuljetus", lines=["vammaispalvelut"])
+    admin_client.post(reverse("admin:catalogue_entry_change", args=[existing.pk]),
+                      _entry_post(existing))
+    assert SearchDocument.objects.filter(object_id=str(existing.pk)).exists()
+
+    response = admin_client.post(reverse("admin:catalogue_entry_delete", args=[existing.pk]),
+                                 {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Entry.objects.exists()
+    assert not SearchDocument.objects.filter(source="catalogue.entry").exists()
+
+
 def test_entry_change_from_stale_version_is_refused(admin_client):
     existing = entry("kuljetus", lines=["vammaispalvelut"], summary="Alkuperäinen.")
     url = reverse("admin:catalogue_entry_change", args=[existing.pk])
@@ -391,6 +421,20 @@ def test_problem_report_resolve_action_records_who(admin_client, superuser, advi
     assert report.status == ProblemReport.Status.RESOLVED
     assert report.resolved_by == superuser
     assert report.resolved_at is not None
+
+
+def test_problem_report_resolved_in_change_form_records_who(admin_client, superuser, advisor):
+    report = problem_report(entry(), reporter=advisor)
+    url = reverse("admin:catalogue_problemreport_change", args=[report.pk])
+    response = admin_client.post(url, {"status": ProblemReport.Status.RESOLVED})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.resolved_by) == (ProblemReport.Status.RESOLVED, superuser)
+
+    admin_client.post(url, {"status": ProblemReport.Status.OPEN})
+    report.refresh_from_db()
+    assert (report.status, report.resolved_by, report.resolved_at) == (
+        ProblemReport.Status.OPEN, None, None)
 
 
 @pytest.mark.parametrize("model", ["municipality", "serviceline", "organisation", "entry",

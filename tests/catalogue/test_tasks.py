@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(scope="session")
 def celery_config():
     return {"broker_url": "memory://", "result_backend": "cache+memory://",
-            "task_acks_late": True}
+            "broker_transport_options": {"polling_interval": 0.05}, "task_acks_late": True}
 
 
 @pytest.fixture

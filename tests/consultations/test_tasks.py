@@ -1,0 +1,106 @@
+"""The scheduled callback tasks, run by a real Celery worker (a thread of this process)."""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from apps.consultations import tasks  # registers the tasks before the test app starts
+from apps.consultations.models import Callback, CallbackEvent
+from apps.notifications.models import Notification
+from tests.consultations import factories
+from tests.reference_data import seed_reference_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def reference_data(transactional_db) -> None:
+    seed_reference_data()
+
+
+@pytest.fixture
+def current_celery_app(celery_app):
+    """Tasks our code enqueues (shared_task proxies) go to the test app and its worker."""
+    celery_app.set_current()
+    return celery_app
+
+
+def wait_for(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for the worker")
+
+
+@override_settings(NEUVOKAS_CALLBACK_RETENTION_DAYS=7)
+def test_erase_callback_numbers_worker_erases_only_due_numbers(
+        reference_data, current_celery_app, celery_worker, advisor, colleague):
+    assert "consultations.erase_callback_numbers" in current_celery_app.tasks
+    now = timezone.now()
+    due = factories.callback(requester=advisor, assignee=colleague, phone="040 111 2222",
+                             status=Callback.Status.DONE, done_at=now - datetime.timedelta(days=8))
+    recent = factories.callback(requester=advisor, assignee=colleague, phone="040 333 4444",
+                                status=Callback.Status.DONE,
+                                done_at=now - datetime.timedelta(days=6))
+    still_open = factories.callback(requester=advisor, assignee=colleague, phone="040 555 6666",
+                                    due_at=now - datetime.timedelta(days=30))
+
+    assert tasks.erase_callback_numbers.delay().get(timeout=10) == 1
+    wait_for(lambda: Callback.objects.get(pk=due.pk).phone_erased_at is not None)
+    # Run again: nothing more is due, and the erasure is logged once.
+    assert tasks.erase_callback_numbers.delay().get(timeout=10) == 0
+
+    due.refresh_from_db()
+    assert due.phone == ""
+    event = CallbackEvent.objects.get(kind=CallbackEvent.Kind.ERASED)
+    assert (event.callback_id, event.actor) == (due.pk, None)
+    assert Callback.objects.get(pk=recent.pk).phone == "040 333 4444"
+    assert Callback.objects.get(pk=still_open.pk).phone == "040 555 6666"
+
+
+def test_erase_callback_number_twice_erases_once(reference_data, current_celery_app,
+                                                 celery_worker, advisor, colleague):
+    callback = factories.callback(requester=advisor, assignee=colleague,
+                                  status=Callback.Status.DONE,
+                                  done_at=timezone.now() - datetime.timedelta(days=30))
+    first = tasks.erase_callback_number.delay(callback.pk)
+    second = tasks.erase_callback_number.delay(callback.pk)
+    assert sorted([first.get(timeout=10), second.get(timeout=10)]) == [False, True]
+    assert CallbackEvent.objects.filter(kind=CallbackEvent.Kind.ERASED).count() == 1
+
+
+def test_flag_overdue_callbacks_worker_notifies_assignee_once(
+        reference_data, current_celery_app, celery_worker, advisor, colleague):
+    overdue = factories.callback(requester=advisor, assignee=colleague,
+                                 due_at=timezone.now() - datetime.timedelta(minutes=1))
+    factories.callback(requester=advisor, assignee=colleague)  # not yet due
+
+    assert tasks.flag_overdue_callbacks.delay().get(timeout=10) == 1
+    wait_for(lambda: Callback.objects.get(pk=overdue.pk).overdue_notified_at is not None)
+    assert tasks.flag_overdue_callbacks.delay().get(timeout=10) == 0
+
+    assert list(Notification.objects.values_list("recipient__username", "verb")) == [
+        ("kollega", "callback_overdue")]
+
+
+def test_periodic_tasks_are_seeded(reference_data):
+    seeded = dict(PeriodicTask.objects.values_list("task", "interval__every"))
+    assert seeded["consultations.erase_callback_numbers"] == 60
+    assert seeded["consultations.flag_overdue_callbacks"] == 5
+
+
+def test_periodic_task_seeding_keeps_admin_edits(reference_data):
+    task = PeriodicTask.objects.get(task="consultations.erase_callback_numbers")
+    task.enabled = False
+    task.save()
+    seed_reference_data()  # replays the data migrations
+    assert PeriodicTask.objects.filter(task="consultations.erase_callback_numbers").count() == 1
+    assert PeriodicTask.objects.get(task="consultations.erase_callback_numbers").enabled is False
