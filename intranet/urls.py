@@ -22,5 +22,9 @@ urlpatterns = [
     path("ilmoitukset/", include("apps.notifications.urls")),
     path("profiili/", include("apps.accounts.urls")),
     path("tarinat/", include("apps.stories.urls")),
+    path("yhteydenotot/", include("apps.contacts.urls")),
+    path("raportit/", include("apps.reports.urls")),
+    path("haku/", include("apps.search.urls")),
+    path("api/v1/", include("apps.search.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,7 +18,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Func, QuerySet, TextField, Value
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -347,6 +347,14 @@ class EntryAdmin(TranslationAdmin):
         except EditConflict:
             # The admin's transaction has been rolled back: nothing was written.
             self.message_user(request, _conflict_message(), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        except IntegrityError:
+            # Two people adding the same key at once: the unique key lets one through.
+            key = request.POST.get("key", "")
+            if object_id is not None or not Entry.objects.filter(key=key).exists():
+                raise
+            self.message_user(request, gettext("Tällä tunnisteella on jo kortti."),
+                              messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request: HttpRequest, obj: Entry, form: EntryAdminForm,

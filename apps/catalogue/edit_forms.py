@@ -91,7 +91,15 @@ class LanguageSection:
     rows: list[FieldRow]
 
 
-class EntryForm(forms.Form):
+class _Form(forms.Form):
+    """Labels without a trailing colon (they read better above the fields)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class EntryForm(_Form):
     """Every field of an entry. ``kind`` and ``key`` only when creating one."""
 
     kind = forms.ChoiceField(label=_("Tyyppi"), choices=Entry.Kind.choices,
@@ -154,7 +162,7 @@ class EntryForm(forms.Form):
                     field: forms.Field = forms.CharField(max_length=300, required=required,
                                                          widget=forms.TextInput(attrs=attrs))
                 else:
-                    rows = 3 if name == "summary" else 8
+                    rows = 3 if name == "summary" else 6
                     field = forms.CharField(required=required, strip=True,
                                             widget=forms.Textarea(attrs={**attrs,
                                                                          "rows": rows}))
@@ -162,14 +170,6 @@ class EntryForm(forms.Form):
                 if name in MARKDOWN:
                     field.help_text = MARKDOWN_HELP
                 self.fields[field_name] = field
-
-    @property
-    def kind_value(self) -> str:
-        if self.entry is not None:
-            return self.entry.kind
-        if self.is_bound:
-            return self.data.get(self.add_prefix("kind"), "")
-        return str(self.initial.get("kind") or self.fields["kind"].initial)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -195,9 +195,8 @@ class EntryForm(forms.Form):
         return sections
 
 
-class ContactForm(forms.Form):
-    label_fi = forms.CharField(label=_("Nimi"), max_length=300, required=False,
-                               help_text=_("Esim. ”Vammaispalvelujen asiakasohjaus”."))
+class ContactForm(_Form):
+    label_fi = forms.CharField(label=_("Nimi"), max_length=300, required=False)
     label_sv = forms.CharField(label=_("Nimi ruotsiksi"), max_length=300, required=False,
                                widget=forms.TextInput(attrs={"lang": "sv"}))
     label_en = forms.CharField(label=_("Nimi englanniksi"), max_length=300, required=False,
@@ -319,7 +318,7 @@ def attach_errors(form: EntryForm, formset: forms.BaseFormSet, error: Validation
             form.add_error(None, errors)
 
 
-class ProblemReportForm(forms.Form):
+class ProblemReportForm(_Form):
     what_is_wrong = forms.CharField(
         label=_("Mikä on väärin?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
         help_text=_("Esim. ”Puhelinnumero on vaihtunut” tai ”Maksu on noussut vuodelle 2026”."),

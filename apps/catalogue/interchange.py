@@ -26,6 +26,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import models, transaction
 
 from apps.core.privacy import ensure_no_personal_data
+from apps.search.services import index_objects
 
 from .models import Contact, Entry, EntryVersion, Municipality, Organisation, ServiceLine
 
@@ -127,6 +128,9 @@ class _Checker:
         if not isinstance(value, str):
             self.error(path, "expected a string")
             return False
+        if "\x00" in value:  # valid JSON ("\u0000"), but PostgreSQL cannot store it
+            self.error(path, "contains a NUL character")
+            return False
         if required and not value.strip():
             self.error(path, "must not be empty")
             return False
@@ -225,6 +229,7 @@ class _Checker:
                         what="municipality code")
         self.localised(item, "name", path, required=True,
                        max_length=_max_length(Municipality, "name"))
+        self.privacy(_localised_texts(item, "name", path))
 
     def service_line(self, item: Any, path: str) -> None:
         if not self.obj(item, path, SERVICE_LINE_FIELDS):
@@ -232,6 +237,7 @@ class _Checker:
         self._key(item, path, max_length=_max_length(ServiceLine, "key"))
         self.localised(item, "name", path, required=True,
                        max_length=_max_length(ServiceLine, "name"))
+        self.privacy(_localised_texts(item, "name", path))
 
     def organisation(self, item: Any, path: str) -> None:
         if not self.obj(item, path, ORGANISATION_FIELDS):
@@ -252,9 +258,8 @@ class _Checker:
         self.optional_string(item, "phone", path, max_length=_max_length(Organisation, "phone"))
         self.optional_string(item, "email", path, max_length=_max_length(Organisation, "email"),
                              validator=validate_email, what="e-mail address")
-        if isinstance(item.get("name"), dict):
-            self.privacy({f"{path}.name.{lang}": text for lang, text in item["name"].items()
-                          if isinstance(text, str)})
+        self.privacy({**_plain_texts(item, ("key",), path),
+                      **_localised_texts(item, "name", path)})
 
     def entry(self, item: Any, path: str, *, kind: str) -> None:
         if not self.obj(item, path, ENTRY_FIELDS):
@@ -341,14 +346,25 @@ def _parse_date(value: Any) -> datetime.date | None:
         return None
 
 
+def _localised_texts(item: dict[str, Any], name: str, path: str) -> dict[str, str]:
+    """The strings of one localised field, keyed by path (``services[0].title.fi``)."""
+    value = item.get(name)
+    if not isinstance(value, dict):
+        return {}
+    return {f"{path}.{name}.{lang}": text for lang, text in value.items()
+            if isinstance(text, str)}
+
+
+def _plain_texts(item: dict[str, Any], names: Iterable[str], path: str) -> dict[str, str]:
+    return {f"{path}.{name}": item[name] for name in names if isinstance(item.get(name), str)}
+
+
 def _entry_texts(item: dict[str, Any], path: str) -> dict[str, str]:
-    """Every free-text string of one entry, keyed by its path (for the privacy guard)."""
-    texts: dict[str, str] = {}
+    """Every string of one entry a person could type an identity code into, keyed by its
+    path (for the privacy guard). The key and owner count: a key becomes a URL."""
+    texts = _plain_texts(item, ("key", "owner"), path)
     for name in ENTRY_LOCALISED:
-        value = item.get(name)
-        if isinstance(value, dict):
-            texts.update({f"{path}.{name}.{lang}": text for lang, text in value.items()
-                          if isinstance(text, str)})
+        texts.update(_localised_texts(item, name, path))
     for name in ENTRY_LISTS:
         value = item.get(name)
         if isinstance(value, list):
@@ -361,13 +377,8 @@ def _entry_texts(item: dict[str, Any], path: str) -> dict[str, str]:
                 continue
             cpath = f"{path}.contacts[{i}]"
             for name in CONTACT_LOCALISED:
-                value = contact.get(name)
-                if isinstance(value, dict):
-                    texts.update({f"{cpath}.{name}.{lang}": text for lang, text in value.items()
-                                  if isinstance(text, str)})
-            for name in CONTACT_PLAIN:
-                if isinstance(contact.get(name), str):
-                    texts[f"{cpath}.{name}"] = contact[name]
+                texts.update(_localised_texts(contact, name, cpath))
+            texts.update(_plain_texts(contact, CONTACT_PLAIN, cpath))
     return texts
 
 
@@ -785,6 +796,7 @@ def import_catalogue(data: Any) -> ImportSummary:
                     summary.users_created.append(item["owner"])
 
         # Services and offers
+        touched: list[Entry] = []
         keys = [item["key"] for s in ENTRY_SECTIONS for item in sections[s]]
         existing_e = {e.key: e for e in Entry.objects.select_for_update(of=("self",))
                       .filter(key__in=keys).order_by("key")
@@ -804,6 +816,8 @@ def import_catalogue(data: Any) -> ImportSummary:
                     counts.updated += 1
                 entry = _apply(entry, item, kind=kind, path=f"{section}[{i}]")
                 _record_version(entry, author=None, comment="tuonti")
+                touched.append(entry)
+        index_objects(touched)  # the search index changes with the catalogue (apps.search)
     return summary
 
 

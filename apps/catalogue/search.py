@@ -16,6 +16,8 @@ LANGUAGES = ("fi", "sv", "en")
 class EntrySource(Source):
     model = Entry
     label = "catalogue.entry"
+    doc_types = ("service", "offer")
+    permission = "catalogue.view_entry"
 
     def queryset(self) -> QuerySet[Entry]:
         return (Entry.objects.select_related("organisation")

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from apps.core.privacy import ensure_no_personal_data
+from apps.search.services import index_object
 
 from .diffing import LOCALISED_FIELDS, FieldChange, reference_labels, version_diff
 from .interchange import CatalogueFormatError, entry_apply, entry_to_dict
@@ -157,6 +158,7 @@ def _record_version(entry: Entry, *, number: int, author: Any, comment: str) -> 
                            comment=comment[:300])
     version.full_clean()
     version.save()
+    index_object(entry)  # findable as saved, in the same transaction (apps.search)
     return entry
 
 

@@ -193,8 +193,10 @@ class CallbackForm(PrivacyGuardMixin, forms.ModelForm):
             is_active=True).order_by("first_name", "last_name", "username")
         self.fields["assignee"].label = _("Kollega")
         self.fields["assignee"].help_text = _("Valitse kollega tai palvelulinja.")
+        self.fields["assignee"].empty_label = _("Ei valittu")
         self.fields["service_line"].label = _("tai palvelulinja")
         self.fields["service_line"].queryset = ServiceLine.objects.order_by("position", "key")
+        self.fields["service_line"].empty_label = _("Ei valittu")
         self.fields["phone"].required = True
         if not self.is_bound and not self.initial.get("due_at"):
             due = timezone.localtime() + datetime.timedelta(hours=2)

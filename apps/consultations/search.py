@@ -18,6 +18,8 @@ from .models import Thread
 class ThreadSource(Source):
     model = Thread
     label = "consultations.thread"
+    doc_types = ("consultation",)
+    permission = "consultations.view_thread"
 
     def queryset(self) -> QuerySet[Thread]:
         return (Thread.objects.filter(status=Thread.Status.SOLVED)

@@ -59,6 +59,8 @@ class Source:
 
     model: ClassVar[type[models.Model]]
     label: ClassVar[str]  # stored in SearchDocument.source, e.g. "catalogue.entry"
+    doc_types: ClassVar[tuple[str, ...]] = ()  # the types its documents have
+    permission: ClassVar[str | None] = None  # needed to see its documents in results
 
     def queryset(self) -> models.QuerySet[Any]:
         """Every instance to (re)index, with what ``document`` needs prefetched."""
@@ -96,3 +98,12 @@ def sources() -> Iterable[Source]:
 
 def source_by_label(label: str) -> Source | None:
     return next((s for s in _SOURCES.values() if s.label == label), None)
+
+
+def visible_types(user: Any) -> list[str]:
+    """Document types ``user`` may see in results."""
+    out: list[str] = []
+    for source in _SOURCES.values():
+        if source.permission is None or user.has_perm(source.permission):
+            out.extend(t for t in source.doc_types if t not in out)
+    return out

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import images, selectors
@@ -14,7 +15,7 @@ from .services import ImageChange, StoryContent
 
 
 def _label(name: str) -> str:
-    return Story._meta.get_field(name).verbose_name
+    return capfirst(Story._meta.get_field(name).verbose_name)
 
 
 def _help(name: str) -> str:

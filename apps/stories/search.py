@@ -19,6 +19,7 @@ from .models import Story
 class StorySource(Source):
     model = Story
     label = "stories.story"
+    doc_types = ("story",)
 
     def queryset(self) -> QuerySet[Story]:
         return Story.objects.filter(state=Story.State.PUBLISHED).prefetch_related("themes")

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "apps.stories",
     "apps.consultations",
     "apps.search",
+    "apps.contacts",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [

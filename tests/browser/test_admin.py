@@ -45,3 +45,29 @@ def test_superuser_edits_an_overdue_entry_in_admin(page: Page, superuser):
     assert overdue.version == 1
     assert EntryVersion.objects.filter(entry=overdue).count() == 2  # baseline + this save
     assert Entry.objects.get(key="omaishoito").version == 0
+
+
+def test_superuser_adds_an_entry_with_a_contact(page: Page, superuser):
+    csp_errors: list[str] = []
+    page.on("console", lambda msg: csp_errors.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    login(page, "root")
+    page.goto("/admin/catalogue/entry/add/")
+
+    page.get_by_label("Tyyppi").select_option("service")
+    page.get_by_label("Tunniste").fill("omaishoidon-tuki")
+    page.locator("#id_title_fi").fill("Omaishoidon tuki")
+    page.locator("#id_summary_fi").fill("Tukea läheistään hoitavalle.")
+    page.get_by_role("checkbox", name="Ikäihmisten palvelut").check()
+    page.locator("#id_keywords").fill("omaishoitaja, vapaapäivät")
+    page.get_by_role("button", name="Lisää toinen Yhteystieto").click()
+    page.locator("#id_contacts-0-label_fi").fill("Omaishoidon tiimi")
+    page.locator("#id_contacts-0-phone").fill("05 000 3000")
+    page.get_by_role("button", name="Tallenna ja poistu").click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text("Omaishoidon tuki")
+    assert not csp_errors, csp_errors
+    created = Entry.objects.get(key="omaishoidon-tuki")
+    assert created.keywords == ["omaishoitaja", "vapaapäivät"]
+    assert [c.label_fi for c in created.contacts.all()] == ["Omaishoidon tiimi"]
+    assert created.versions.get().number == 1

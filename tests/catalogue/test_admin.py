@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
+import time
 from typing import Any
 
 import pytest
 from django.contrib.admin import helpers
 from django.contrib.auth.models import Permission
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -112,6 +114,15 @@ def test_entry_changelist_overdue_column_and_whole_area(admin_client, review_cas
     html = response.content.decode()
     assert "koko alue" in html
     assert html.count('alt="True"') == len(OVERDUE)
+
+
+def test_entry_changelist_sorts_by_overdue_column(admin_client, review_cases):
+    url = reverse(CHANGELIST)
+    for column in range(1, 9):
+        assert admin_client.get(url, {"o": column}).status_code == 200
+    ordered = [e.key for e in admin_client.get(url, {"o": "8"}).context["cl"].result_list]
+    assert ordered[0] == "never"
+    assert ordered[1:] == sorted(ordered[1:], key=lambda k: review_cases[k].review_due)
 
 
 def test_entry_changelist_filters_by_line_municipality_kind_and_owner(admin_client, editor):
@@ -444,3 +455,83 @@ def test_admin_changelists_load(admin_client, model):
     problem_report(e)
     assert Contact.objects.count() == 0
     assert admin_client.get(reverse(f"admin:catalogue_{model}_changelist")).status_code == 200
+
+
+# --- Races: two people saving at once ---------------------------------------------------------
+
+
+def _wait_until_someone_waits_for_a_lock(cursor, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        if cursor.fetchone()[0]:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the admin request never waited for the lock")
+
+
+def _in_other_transaction(work) -> threading.Thread:
+    """Run ``work(cursor)`` in another connection's transaction, in a thread; it commits
+    once the main thread's request is blocked behind it."""
+    ready = threading.Event()
+
+    def run() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                work(cursor)
+                ready.set()
+                _wait_until_someone_waits_for_a_lock(cursor)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert ready.wait(10)
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entry_change_racing_another_save_is_refused_without_writing(admin_client):
+    existing = entry("kuljetus", lines=["vammaispalvelut"], summary="Alkuperäinen.")
+    url = reverse("admin:catalogue_entry_change", args=[existing.pk])
+
+    def someone_else_saves(cursor) -> None:
+        cursor.execute("SELECT id FROM catalogue_entry WHERE id = %s FOR UPDATE", [existing.pk])
+        cursor.execute("UPDATE catalogue_entry SET version = 1, summary_fi = 'Toisen muutos.' "
+                       "WHERE id = %s", [existing.pk])
+
+    other = _in_other_transaction(someone_else_saves)
+    response = admin_client.post(url, _entry_post(existing, summary_fi="Minun muutokseni."))
+    other.join(10)
+
+    assert response.status_code == 302
+    assert response["Location"] == url
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages and messages[0].startswith("Joku muu tallensi")
+    existing.refresh_from_db()
+    assert (existing.version, existing.summary_fi) == (1, "Toisen muutos.")
+    assert not EntryVersion.objects.filter(entry=existing).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entry_add_racing_the_same_key_tells_the_loser(admin_client):
+    pk_line = line("vammaispalvelut").pk
+
+    def someone_else_adds(cursor) -> None:
+        cursor.execute(
+            "INSERT INTO catalogue_entry (created_at, updated_at, kind, key, title, title_fi, "
+            "summary, summary_fi, body, eligibility, how_to_apply, fees, target_groups, "
+            "keywords, legal_basis, version) VALUES (now(), now(), 'service', 'uusi-palvelu', "
+            "'Toinen', 'Toinen', 'S', 'S', '', '', '', '', '{}', '{}', '{}', 0)")
+
+    other = _in_other_transaction(someone_else_adds)
+    url = reverse("admin:catalogue_entry_add")
+    response = admin_client.post(url, _entry_post(service_lines=[pk_line]))
+    other.join(10)
+
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert [str(m) for m in response.wsgi_request._messages] == [
+        "Tällä tunnisteella on jo kortti."]
+    assert Entry.objects.get(key="uusi-palvelu").title_fi == "Toinen"
+    assert not EntryVersion.objects.exists()

@@ -162,7 +162,7 @@ def test_entry_edit_conflict_shows_what_changed_and_overwrites_nothing(client, e
 
     assert response.status_code == 409
     html = response.content.decode()
-    conflict = html[html.index('class="conflict" role="alert"'):html.index("</section>")]
+    conflict = html[html.index('class="entry-conflict" role="alert"'):html.index("</section>")]
     assert "Kollega Kollega" in conflict  # the other editor, by name
     assert "Otsikko korjattu" in conflict
     assert "Kollegan otsikko" in conflict and "Otsikko (suomi)" in conflict

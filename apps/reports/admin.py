@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import OwnerReminder, Report, ReportSubscription
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("kind", "period_start", "period_end", "status", "trigger", "started_by",
+                    "finished_at")
+    list_filter = ("kind", "status", "trigger")
+    date_hierarchy = "period_end"
+    readonly_fields = ("figures", "progress", "error", "attempts", "requested_at", "started_at",
+                       "finished_at", "mailed_at")
+    raw_id_fields = ("started_by",)
+
+
+@admin.register(ReportSubscription)
+class ReportSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "created_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(OwnerReminder)
+class OwnerReminderAdmin(admin.ModelAdmin):
+    list_display = ("owner", "week_start", "entry_count", "sent_at")
+    raw_id_fields = ("owner",)

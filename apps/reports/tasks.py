@@ -1,0 +1,99 @@
+"""Scheduled reports (django-celery-beat runs them; schedules seeded by migration 0002).
+
+* ``schedule_due_reports`` computes the period once and fans out one ``generate_report``
+  per kind: contacts and search gaps monthly, the management package every two months.
+* ``resume_reports`` (every ten minutes) completes runs a dead worker left behind.
+* ``remind_owners`` sends each content owner their overdue entries once a week.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+_TASK = {"bind": True, "acks_late": True, "autoretry_for": (OperationalError,),
+         "retry_backoff": True, "max_retries": 5}
+
+
+def _now(now_iso: str | None) -> datetime.datetime:
+    if now_iso:
+        parsed = parse_datetime(now_iso)
+        if parsed is not None:
+            return parsed
+    return timezone.now()
+
+
+@shared_task(name="reports.schedule_due_reports", **_TASK)
+def schedule_due_reports(self: Any, now_iso: str | None = None,
+                         kinds: list[str] | None = None, months: int = 1) -> list[int]:
+    """Request the runs of ``kinds`` for the ``months`` whole months before now (in
+    Finnish time) and fan them out. Firing twice makes no second run."""
+    from django.db import transaction
+
+    from .models import Kind, Report
+    from .periods import months_before
+    from .services import report_request
+
+    today = timezone.localdate(_now(now_iso))
+    period = months_before(today, months)
+    ids = []
+    with transaction.atomic():
+        for kind in kinds or Kind.values:
+            report = report_request(kind=kind, period_start=period.start,
+                                    period_end=period.end)
+            if report.status != Report.Status.DONE:
+                generate_report.delay_on_commit(report.pk)
+            ids.append(report.pk)
+    return ids
+
+
+@shared_task(name="reports.generate_report", **_TASK)
+def generate_report(self: Any, report_id: int) -> str:
+    from .services import report_generate
+
+    return report_generate(report_id=report_id)
+
+
+@shared_task(name="reports.resume_reports", **_TASK)
+def resume_reports(self: Any, now_iso: str | None = None) -> list[int]:
+    from .services import reports_to_resume
+
+    ids = reports_to_resume(now=_now(now_iso))
+    for report_id in ids:
+        generate_report.delay(report_id)
+    return ids
+
+
+@shared_task(name="reports.mail_report", **_TASK)
+def mail_report(self: Any, report_id: int) -> int:
+    from .services import report_mail
+
+    return report_mail(report_id=report_id)
+
+
+@shared_task(name="reports.remind_owners", **_TASK)
+def remind_owners(self: Any, now_iso: str | None = None) -> list[int]:
+    """Fan out this week's overdue-entries e-mail, one task per owner."""
+    from .selectors import owners_with_overdue_entries
+
+    today = timezone.localdate(_now(now_iso))
+    week_start = today - datetime.timedelta(days=today.weekday())
+    ids = owners_with_overdue_entries(today=today)
+    for owner_id in ids:
+        remind_owner.delay(owner_id, week_start.isoformat(), today.isoformat())
+    return ids
+
+
+@shared_task(name="reports.remind_owner", **_TASK)
+def remind_owner(self: Any, owner_id: int, week_start_iso: str,
+                 today_iso: str | None = None) -> bool:
+    from .services import owner_remind
+
+    return owner_remind(owner_id=owner_id,
+                        week_start=datetime.date.fromisoformat(week_start_iso),
+                        today=datetime.date.fromisoformat(today_iso) if today_iso else None)

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import api
+
+app_name = "search_api"
+
+urlpatterns = [
+    path("search", api.search, name="search"),
+]

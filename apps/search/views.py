@@ -1,0 +1,114 @@
+"""The search pages: the full results page, the header's live results, and the
+redirect that records which result was opened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from apps.catalogue import selectors as catalogue_selectors
+from apps.core.http import HtmxHttpRequest
+
+from . import registry, selectors, services
+from .models import SearchDocument, SearchLog
+
+PAGE_LIMIT = 30
+LIVE_LIMIT = 6
+MAX_QUERY = 200
+MUNICIPALITY_PARAM = "kunta"
+LINE_PARAM = "linja"
+TYPE_PARAM = "tyyppi"
+
+
+@dataclass
+class Filters:
+    municipality: Any  # catalogue Municipality or None
+    line: Any  # catalogue ServiceLine or None
+    doc_type: str
+
+
+def _filters(request: HtmxHttpRequest, lines: list[Any]) -> Filters:
+    """``?kunta=`` changes the advisor's municipality (as on the catalogue pages);
+    ``?linja=`` and ``?tyyppi=`` narrow this search only."""
+    if MUNICIPALITY_PARAM in request.GET:
+        code = request.GET[MUNICIPALITY_PARAM].strip()
+        municipality = catalogue_selectors.municipality_by_code(request, code)
+        if municipality is not None or not code:
+            catalogue_selectors.remember_municipality(request, municipality)
+    municipality = catalogue_selectors.current_municipality(request)
+    key = request.GET.get(LINE_PARAM, "").strip()
+    line = next((li for li in lines if li.key == key), None)
+    doc_type = request.GET.get(TYPE_PARAM, "").strip()
+    if doc_type not in SearchDocument.Type.values:
+        doc_type = ""
+    return Filters(municipality, line, doc_type)
+
+
+def _run(request: HtmxHttpRequest, *, query: str, filters: Filters, limit: int,
+         source: str) -> tuple[selectors.SearchResult, SearchLog | None]:
+    visible = registry.visible_types(request.user)
+    types = [filters.doc_type] if filters.doc_type in visible else visible
+    if filters.doc_type and filters.doc_type not in visible:
+        types = []
+    if not query or not types:
+        return selectors.SearchResult(query=query), None
+    result = selectors.search(
+        query=query, municipality=filters.municipality.code if filters.municipality else "",
+        line=filters.line.key if filters.line else "", doc_types=types, limit=limit,
+        language=get_language() or "fi",
+    )
+    log = services.search_log_create(
+        query=query, user=request.user, source=source, result_count=result.total,
+        municipality=filters.municipality.code if filters.municipality else "",
+        line=filters.line.key if filters.line else "", doc_type=filters.doc_type,
+        language=get_language() or "", corrected=bool(result.corrections),
+    )
+    return result, log
+
+
+@require_GET
+def results(request: HtmxHttpRequest) -> HttpResponse:
+    """The full results page; its filter form swaps ``#search-results`` through htmx."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    lines = catalogue_selectors.service_line_list()
+    filters = _filters(request, lines)
+    result, log = _run(request, query=query, filters=filters, limit=PAGE_LIMIT,
+                       source=SearchLog.Source.PAGE)
+    template = "search/results.html"
+    if request.htmx and request.htmx.target == "search-results":
+        template += "#results"
+    return render(request, template, {
+        "query": query, "result": result, "log": log, "filters": filters, "lines": lines,
+        "types": SearchDocument.Type.choices, "municipality": filters.municipality,
+        "municipality_param": MUNICIPALITY_PARAM, "line_param": LINE_PARAM,
+        "type_param": TYPE_PARAM,
+    })
+
+
+@require_GET
+def live(request: HtmxHttpRequest) -> HttpResponse:
+    """The header's results-as-you-type list (an htmx fragment)."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    filters = Filters(catalogue_selectors.current_municipality(request), None, "")
+    result, log = _run(request, query=query, filters=filters, limit=LIVE_LIMIT,
+                       source=SearchLog.Source.LIVE)
+    return render(request, "search/live.html", {"query": query, "result": result, "log": log,
+                                                "municipality": filters.municipality})
+
+
+@require_GET
+def open_result(request: HtmxHttpRequest, log_id: int, position: int) -> HttpResponse:
+    """Record that result ``position`` of a logged search was opened, then go there."""
+    target = request.GET.get("to", "")
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return HttpResponseBadRequest("bad target")
+    services.search_log_open(log_id=log_id, position=position, url=target,
+                             key=request.GET.get("k", ""), user=request.user)
+    return redirect(target)

@@ -1,0 +1,276 @@
+#!/usr/bin/env python
+"""Search speed: /api/v1/search over 20,000 catalogue entries and 100,000 consultation posts.
+
+    .venv/bin/python benchmarks/search_speed.py [--entries 20000] [--posts 100000]
+        [--queries 300] [--catalogue ../shared/search-eval/dev-catalogue.json]
+
+Creates a throwaway database (on ``DATABASE_URL``'s server, else the embedded
+PostgreSQL), fills it with generated Finnish text, and prints p50/p95 server time of
+``/api/v1/search`` (the whole Django request: middleware, token check, both search
+queries, snippets, the log insert) over a few hundred varied queries, and the number of
+SQL queries per search.
+
+The text is made from the sentences, titles and keywords of a real catalogue file
+(the dev catalogue by default), recombined, with new compound words made from its
+vocabulary so that the index has a long tail of rare words like a real one. Consultation
+threads (question + answers; 100,000 posts in all) are indexed as solved threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import (  # noqa: E402
+    ROOT,
+    existing_database,
+    percentile,
+    setup_django,
+    throwaway_database,
+)
+
+DEFAULT_CATALOGUE = ROOT.parent / "shared" / "search-eval" / "dev-catalogue.json"
+DEFAULT_QUERIES = ROOT.parent / "shared" / "search-eval" / "dev-queries.jsonl"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"[A-Za-zÅÄÖåäö-]{4,}")
+
+
+class Corpus:
+    """Sentences, titles, keywords and words of a catalogue, to recombine."""
+
+    def __init__(self, data: dict, rng: random.Random) -> None:
+        self.rng = rng
+        items = data.get("services", []) + data.get("offers", [])
+        self.sentences: list[str] = []
+        self.titles: list[str] = []
+        self.keywords: list[str] = []
+        for item in items:
+            self.titles.append(item["title"]["fi"])
+            self.keywords.extend(item.get("keywords") or [])
+            for field in ("summary", "body", "eligibility", "how_to_apply", "fees"):
+                text = (item.get(field) or {}).get("fi", "")
+                text = re.sub(r"[*#>`]|^- ", "", text, flags=re.MULTILINE)
+                self.sentences.extend(s.strip() for s in _SENTENCE.split(text.replace("\n", " "))
+                                      if len(s.split()) >= 4)
+        words = {w.lower() for s in self.sentences for w in _WORD.findall(s)}
+        self.words = sorted(words)
+        self.municipalities = [m["code"] for m in data.get("municipalities", [])]
+
+    def new_compound(self) -> str:
+        """A plausible new compound (asumis + neuvonta): the long tail of a real index."""
+        a, b = self.rng.sample(self.words, 2)
+        return a[: max(4, len(a) - self.rng.randint(0, 2))] + b
+
+    def sentence(self) -> str:
+        words = self.rng.choice(self.sentences).split()
+        for i in range(len(words)):
+            if len(words[i]) > 5 and self.rng.random() < 0.08:
+                words[i] = self.new_compound()
+        return " ".join(words)
+
+    def text(self, low: int, high: int) -> str:
+        return " ".join(self.sentence() for _ in range(self.rng.randint(low, high)))
+
+    def title(self) -> str:
+        base = self.rng.choice(self.titles)
+        if self.rng.random() < 0.5:
+            base = f"{base}: {self.new_compound()}"
+        return base[:300]
+
+
+def fill(args: argparse.Namespace, corpus: Corpus) -> None:
+    from django.db import transaction
+
+    from apps.catalogue.models import Entry, Municipality, Organisation, ServiceLine
+    from apps.search import registry, services
+
+    rng = corpus.rng
+    started = time.monotonic()
+    with transaction.atomic():
+        municipalities = list(Municipality.objects.all())
+        lines = list(ServiceLine.objects.all())
+        orgs = [Organisation.objects.create(key=f"org-{i}", name=f"{corpus.new_compound().title()} ry",
+                                            kind="association") for i in range(200)]
+        entries = []
+        for i in range(args.entries):
+            entries.append(Entry(
+                kind=rng.choice(["service", "offer"]), key=f"e-{i}", title=corpus.title(),
+                title_fi="", summary=corpus.text(1, 2), body=corpus.text(4, 10),
+                eligibility=corpus.text(0, 2), how_to_apply=corpus.text(0, 2),
+                fees=corpus.text(0, 1), organisation=rng.choice(orgs),
+                keywords=rng.sample(corpus.keywords, rng.randint(0, 5)),
+            ))
+        for e in entries:
+            e.title_fi, e.summary_fi, e.body_fi = e.title, e.summary, e.body
+            e.eligibility_fi, e.how_to_apply_fi, e.fees_fi = e.eligibility, e.how_to_apply, e.fees
+        Entry.objects.bulk_create(entries, batch_size=2000)
+        through_m = Entry.municipalities.through
+        through_l = Entry.service_lines.through
+        m_rows, l_rows = [], []
+        for e in entries:
+            if rng.random() < 0.35:
+                for m in rng.sample(municipalities, rng.randint(1, 3)):
+                    m_rows.append(through_m(entry_id=e.pk, municipality_id=m.pk))
+            for line in rng.sample(lines, rng.randint(1, 2)):
+                l_rows.append(through_l(entry_id=e.pk, serviceline_id=line.pk))
+        through_m.objects.bulk_create(m_rows, batch_size=5000)
+        through_l.objects.bulk_create(l_rows, batch_size=5000)
+        print(f"# {len(entries)} catalogue entries written in {time.monotonic() - started:.1f} s")
+
+        started = time.monotonic()
+        services.rebuild_index()
+        print(f"# catalogue indexed in {time.monotonic() - started:.1f} s")
+
+        # Consultation threads: a question and answers, 100,000 posts in all, indexed as
+        # solved threads (title A, solution B, question and other answers C).
+        started = time.monotonic()
+        posts = 0
+        docs = []
+        n = 0
+        while posts < args.posts:
+            answers = [corpus.text(1, 4) for _ in range(rng.randint(1, 5))]
+            question = corpus.text(2, 5)
+            posts += 1 + len(answers)
+            title = rng.choice(corpus.sentences)[:80].rstrip(".") + "?"
+            docs.append(("benchmark.thread", str(n), registry.Document(
+                doc_type="consultation", key=str(n), url=f"/kysymykset/{n}/",
+                titles={"fi": title},
+                texts=[registry.Text("fi", title, "A"), registry.Text("fi", answers[0], "B"),
+                       registry.Text("fi", question, "C"),
+                       *(registry.Text("fi", a, "C") for a in answers[1:])],
+                snippets={"fi": answers[0]},
+                municipalities=[rng.choice(corpus.municipalities)] if rng.random() < 0.5 else [],
+                lines=[rng.choice(lines).key],
+            )))
+            n += 1
+        services.index_documents(docs)
+        services.rebuild_lexicon()
+        print(f"# {n} consultation threads ({posts} posts) indexed in "
+              f"{time.monotonic() - started:.1f} s")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE search_searchdocument")
+        cursor.execute("VACUUM ANALYZE search_searchlexicon")
+        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('search_searchdocument')),"
+                       " pg_size_pretty(pg_relation_size('searchdoc_vector_gin')),"
+                       " (SELECT count(*) FROM search_searchdocument),"
+                       " (SELECT count(*) FROM search_searchlexicon)")
+        size, gin, docs_n, lex_n = cursor.fetchone()
+    print(f"# index: {docs_n} documents, {lex_n} lexemes, table {size}, GIN {gin}")
+
+
+def make_queries(args: argparse.Namespace, corpus: Corpus) -> list[dict]:
+    rng = corpus.rng
+    queries: list[dict] = []
+    path = Path(args.queries_file)
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                queries.append({"q": json.loads(line)["q"]})
+    while len(queries) < args.queries:
+        kind = rng.random()
+        if kind < 0.3:  # a title, or its first words
+            words = rng.choice(corpus.titles).split()
+            q = " ".join(words[: rng.randint(1, min(3, len(words)))])
+        elif kind < 0.6:  # two or three words of one sentence, as they are inflected there
+            words = _WORD.findall(rng.choice(corpus.sentences)) or ["apu"]
+            q = " ".join(rng.sample(words, min(len(words), rng.randint(2, 3))))
+        elif kind < 0.75:  # a keyword
+            q = rng.choice(corpus.keywords)
+        elif kind < 0.9:  # a typo in a word
+            w = rng.choice([w for w in corpus.words if len(w) > 6])
+            i = rng.randrange(1, len(w) - 1)
+            q = rng.choice([w[:i] + w[i + 1:], w[:i] + w[i] + w[i:], w[:i] + w[i + 1] + w[i] + w[i + 2:]])
+        else:  # one very common word: the worst case for the candidate set
+            q = rng.choice(["palvelu", "tuki", "apu", "hakemus", "asiakas", "kotona"])
+        queries.append({"q": q})
+    for q in queries:
+        if rng.random() < 0.5:
+            q["municipality"] = rng.choice(corpus.municipalities)
+    rng.shuffle(queries)
+    return queries[: args.queries]
+
+
+def measure(queries: list[dict]) -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.accounts.roles import ADVISOR
+    from apps.search import services
+    from apps.search.analyzer import get_analyzer
+
+    user = get_user_model().objects.create_user("bench", password="x")
+    user.groups.add(Group.objects.get(name=ADVISOR))
+    _token, raw = services.api_token_create(user=user, name="benchmark")
+    client = Client(HTTP_AUTHORIZATION=f"Token {raw}")
+    print(f"# analyzer: {get_analyzer().name}")
+
+    def get(q: dict):
+        return client.get("/api/v1/search", {**q, "limit": 10})
+
+    for q in queries[:20]:  # warm up caches and connections
+        get(q)
+    times, counts, empty = [], [], 0
+    for q in queries:
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = get(q)
+            elapsed = time.perf_counter() - started
+        assert response.status_code == 200, response.content
+        times.append(elapsed * 1000)
+        counts.append(len(ctx.captured_queries))
+        empty += not response.json()["results"]
+    print(f"queries: {len(times)} ({empty} with no results)")
+    print(f"server time ms: p50 {percentile(times, .5):.1f}  p95 {percentile(times, .95):.1f}"
+          f"  max {max(times):.1f}  mean {statistics.mean(times):.1f}")
+    print(f"SQL queries per search: min {min(counts)}  max {max(counts)}")
+    slow = sorted(zip(times, queries, strict=True), key=lambda x: -x[0])[:5]
+    for t, q in slow:
+        print(f"  slowest: {t:.1f} ms {q}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--entries", type=int, default=20_000)
+    parser.add_argument("--posts", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--catalogue", default=str(DEFAULT_CATALOGUE))
+    parser.add_argument("--queries-file", default=str(DEFAULT_QUERIES),
+                        help="extra real queries (JSON lines with 'q') mixed in")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
+    parser.add_argument("--use-db", default="", help="measure on a database kept earlier")
+    args = parser.parse_args()
+    setup_django()
+    rng = random.Random(args.seed)
+    data = json.loads(Path(args.catalogue).read_text(encoding="utf-8"))
+    if args.use_db:
+        with existing_database(args.use_db):
+            from django.contrib.auth import get_user_model
+
+            get_user_model().objects.filter(username="bench").delete()
+            measure(make_queries(args, Corpus(data, rng)))
+        return
+    with throwaway_database("speed", keep=args.keep_db):
+        from apps.catalogue.interchange import import_catalogue
+
+        import_catalogue({k: v for k, v in data.items()
+                          if k in ("format", "municipalities", "service_lines")})
+        corpus = Corpus(data, rng)
+        fill(args, corpus)
+        measure(make_queries(args, corpus))
+
+
+if __name__ == "__main__":
+    main()
