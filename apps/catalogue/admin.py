@@ -40,6 +40,7 @@ from .models import (
     ProblemReport,
     ServiceLine,
 )
+from .permissions import can_edit_entry
 from .queries import annotate_review_due, overdue_q
 from .services import helsinki_today, problem_report_resolve
 
@@ -229,7 +230,7 @@ class ContactInline(TranslationStackedInline):
 class ReviewOverdueFilter(admin.SimpleListFilter):
     """Overdue for review, computed in the database (see ``queries.overdue_q``)."""
 
-    title = _("Tarkistus")
+    title = _("tarkistus")
     parameter_name = "tarkistus"
     OVERDUE = "myohassa"
     UP_TO_DATE = "ajan-tasalla"
@@ -311,6 +312,11 @@ class EntryAdmin(TranslationAdmin):
         return obj.review_overdue  # type: ignore[attr-defined]
 
     # Form
+
+    def has_change_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request)
+        return can_edit_entry(request.user, obj)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "legal_basis":

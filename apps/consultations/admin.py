@@ -34,7 +34,7 @@ class CallbackEventInline(admin.TabularInline):
     fields = ("kind", "actor", "created_at")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -48,7 +48,7 @@ class CallbackAdmin(admin.ModelAdmin):
     raw_id_fields = ("requester", "assignee", "thread")
     inlines = [CallbackEventInline]
 
-    def get_queryset(self, request):  # noqa: ANN001, ANN201
+    def get_queryset(self, request):
         return super().get_queryset(request).defer("phone")
 
 

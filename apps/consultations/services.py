@@ -161,7 +161,7 @@ def thread_create(*, author: User, title: str, body: str, service_line: ServiceL
 
 def thread_update(*, thread: Thread, editor: User, base_version: int, title: str, body: str,
                   service_line: ServiceLine | None = None, urgency: str | None = None,
-                  municipality: Municipality | None | str = "keep") -> Thread:
+                  municipality: Municipality | str | None = "keep") -> Thread:
     """Edit the question. Refuses (EditConflict) if someone saved after ``base_version``;
     every save is kept as a ThreadRevision."""
     title, body = (title or "").strip(), (body or "").strip()

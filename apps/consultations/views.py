@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import retarget, reswap
+from django_htmx.http import reswap, retarget
 
 from apps.core.http import HtmxHttpRequest
 

@@ -81,7 +81,8 @@ def _download(pk: int, extension: str) -> HttpResponse:
         response = HttpResponse(
             exports.to_xlsx(report),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, extension)}"'
+    name = exports.filename(report, extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -226,6 +226,16 @@ def test_mark_reviewed_needs_review_permission(client, django_user_model):
     assert Entry.objects.get(pk=stale.pk).last_reviewed == days_ago(500)
 
 
+def test_entry_change_permission_follows_can_edit_entry(client, django_user_model):
+    owner = django_user_model.objects.create_user("owner", is_staff=True)
+    own, others = entry(owner=owner), entry()
+    client.force_login(owner)
+
+    assert client.get(reverse("admin:catalogue_entry_change", args=[own.pk])).status_code == 200
+    assert client.get(reverse("admin:catalogue_entry_change",
+                              args=[others.pk])).status_code == 403
+
+
 def test_export_selected_returns_catalogue_with_selected_entries_only(admin_client):
     yhdistys = organisation("kotkan-yhdistys", municipalities=[KOTKA])
     organisation("muu-yhdistys")

@@ -31,7 +31,7 @@ def run_at_once(*calls: Callable[[], Any]) -> list[Any]:
         try:
             barrier.wait()
             results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
+        except Exception as exc:
             results[i] = exc
         finally:
             connection.close()

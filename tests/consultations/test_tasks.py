@@ -6,12 +6,13 @@ import datetime
 import time
 
 import pytest
+from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from apps.consultations import tasks  # registers the tasks before the test app starts
-from apps.consultations.models import Callback, CallbackEvent
+from apps.consultations import services, tasks  # registers the tasks before the app starts
+from apps.consultations.models import Callback, CallbackEvent, Urgency
 from apps.notifications.models import Notification
 from tests.consultations import factories
 from tests.reference_data import seed_reference_data
@@ -104,3 +105,32 @@ def test_periodic_task_seeding_keeps_admin_edits(reference_data):
     seed_reference_data()  # replays the data migrations
     assert PeriodicTask.objects.filter(task="consultations.erase_callback_numbers").count() == 1
     assert PeriodicTask.objects.get(task="consultations.erase_callback_numbers").enabled is False
+
+
+def test_answer_and_mention_emails_go_through_the_worker(
+        reference_data, current_celery_app, celery_worker, advisor, colleague, outsider,
+        manager):
+    manager.email_notifications = False
+    manager.save(update_fields=["email_notifications"])
+    thread = factories.thread(author=advisor, title="Kotihoidon maksu")
+
+    services.answer_post(thread=thread, author=colleague,
+                         body="Katso @sivullinen ja @manager, tässä vastaus.")
+
+    wait_for(lambda: len(mail.outbox) >= 2)
+    time.sleep(0.3)  # nothing more arrives: the manager turned e-mail off
+    assert sorted(m.to[0] for m in mail.outbox) == ["advisor@example.org",
+                                                     "sivullinen@example.org"]
+    assert all("Kotihoidon maksu" in m.body for m in mail.outbox)
+
+
+def test_caller_waiting_question_emails_line_staff(
+        reference_data, current_celery_app, celery_worker, advisor, colleague, outsider):
+    line = factories.line("ikaihmiset")
+    colleague.service_lines.add(line)
+
+    services.thread_create(author=advisor, title="Asiakas linjalla", body="Apua",
+                           service_line=line, urgency=Urgency.WAITING)
+
+    wait_for(lambda: len(mail.outbox) >= 1)
+    assert [m.to for m in mail.outbox] == [["kollega@example.org"]]

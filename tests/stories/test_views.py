@@ -224,7 +224,7 @@ class TestStoryCreate:
 
         assert re.search(r'name="token" value="[0-9a-f-]{36}"', body)
         assert 'hx-post="/tarinat/uusi/automaattitallennus/"' in body
-        assert "keyup changed delay:2s" in body
+        assert "input changed delay:2s" in body
 
     def test_create_saves_a_draft_and_redirects_to_it(self, client, advisor):
         client.force_login(advisor)

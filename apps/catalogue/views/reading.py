@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.contacts import services as contact_services
 from apps.core.http import HtmxHttpRequest
 
 from .. import permissions, selectors
@@ -91,6 +92,7 @@ def _without_params(url: str, *names: str) -> str:
 @permission_required(_VIEW, raise_exception=True)
 def entry_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(selectors.entry_detail_queryset(), key=key)
+    contact_services.entry_view_record(user=request.user, entry=entry)  # contact form's topics
     municipality = _chosen_municipality(request)
     return render(request, "catalogue/entry_detail.html", {
         "entry": entry,

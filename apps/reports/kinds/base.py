@@ -32,7 +32,7 @@ class Median(Aggregate):
 
     function = "percentile_cont"
     name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
     output_field = FloatField()
     allow_distinct = False
 

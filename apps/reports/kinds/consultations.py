@@ -12,7 +12,6 @@ import datetime
 from typing import Any
 
 from django.db.models import Count, DateTimeField, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 

@@ -18,16 +18,28 @@ from .base import Column, Progress, Table, no_progress, rate, with_change
 TOP_TOPICS = 10
 
 
+# Aggregate aliases may not shadow the fields they filter on ("solved"), so the
+# database sees these names and the figures get the readable ones.
+_NAMES = {"n": "count", "n_solved": "solved", "n_consulted": "consulted", "p": "previous",
+          "p_solved": "previous_solved", "p_consulted": "previous_consulted",
+          "n_referred": "referred", "n_anonymous": "anonymous",
+          "p_referred": "previous_referred", "p_anonymous": "previous_anonymous"}
+
+
 def _counts(current: Q, previous: Q) -> dict[str, Count]:
     """Contacts, solved and consulted, in the period and in the one before."""
     return {
-        "count": Count("pk", filter=current),
-        "solved": Count("pk", filter=current & Q(solved=True)),
-        "consulted": Count("pk", filter=current & Q(consulted=True)),
-        "previous": Count("pk", filter=previous),
-        "previous_solved": Count("pk", filter=previous & Q(solved=True)),
-        "previous_consulted": Count("pk", filter=previous & Q(consulted=True)),
+        "n": Count("pk", filter=current),
+        "n_solved": Count("pk", filter=current & Q(solved=True)),
+        "n_consulted": Count("pk", filter=current & Q(consulted=True)),
+        "p": Count("pk", filter=previous),
+        "p_solved": Count("pk", filter=previous & Q(solved=True)),
+        "p_consulted": Count("pk", filter=previous & Q(consulted=True)),
     }
+
+
+def _named(row: dict[str, Any]) -> dict[str, Any]:
+    return {_NAMES.get(key, key): value for key, value in row.items()}
 
 
 def _rates(row: dict[str, Any]) -> dict[str, Any]:
@@ -45,40 +57,39 @@ _ZERO = {"count": 0, "solved": 0, "consulted": 0, "previous": 0, "previous_solve
 def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
     previous_period = period.previous()
     start, end = period.bounds()
-    previous_start, _ = previous_period.bounds()
+    previous_start = previous_period.bounds()[0]
     rows = ContactRecord.objects.filter(created_at__gte=previous_start, created_at__lt=end)
     current, previous = Q(created_at__gte=start), Q(created_at__lt=start)
     counts = _counts(current, previous)
 
-    totals = rows.aggregate(
+    totals = _rates(_named(rows.aggregate(
         **counts,
-        referred=Count("pk", filter=current & ~Q(referred_to="")),
-        anonymous=Count("pk", filter=current & Q(anonymous=True)),
-        previous_referred=Count("pk", filter=previous & ~Q(referred_to="")),
-        previous_anonymous=Count("pk", filter=previous & Q(anonymous=True)),
-    )
-    _rates(totals)
+        n_referred=Count("pk", filter=current & ~Q(referred_to="")),
+        n_anonymous=Count("pk", filter=current & Q(anonymous=True)),
+        p_referred=Count("pk", filter=previous & ~Q(referred_to="")),
+        p_anonymous=Count("pk", filter=previous & Q(anonymous=True)),
+    )))
     totals["referral_rate"] = rate(totals["referred"], totals["count"])
     totals["previous_referral_rate"] = rate(totals["previous_referred"], totals["previous"])
     progress(20)
 
-    by_line_db = {r.pop("service_line"): r for r in rows.values("service_line").annotate(**counts)
-                  .order_by()}
+    by_line_db = {r.pop("service_line"): _named(r) for r in
+                  rows.values("service_line").annotate(**counts).order_by()}
     by_line = [
         _rates({"key": line.key, "name": line.name_fi, **by_line_db.get(line.pk, _ZERO)})
         for line in ServiceLine.objects.order_by("position", "key")
     ]
     progress(40)
 
-    by_channel_db = {r.pop("channel"): r for r in rows.values("channel").annotate(**counts)
-                     .order_by()}
+    by_channel_db = {r.pop("channel"): _named(r) for r in
+                     rows.values("channel").annotate(**counts).order_by()}
     by_channel = [
         _rates({"key": value, "name": str(label), **by_channel_db.get(value, _ZERO)})
         for value, label in Channel.choices
     ]
     progress(55)
 
-    by_municipality_db = {r.pop("municipality"): r for r in
+    by_municipality_db = {r.pop("municipality"): _named(r) for r in
                           rows.values("municipality").annotate(**counts).order_by()}
     by_municipality = [
         _rates({"key": m.code, "name": m.name_fi, **by_municipality_db.get(m.code, _ZERO)})
@@ -88,7 +99,8 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
                                    **by_municipality_db.get(None, _ZERO)}))
     progress(70)
 
-    referral_counts = {"count": Count("pk", filter=current), "previous": Count("pk", filter=previous)}
+    referral_counts = {"count": Count("pk", filter=current),
+                       "previous": Count("pk", filter=previous)}
     referrals_db = {r.pop("referred_to"): r for r in
                     rows.exclude(referred_to="").values("referred_to")
                     .annotate(**referral_counts).order_by()}

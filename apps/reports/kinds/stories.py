@@ -22,7 +22,7 @@ PUBLISHED = Q(state__in=[Story.State.PUBLISHED, Story.State.ARCHIVED])
 BOTH_WAITS = Q(waiting_days_before__isnull=False, waiting_days_after__isnull=False)
 
 
-def _sums(prefix: str = "") -> dict[str, Any]:
+def _sums() -> dict[str, Any]:
     return {
         "stories": Count("pk", distinct=True),
         "with_impact": Count("pk", distinct=True, filter=(
@@ -31,12 +31,12 @@ def _sums(prefix: str = "") -> dict[str, Any]:
         "waiting_days_saved": Sum(F("waiting_days_before") - F("waiting_days_after"),
                                   filter=BOTH_WAITS),
         "partners": Sum("partners_count"),
-        "savings_eur": Sum("savings_eur"),
+        "savings": Sum("savings_eur"),
     }
 
 
 def _zeros(row: dict[str, Any]) -> dict[str, Any]:
-    for name in ("waiting_days_saved", "partners", "savings_eur"):
+    for name in ("waiting_days_saved", "partners", "savings"):
         row[name] = row.get(name) or 0
     return row
 
@@ -72,7 +72,7 @@ def tables(figures: dict[str, Any]) -> list[Table]:
                Column("with_impact", _("Vaikutus kerrottu"), "int"),
                Column("waiting_days_saved", _("Odotuspäiviä vähemmän"), "int"),
                Column("partners", _("Yhteistyötahoja"), "int"),
-               Column("savings_eur", _("Arvioitu säästö"), "eur")]
+               Column("savings", _("Arvioitu säästö (€)"), "eur")]
     return [
         Table("summary", _("Yhteenveto"),
               [Column("name", _("Mittari"), "text"), Column("value", _("Jakso"), "auto")],
@@ -81,7 +81,7 @@ def tables(figures: dict[str, Any]) -> list[Table]:
                {"name": _("Odotuspäiviä vähemmän yhteensä"), "value": t["waiting_days_saved"],
                 "fmt": "int"},
                {"name": _("Yhteistyötahoja yhteensä"), "value": t["partners"], "fmt": "int"},
-               {"name": _("Arvioitu säästö yhteensä"), "value": t["savings_eur"],
+               {"name": _("Arvioitu säästö yhteensä"), "value": t["savings"],
                 "fmt": "eur"}]),
         Table("by_theme", _("Teemoittain"), [Column("name", _("Teema"), "text"), *columns],
               figures["by_theme"], chart="stories",
