@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from apps.core.privacy import ensure_no_personal_data
-from apps.search.services import index_object, remove_object
+from apps.search.services import remove_object
 
 from . import interchange
 from .models import (
@@ -42,7 +42,12 @@ from .models import (
 )
 from .permissions import can_edit_entry
 from .queries import annotate_review_due, overdue_q
-from .services import helsinki_today, problem_report_resolve
+from .services import (
+    entry_ensure_baseline,
+    entry_record_version,
+    helsinki_today,
+    problem_report_resolve,
+)
 
 # --- Forms ---------------------------------------------------------------------------------
 
@@ -119,35 +124,6 @@ class EditConflict(Exception):
 
 def _names(objects: Any) -> str:
     return ", ".join(str(o) for o in objects)
-
-
-def _ensure_baseline(entry: Entry) -> None:
-    """Keep the state before the first tracked save (an entry made elsewhere) as a version.
-
-    Mirrors ``services._ensure_baseline``; ``entry`` is the locked row as stored.
-    """
-    if EntryVersion.objects.filter(entry=entry, number=entry.version).exists():
-        return
-    EntryVersion.objects.create(
-        entry=entry, number=entry.version, snapshot=interchange.entry_to_dict(entry),
-        author=None, comment=gettext("Lähtötilanne ennen ensimmäistä muokkausta"),
-    )
-
-
-def _record_version(entry: Entry, *, author: Any, comment: str) -> EntryVersion:
-    """Bump the entry's version and keep a snapshot under that number.
-
-    Mirrors ``services._record_version``; the caller holds the entry's row lock.
-    """
-    entry.version += 1
-    entry.save(update_fields=["version", "updated_at"])
-    version = EntryVersion(entry=entry, number=entry.version,
-                           snapshot=interchange.entry_to_dict(entry),
-                           author=author if getattr(author, "pk", None) else None,
-                           comment=comment[:300])
-    version.full_clean()
-    version.save()
-    return version
 
 
 def export_response(entries: QuerySet[Entry], filename: str) -> HttpResponse:
@@ -371,7 +347,7 @@ class EntryAdmin(TranslationAdmin):
             locked = Entry.objects.select_for_update().get(pk=obj.pk)
             if locked.version != form.cleaned_data.get("base_version"):
                 raise EditConflict
-            _ensure_baseline(locked)
+            entry_ensure_baseline(locked)
         else:
             obj.last_reviewed = helsinki_today()
             obj.version = 0
@@ -381,11 +357,10 @@ class EntryAdmin(TranslationAdmin):
                      change: bool) -> None:
         super().save_related(request, form, formsets, change)
         entry = form.instance
-        _record_version(entry, author=request.user,
-                        comment=gettext("Muokattu ylläpidossa") if change
-                        else gettext("Luotu ylläpidossa"))
-        # In the same transaction: the edit is findable exactly when it is committed.
-        index_object(entry)
+        # Versioned and re-indexed in the same transaction: findable exactly when committed.
+        entry_record_version(entry, author=request.user,
+                             comment=gettext("Muokattu ylläpidossa") if change
+                             else gettext("Luotu ylläpidossa"))
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         # The version history cannot be deleted on its own, but it goes with its entry.

@@ -128,7 +128,8 @@ def _entry_save(*, entry: Entry | None, payload: dict[str, Any], author: Any,
         try:
             with transaction.atomic():
                 saved = entry_apply(None, payload, kind=kind)
-                return _record_version(saved, number=1, author=author, comment=comment)
+                entry_record_version(saved, number=1, author=author, comment=comment)
+                return saved
         except IntegrityError as exc:
             # Two people creating the same key at once: the loser is told, not crashed.
             if Entry.objects.filter(key=payload.get("key")).exists():
@@ -140,29 +141,36 @@ def _entry_save(*, entry: Entry | None, payload: dict[str, Any], author: Any,
         locked = Entry.objects.select_for_update().get(pk=entry.pk)
         if locked.version != base_version:
             raise _conflict(locked, base_version)
-        _ensure_baseline(locked)
+        entry_ensure_baseline(locked)
         payload["key"] = locked.key
         payload.pop("last_reviewed", None)
         if locked.last_reviewed is not None:
             payload["last_reviewed"] = locked.last_reviewed.isoformat()
         saved = entry_apply(locked, payload, kind=locked.kind)
-        return _record_version(saved, number=base_version + 1, author=author,
-                               comment=comment)
+        entry_record_version(saved, number=base_version + 1, author=author, comment=comment)
+        return saved
 
 
-def _record_version(entry: Entry, *, number: int, author: Any, comment: str) -> Entry:
-    entry.version = number
+def entry_record_version(entry: Entry, *, author: Any, comment: str,
+                         number: int | None = None, reindex: bool = True) -> EntryVersion:
+    """Bump the entry's version (to ``number``, or by one) and keep a snapshot under it.
+
+    The one place versions are written: intranet edits, restores, admin saves and
+    imports all come here. The caller holds the entry's row lock (or just created it).
+    """
+    entry.version = number if number is not None else entry.version + 1
     entry.save(update_fields=["version", "updated_at"])
-    version = EntryVersion(entry=entry, number=number, snapshot=entry_to_dict(entry),
+    version = EntryVersion(entry=entry, number=entry.version, snapshot=entry_to_dict(entry),
                            author=author if getattr(author, "pk", None) else None,
                            comment=comment[:300])
     version.full_clean()
     version.save()
-    index_object(entry)  # findable as saved, in the same transaction (apps.search)
-    return entry
+    if reindex:
+        index_object(entry)  # findable as saved, in the same transaction (apps.search)
+    return version
 
 
-def _ensure_baseline(entry: Entry) -> None:
+def entry_ensure_baseline(entry: Entry) -> None:
     """Keep the state before the first tracked save (e.g. an imported entry) as a version."""
     if EntryVersion.objects.filter(entry=entry, number=entry.version).exists():
         return

@@ -135,18 +135,22 @@ class PeriodReport:
 
 
 def period_report(*, start: datetime.date, end: datetime.date) -> PeriodReport:
-    """Stories published from ``start`` to ``end`` (inclusive, local dates), impact summed."""
-    qs = _listing(published().filter(published_at__date__gte=start,
-                                     published_at__date__lte=end)).order_by("published_at")
+    """Stories published from ``start`` to ``end`` (inclusive, local dates), impact summed.
+
+    A story published in the period counts even if it has been archived since, as in
+    the reports app's success-story report.
+    """
+    in_period = Story.objects.filter(state__in=[State.PUBLISHED, State.ARCHIVED],
+                                     published_at__date__gte=start,
+                                     published_at__date__lte=end)
     has_waiting = Q(waiting_days_before__isnull=False, waiting_days_after__isnull=False)
-    totals = published().filter(published_at__date__gte=start,
-                                published_at__date__lte=end).aggregate(
+    totals = in_period.aggregate(
         savings=Sum("savings_eur"),
         partners=Sum("partners_count"),
         waiting=Sum(F("waiting_days_before") - F("waiting_days_after"), filter=has_waiting),
         with_waiting=Count("pk", filter=has_waiting),
     )
-    stories = list(qs)
+    stories = list(_listing(in_period).order_by("published_at", "pk"))
     return PeriodReport(
         start=start, end=end, stories=stories, count=len(stories),
         savings_eur=totals["savings"] or 0, partners=totals["partners"] or 0,

@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+import apps.stories.tasks  # noqa: F401 - registers the shared tasks before any test Celery app
 from apps.stories.models import Story
 from tests.stories.factories import story
 
@@ -78,7 +79,8 @@ def test_write_submit_publish_then_front_page(page: Page, advisor, manager):
     # The author was told, in the inbox.
     login(page, "advisor")
     page.goto("/ilmoitukset/")
-    expect(page.get_by_text(re.compile("Kuljetuspalvelun jono purettiin.*julkaistu"))).to_be_visible()
+    published_note = re.compile("Kuljetuspalvelun jono purettiin.*julkaistu")
+    expect(page.get_by_text(published_note)).to_be_visible()
 
 
 def test_colleague_thanks_once_with_htmx_and_comments(page: Page, advisor, manager):

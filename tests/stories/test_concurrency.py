@@ -37,7 +37,7 @@ def run_together(calls: list[Callable[[], object]]) -> list[object]:
         try:
             barrier.wait()
             results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - reported to the test
+        except Exception as exc:
             results[i] = exc
         finally:
             connection.close()

@@ -18,7 +18,7 @@ ALL_STATES = list(State)
 
 @pytest.fixture
 def people(advisor, colleague, editor, manager, superuser, django_user_model):
-    inactive = django_user_model.objects.create_user("entinen", password="x", is_active=False)
+    inactive = django_user_model.objects.create_user("entinen", is_active=False)
     inactive.groups.add(*manager.groups.all())
     return {"author": advisor, "colleague": colleague, "editor": editor, "manager": manager,
             "superuser": superuser, "inactive_manager": inactive, "anonymous": AnonymousUser()}

@@ -119,7 +119,7 @@ class TestStoryCreate:
         assert (media_root / created.image.name).exists()
 
     def test_story_create_refuses_users_without_the_permission(self, django_user_model):
-        nobody = django_user_model.objects.create_user("nobody", password="x")
+        nobody = django_user_model.objects.create_user("nobody")
 
         with pytest.raises(PermissionDenied):
             services.story_create(author=nobody, token=uuid.uuid4(), content=content())

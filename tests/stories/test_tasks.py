@@ -11,7 +11,6 @@ from django_celery_beat.models import PeriodicTask
 from apps.notifications.models import Notification
 from apps.stories.models import Story, StoryTransition
 from apps.stories.tasks import publish_due_stories
-
 from tests.reference_data import seed_reference_data
 
 from .factories import story

@@ -627,6 +627,8 @@ class TestPeriodReport:
         story(author=advisor, state=State.PUBLISHED, title="Liian vanha", savings_eur=99999,
               published_at=timezone.now() - datetime.timedelta(days=400))
         story(author=advisor, state=State.SUBMITTED, title="Julkaisematon", savings_eur=7777)
+        story(author=advisor, state=State.ARCHIVED, title="Arkistoitu sittemmin",
+              savings_eur=1)
         client.force_login(manager)
         today = timezone.localdate()
 
@@ -635,10 +637,11 @@ class TestPeriodReport:
             "end": today.isoformat()})
 
         report = response.context["report"]
-        assert [s.title for s in report.stories] == ["Ensimmäinen", "Toinen"]
-        assert (report.savings_eur, report.partners, report.waiting_days_saved) == (1500, 5, 20)
+        assert [s.title for s in report.stories] == ["Ensimmäinen", "Toinen",
+                                                     "Arkistoitu sittemmin"]
+        assert (report.savings_eur, report.partners, report.waiting_days_saved) == (1501, 5, 20)
         body = response.content.decode()
-        assert "1500 €" in body
+        assert "1501 €" in body and "(arkistoitu)" in body
         assert "Liian vanha" not in body and "Julkaisematon" not in body
 
     def test_period_report_page_has_print_styles(self, client, manager):
