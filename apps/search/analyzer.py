@@ -95,6 +95,9 @@ class WordAnalysis:
     stop: bool = False
     stem: str = ""  # a Snowball stem, for prefix matching of unknown words
     roots: tuple[str, ...] = ()  # derivational bases other than the lemma (käyttö → käyttää)
+    # One tuple of parts per reading of a compound, for "all parts" queries:
+    # vanhainkoti → (vanha, koti) and (vanha, kota).
+    compounds: tuple[tuple[str, ...], ...] = ()
 
     @property
     def lexemes(self) -> tuple[str, ...]:
@@ -206,7 +209,8 @@ class SnowballAnalyzer(BaseAnalyzer):
         lemmas = [self.fi_stem(lower.replace("-", ""))] if len(pieces) > 1 else stems[:1]
         parts = tuple(s for s in stems if len(s) >= MIN_PART) if len(pieces) > 1 else ()
         return WordAnalysis(lower, tuple(dict.fromkeys(lemmas)), parts=parts, known=False,
-                            stem=lemmas[0] if lemmas else lower)
+                            stem=lemmas[0] if lemmas else lower,
+                            compounds=(parts,) if len(parts) > 1 else ())
 
 
 class VoikkoAnalyzer(BaseAnalyzer):
@@ -261,13 +265,17 @@ class VoikkoAnalyzer(BaseAnalyzer):
         fewest = min(len(b) for b, _ in splits)
         parts: list[str] = []
         spans: list[str] = []
+        compounds: list[tuple[str, ...]] = []
         if fewest:
             for bounds, a in splits:
                 if len(bounds) != fewest:
                     continue
-                p, s = self._decompound(lower, bounds, a["BASEFORM"].lower())
-                parts.extend(p)
+                canonical, variants, s = self._decompound(lower, bounds, a["BASEFORM"].lower())
+                parts.extend(canonical)
+                parts.extend(variants)
                 spans.extend(s)
+                if len(canonical) > 1 and tuple(canonical) not in compounds:
+                    compounds.append(tuple(canonical))
         lemma_set = set(lemmas)
         parts = [p for p in dict.fromkeys(parts) if p not in lemma_set]
         spans = [s for s in dict.fromkeys(spans) if s not in lemma_set and s not in parts]
@@ -278,7 +286,8 @@ class VoikkoAnalyzer(BaseAnalyzer):
         taken = lemma_set | set(parts) | set(spans)
         roots = [r for r in dict.fromkeys(roots) if r not in taken and len(r) >= MIN_PART]
         return WordAnalysis(lower, lemmas, parts=tuple(parts), spans=tuple(spans),
-                            stem=self.fi_stem(lower), roots=tuple(roots))
+                            stem=self.fi_stem(lower), roots=tuple(roots),
+                            compounds=tuple(compounds))
 
     def _unknown(self, lower: str) -> WordAnalysis:
         """A word Voikko does not know: hyphenated pieces analysed one by one, else the
@@ -289,15 +298,16 @@ class VoikkoAnalyzer(BaseAnalyzer):
             for p in pieces:
                 sub = self.analyze_word(p)
                 parts.extend(sub.lemmas if sub.lemmas else (p,))
-            parts = [p for p in dict.fromkeys(parts) if len(p) >= MIN_PART or p.isalpha()]
-            return WordAnalysis(lower, (lower,), parts=tuple(p for p in parts if p != lower),
-                                known=False, stem=lower)
+            parts = [p for p in dict.fromkeys(parts) if len(p) >= MIN_PART and p != lower]
+            return WordAnalysis(lower, (lower,), parts=tuple(parts), known=False, stem=lower,
+                                compounds=(tuple(parts),) if len(parts) > 1 else ())
         stem = self.fi_stem(lower)
         return WordAnalysis(lower, (lower,), known=False, stem=stem)
 
     def _decompound(self, lower: str, bounds: list[int], baseform: str,
-                    ) -> tuple[list[str], list[str]]:
-        """Parts and multi-part spans of a compound cut at ``bounds``.
+                    ) -> tuple[list[str], list[str], list[str]]:
+        """Parts (one per member), other readings of members, and multi-part spans of a
+        compound cut at ``bounds``.
 
         Modifiers are lemmatised on their own (lasten → lapsi; omais stays omais). The
         head is the baseform minus the modifiers' surface (tuen → tuki), so the head
@@ -316,12 +326,14 @@ class VoikkoAnalyzer(BaseAnalyzer):
             head_lemmas = self._lemmas_of(pieces[-1])
             head = head_lemmas[0] if head_lemmas else pieces[-1]
         parts: list[str] = []
+        variants: list[str] = []
         for piece in pieces[:-1]:
             if len(piece) < MIN_PART:
                 continue
             lemmas = self._lemmas_of(piece)
-            parts.extend(lemmas[:2] if len(lemmas) == 2 and lemmas[0] == piece
-                         else lemmas[:1] or (piece,))
+            parts.append(lemmas[0] if lemmas else piece)
+            if len(lemmas) == 2 and lemmas[0] == piece:
+                variants.append(lemmas[1])  # omais → also omainen
         if len(head) >= MIN_PART:
             parts.append(head)
         spans: list[str] = []
@@ -337,7 +349,7 @@ class VoikkoAnalyzer(BaseAnalyzer):
                     text = "".join(pieces[i:j])
                 if len(text) >= MIN_PART + 2:
                     spans.append(text)
-        return parts, spans
+        return parts, variants, spans
 
 
 def _derivational_bases(wordbases: str) -> list[str]:

@@ -36,6 +36,9 @@ class SearchDocument(models.Model):
     municipalities = ArrayField(models.CharField(max_length=3), blank=True, default=list)
     lines = ArrayField(models.CharField(max_length=50), blank=True, default=list)
     vector = SearchVectorField()
+    # Title and keyword lexemes only: small and stored inline, so the first, wide pass
+    # of a search can look here without touching the large ``vector``.
+    head = SearchVectorField(default="")
     title_length = models.PositiveSmallIntegerField(default=1)
     analyzer = models.CharField(max_length=20)
     updated_at = models.DateTimeField(auto_now=True)
@@ -49,6 +52,7 @@ class SearchDocument(models.Model):
         ]
         indexes = [
             GinIndex(fields=["vector"], name="searchdoc_vector_gin"),
+            GinIndex(fields=["head"], name="searchdoc_head_gin"),
             models.Index(fields=["doc_type"], name="searchdoc_type_idx"),
         ]
 
@@ -63,6 +67,7 @@ class SearchLexicon(models.Model):
 
     word = models.CharField(max_length=120, primary_key=True)
     df = models.IntegerField(default=0)
+    head_df = models.IntegerField(default=0)  # documents with it in title or keywords
 
     class Meta:
         verbose_name = _("hakusanasto")

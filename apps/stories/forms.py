@@ -35,7 +35,7 @@ class StoryForm(forms.Form):
     body = forms.CharField(label=_label("body"), required=False,
                            help_text=_("Kerro, mitä tehtiin ja mikä muuttui. "
                                        "Markdown-muotoilu käy (**lihavointi**, - luettelo)."),
-                           widget=forms.Textarea(attrs={"rows": 14}))
+                           widget=forms.Textarea(attrs={"rows": 10}))
     themes = forms.ModelMultipleChoiceField(label=_("Teemat"), queryset=Theme.objects.none(),
                                             required=False,
                                             widget=forms.CheckboxSelectMultiple)
@@ -65,10 +65,11 @@ class StoryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.story = story
         self.autosave = autosave
-        chosen = Q(pk__in=story.themes.all()) if story is not None and story.pk else Q()
-        themes = Theme.objects.filter(Q(is_active=True) | chosen) if chosen else \
-            selectors.theme_choices()
-        self.fields["themes"].queryset = themes.distinct()
+        # Active themes, plus any retired theme this story already has.
+        offered = Q(is_active=True)
+        if story is not None and story.pk:
+            offered |= Q(pk__in=story.themes.values("pk"))
+        self.fields["themes"].queryset = Theme.objects.filter(offered)
         if autosave:
             for field in self.fields.values():
                 field.required = False

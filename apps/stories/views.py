@@ -84,7 +84,9 @@ def _detail_context(request: HtmxHttpRequest, story: Story, **forms) -> dict[str
         },
         "comment_form": forms.get("comment_form") or CommentForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
-        "schedule_form": forms.get("schedule_form") or ScheduleForm(),
+        "schedule_form": forms.get("schedule_form") or ScheduleForm(
+            initial={"publish_at": timezone.localtime(story.publish_at)}
+            if story.publish_at else None),
         "publish_form": TransitionCommentForm(prefix="publish"),
         "archive_form": TransitionCommentForm(prefix="archive"),
     }

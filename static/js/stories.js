@@ -11,8 +11,10 @@
   }
 
   // A conflict (409) or a refusal (422) carries a message fragment: show it, don't retry.
+  // (detail.elt is the swap target here; the requesting element is in requestConfig.)
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (!autosaveArea(event.detail.elt)) return;
+    var config = event.detail.requestConfig;
+    if (!config || !autosaveArea(config.elt)) return;
     var status = event.detail.xhr.status;
     if (status === 409 || status === 422) {
       event.detail.shouldSwap = true;
@@ -33,6 +35,7 @@
   });
 
   // Network down or a server error: say so, keep the text, try again in a while.
+  var RETRY_MS = 5000;
   var retryTimer = null;
   function autosaveFailed(event) {
     var area = autosaveArea(event.detail.elt);
@@ -40,13 +43,15 @@
     area.dataset.unsaved = "1";
     var box = statusBox();
     if (box) {
-      box.textContent = box.dataset.offlineText;
-      box.classList.add("autosave-problem");
+      var message = document.createElement("span");
+      message.className = "autosave-problem";
+      message.textContent = box.dataset.offlineText;
+      box.replaceChildren(message);
     }
     window.clearTimeout(retryTimer);
     retryTimer = window.setTimeout(function () {
       window.htmx.trigger(area, "autosave-retry");
-    }, 10000);
+    }, RETRY_MS);
   }
   document.addEventListener("htmx:sendError", autosaveFailed);
   document.addEventListener("htmx:responseError", autosaveFailed);

@@ -33,7 +33,7 @@ def test_inbox_by_keyboard_opens_marks_read_and_counts_down(page: Page, advisor)
     page.get_by_role("link", name=re.compile("Toinen ilmoitus")).focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/palvelut/vertailu/")
-    expect(page.get_by_role("link", name="Ilmoitukset 1 lukematonta")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="Ilmoitukset 1 lukematonta")).to_be_visible()
 
 
 def test_inbox_mark_all_read_with_htmx_updates_list_badge_and_focus(page: Page, advisor):
@@ -56,12 +56,13 @@ def test_inbox_mark_all_read_with_htmx_updates_list_badge_and_focus(page: Page, 
 def test_header_badge_refreshes_without_reload(page: Page, advisor):
     page.clock.install()
     login(page, "advisor")
-    expect(page.get_by_role("link", name="Ilmoitukset", exact=True)).to_be_visible()
+    header = page.get_by_role("banner")
+    expect(header.get_by_role("link", name="Ilmoitukset", exact=True)).to_be_visible()
 
     _notify(advisor, "Uusi ilmoitus kesken työn")
     page.clock.fast_forward("00:31")
 
-    expect(page.get_by_role("link", name="Ilmoitukset 1 lukematonta")).to_be_visible()
+    expect(header.get_by_role("link", name="Ilmoitukset 1 lukematonta")).to_be_visible()
 
 
 def test_profile_by_keyboard_saves_lines_and_email_choice(page: Page, advisor):

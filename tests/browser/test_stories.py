@@ -102,3 +102,36 @@ def test_colleague_thanks_once_with_htmx_and_comments(page: Page, advisor, manag
 
     page.reload()
     expect(page.locator(".thanks-count")).to_contain_text("1 kollega on kiittänyt")
+
+
+def test_autosave_survives_a_network_hiccup(page: Page, advisor):
+    login(page, "advisor")
+    page.goto("/tarinat/uusi/")
+
+    page.context.set_offline(True)
+    page.get_by_label("Otsikko").fill("Kirjoitettu katkon aikana")
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text("Ei yhteyttä", timeout=8000)
+    assert not Story.objects.exists()
+
+    page.context.set_offline(False)  # the page retries by itself
+    expect(status).to_contain_text(re.compile(r"Tallennettu klo \d{2}\.\d{2}"), timeout=10000)
+    assert Story.objects.get().title == "Kirjoitettu katkon aikana"
+    expect(page.get_by_label("Otsikko")).to_have_value("Kirjoitettu katkon aikana")
+
+
+def test_stale_tab_autosave_shows_a_conflict_and_overwrites_nothing(page: Page, advisor):
+    draft = story(author=advisor, title="Alkuperäinen")
+    login(page, "advisor")
+    page.goto(f"/tarinat/{draft.pk}/muokkaa/")
+    other = page.context.new_page()
+    other.goto(f"/tarinat/{draft.pk}/muokkaa/")
+
+    other.get_by_label("Otsikko").fill("Toisen välilehden otsikko")
+    expect(other.locator("#autosave-status")).to_contain_text("Tallennettu klo", timeout=8000)
+    page.get_by_label("Otsikko").fill("Vanhan välilehden otsikko")
+
+    expect(page.locator("#autosave-status")).to_contain_text(
+        "muutettu toisessa ikkunassa", timeout=8000)
+    draft.refresh_from_db()
+    assert draft.title == "Toisen välilehden otsikko"

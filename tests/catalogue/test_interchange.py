@@ -7,6 +7,7 @@ import copy
 import datetime
 import io
 import json
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from apps.catalogue.interchange import (
     CatalogueFormatError,
@@ -35,6 +37,7 @@ from apps.catalogue.models import (
 )
 from apps.core.privacy import find_personal_identity_codes
 from tests.catalogue import factories
+from tests.reference_data import seed_reference_data
 
 pytestmark = pytest.mark.django_db
 
@@ -814,3 +817,40 @@ def test_export_command_writes_a_file_that_imports_unchanged(tmp_path):
 def test_export_command_refuses_an_unwritable_target(tmp_path):
     with pytest.raises(CommandError, match="Tiedostoa ei voi kirjoittaa"):
         run_command("export_catalogue", str(tmp_path / "ei-kansiota" / "catalogue.json"))
+
+
+# --- Concurrency -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_catalogue_two_imports_at_once_both_succeed_and_write_once():
+    seed_reference_data()  # an earlier transactional test's flush may have emptied it
+    barrier = threading.Barrier(2, timeout=10)
+    summaries: list[Any] = []
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            data = small()
+            barrier.wait()
+            summaries.append(import_catalogue(data))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    assert failures == []
+    created = sorted(s.counts["services"].created + s.counts["offers"].created
+                     for s in summaries)
+    assert created == [0, 4]  # the second import found the first one's work unchanged
+    assert Entry.objects.count() == 4
+    assert sorted(EntryVersion.objects.values_list("entry__key", "number")) == [
+        ("testi-kotihoito", 1), ("testi-ruoka-apu", 1), ("testi-toimeentulotuki", 1),
+        ("testi-vertaisryhma", 1)]
+    assert get_user_model().objects.filter(username="testi.omistaja").count() == 1
