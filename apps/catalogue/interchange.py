@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from apps.core.privacy import ensure_no_personal_data
 from apps.search.services import index_objects
@@ -56,6 +56,7 @@ _CODE_RE = re.compile(r"[0-9]{3}")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MAX_INT = 2_147_483_647
 _MAX_ERRORS = 50
+_IMPORT_LOCK_ID = 0x736F7465_01  # pg_advisory_xact_lock key of import_catalogue ("sote", 1)
 
 
 class CatalogueFormatError(ValueError):
@@ -704,19 +705,17 @@ def _apply(entry: Entry | None, data: dict[str, Any], *, kind: str, path: str) -
     return entry
 
 
-def _record_version(entry: Entry, *, author: Any, comment: str) -> EntryVersion:
-    """Bump the entry's version and store a snapshot of it under that number."""
-    entry.version += 1
-    entry.save(update_fields=["version", "updated_at"])
-    return EntryVersion.objects.create(entry=entry, number=entry.version,
-                                       snapshot=entry_to_dict(entry), author=author,
-                                       comment=comment)
-
-
 def import_catalogue(data: Any) -> ImportSummary:
-    """Validate the whole file, then upsert it in one transaction. Refused files write nothing."""
+    """Validate the whole file, then upsert it in one transaction. Refused files write nothing.
+
+    Imports run one at a time (a transaction-level advisory lock): a second import of the
+    same new keys waits for the first and then finds them unchanged, instead of failing on
+    the unique constraints halfway through.
+    """
     summary = ImportSummary()
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_ID])
         validate(data)
         sections = _sections(data)
 
@@ -815,7 +814,10 @@ def import_catalogue(data: Any) -> ImportSummary:
                 else:
                     counts.updated += 1
                 entry = _apply(entry, item, kind=kind, path=f"{section}[{i}]")
-                _record_version(entry, author=None, comment="tuonti")
+                # services imports this module; import at call time to avoid a cycle.
+                from .services import entry_record_version
+
+                entry_record_version(entry, author=None, comment="tuonti", reindex=False)
                 touched.append(entry)
         index_objects(touched)  # the search index changes with the catalogue (apps.search)
     return summary

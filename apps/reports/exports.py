@@ -114,7 +114,7 @@ def _xlsx_value(value: Any, fmt: str) -> tuple[Any, str | None]:
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
-    base = _SHEET_BAD.sub(" ", title)[:28].strip() or "Taulukko"
+    base = _SHEET_BAD.sub(" ", title)[:28].strip() or _("Taulukko")
     name, n = base, 2
     while name in used:
         name, n = f"{base} {n}", n + 1

@@ -4,20 +4,28 @@ Every query word becomes a *term* with alternatives, each with a factor:
 
 * its lemmas and its surface form (``kotkassa`` → kotka) — 1.0;
 * for a compound, all its parts together (omais & hoito & tuki) — 0.8, and its
-  multi-part spans or single parts alone — lower;
+  multi-part spans (0.6), single parts (0.3) or words of the same derivational base
+  (käyttää ~ käyttö, 0.4);
 * synonyms from the editors' groups — 0.9;
-* for a word the index does not have, its nearest words in the lexicon by trigram
-  similarity (``lastensuojeluilmotus`` → lastensuojeluilmoitus) — 0.7 at most;
+* for a word the index does not have, its nearest word in the lexicon by trigram
+  similarity (``lastensuojeluilmotus`` → lastensuojeluilmoitus) — up to 0.75;
 * for a word Voikko does not know, its Snowball stem as a prefix;
 * Swedish and English stems (``färdtjänst`` → sv:färdtjänst);
 * a municipality name (``kouvolassa``), which any document available there satisfies.
 
-A document earns, per term, the best of ``factor × idf × weight class`` over the
-alternatives it contains, where the weight class is 1.0 for title and keywords (A),
-0.7 for summary and title compound parts (B), 0.4 for the body (C) and 0.25 for
-details (D); ``idf`` makes rare words count more than common ones. Terms are OR-ed, so a
-colloquial query still finds the page that has most of its words, but pages with every
-word come first.
+A document earns, per term, the best ``factor × idf × weight class`` over the
+alternatives it contains; the weight class is 1.0 for title and keywords (A), 0.7 for
+summary and parts of title compounds (B), 0.4 for the body (C), 0.25 for details (D);
+``idf`` makes rare words count more than common ones. Terms are OR-ed, so a colloquial
+query still finds the page with most of its words, pages with every word come first,
+and words of the query standing close together in a text earn a little more.
+
+The query runs in two passes inside one SQL statement. The first collects candidates
+from the GIN indexes only (no document is opened): documents whose title or keywords
+(``head``) have a term, and documents that have a rare term anywhere. Common words
+search the head only, within budgets set from the lexicon's document frequencies, so
+the work stays bounded however large the index grows. The best candidates by that
+rough score are then scored exactly.
 """
 
 from __future__ import annotations
@@ -34,14 +42,25 @@ F_SYNONYM = 0.9
 F_OTHER_LANGUAGE = 0.9
 F_ALL_PARTS = 0.8
 F_SPAN = 0.6
-F_PART = 0.3
 F_ROOT = 0.4
+F_PART = 0.3
 F_TYPO = 0.75
-F_NEIGHBOUR = 0.75
 F_STEM_PREFIX = 0.7
-F_PLACE = 0.35  # a place word satisfied only by availability, not by the text
+F_PLACE = 0.35  # a place word satisfied by availability alone, not by the text
 MIN_SIMILARITY = 0.4
 MAX_TERMS = 8
+PROXIMITY = 0.4
+NEAR_WORDS = 8
+
+# First pass: how many documents the GIN look-ups may return in all, and how many
+# candidates are scored exactly.
+BODY_BUDGET = 3000
+HEAD_BUDGET = 3000
+HEAD_CAP = 300  # a very common title word: its shortest titles only
+CANDIDATES = 120
+_HEAD_SEEN = 0.85  # first-pass value of a title/keyword match (between A and B)
+_BODY_SEEN = CLASS_VALUES["C"]
+_STRONG_KINDS = ("exact", "synonym", "typo", "sv", "en", "stem")
 
 
 @dataclass
@@ -50,7 +69,8 @@ class Alt:
     factor: float
     prefix: bool = False
     kind: str = "exact"
-    df: int | None = None
+    df: int = 0
+    head_df: int = 0
 
     def tsquery(self, weights: str = "") -> str:
         modifiers = ("*" if self.prefix else "") + weights
@@ -62,7 +82,7 @@ class Alt:
 @dataclass
 class Term:
     word: str
-    analysis: WordAnalysis | None
+    analysis: WordAnalysis
     alts: list[Alt] = field(default_factory=list)
     places: list[str] = field(default_factory=list)  # municipality codes
     correction: str = ""
@@ -73,16 +93,24 @@ class Lookup:
     """What the first query found out about the words (see selectors)."""
 
     n_docs: int = 0
-    df: dict[str, int] = field(default_factory=dict)
-    prefix_df: dict[str, int] = field(default_factory=dict)
-    fuzzy: dict[str, list[tuple[str, float, int]]] = field(default_factory=dict)
-    synonyms: dict[str, list[tuple[tuple[str, ...], int]]] = field(default_factory=dict)
+    df: dict[str, tuple[int, int]] = field(default_factory=dict)  # word -> (df, head_df)
+    prefix_df: dict[str, tuple[int, int]] = field(default_factory=dict)
+    fuzzy: dict[str, list[tuple[str, float, int, int]]] = field(default_factory=dict)
+    synonyms: dict[str, list[tuple[tuple[str, ...], int, int]]] = field(default_factory=dict)
     places: dict[str, list[str]] = field(default_factory=dict)  # lemma -> codes
+
+    def has(self, word: str) -> bool:
+        return self.df.get(word, (0, 0))[0] > 0
+
+    def alt(self, lexemes: tuple[str, ...], factor: float, kind: str) -> Alt:
+        found = [self.df.get(w, (0, 0)) for w in lexemes]
+        return Alt(lexemes, factor, kind=kind, df=min(f[0] for f in found),
+                   head_df=min(f[1] for f in found))
 
 
 @dataclass
 class Words:
-    """The query's words and every string the lookup query needs."""
+    """The query's words and every string the look-up query needs."""
 
     terms: list[Term]
     exact: set[str]
@@ -98,20 +126,14 @@ def parse(query: str, analyzer: BaseAnalyzer) -> Words:
     if not content:  # only stop words: search them as they are
         content = [(w, WordAnalysis(w.lower(), (w.lower(),), known=False, stem=w.lower()))
                    for w, _a in analyses]
-    content = content[:MAX_TERMS]
-    terms = [Term(word=w, analysis=a) for w, a in content]
+    terms = [Term(word=w, analysis=a) for w, a in content[:MAX_TERMS]]
     exact: set[str] = set()
     prefixes: set[str] = set()
     fuzzy: set[str] = set()
     keys: set[str] = set()
     for term in terms:
         a = term.analysis
-        assert a is not None
-        exact.update(a.lemmas)
-        exact.add(a.surface)
-        exact.update(a.parts)
-        exact.update(a.spans)
-        exact.update(_root_alternatives(a))
+        exact.update((*a.lemmas, a.surface, *a.parts, *a.spans, *_root_alternatives(a)))
         for lang in ("sv", "en"):
             other = analyzer.other_word(term.word, lang)
             if other:
@@ -120,12 +142,10 @@ def parse(query: str, analyzer: BaseAnalyzer) -> Words:
                     prefixes.add(other)
         if not a.known and len(a.stem) >= 4:
             prefixes.add(a.stem)
-        fuzzy.update(a.lemmas)
-        fuzzy.update(p for p in a.parts if len(p) >= 4)
-        keys.update(a.lemmas)
-        keys.add(a.surface)
+        fuzzy.update(w for w in (*a.lemmas, *a.parts) if len(w) >= 4)
+        keys.update((*a.lemmas, a.surface))
     # Multi-word synonym members match consecutive words by their primary lemmas.
-    primaries = [t.analysis.primary for t in terms if t.analysis]
+    primaries = [t.analysis.primary for t in terms]
     for size in (2, 3):
         for i in range(len(primaries) - size + 1):
             keys.add(" ".join(primaries[i:i + size]))
@@ -146,86 +166,51 @@ def idf(df: int | None, n_docs: int) -> float:
 
 
 def plan(words: Words, lookup: Lookup, analyzer: BaseAnalyzer, language: str) -> list[Term]:
-    """Fill each term's alternatives from what the lookup found."""
-    df = lookup.df
+    """Fill each term's alternatives from what the look-up found."""
     for term in words.terms:
         a = term.analysis
-        assert a is not None
         alts: list[Alt] = []
-        exact = [w for w in dict.fromkeys((*a.lemmas, a.surface)) if df.get(w, 0) > 0]
-        for w in exact:
-            alts.append(Alt((w,), F_EXACT, df=df[w]))
-        parts = [p for p in a.parts if len(p) >= 3]
-        parts_known = bool(parts) and all(df.get(p, 0) > 0 for p in parts)
-        # A compound: all its (lemmatised) parts, and any span or part alone.
-        if len(parts) > 1 and parts_known:
-            alts.append(Alt(tuple(parts), F_ALL_PARTS, kind="parts",
-                            df=min(df[p] for p in parts)))
-        for s in a.spans:
-            if df.get(s, 0) > 0:
-                alts.append(Alt((s,), F_SPAN, kind="span", df=df[s]))
-        if len(parts) > 1:
-            for p in parts:
-                if df.get(p, 0) > 0:
-                    alts.append(Alt((p,), F_PART, kind="part", df=df[p]))
+        exact = [w for w in dict.fromkeys((*a.lemmas, a.surface)) if lookup.has(w)]
+        alts.extend(lookup.alt((w,), F_EXACT, "exact") for w in exact)
+        # A compound: all its parts together, or any span or part alone.
+        whole_compound = False
+        for parts in a.compounds:
+            if all(lookup.has(p) for p in parts):
+                alts.append(lookup.alt(parts, F_ALL_PARTS, "parts"))
+                whole_compound = True
+        alts.extend(lookup.alt((s,), F_SPAN, "span") for s in a.spans if lookup.has(s))
+        if a.compounds:
+            alts.extend(lookup.alt((p,), F_PART, "part") for p in a.parts if lookup.has(p))
         # Derived words of the same base (raskaana ~ raskausaikana, käyttää ~ käyttö).
-        for r in _root_alternatives(a):
-            if df.get(r, 0) > 0:
-                alts.append(Alt((r,), F_ROOT, kind="root", df=df[r]))
-        # Other languages' stems.
+        alts.extend(lookup.alt((r,), F_ROOT, "root")
+                    for r in _root_alternatives(a) if lookup.has(r))
+        # Swedish and English stems.
         for lang in ("sv", "en"):
             other = analyzer.other_word(term.word, lang)
             if not other:
                 continue
             factor = F_EXACT if lang == language else F_OTHER_LANGUAGE
-            if df.get(other, 0) > 0:
-                alts.append(Alt((other,), factor, kind=lang, df=df[other]))
-            elif lookup.prefix_df.get(other, 0) > 0:
-                alts.append(Alt((other,), factor * 0.85, prefix=True, kind=lang,
-                                df=lookup.prefix_df[other]))
+            if lookup.has(other):
+                alts.append(lookup.alt((other,), factor, lang))
+            elif lookup.prefix_df.get(other, (0, 0))[0] > 0:
+                df, head_df = lookup.prefix_df[other]
+                alts.append(Alt((other,), factor * 0.85, prefix=True, kind=lang, df=df,
+                                head_df=head_df))
         # A word Voikko does not know (or the Snowball backend): its stem as a prefix.
-        if not a.known and lookup.prefix_df.get(a.stem, 0) > 0:
-            alts.append(Alt((a.stem,), F_STEM_PREFIX if exact else F_EXACT * 0.9,
-                            prefix=True, kind="stem", df=lookup.prefix_df[a.stem]))
+        if not a.known and lookup.prefix_df.get(a.stem, (0, 0))[0] > 0:
+            df, head_df = lookup.prefix_df[a.stem]
+            alts.append(Alt((a.stem,), F_STEM_PREFIX if exact else F_EXACT * 0.9, prefix=True,
+                            kind="stem", df=df, head_df=head_df))
         # Editors' synonyms.
         for key in (*a.lemmas, a.surface):
-            for lexemes, syn_df in lookup.synonyms.get(key, []):
-                if syn_df > 0:
-                    alts.append(Alt(lexemes, F_SYNONYM, kind="synonym", df=syn_df))
+            for lexemes, syn_df, syn_head in lookup.synonyms.get(key, []):
+                alts.append(Alt(lexemes, F_SYNONYM, kind="synonym", df=syn_df,
+                                head_df=syn_head))
         # Typos: nothing in the index matched the word itself.
-        found_directly = bool(exact) or parts_known or any(x.kind in ("stem", "sv", "en")
-                                                           for x in alts)
-        if not found_directly:
-            best: tuple[str, float, int] | None = None
-            for lemma in a.lemmas:
-                for word, sim, wdf in lookup.fuzzy.get(lemma, []):
-                    if sim >= MIN_SIMILARITY and (best is None or sim > best[1]):
-                        best = (word, sim, wdf)
-            if best is not None:
-                # A word Voikko does not know is most likely mistyped; a real word that
-                # the index lacks (holhooja) only borrows a little from its neighbour.
-                factor = F_TYPO if not a.known else F_NEIGHBOUR
-                alts.append(Alt((best[0],), factor * min(1.0, best[1] / 0.7), kind="typo",
-                                df=best[2]))
-                if not a.known:
-                    term.correction = best[0]
-            # A compound with one mistyped part (omaishoidon|tukki): fix that part.
-            if len(parts) > 1:
-                fixed: list[str] = []
-                for p in parts:
-                    if df.get(p, 0) > 0:
-                        fixed.append(p)
-                        continue
-                    near = [x for x in lookup.fuzzy.get(p, []) if x[1] >= MIN_SIMILARITY]
-                    if not near:
-                        fixed = []
-                        break
-                    fixed.append(max(near, key=lambda x: x[1])[0])
-                if fixed:
-                    alts.append(Alt(tuple(fixed), F_TYPO, kind="typo",
-                                    df=min(df.get(p) or _fuzzy_df(lookup, p) for p in fixed)))
-                    term.correction = term.correction or " ".join(fixed)
-        # Synonym phrases spanning this and the next words are attached to every word.
+        found = bool(exact) or whole_compound or any(x.kind in ("stem", "sv", "en")
+                                                     for x in alts)
+        if not found:
+            _typo_alternatives(term, lookup, alts)
         term.alts = _dedupe(alts)
         for key in (*a.lemmas, a.surface):
             term.places.extend(lookup.places.get(key, []))
@@ -233,83 +218,154 @@ def plan(words: Words, lookup: Lookup, analyzer: BaseAnalyzer, language: str) ->
     return [t for t in words.terms if t.alts or t.places]
 
 
-def _fuzzy_df(lookup: Lookup, word: str) -> int:
-    for near in lookup.fuzzy.values():
-        for w, _sim, wdf in near:
-            if w == word:
-                return wdf
-    return 1
+def _typo_alternatives(term: Term, lookup: Lookup, alts: list[Alt]) -> None:
+    a = term.analysis
+    best: tuple[str, float, int, int] | None = None
+    for lemma in a.lemmas:
+        for near in lookup.fuzzy.get(lemma, []):
+            if near[1] >= MIN_SIMILARITY and (best is None or near[1] > best[1]):
+                best = near
+    if best is not None:
+        word, sim, df, head_df = best
+        alts.append(Alt((word,), F_TYPO * min(1.0, sim / 0.7), kind="typo", df=df,
+                        head_df=head_df))
+        if not a.known:  # a real word the index lacks (holhooja) is no typo to show
+            term.correction = word
+    # A compound with one mistyped part (omaishoidon|tukki): fix that part.
+    for parts in a.compounds:
+        fixed: list[tuple[str, int, int]] = []
+        for p in parts:
+            if lookup.has(p):
+                fixed.append((p, *lookup.df[p]))
+                continue
+            near = [x for x in lookup.fuzzy.get(p, []) if x[1] >= MIN_SIMILARITY]
+            if not near:
+                fixed = []
+                break
+            w, _sim, df, head_df = max(near, key=lambda x: x[1])
+            fixed.append((w, df, head_df))
+        if fixed:
+            alts.append(Alt(tuple(f[0] for f in fixed), F_TYPO, kind="typo",
+                            df=min(f[1] for f in fixed), head_df=min(f[2] for f in fixed)))
 
 
 def _attach_phrase_synonyms(terms: list[Term], lookup: Lookup) -> None:
-    primaries = [t.analysis.primary if t.analysis else t.word for t in terms]
+    """A synonym of several consecutive words counts for each of them."""
+    primaries = [t.analysis.primary for t in terms]
     for size in (3, 2):
         for i in range(len(terms) - size + 1):
             key = " ".join(primaries[i:i + size])
-            for lexemes, syn_df in lookup.synonyms.get(key, []):
-                if syn_df <= 0:
-                    continue
+            for lexemes, syn_df, syn_head in lookup.synonyms.get(key, []):
                 for term in terms[i:i + size]:
-                    term.alts.append(Alt(lexemes, F_SYNONYM, kind="synonym", df=syn_df))
+                    term.alts.append(Alt(lexemes, F_SYNONYM, kind="synonym", df=syn_df,
+                                         head_df=syn_head))
 
 
 def _dedupe(alts: list[Alt]) -> list[Alt]:
     best: dict[tuple[tuple[str, ...], bool], Alt] = {}
     for alt in alts:
+        if alt.df <= 0:
+            continue
         k = (alt.lexemes, alt.prefix)
         if k not in best or alt.factor > best[k].factor:
             best[k] = alt
     return list(best.values())
 
 
+# --- SQL --------------------------------------------------------------------------------
+
+
 @dataclass
-class CompiledQuery:
-    filter_tsquery: str
-    score_sql: str
-    params: list[object]
+class Branch:
+    """One GIN look-up of the first pass."""
+
+    term: int
+    column: str  # "head" or "vector"
+    tsquery: str
+    value: float
+    capped: bool = False
 
 
-def compile_terms(terms: list[Term], n_docs: int) -> CompiledQuery | None:
-    """The WHERE filter (any alternative) and the score expression over ``d.vector``."""
-    filter_items: list[str] = []
+@dataclass
+class Compiled:
+    branches: list[Branch]
+    score_sql: str  # over x.v (the document's vector) and d (the row)
+    score_params: list[object]
+
+
+def compile_terms(terms: list[Term], n_docs: int) -> Compiled | None:
+    """The first-pass look-ups and the exact score expression."""
+    branches = _branches(terms, n_docs)
+    if not branches:
+        return None
     term_sqls: list[str] = []
     params: list[object] = []
     for term in terms:
         pieces: list[str] = []
         for alt in term.alts:
-            q = alt.tsquery()
-            filter_items.append(q)
             weight = alt.factor * idf(alt.df, n_docs)
             pieces.append(
-                f"{weight:.5f} * (CASE WHEN NOT (d.vector @@ %s::tsquery) THEN 0 "
-                f"WHEN d.vector @@ %s::tsquery THEN {CLASS_VALUES['A']} "
-                f"WHEN d.vector @@ %s::tsquery THEN {CLASS_VALUES['B']} "
-                f"WHEN d.vector @@ %s::tsquery THEN {CLASS_VALUES['C']} "
+                f"{weight:.5f} * (CASE WHEN NOT (x.v @@ %s::tsquery) THEN 0 "
+                f"WHEN x.v @@ %s::tsquery THEN {CLASS_VALUES['A']} "
+                f"WHEN x.v @@ %s::tsquery THEN {CLASS_VALUES['B']} "
+                f"WHEN x.v @@ %s::tsquery THEN {CLASS_VALUES['C']} "
                 f"ELSE {CLASS_VALUES['D']} END)"
             )
-            params.extend([q, alt.tsquery("A"), alt.tsquery("AB"), alt.tsquery("ABC")])
+            params.extend([alt.tsquery(), alt.tsquery("A"), alt.tsquery("AB"),
+                           alt.tsquery("ABC")])
         if term.places:
-            place_df = n_docs // 2  # a place word is about as telling as a common word
-            weight = F_PLACE * idf(place_df, n_docs)
+            weight = F_PLACE * idf(n_docs // 2, n_docs)  # about as telling as a common word
             pieces.append(
                 f"{weight:.5f} * (CASE WHEN cardinality(d.municipalities) = 0 "
                 "OR d.municipalities && %s::varchar[] THEN 1 ELSE 0 END)"
             )
             params.append(sorted(set(term.places)))
         if pieces:
-            term_sqls.append(pieces[0] if len(pieces) == 1 else "GREATEST(" + ", ".join(pieces) + ")")
+            term_sqls.append(pieces[0] if len(pieces) == 1
+                             else "GREATEST(" + ", ".join(pieces) + ")")
     # Words of the query that stand close together in a text (nuoria … kotona).
     for i, j, weight in _pairs(terms, n_docs):
-        term_sqls.append(f"{weight:.5f} * (d.vector @@ %s::tsquery)::int")
+        term_sqls.append(f"{weight:.5f} * (x.v @@ %s::tsquery)::int")
         params.append(_near(terms[i], terms[j]))
-    if not filter_items:
-        return None
-    filter_tsquery = " | ".join(dict.fromkeys(filter_items))
-    return CompiledQuery(filter_tsquery, " + ".join(term_sqls), params)
+    return Compiled(branches, " + ".join(term_sqls) or "0", params)
 
 
-PROXIMITY = 0.4
-NEAR_WORDS = 8
+def _branches(terms: list[Term], n_docs: int) -> list[Branch]:
+    """Choose the first pass's look-ups: rare alternatives anywhere, common ones in the
+    head only, the strongest first, within the budgets."""
+    ranked = sorted(
+        ((i, alt) for i, term in enumerate(terms) for alt in term.alts),
+        key=lambda ia: (ia[1].kind not in _STRONG_KINDS, -ia[1].factor, ia[1].df),
+    )
+    body: dict[tuple[int, float], list[Alt]] = {}
+    head: dict[tuple[int, float], list[Alt]] = {}
+    body_left, head_left = BODY_BUDGET, HEAD_BUDGET
+    covered: set[int] = set()
+    capped: list[Branch] = []
+    for i, alt in ranked:
+        value = alt.factor * idf(alt.df, n_docs)
+        if alt.df <= body_left:
+            body.setdefault((i, round(value * _BODY_SEEN, 4)), []).append(alt)
+            body_left -= alt.df
+            covered.add(i)
+        if alt.head_df <= head_left:
+            if alt.head_df:
+                head.setdefault((i, round(value * _HEAD_SEEN, 4)), []).append(alt)
+                head_left -= alt.head_df
+                covered.add(i)
+        elif i not in covered and alt.kind in _STRONG_KINDS:
+            # So common that only the shortest titles with it are looked at.
+            capped.append(Branch(i, "head", alt.tsquery(), value * _HEAD_SEEN, capped=True))
+            covered.add(i)
+    out = [Branch(i, "vector", _or(alts), v) for (i, v), alts in body.items()]
+    out += [Branch(i, "head", _or(alts), v) for (i, v), alts in head.items()]
+    return out + capped
+
+
+def _or(alts: list[Alt]) -> str:
+    return " | ".join(a.tsquery() for a in alts)
+
+
 _NEAR_KINDS = {"exact", "typo", "stem", "sv", "en", "span", "synonym"}
 
 

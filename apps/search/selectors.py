@@ -65,57 +65,63 @@ def _place_table() -> str:
 
 
 def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
-    """Everything the ranked query needs to know about the words, in one round trip."""
+    """Everything the ranked query needs to know about the words, in one round trip:
+    document frequencies, prefix frequencies, lexicon neighbours of words the index
+    lacks (typos), editors' synonyms and municipality names."""
     lex = SearchLexicon._meta.db_table
     syn = SynonymTerm._meta.db_table
     grp = SynonymGroup._meta.db_table
+    # Prefix ranges use the primary key's pattern-ops index (byte order).
     sql = f"""
-        SELECT 'df', word, df, 0.0::float8, '' FROM {lex}
+        SELECT 'df', word, df, head_df, 0.0::float8, '' FROM {lex}
          WHERE word = ANY(%s::text[]) AND (df > 0 OR word = '')
         UNION ALL
-        SELECT 'pre', p, COALESCE((SELECT sum(df) FROM (SELECT df FROM {lex}
-                  WHERE word LIKE replace(replace(replace(p, '\\', '\\\\'), '%%', '\\%%'),
-                                          '_', '\\_') || '%%'
-                    AND df > 0 LIMIT 50) x), 0), 0.0, ''
+        SELECT 'pre', p, COALESCE(sum(l.df), 0), COALESCE(sum(l.head_df), 0), 0.0, ''
           FROM unnest(%s::text[]) p
+          LEFT JOIN LATERAL (SELECT df, head_df FROM {lex}
+                              WHERE word ~>=~ p AND word ~<~ (p || chr(1114111)) AND df > 0
+                              LIMIT 50) l ON true
+         GROUP BY p
         UNION ALL
-        SELECT 'fz', w, l.df, similarity(l.word, w)::float8, l.word
-          FROM unnest(%s::text[]) w
-          CROSS JOIN LATERAL (SELECT word, df FROM {lex}
-                               WHERE word %% w AND df > 0 AND word <> w
+        SELECT 'fz', w, l.df, l.head_df, similarity(l.word, w)::float8, l.word
+          FROM (SELECT w FROM unnest(%s::text[]) w
+                 WHERE NOT EXISTS (SELECT 1 FROM {lex} e WHERE e.word = w AND e.df > 0)) ws
+          CROSS JOIN LATERAL (SELECT word, df, head_df FROM {lex}
+                               WHERE word %% w AND df > 0
                                ORDER BY similarity(word, w) DESC, df DESC LIMIT 3) l
-         WHERE NOT EXISTS (SELECT 1 FROM {lex} e WHERE e.word = w AND e.df > 0)
         UNION ALL
-        SELECT 'syn', hit.match,
-               COALESCE((SELECT min(df) FROM {lex} WHERE word = ANY(other.lexemes)), 0)
-                 * (CASE WHEN (SELECT count(*) FROM {lex} WHERE word = ANY(other.lexemes)
-                               AND df > 0) = cardinality(other.lexemes) THEN 1 ELSE 0 END),
-               0.0, array_to_string(other.lexemes, ' ')
+        SELECT 'syn', hit.match, COALESCE(f.df, 0), COALESCE(f.head_df, 0), 0.0,
+               array_to_string(other.lexemes, ' ')
           FROM {syn} hit
           JOIN {grp} g ON g.id = hit.group_id AND g.is_active
           JOIN {syn} other ON other.group_id = hit.group_id AND other.id <> hit.id
+          LEFT JOIN LATERAL (SELECT min(df) AS df, min(head_df) AS head_df, count(*) AS n
+                               FROM {lex} WHERE word = ANY(other.lexemes) AND df > 0) f
+            ON f.n = cardinality(other.lexemes)
          WHERE hit.match = ANY(%s::text[])
         UNION ALL
-        SELECT 'place', code, 0, 0.0, concat_ws('|', name_fi, name_sv) FROM {_place_table()}
+        SELECT 'place', code, 0, 0, 0.0, concat_ws('|', name_fi, name_sv) FROM {_place_table()}
     """  # noqa: S608 - table names only
-    exact = sorted(words.exact | {""})
     with connection.cursor() as cursor:
-        cursor.execute(sql, [exact, sorted(words.prefixes), sorted(words.fuzzy),
-                             sorted(words.synonym_keys)])
+        cursor.execute(sql, [sorted(words.exact | {""}), sorted(words.prefixes),
+                             sorted(words.fuzzy), sorted(words.synonym_keys)])
         rows = cursor.fetchall()
     lookup = q.Lookup()
-    for kind, word, number, sim, extra in rows:
+    for kind, word, df, head_df, sim, extra in rows:
         if kind == "df":
             if word == "":
-                lookup.n_docs = int(number)
+                lookup.n_docs = int(df)
             else:
-                lookup.df[word] = int(number)
+                lookup.df[word] = (int(df), int(head_df))
         elif kind == "pre":
-            lookup.prefix_df[word] = int(number)
+            lookup.prefix_df[word] = (int(df), int(head_df))
         elif kind == "fz":
-            lookup.fuzzy.setdefault(word, []).append((extra, float(sim), int(number)))
+            lookup.fuzzy.setdefault(word, []).append((extra, float(sim), int(df),
+                                                      int(head_df)))
         elif kind == "syn":
-            lookup.synonyms.setdefault(word, []).append((tuple(extra.split()), int(number)))
+            if int(df) > 0:
+                lookup.synonyms.setdefault(word, []).append((tuple(extra.split()), int(df),
+                                                             int(head_df)))
         elif kind == "place":
             for name in extra.split("|"):
                 for lemma in analyzer.analyze_word(name).lemmas if name else ():
@@ -127,7 +133,10 @@ def search(*, query: str, municipality: str = "", line: str = "",
            doc_types: list[str] | tuple[str, ...] = (), limit: int = 10, language: str = "fi",
            analyzer: BaseAnalyzer | None = None) -> SearchResult:
     """Ranked search over everything registered. ``municipality`` (a code) keeps what is
-    available there (documents for the whole area included); ``line`` a service line key."""
+    available there (documents for the whole area included); ``line`` a service line key.
+
+    Two SQL queries, whatever is found: the word look-up and the ranked query.
+    """
     analyzer = analyzer or get_analyzer()
     result = SearchResult(query=query.strip(), analyzer=analyzer.name)
     words = q.parse(query, analyzer)
@@ -140,30 +149,47 @@ def search(*, query: str, municipality: str = "", line: str = "",
     if compiled is None:
         return result
     limit = max(1, min(int(limit), MAX_LIMIT))
-    where = ["d.vector @@ %s::tsquery"]
-    params: list[Any] = [compiled.filter_tsquery]
+    where: list[str] = []
+    filter_params: list[Any] = []
     if municipality:
         where.append("(cardinality(d.municipalities) = 0 "
                      "OR d.municipalities @> ARRAY[%s]::varchar[])")
-        params.append(municipality)
+        filter_params.append(municipality)
     if line:
         where.append("d.lines @> ARRAY[%s]::varchar[]")
-        params.append(line)
+        filter_params.append(line)
     types = [t for t in doc_types if t in TYPES]
     if types:
         where.append("d.doc_type = ANY(%s::text[])")
-        params.append(types)
+        filter_params.append(types)
+    filters = "".join(" AND " + w for w in where)
     table = SearchDocument._meta.db_table
+    branch_sqls: list[str] = []
+    params: list[Any] = []
+    for b in compiled.branches:
+        branch = (f"SELECT d.id, {b.term} AS t, {b.value:.5f}::float8 AS s FROM {table} d "
+                  f"WHERE d.{b.column} @@ %s::tsquery{filters}")
+        if b.capped:
+            branch = f"({branch} ORDER BY d.title_length, d.id LIMIT {q.HEAD_CAP})"
+        branch_sqls.append(branch)
+        params.extend([b.tsquery, *filter_params])
+    candidates = max(q.CANDIDATES, 3 * limit)
     sql = f"""
-        SELECT id, doc_type, key, url, titles, organisation, snippets, municipalities,
-               score, count(*) OVER () AS total
-          FROM (SELECT d.*, ({compiled.score_sql}) AS score
-                  FROM {table} d WHERE {" AND ".join(where)}) s
-         ORDER BY score DESC, title_length, id
+        WITH hits AS ({" UNION ALL ".join(branch_sqls)}),
+        first AS (SELECT id, sum(s) AS s
+                    FROM (SELECT id, t, max(s) AS s FROM hits GROUP BY id, t) per_term
+                   GROUP BY id),
+        best AS (SELECT id FROM first ORDER BY s DESC, id LIMIT {candidates})
+        SELECT d.id, d.doc_type, d.key, d.url, d.titles, d.organisation, d.snippets,
+               d.municipalities, ({compiled.score_sql}) AS score,
+               (SELECT count(*) FROM first) AS total
+          FROM best JOIN {table} d ON d.id = best.id
+         CROSS JOIN LATERAL (SELECT d.vector || ''::tsvector AS v OFFSET 0) x
+         ORDER BY score DESC, d.title_length, d.id
          LIMIT %s
     """  # noqa: S608 - composed of fixed SQL and placeholders
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*compiled.params, *params, limit])
+        cursor.execute(sql, [*params, *compiled.score_params, limit])
         rows = cursor.fetchall()
     matcher = _matcher(terms)
     for position, row in enumerate(rows, start=1):

@@ -46,6 +46,7 @@ class IndexRow:
     object_id: str
     doc: registry.Document
     positions: dict[str, list[tuple[int, str]]]  # lexeme -> [(position, weight)]
+    head: dict[str, list[tuple[int, str]]]  # title and keyword lexemes
     title_length: int
 
 
@@ -54,14 +55,17 @@ FIELD_GAP = 20  # words between texts, so that proximity never spans two fields
 
 
 def document_positions(doc: registry.Document, analyzer: BaseAnalyzer,
-                       ) -> tuple[dict[str, list[tuple[int, str]]], int]:
-    """Each lexeme of ``doc`` with where it occurs and at what weight.
+                       ) -> tuple[dict[str, list[tuple[int, str]]],
+                                  dict[str, list[tuple[int, str]]], int]:
+    """Each lexeme of ``doc`` with where it occurs and at what weight, and the head.
 
     A word counts at its text's weight and a compound part one class weaker (a title
     word is A, a part of a title compound B). Positions count words, so that words of a
-    query that stand close together in a text can be rewarded.
+    query that stand close together in a text can be rewarded. The head holds the
+    lexemes of the A texts (title, keywords): words at A, their parts at B.
     """
     positions: dict[str, list[tuple[int, str]]] = {}
+    head: dict[str, list[tuple[int, str]]] = {}
     texts = list(doc.texts)
     texts.extend(registry.Text("fi", kw, "A") for kw in doc.keywords)
     position = 1
@@ -73,9 +77,14 @@ def document_positions(doc: registry.Document, analyzer: BaseAnalyzer,
                 _put(positions, lexeme[:120], at, text.weight)
             for lexeme in parts:
                 _put(positions, lexeme[:120], at, WEAKER[text.weight])
+            if text.weight == "A":
+                for lexeme in parts:
+                    head.setdefault(lexeme[:120], [(1, "B")])
+                for lexeme in lexemes:
+                    head[lexeme[:120]] = [(1, "A")]
         position = min(position + length + FIELD_GAP, 16383)
     title_length = max(1, len(tokenize(doc.titles.get("fi", ""))))
-    return positions, title_length
+    return positions, head, title_length
 
 
 def _put(positions: dict[str, list[tuple[int, str]]], lexeme: str, at: int,
@@ -103,8 +112,8 @@ def _rows_for(objs: Iterable[Any], analyzer: BaseAnalyzer,
         if doc is None:
             gone.append((source.label, source.object_id(obj)))
             continue
-        positions, title_length = document_positions(doc, analyzer)
-        rows.append(IndexRow(source.label, source.object_id(obj), doc, positions,
+        positions, head, title_length = document_positions(doc, analyzer)
+        rows.append(IndexRow(source.label, source.object_id(obj), doc, positions, head,
                              title_length))
     return rows, gone
 
@@ -118,45 +127,57 @@ def _lock_objects(keys: Iterable[tuple[str, str]]) -> None:
                            [[i - 2**31 for i in ids]])
 
 
-def _old_lexemes(keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+def _old_lexemes(keys: list[tuple[str, str]],
+                 ) -> dict[tuple[str, str], tuple[list[str], list[str]]]:
+    """The lexemes (all, and the head's) the documents of ``keys`` have now."""
     if not keys:
         return {}
     table = SearchDocument._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT d.source, d.object_id, tsvector_to_array(d.vector) FROM {table} d "  # noqa: S608
+            f"SELECT d.source, d.object_id, tsvector_to_array(d.vector), "  # noqa: S608
+            f"tsvector_to_array(d.head) FROM {table} d "
             "JOIN unnest(%s::text[], %s::text[]) k(s, o) ON d.source = k.s AND d.object_id = k.o",
             [[s for s, _ in keys], [o for _, o in keys]],
         )
-        return {(s, o): list(lexemes) for s, o, lexemes in cursor.fetchall()}
+        return {(s, o): (list(lexemes), list(head)) for s, o, lexemes, head in cursor.fetchall()}
 
 
-def _apply_lexicon_deltas(deltas: Counter[str]) -> None:
-    items = sorted((w, d) for w, d in deltas.items() if d)
-    if not items:
+def _apply_lexicon_deltas(deltas: Counter[str], head_deltas: Counter[str]) -> None:
+    words = sorted(w for w in set(deltas) | set(head_deltas) if deltas[w] or head_deltas[w])
+    if not words:
         return
     table = SearchLexicon._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (word, df) "  # noqa: S608
-            "SELECT w, d FROM unnest(%s::text[], %s::int[]) AS t(w, d) ORDER BY w "
-            f"ON CONFLICT (word) DO UPDATE SET df = {table}.df + EXCLUDED.df",
-            [[w for w, _ in items], [d for _, d in items]],
+            f"INSERT INTO {table} (word, df, head_df) "  # noqa: S608
+            "SELECT w, d, h FROM unnest(%s::text[], %s::int[], %s::int[]) AS t(w, d, h) "
+            f"ORDER BY w ON CONFLICT (word) DO UPDATE SET df = {table}.df + EXCLUDED.df, "
+            f"head_df = {table}.head_df + EXCLUDED.head_df",
+            [words, [deltas[w] for w in words], [head_deltas[w] for w in words]],
         )
+
+
+def _diff(deltas: Counter[str], new: Iterable[str], old: Iterable[str]) -> None:
+    new_set, old_set = set(new), set(old)
+    for w in new_set - old_set:
+        deltas[w] += 1
+    for w in old_set - new_set:
+        deltas[w] -= 1
 
 
 def _upsert(rows: list[IndexRow], label: str) -> None:
     table = SearchDocument._meta.db_table
     sql = (
         f"INSERT INTO {table} (source, object_id, doc_type, key, url, titles, organisation, "  # noqa: S608
-        "snippets, municipalities, lines, vector, title_length, analyzer, updated_at) "
+        "snippets, municipalities, lines, vector, head, title_length, analyzer, updated_at) "
         "VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s::varchar[], "
-        "%s::varchar[], %s::tsvector, %s, %s, now()) "
+        "%s::varchar[], %s::tsvector, %s::tsvector, %s, %s, now()) "
         "ON CONFLICT (source, object_id) DO UPDATE SET doc_type = EXCLUDED.doc_type, "
         "key = EXCLUDED.key, url = EXCLUDED.url, titles = EXCLUDED.titles, "
         "organisation = EXCLUDED.organisation, snippets = EXCLUDED.snippets, "
         "municipalities = EXCLUDED.municipalities, lines = EXCLUDED.lines, "
-        "vector = EXCLUDED.vector, title_length = EXCLUDED.title_length, "
+        "vector = EXCLUDED.vector, head = EXCLUDED.head, title_length = EXCLUDED.title_length, "
         "analyzer = EXCLUDED.analyzer, updated_at = now()"
     )
     import json
@@ -165,7 +186,8 @@ def _upsert(rows: list[IndexRow], label: str) -> None:
         (r.source, r.object_id, r.doc.doc_type, r.doc.key[:200], r.doc.url[:500],
          json.dumps(r.doc.titles), json.dumps(r.doc.organisation), json.dumps(r.doc.snippets),
          sorted(set(r.doc.municipalities)), sorted(set(r.doc.lines)),
-         tsvector_literal(r.positions), min(r.title_length, 32767), label)
+         tsvector_literal(r.positions), tsvector_literal(r.head), min(r.title_length, 32767),
+         label)
         for r in rows
     ]
     with connection.cursor() as cursor:
@@ -204,25 +226,22 @@ def index_objects(objs: Iterable[Any], *, analyzer: BaseAnalyzer | None = None,
             _lock_objects(keys)
             old = _old_lexemes(keys)
             deltas: Counter[str] = Counter()
+            head_deltas: Counter[str] = Counter()
             for row in rows:
                 previous = old.get((row.source, row.object_id))
                 if previous is None:
                     deltas[DOC_COUNT_WORD] += 1
-                    previous = []
-                new = set(row.positions)
-                prev = set(previous)
-                for w in new - prev:
-                    deltas[w] += 1
-                for w in prev - new:
-                    deltas[w] -= 1
+                    previous = ([], [])
+                _diff(deltas, row.positions, previous[0])
+                _diff(head_deltas, row.head, previous[1])
             for key in gone:
                 if key in old:
                     deltas[DOC_COUNT_WORD] -= 1
-                    for w in old[key]:
-                        deltas[w] -= 1
+                    _diff(deltas, (), old[key][0])
+                    _diff(head_deltas, (), old[key][1])
             _upsert(rows, label)
             _delete([k for k in gone if k in old])
-            _apply_lexicon_deltas(deltas)
+            _apply_lexicon_deltas(deltas, head_deltas)
         written += len(rows)
         batch.clear()
 
@@ -252,10 +271,11 @@ def remove_object(obj: Any) -> None:
         if key not in old:
             return
         deltas: Counter[str] = Counter({DOC_COUNT_WORD: -1})
-        for w in old[key]:
-            deltas[w] -= 1
+        head_deltas: Counter[str] = Counter()
+        _diff(deltas, (), old[key][0])
+        _diff(head_deltas, (), old[key][1])
         _delete([key])
-        _apply_lexicon_deltas(deltas)
+        _apply_lexicon_deltas(deltas, head_deltas)
 
 
 def index_documents(items: Iterable[tuple[str, str, registry.Document]], *,
@@ -268,8 +288,8 @@ def index_documents(items: Iterable[tuple[str, str, registry.Document]], *,
     written = 0
     batch: list[IndexRow] = []
     for source, object_id, doc in items:
-        positions, title_length = document_positions(doc, analyzer)
-        batch.append(IndexRow(source, object_id, doc, positions, title_length))
+        positions, head, title_length = document_positions(doc, analyzer)
+        batch.append(IndexRow(source, object_id, doc, positions, head, title_length))
         if len(batch) >= batch_size:
             _upsert(batch, label)
             written += len(batch)
@@ -281,18 +301,22 @@ def index_documents(items: Iterable[tuple[str, str, registry.Document]], *,
 
 
 def rebuild_lexicon() -> None:
-    """Recount every lexeme's document frequency from the documents."""
+    """Recount every lexeme's document frequencies from the documents."""
     doc_table = SearchDocument._meta.db_table
     lex_table = SearchLexicon._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {lex_table} IN EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {lex_table}")  # noqa: S608
         cursor.execute(
-            f"INSERT INTO {lex_table} (word, df) "  # noqa: S608
-            f"SELECT w, count(*) FROM {doc_table}, unnest(tsvector_to_array(vector)) w "
-            "WHERE w <> '' GROUP BY w"
+            f"INSERT INTO {lex_table} (word, df, head_df) "  # noqa: S608
+            "SELECT w, sum(d), sum(h) FROM ("
+            f"  SELECT w, 1 AS d, 0 AS h FROM {doc_table}, unnest(tsvector_to_array(vector)) w"
+            "   UNION ALL"
+            f"  SELECT w, 0, 1 FROM {doc_table}, unnest(tsvector_to_array(head)) w"
+            ") x WHERE w <> '' GROUP BY w"
         )
-        cursor.execute(f"INSERT INTO {lex_table} (word, df) SELECT '', count(*) FROM {doc_table}")  # noqa: S608
+        cursor.execute(f"INSERT INTO {lex_table} (word, df, head_df) "  # noqa: S608
+                       f"SELECT '', count(*), 0 FROM {doc_table}")
 
 
 def rebuild_index(*, analyzer: BaseAnalyzer | None = None, batch_size: int = 500,

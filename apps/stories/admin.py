@@ -3,17 +3,29 @@ guard and the search index live in ``services``, which the admin must not bypass
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from apps.core.privacy import ensure_no_personal_data
+
 from .models import Story, StoryComment, StoryTransition, Theme
+
+
+class ThemeForm(forms.ModelForm):
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        ensure_no_personal_data({name: data.get(name) for name in ("name_fi", "name_sv",
+                                                                     "name_en")})
+        return data
 
 
 @admin.register(Theme)
 class ThemeAdmin(TranslationAdmin):
+    form = ThemeForm
     list_display = ("name", "key", "position", "is_active", "story_count")
     list_editable = ("position", "is_active")
     search_fields = ("name_fi", "name_sv", "name_en", "key")

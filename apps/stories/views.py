@@ -295,8 +295,9 @@ def story_schedule(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Tarina julkaistaan %(when)s.") % {
-                "when": timezone.localtime(story.publish_at).strftime("%d.%m.%Y klo %H.%M")})
+            when = timezone.localtime(story.publish_at)
+            messages.success(request, _("Tarina julkaistaan %(day)s klo %(time)s.") % {
+                "day": when.strftime("%d.%m.%Y"), "time": when.strftime("%H.%M")})
             return redirect(story)
     story = selectors.story_for_page(pk=story.pk, user=request.user)
     return render(request, "stories/story_detail.html",

@@ -34,6 +34,18 @@ def test_theme_admin_adds_a_theme(client, superuser):
     assert Theme.objects.filter(key="hyvinvointi").exists()
 
 
+def test_theme_admin_refuses_personal_identity_code(client, superuser):
+    client.force_login(superuser)
+
+    response = client.post(reverse("admin:stories_theme_add"), {
+        "key": "x", "name_fi": "Asiakas 131052-308T", "name_sv": "", "name_en": "",
+        "position": "9", "is_active": "on"})
+
+    assert response.status_code == 200
+    assert "henkilötunnuksen" in response.content.decode()
+    assert not Theme.objects.filter(key="x").exists()
+
+
 def test_story_admin_is_read_only(client, superuser, advisor):
     submitted = story(author=advisor, state=Story.State.SUBMITTED)
     client.force_login(superuser)
