@@ -36,7 +36,8 @@ setup: .venv/.synced
 
 run: setup
 	@echo "Neuvokas: http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
-	.venv/bin/honcho -f Procfile.dev start
+	@# However the processes end (Ctrl-C, a crash), stop the embedded PostgreSQL after them.
+	@trap '$(PY) -m intranet.database stop' EXIT; .venv/bin/honcho -f Procfile.dev start
 
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -54,7 +55,10 @@ lint: .venv/.synced
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: .venv/.synced
-	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=.tools --ignore=var
+	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=.tools --ignore=var \
+	  --ignore=staticfiles --ignore=node_modules --no-location --no-obsolete
+	msgfmt --statistics -o /dev/null locale/sv/LC_MESSAGES/django.po
+	msgfmt --statistics -o /dev/null locale/en/LC_MESSAGES/django.po
 
 clean:
 	rm -rf .venv .tools var staticfiles

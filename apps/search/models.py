@@ -73,8 +73,11 @@ class SearchLexicon(models.Model):
         verbose_name = _("hakusanasto")
         verbose_name_plural = _("hakusanasto")
         indexes = [
-            GinIndex(fields=["word"], name="searchlexicon_word_trgm",
-                     opclasses=["gin_trgm_ops"]),
+            # Typo correction looks among words seen in two documents or in a title or
+            # keywords: a one-off word (often itself a typo) is never suggested.
+            GinIndex(fields=["word"], name="searchlexicon_fuzzy_trgm",
+                     opclasses=["gin_trgm_ops"],
+                     condition=models.Q(df__gte=2) | models.Q(head_df__gte=1)),
         ]
 
     def __str__(self) -> str:

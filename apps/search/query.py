@@ -31,7 +31,7 @@ rough score are then scored exactly.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .analyzer import ROOT_PREFIX, BaseAnalyzer, WordAnalysis, tokenize
 from .text import quote_lexeme
@@ -115,7 +115,7 @@ class Words:
     terms: list[Term]
     exact: set[str]
     prefixes: set[str]
-    fuzzy: set[str]
+    fuzzy: list[tuple[int, str, str]]  # (term, word, "w" whole word | "p" compound part)
     synonym_keys: set[str]
 
 
@@ -126,12 +126,12 @@ def parse(query: str, analyzer: BaseAnalyzer) -> Words:
     if not content:  # only stop words: search them as they are
         content = [(w, WordAnalysis(w.lower(), (w.lower(),), known=False, stem=w.lower()))
                    for w, _a in analyses]
-    terms = [Term(word=w, analysis=a) for w, a in content[:MAX_TERMS]]
+    terms = [Term(word=w, analysis=_as_typed(a)) for w, a in content[:MAX_TERMS]]
     exact: set[str] = set()
     prefixes: set[str] = set()
-    fuzzy: set[str] = set()
+    fuzzy: list[tuple[int, str, str]] = []
     keys: set[str] = set()
-    for term in terms:
+    for index, term in enumerate(terms):
         a = term.analysis
         exact.update((*a.lemmas, a.surface, *a.parts, *a.spans, *_root_alternatives(a)))
         for lang in ("sv", "en"):
@@ -142,7 +142,11 @@ def parse(query: str, analyzer: BaseAnalyzer) -> Words:
                     prefixes.add(other)
         if not a.known and len(a.stem) >= 4:
             prefixes.add(a.stem)
-        fuzzy.update(w for w in (*a.lemmas, *a.parts) if len(w) >= 4)
+        # Typo candidates, looked up only when neither the word nor all its parts are
+        # in the index.
+        fuzzy.extend((index, w, "w") for w in dict.fromkeys((*a.lemmas, a.surface)))
+        for parts in a.compounds:
+            fuzzy.extend((index, p, "p") for p in parts)
         keys.update((*a.lemmas, a.surface))
     # Multi-word synonym members match consecutive words by their primary lemmas.
     primaries = [t.analysis.primary for t in terms]
@@ -150,6 +154,14 @@ def parse(query: str, analyzer: BaseAnalyzer) -> Words:
         for i in range(len(primaries) - size + 1):
             keys.add(" ".join(primaries[i:i + size]))
     return Words(terms, exact, prefixes, fuzzy, keys)
+
+
+def _as_typed(a: WordAnalysis) -> WordAnalysis:
+    """A query word typed in a base form means that word: "tuki" is support, not a form
+    of tukkia (to block). Other readings are kept for inflected words (tuen)."""
+    if a.surface in a.lemmas and len(a.lemmas) > 1:
+        return replace(a, lemmas=(a.surface,))
+    return a
 
 
 def _root_alternatives(a: WordAnalysis) -> list[str]:
@@ -359,7 +371,11 @@ def _branches(terms: list[Term], n_docs: int) -> list[Branch]:
             covered.add(i)
     out = [Branch(i, "vector", _or(alts), v) for (i, v), alts in body.items()]
     out += [Branch(i, "head", _or(alts), v) for (i, v), alts in head.items()]
-    return out + capped
+    if out:
+        # A selective word already brings the candidates; the very common words only
+        # rank them (second pass).
+        return out
+    return [b for b in capped if b.term not in {o.term for o in out}]
 
 
 def _or(alts: list[Alt]) -> str:

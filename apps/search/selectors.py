@@ -73,6 +73,13 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
     grp = SynonymGroup._meta.db_table
     # Prefix ranges use the primary key's pattern-ops index (byte order).
     sql = f"""
+        WITH fz(t, w, kind) AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::text[])),
+        known AS (SELECT fz.t, fz.w, fz.kind,
+                         EXISTS (SELECT 1 FROM {lex} e WHERE e.word = fz.w AND e.df > 0) AS ok
+                    FROM fz),
+        lost AS (SELECT t FROM known GROUP BY t
+                  HAVING NOT bool_or(ok AND kind = 'w')
+                     AND NOT COALESCE(bool_and(ok) FILTER (WHERE kind = 'p'), false))
         SELECT 'df', word, df, head_df, 0.0::float8, '' FROM {lex}
          WHERE word = ANY(%s::text[]) AND (df > 0 OR word = '')
         UNION ALL
@@ -83,12 +90,12 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
                               LIMIT 50) l ON true
          GROUP BY p
         UNION ALL
-        SELECT 'fz', w, l.df, l.head_df, similarity(l.word, w)::float8, l.word
-          FROM (SELECT w FROM unnest(%s::text[]) w
-                 WHERE NOT EXISTS (SELECT 1 FROM {lex} e WHERE e.word = w AND e.df > 0)) ws
+        SELECT 'fz', k.w, l.df, l.head_df, similarity(l.word, k.w)::float8, l.word
+          FROM (SELECT DISTINCT k.w FROM known k JOIN lost USING (t)
+                 WHERE NOT k.ok AND length(k.w) >= 4) k
           CROSS JOIN LATERAL (SELECT word, df, head_df FROM {lex}
-                               WHERE word %% w AND df > 0
-                               ORDER BY similarity(word, w) DESC, df DESC LIMIT 3) l
+                               WHERE word %% k.w AND (df >= 2 OR head_df >= 1)
+                               ORDER BY similarity(word, k.w) DESC, df DESC LIMIT 3) l
         UNION ALL
         SELECT 'syn', hit.match, COALESCE(f.df, 0), COALESCE(f.head_df, 0), 0.0,
                array_to_string(other.lexemes, ' ')
@@ -103,8 +110,10 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
         SELECT 'place', code, 0, 0, 0.0, concat_ws('|', name_fi, name_sv) FROM {_place_table()}
     """  # noqa: S608 - table names only
     with connection.cursor() as cursor:
-        cursor.execute(sql, [sorted(words.exact | {""}), sorted(words.prefixes),
-                             sorted(words.fuzzy), sorted(words.synonym_keys)])
+        cursor.execute(sql, [[t for t, _w, _k in words.fuzzy], [w for _t, w, _k in words.fuzzy],
+                             [k for _t, _w, k in words.fuzzy],
+                             sorted(words.exact | {""}), sorted(words.prefixes),
+                             sorted(words.synonym_keys)])
         rows = cursor.fetchall()
     lookup = q.Lookup()
     for kind, word, df, head_df, sim, extra in rows:
@@ -179,12 +188,17 @@ def search(*, query: str, municipality: str = "", line: str = "",
         first AS (SELECT id, sum(s) AS s
                     FROM (SELECT id, t, max(s) AS s FROM hits GROUP BY id, t) per_term
                    GROUP BY id),
-        best AS (SELECT id FROM first ORDER BY s DESC, id LIMIT {candidates})
+        best AS (SELECT id FROM first ORDER BY s DESC, id LIMIT {candidates}),
+        -- Each candidate's vector is read (detoasted) once, not once per test below.
+        x AS MATERIALIZED (SELECT d.id, d.vector || ''::tsvector AS v
+                             FROM best JOIN {table} d ON d.id = best.id)
         SELECT d.id, d.doc_type, d.key, d.url, d.titles, d.organisation, d.snippets,
                d.municipalities, ({compiled.score_sql}) AS score,
-               (SELECT count(*) FROM first) AS total
-          FROM best JOIN {table} d ON d.id = best.id
-         CROSS JOIN LATERAL (SELECT d.vector || ''::tsvector AS v OFFSET 0) x
+               (SELECT count(*) FROM first) AS total,
+               -- A parallel-unsafe call keeps this short query on one process: starting
+               -- workers costs more than it saves here.
+               (SELECT set_config('neuvokas.search', 'on', true)) AS serial
+          FROM x JOIN {table} d ON d.id = x.id
          ORDER BY score DESC, d.title_length, d.id
          LIMIT %s
     """  # noqa: S608 - composed of fixed SQL and placeholders
@@ -194,7 +208,7 @@ def search(*, query: str, municipality: str = "", line: str = "",
     matcher = _matcher(terms)
     for position, row in enumerate(rows, start=1):
         (_id, doc_type, key, url, titles, organisation, snippets, municipalities, score,
-         total) = row
+         total, _serial) = row
         result.total = int(total)
         titles, organisation, snippets = (_json(titles), _json(organisation), _json(snippets))
         lang = language if titles.get(language) else "fi"

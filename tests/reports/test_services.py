@@ -14,8 +14,8 @@ from django.utils import timezone
 from apps.reports import services
 from apps.reports.models import Kind, OwnerReminder, Report, ReportSubscription
 from tests.catalogue import factories as catalogue
-from tests.contacts.factories import contact
 from tests.conftest import make_user
+from tests.contacts.factories import contact
 from tests.reports.factories import at
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from apps.reports.tasks import (  # registers the tasks before the worker starts
     schedule_due_reports,
 )
 from tests.catalogue import factories as catalogue
-from tests.contacts.factories import contact
 from tests.conftest import make_user
+from tests.contacts.factories import contact
 from tests.reports.factories import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
