@@ -54,10 +54,10 @@ NEAR_WORDS = 8
 
 # First pass: how many documents the GIN look-ups may return in all, and how many
 # candidates are scored exactly.
-BODY_BUDGET = 3000
-HEAD_BUDGET = 3000
+BODY_BUDGET = 1500
+HEAD_BUDGET = 1500
 HEAD_CAP = 300  # a very common title word: its shortest titles only
-CANDIDATES = 120
+CANDIDATES = 100
 _HEAD_SEEN = 0.85  # first-pass value of a title/keyword match (between A and B)
 _BODY_SEEN = CLASS_VALUES["C"]
 _STRONG_KINDS = ("exact", "synonym", "typo", "sv", "en", "stem")
