@@ -12,7 +12,7 @@ export DJANGO_SETTINGS_MODULE ?= intranet.settings.dev
 export UV_PYTHON := $(PY312)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup run test test-fast lint messages browser-deps clean
+.PHONY: help setup run test test-fast lint messages browser-deps voikko-deps clean
 
 help:
 	@echo "make run    set up (venv, database, migrations, translations, demo data) and run web + worker + beat"
@@ -27,12 +27,14 @@ $(UV):
 	$(UV) sync --frozen --all-groups
 	@touch $@
 
-setup: .venv/.synced
+setup: .venv/.synced voikko-deps
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
 	$(PY) manage.py migrate --no-input -v 1
 	$(PY) manage.py collectstatic --no-input -v 0
 	$(PY) manage.py import_catalogue demo/catalogue.json
 	$(PY) manage.py seed_demo
+	@# Documents indexed by another analyser (before libvoikko was installed) are redone.
+	$(PY) manage.py rebuild_search_index --stale
 
 run: setup
 	@echo "Neuvokas: http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
@@ -46,7 +48,24 @@ browser-deps:
 	fi
 	@test -x /usr/bin/chromium || { echo "error: /usr/bin/chromium missing; browser tests cannot run"; exit 1; }
 
-test: .venv/.synced browser-deps
+# Finnish search analyses words with Debian's libvoikko and its Finnish dictionary. Where
+# they cannot be installed (no root, no apt), search still works, degraded to Snowball.
+voikko-deps:
+	@lib=no; dict=no; \
+	ldconfig -p 2>/dev/null | grep -q 'libvoikko\.so\.1' && lib=yes; \
+	[ -e /usr/lib/x86_64-linux-gnu/libvoikko.so.1 ] && lib=yes; \
+	{ [ -d /usr/lib/voikko ] || [ -d /usr/share/voikko ]; } && dict=yes; \
+	if [ $$lib = no ] || [ $$dict = no ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's libvoikko1 and voikko-fi for Finnish search"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvoikko1 voikko-fi >/dev/null; } \
+	      || echo "warning: could not install libvoikko1/voikko-fi; Finnish search runs degraded (Snowball stemming)"; \
+	  else \
+	    echo "warning: libvoikko1/voikko-fi missing and cannot be installed here; Finnish search runs degraded (Snowball stemming)"; \
+	  fi; \
+	fi
+
+test: .venv/.synced browser-deps voikko-deps
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
 	DJANGO_SETTINGS_MODULE=intranet.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -48,7 +48,7 @@ _FI_STOPWORDS = {
     "ja", "tai", "sekä", "että", "mutta", "kun", "jos", "koska", "vaikka", "kuin", "eli",
     "ei", "eikä", "en", "et", "emme", "ette", "eivät", "ole", "on", "oli", "olla", "ovat",
     "olen", "olet", "olemme", "olette", "olisi", "ollut", "se", "sen", "sitä", "siitä",
-    "siihen", "sille", "se", "ne", "niiden", "niitä", "joka", "jonka", "jota", "jossa",
+    "siihen", "sille", "ne", "niiden", "niitä", "joka", "jonka", "jota", "jossa",
     "joiden", "jotka", "mikä", "mitä", "minkä", "missä", "mihin", "kuka", "kenen",
     "hän", "hänen", "häntä", "he", "heidän", "minä", "sinä", "me", "te", "tämä", "tämän",
     "tätä", "tässä", "nämä", "näiden", "tuo", "nuo", "itse", "oma", "myös", "vain", "nyt",
@@ -343,10 +343,7 @@ class VoikkoAnalyzer(BaseAnalyzer):
             for j in range(i + 2, n + 1):
                 if i == 0 and j == n:
                     continue  # the whole word is already a lemma
-                if j == n:
-                    text = "".join(pieces[i:-1]) + head
-                else:
-                    text = "".join(pieces[i:j])
+                text = "".join(pieces[i:-1]) + head if j == n else "".join(pieces[i:j])
                 if len(text) >= MIN_PART + 2:
                     spans.append(text)
         return parts, variants, spans
@@ -382,7 +379,7 @@ _ANALYZER_LOCK = threading.Lock()
 def voikko_available() -> bool:
     try:
         get_analyzer("voikko")
-    except Exception:  # noqa: BLE001 - any load failure means "not available"
+    except Exception:
         return False
     return True
 
@@ -404,7 +401,7 @@ def get_analyzer(name: str | None = None) -> BaseAnalyzer:
         else:
             try:
                 analyzer = _ANALYZERS.get("voikko") or VoikkoAnalyzer()
-            except Exception as exc:  # noqa: BLE001 - missing library or dictionary
+            except Exception as exc:
                 logger.warning("libvoikko unavailable (%s); Finnish search is degraded to "
                                "Snowball stemming", exc)
                 analyzer = _ANALYZERS.get("snowball") or SnowballAnalyzer()

@@ -9,9 +9,9 @@ from django.core import checks
 
 @checks.register("search")
 def voikko_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    from .analyzer import voikko_available
-
     from django.conf import settings
+
+    from .analyzer import voikko_available
 
     if getattr(settings, "NEUVOKAS_SEARCH_ANALYZER", "auto") == "snowball":
         return []

@@ -63,7 +63,7 @@ def snippet(text: str, matcher: Matcher, analyzer: BaseAnalyzer, language: str =
             ) -> SafeString:
     """The sentence with the most matched words (cut to about 32 words), marked."""
     if not text:
-        return mark_safe("")  # noqa: S308 - empty
+        return mark_safe("")
     best: tuple[int, int, list[tuple[str, int, int]], list[int]] | None = None
     offset = 0
     for sentence in _SENTENCE_END.split(text):
@@ -77,7 +77,7 @@ def snippet(text: str, matcher: Matcher, analyzer: BaseAnalyzer, language: str =
         if best is None or distinct > best[0]:
             best = (distinct, start, words, hits)
     if best is None:
-        return mark_safe("")  # noqa: S308 - empty
+        return mark_safe("")
     _distinct, _start, words, hits = best
     first = 0
     if len(words) > MAX_WORDS and hits:

@@ -46,6 +46,7 @@ F_ROOT = 0.4
 F_PART = 0.3
 F_TYPO = 0.75
 F_STEM_PREFIX = 0.7
+F_TYPING = 0.9
 F_PLACE = 0.35  # a place word satisfied by availability alone, not by the text
 MIN_SIMILARITY = 0.4
 MAX_TERMS = 8
@@ -86,6 +87,7 @@ class Term:
     alts: list[Alt] = field(default_factory=list)
     places: list[str] = field(default_factory=list)  # municipality codes
     correction: str = ""
+    unfinished: bool = False  # the last word of a query still being typed
 
 
 @dataclass
@@ -119,7 +121,9 @@ class Words:
     synonym_keys: set[str]
 
 
-def parse(query: str, analyzer: BaseAnalyzer) -> Words:
+def parse(query: str, analyzer: BaseAnalyzer, *, typing: bool = False) -> Words:
+    """``typing``: the query is still being typed, so its last word may be unfinished
+    ("omaishoitajan vap") and also matches as a prefix."""
     tokens = [w for w, _s, _e in tokenize(query)][:MAX_TERMS * 2]
     analyses = [(w, analyzer.analyze_word(w)) for w in tokens]
     content = [(w, a) for w, a in analyses if not a.stop]
@@ -148,6 +152,9 @@ def parse(query: str, analyzer: BaseAnalyzer) -> Words:
         for parts in a.compounds:
             fuzzy.extend((index, p, "p") for p in parts)
         keys.update((*a.lemmas, a.surface))
+    if typing and terms and query[-1:].isalnum() and len(terms[-1].analysis.surface) >= 3:
+        terms[-1].unfinished = True
+        prefixes.add(terms[-1].analysis.surface)
     # Multi-word synonym members match consecutive words by their primary lemmas.
     primaries = [t.analysis.primary for t in terms]
     for size in (2, 3):
@@ -213,6 +220,11 @@ def plan(words: Words, lookup: Lookup, analyzer: BaseAnalyzer, language: str) ->
             df, head_df = lookup.prefix_df[a.stem]
             alts.append(Alt((a.stem,), F_STEM_PREFIX if exact else F_EXACT * 0.9, prefix=True,
                             kind="stem", df=df, head_df=head_df))
+        # A word still being typed: the beginning of any indexed word.
+        if term.unfinished and lookup.prefix_df.get(a.surface, (0, 0))[0] > 0:
+            df, head_df = lookup.prefix_df[a.surface]
+            alts.append(Alt((a.surface,), F_TYPING, prefix=True, kind="stem", df=df,
+                            head_df=head_df))
         # Editors' synonyms.
         for key in (*a.lemmas, a.surface):
             for lexemes, syn_df, syn_head in lookup.synonyms.get(key, []):

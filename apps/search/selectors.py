@@ -22,6 +22,8 @@ from .services import hash_token
 
 TYPES = tuple(SearchDocument.Type.values)
 MAX_LIMIT = 50
+# Up to this many documents, typo correction also considers words seen only once.
+SMALL_INDEX = 3000
 
 
 @dataclass
@@ -93,9 +95,15 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
         SELECT 'fz', k.w, l.df, l.head_df, similarity(l.word, k.w)::float8, l.word
           FROM (SELECT DISTINCT k.w FROM known k JOIN lost USING (t)
                  WHERE NOT k.ok AND length(k.w) >= 4) k
-          CROSS JOIN LATERAL (SELECT word, df, head_df FROM {lex}
-                               WHERE word %% k.w AND (df >= 2 OR head_df >= 1)
-                               ORDER BY similarity(word, k.w) DESC, df DESC LIMIT 3) l
+          CROSS JOIN LATERAL (
+                SELECT word, df, head_df FROM (
+                    SELECT word, df, head_df FROM {lex}
+                     WHERE word %% k.w AND (df >= 2 OR head_df >= 1)
+                    UNION ALL  -- in a small index every word may be meant
+                    SELECT word, df, head_df FROM {lex}
+                     WHERE (SELECT df FROM {lex} WHERE word = '') <= {SMALL_INDEX}
+                       AND df = 1 AND head_df = 0 AND word %% k.w) c
+                 ORDER BY similarity(word, k.w) DESC, df DESC LIMIT 3) l
         UNION ALL
         SELECT 'syn', hit.match, COALESCE(f.df, 0), COALESCE(f.head_df, 0), 0.0,
                array_to_string(other.lexemes, ' ')
@@ -140,15 +148,16 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
 
 def search(*, query: str, municipality: str = "", line: str = "",
            doc_types: list[str] | tuple[str, ...] = (), limit: int = 10, language: str = "fi",
-           analyzer: BaseAnalyzer | None = None) -> SearchResult:
+           typing: bool = False, analyzer: BaseAnalyzer | None = None) -> SearchResult:
     """Ranked search over everything registered. ``municipality`` (a code) keeps what is
     available there (documents for the whole area included); ``line`` a service line key.
+    ``typing``: results as you type, the last word may be unfinished.
 
     Two SQL queries, whatever is found: the word look-up and the ranked query.
     """
     analyzer = analyzer or get_analyzer()
     result = SearchResult(query=query.strip(), analyzer=analyzer.name)
-    words = q.parse(query, analyzer)
+    words = q.parse(query, analyzer, typing=typing)
     if not words.terms:
         return result
     lookup = _lookup(words, analyzer)
@@ -176,8 +185,9 @@ def search(*, query: str, municipality: str = "", line: str = "",
     branch_sqls: list[str] = []
     params: list[Any] = []
     for b in compiled.branches:
-        branch = (f"SELECT d.id, {b.term} AS t, {b.value:.5f}::float8 AS s FROM {table} d "
-                  f"WHERE d.{b.column} @@ %s::tsquery{filters}")
+        # Only integers, floats, fixed column names and placeholders go in.
+        branch = (f"SELECT d.id, {b.term:d} AS t, {b.value:.5f}::float8 AS s "  # noqa: S608
+                  f"FROM {table} d WHERE d.{b.column} @@ %s::tsquery{filters}")
         if b.capped:
             branch = f"({branch} ORDER BY d.title_length, d.id LIMIT {q.HEAD_CAP})"
         branch_sqls.append(branch)

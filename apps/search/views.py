@@ -51,7 +51,7 @@ def _filters(request: HtmxHttpRequest, lines: list[Any]) -> Filters:
 
 
 def _run(request: HtmxHttpRequest, *, query: str, filters: Filters, limit: int,
-         source: str) -> tuple[selectors.SearchResult, SearchLog | None]:
+         source: str, typing: bool = False) -> tuple[selectors.SearchResult, SearchLog | None]:
     visible = registry.visible_types(request.user)
     types = [filters.doc_type] if filters.doc_type in visible else visible
     if filters.doc_type and filters.doc_type not in visible:
@@ -61,7 +61,7 @@ def _run(request: HtmxHttpRequest, *, query: str, filters: Filters, limit: int,
     result = selectors.search(
         query=query, municipality=filters.municipality.code if filters.municipality else "",
         line=filters.line.key if filters.line else "", doc_types=types, limit=limit,
-        language=get_language() or "fi",
+        language=get_language() or "fi", typing=typing,
     )
     log = services.search_log_create(
         query=query, user=request.user, source=source, result_count=result.total,
@@ -97,7 +97,7 @@ def live(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     filters = Filters(catalogue_selectors.current_municipality(request), None, "")
     result, log = _run(request, query=query, filters=filters, limit=LIVE_LIMIT,
-                       source=SearchLog.Source.LIVE)
+                       source=SearchLog.Source.LIVE, typing=True)
     return render(request, "search/live.html", {"query": query, "result": result, "log": log,
                                                 "municipality": filters.municipality})
 

@@ -7,6 +7,7 @@ developer's machine or the test run needs.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import environ
 from django.utils.csp import CSP
@@ -85,6 +86,8 @@ TEMPLATES = [
 # --- Database: PostgreSQL only -------------------------------------------------------
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
+    # A socket directory may come percent-encoded in the host part (%2Fvar%2Frun%2F…).
+    DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST") or "")
 else:
     from intranet.database import embedded_database
 

@@ -1,8 +1,9 @@
 """Reports run by real Celery processes: a worker killed in the middle of a run, and
 the seeded schedule fired by celery beat.
 
-The processes use the test database and Redis (db 14, a queue of their own). Skipped
-when Redis does not answer.
+The processes use the test database and a queue of their own on a real broker: Redis
+(db 14) and, for the schedule, also the local filesystem broker that runs when no broker
+is configured. Without Redis these tests fail loudly; they never skip.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -33,53 +36,87 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
-BROKER = os.environ.get("REPORTS_TEST_REDIS", "redis://127.0.0.1:6379/14")
+REDIS = os.environ.get("REPORTS_TEST_REDIS", "redis://127.0.0.1:6379/14")
 MONTHLY = "Raportit: yhteydenotot ja haun aukot (kuukausittain)"
+
+
+@dataclass(frozen=True)
+class Broker:
+    url: str
+    queue: str
+    folder: Path | None = None  # the filesystem broker's message folder
+
+    @property
+    def transport_options(self) -> dict[str, str]:
+        if self.folder is None:
+            return {}
+        return {"data_folder_in": str(self.folder), "data_folder_out": str(self.folder)}
 
 
 def _redis_up() -> bool:
     import redis
 
     try:
-        return bool(redis.Redis.from_url(BROKER, socket_timeout=1).ping())
+        return bool(redis.Redis.from_url(REDIS, socket_timeout=1).ping())
     except redis.RedisError:
         return False
 
 
-pytestmark = [pytestmark, pytest.mark.skipif(not _redis_up(), reason="Redis not running")]
+def _redis_broker() -> Iterator[Broker]:
+    # These tests need the machine's Redis; without it they fail loudly, never skip.
+    assert _redis_up(), f"Redis is not answering at {REDIS}: start it (see .ci/run)"
+    broker = Broker(REDIS, f"neuvokas-reports-test-{uuid.uuid4().hex[:12]}")
+    yield broker
+    import redis
+
+    redis.Redis.from_url(REDIS).delete(broker.queue)
 
 
 @pytest.fixture
-def queue() -> Iterator[str]:
-    name = f"neuvokas-reports-test-{uuid.uuid4().hex[:12]}"
-    yield name
-    import redis
-
-    redis.Redis.from_url(BROKER).delete(name)
+def queue() -> Iterator[Broker]:
+    """A queue of the test's own on Redis."""
+    yield from _redis_broker()
 
 
-def _env(queue: str) -> dict[str, str]:
+@pytest.fixture(params=["redis", "filesystem"])
+def any_broker(request, tmp_path) -> Iterator[Broker]:
+    """Redis, and the local broker that needs no server."""
+    if request.param == "redis":
+        yield from _redis_broker()
+    else:
+        folder = tmp_path / "broker"
+        folder.mkdir()
+        yield Broker("filesystem://", f"neuvokas-reports-test-{uuid.uuid4().hex[:12]}", folder)
+
+
+def _database_url() -> str:
     db = connection.settings_dict
+    # A socket directory (the embedded server) goes percent-encoded in the host part.
+    host = quote(db["HOST"] or "127.0.0.1", safe="")
+    return f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _env(broker: Broker) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.reports.worker_settings",
-        "DATABASE_URL": (f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-                         f"{db['PORT'] or 5432}/{db['NAME']}"),
-        "REPORTS_TEST_BROKER": BROKER,
-        "REPORTS_TEST_QUEUE": queue,
+        "DATABASE_URL": _database_url(),
+        "REPORTS_TEST_BROKER": broker.url,
+        "REPORTS_TEST_BROKER_FOLDER": str(broker.folder or ""),
+        "REPORTS_TEST_QUEUE": broker.queue,
         "PYTHONPATH": str(ROOT),
     }
 
 
-def _start(args: list[str], queue: str, log: Path) -> subprocess.Popen:
+def _start(args: list[str], broker: Broker, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [CELERY, "-A", "intranet", *args], cwd=ROOT, env=_env(queue),
+        [CELERY, "-A", "intranet", *args], cwd=ROOT, env=_env(broker),
         stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _worker(queue: str, log: Path) -> subprocess.Popen:
-    return _start(["worker", "--pool=solo", "-Q", queue, "--without-mingle",
-                   "--without-gossip", "--loglevel=INFO"], queue, log)
+def _worker(broker: Broker, log: Path) -> subprocess.Popen:
+    return _start(["worker", "--pool=solo", "-Q", broker.queue, "--without-mingle",
+                   "--without-gossip", "--loglevel=INFO"], broker, log)
 
 
 def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
@@ -92,10 +129,11 @@ def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
         process.wait(timeout=10)
 
 
-def _send(queue: str, task: str, *args: object) -> None:
-    app = Celery(broker=BROKER)
+def _send(broker: Broker, task: str, *args: object) -> None:
+    app = Celery(broker=broker.url)
+    app.conf.broker_transport_options = broker.transport_options
     try:
-        app.send_task(task, args=list(args), queue=queue)
+        app.send_task(task, args=list(args), queue=broker.queue)
     finally:
         app.close()
 
@@ -166,7 +204,7 @@ def test_worker_killed_mid_run_leaves_no_half_report_and_the_next_run_completes_
 
 
 def test_beat_fires_the_seeded_monthly_schedule_through_a_worker(
-        reference_data_tx, queue, tmp_path):
+        reference_data_tx, any_broker, tmp_path):
     """The seeded schedule, made to fire every second (as an admin could edit it),
     reaches a real worker through a real beat; repeated firings make no extra runs."""
     from django.utils import timezone
@@ -181,10 +219,10 @@ def test_beat_fires_the_seeded_monthly_schedule_through_a_worker(
     seeded.save()
 
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
-    worker = _worker(queue, worker_log)
+    worker = _worker(any_broker, worker_log)
     beat = _start(["beat", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler",
                    "--max-interval", "1", "--pidfile", str(tmp_path / "beat.pid"),
-                   "--loglevel=INFO"], queue, beat_log)
+                   "--loglevel=INFO"], any_broker, beat_log)
     logs = [worker_log, beat_log]
     try:
         _wait_for(lambda: Report.objects.filter(status="done").count() == 2,

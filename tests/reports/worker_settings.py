@@ -13,3 +13,6 @@ from intranet.settings.test import *  # noqa: F403
 CELERY_BROKER_URL = os.environ["REPORTS_TEST_BROKER"]
 CELERY_TASK_DEFAULT_QUEUE = os.environ["REPORTS_TEST_QUEUE"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+if CELERY_BROKER_URL == "filesystem://":
+    _folder = os.environ["REPORTS_TEST_BROKER_FOLDER"]
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": _folder, "data_folder_out": _folder}

@@ -12,8 +12,10 @@ from apps.search.analyzer import get_analyzer, voikko_available
 KOTKA, KOUVOLA, HAMINA = "285", "286", "075"
 
 
-def _entry(key: str, title: str, summary: str, body: str = "", **extra) -> dict:
-    item = {"key": key, "title": {"fi": title}, "summary": {"fi": summary},
+def _entry(key: str, title: str | dict, summary: str | dict, body: str = "", **extra) -> dict:
+    item = {"key": key,
+            "title": title if isinstance(title, dict) else {"fi": title},
+            "summary": summary if isinstance(summary, dict) else {"fi": summary},
             "service_lines": extra.pop("service_lines", ["vammaispalvelut"])}
     if body:
         item["body"] = {"fi": body}
@@ -39,14 +41,13 @@ CATALOGUE = {
                "Omaishoitajalla on oikeus lakisääteisiin vapaapäiviin.",
                "Vapaan ajaksi hoidettava voi mennä lyhytaikaiseen hoitoon.",
                keywords=["lomitus"], service_lines=["ikaihmiset"]),
-        _entry("kuljetuspalvelu", "Kuljetuspalvelu vammaisille",
-               "Taksimatkat asiointiin ja vapaa-aikaan vaikeavammaisille.",
+        _entry("kuljetuspalvelu",
+               {"fi": "Kuljetuspalvelu vammaisille",
+                "sv": "Färdtjänst för personer med funktionsnedsättning"},
+               {"fi": "Taksimatkat asiointiin ja vapaa-aikaan vaikeavammaisille.",
+                "sv": "Taxiresor för ärenden och fritid för personer med svår "
+                      "funktionsnedsättning."},
                "Matkat tilataan keskitetysti. Kuljettaja avustaa ovelta ovelle.",
-               title={"fi": "Kuljetuspalvelu vammaisille",
-                      "sv": "Färdtjänst för personer med funktionsnedsättning"},
-               summary={"fi": "Taksimatkat asiointiin ja vapaa-aikaan vaikeavammaisille.",
-                        "sv": "Taxiresor för ärenden och fritid för personer med svår "
-                              "funktionsnedsättning."},
                keywords=["taksikortti"]),
         _entry("asunnon-muutostyot", "Asunnon muutostyöt vammaisille",
                "Korvaus kodin muutostöistä, kun vamma vaikeuttaa asumista.",

@@ -97,7 +97,8 @@ def test_inactive_synonym_group_is_ignored(analyzer):
 def test_multi_word_synonym_matches_consecutive_words(voikko):
     group = SynonymGroup(terms="rahat loppu, toimeentulotuki, perustoimeentulotuki")
     services.synonym_group_save(group=group, analyzer=voikko)
-    assert _search("rahat loppuivat", voikko)[0] == "perustoimeentulotuki"
+    assert _search("rahat loppu", voikko)[0] == "perustoimeentulotuki"
+    assert "perustoimeentulotuki" not in _search("loppu", voikko)
 
 
 # --- Filters ------------------------------------------------------------------------------
@@ -143,8 +144,9 @@ def test_swedish_user_sees_swedish_title_and_snippet(analyzer):
 
 
 def test_snippet_marks_inflected_and_compound_forms(voikko):
-    hit = selectors.search(query="omaishoitaja", analyzer=voikko).hits[0]
-    assert "<mark>omaishoitajalle</mark>" in hit.snippet
+    hits = {h.key: h for h in selectors.search(query="omaishoitaja", analyzer=voikko).hits}
+    assert "<mark>omaishoitajalle</mark>" in hits["omaishoidon-tuki"].snippet
+    assert "<mark>Omaishoitajan</mark>" in hits["omaishoitajan-vapaat"].title_html
     hit = selectors.search(query="kuljetus", analyzer=voikko).hits[0]
     assert "<mark>Kuljetuspalvelu</mark>" in hit.title_html
 
@@ -162,12 +164,19 @@ def test_snippet_escapes_html(catalogue, voikko):
 
 
 def test_search_costs_two_queries_whatever_it_finds(analyzer, django_assert_num_queries):
-    for query in ("kotihoito", "omaishoitajan vapaat ja sijaishoito kotona", "xqzvw",
-                  "lastensuojeluilmotus"):
+    for query in ("kotihoito", "omaishoitajan vapaat ja sijaishoito kotona",
+                  "lastensuojeluilmotus", "ruoka-apu kotka kouvola hamina"):
         with django_assert_num_queries(2):
             selectors.search(query=query, analyzer=analyzer, municipality=KOTKA)
+    with django_assert_num_queries(1):  # nothing in the index matches: no second query
+        assert selectors.search(query="xqzvw", analyzer=analyzer).hits == []
 
 
 def test_empty_query_costs_nothing(catalogue, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert search_keys("  ") == []
+
+
+def test_unfinished_last_word_matches_as_a_prefix_while_typing(analyzer):
+    assert _search("omaishoitajan vap", analyzer, typing=True)[0] == "omaishoitajan-vapaat"
+    assert _search("kuljetuspalv", analyzer, typing=True)[0] == "kuljetuspalvelu"

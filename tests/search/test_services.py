@@ -1,0 +1,145 @@
+"""Keeping the index fresh, the lexicon's counts, synonyms, the search log, tokens."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from apps.catalogue import services as catalogue_services
+from apps.catalogue.interchange import entry_to_dict
+from apps.catalogue.models import Entry
+from apps.search import services
+from apps.search.models import ApiToken, SearchDocument, SearchLexicon, SearchLog, SynonymGroup
+
+from .conftest import search_keys
+
+pytestmark = pytest.mark.django_db
+
+
+def _lexicon() -> dict[str, tuple[int, int]]:
+    return {w: (df, h) for w, df, h in SearchLexicon.objects.values_list("word", "df", "head_df")
+            if df or h}
+
+
+def test_import_indexes_every_entry(catalogue):
+    assert SearchDocument.objects.count() == Entry.objects.count()
+    doc = SearchDocument.objects.get(key="ruoka-apu-kotka")
+    assert doc.doc_type == "offer"
+    assert doc.municipalities == ["285"]
+    assert doc.lines == ["tyoikaiset"]
+    assert doc.url == "/palvelut/kortti/ruoka-apu-kotka/"
+
+
+def test_edit_is_findable_the_moment_it_is_saved(catalogue, editor):
+    entry = Entry.objects.get(key="kotihoito")
+    data = entry_to_dict(entry)
+    data["keywords"] = ["kotisairaanhoito"]
+    catalogue_services.entry_save(entry=entry, data=data, author=editor,
+                                  base_version=entry.version)
+    assert search_keys("kotisairaanhoito")[0] == "kotihoito"
+
+
+def test_index_object_and_remove_object_keep_lexicon_counts_exact(catalogue):
+    entry = Entry.objects.get(key="kotihoito")
+    entry.title_fi = entry.title = "Kotihoito ja kotisairaanhoito"
+    entry.save()
+    services.index_object(entry)
+    services.remove_object(Entry.objects.get(key="lastensuojeluilmoitus"))
+    incremental = _lexicon()
+    services.rebuild_lexicon()
+    assert incremental == _lexicon()
+    assert SearchLexicon.objects.get(word="").df == SearchDocument.objects.count()
+    assert "lastensuojeluilmoitus" not in search_keys("lastensuojeluilmoitus")
+
+
+def test_source_returning_no_document_removes_it(catalogue, monkeypatch):
+    from apps.catalogue.search import EntrySource
+    from apps.search import registry
+
+    source = registry.source_for(Entry)
+    assert isinstance(source, EntrySource)
+    monkeypatch.setattr(source, "document", lambda entry: None)
+    services.index_object(Entry.objects.get(key="kotihoito"))
+    assert not SearchDocument.objects.filter(key="kotihoito").exists()
+
+
+def test_rebuild_index_restores_everything(catalogue):
+    SearchDocument.objects.all().delete()
+    SearchLexicon.objects.all().delete()
+    assert search_keys("kotihoito") == []
+    count = services.rebuild_index()
+    assert count == Entry.objects.count()
+    assert search_keys("kotihoito")[0] == "kotihoito"
+
+
+def test_stale_rebuild_redoes_only_other_analyzers_documents(catalogue):
+    SearchDocument.objects.filter(key="kotihoito").update(analyzer="old-0")
+    assert services.rebuild_index(stale_only=True) == 1
+    assert not SearchDocument.objects.filter(analyzer="old-0").exists()
+
+
+def test_index_vectors_are_weighted_by_field(catalogue):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT d.vector @@ 'kotihoito:A'::tsquery, d.head @@ 'kotihoito'"
+                       "::tsquery, d.vector @@ 'lääke:C'::tsquery, d.head @@ "
+                       "'lääke'::tsquery FROM search_searchdocument d WHERE key = %s",
+                       ["kotihoito"])
+        in_title, in_head, in_body, body_in_head = cursor.fetchone()
+    assert in_title and in_head and in_body and not body_in_head
+
+
+# --- Synonyms ------------------------------------------------------------------------
+
+
+def test_synonym_group_needs_two_members(db):
+    with pytest.raises(ValidationError):
+        services.synonym_group_save(group=SynonymGroup(terms="vanhainkoti"))
+    assert not SynonymGroup.objects.exists()
+
+
+def test_synonym_group_save_analyses_members(db, editor):
+    group = services.synonym_group_save(
+        group=SynonymGroup(terms="Vanhainkoti, henkilökohtainen avustaja"), user=editor)
+    members = {m.text: m for m in group.members.all()}
+    assert set(members) == {"Vanhainkoti", "henkilökohtainen avustaja"}
+    assert group.updated_by == editor
+    assert members["henkilökohtainen avustaja"].match.count(" ") == 1
+
+
+# --- The search log ----------------------------------------------------------------
+
+
+def test_search_log_scrubs_identity_codes_and_phone_numbers(db, advisor):
+    log = services.search_log_create(query="131052-308T soitti 040 123 4567 kotihoito",
+                                     user=advisor, source=SearchLog.Source.PAGE,
+                                     result_count=3, municipality="285")
+    log.refresh_from_db()
+    assert "131052" not in log.query
+    assert "4567" not in log.query
+    assert log.query == "[hetu] soitti [puhelin] kotihoito"
+    assert (log.user, log.result_count, log.municipality) == (advisor, 3, "285")
+
+
+def test_search_log_open_records_first_opening_by_the_searcher_only(db, advisor, editor):
+    log = services.search_log_create(query="kotihoito", user=advisor,
+                                     source=SearchLog.Source.LIVE, result_count=2)
+    assert not services.search_log_open(log_id=log.pk, position=2, url="/x/", key="x",
+                                        user=editor)
+    assert services.search_log_open(log_id=log.pk, position=2, url="/x/", key="x",
+                                    user=advisor)
+    assert not services.search_log_open(log_id=log.pk, position=1, url="/y/", key="y",
+                                        user=advisor)
+    log.refresh_from_db()
+    assert (log.opened_position, log.opened_url, log.opened_key) == (2, "/x/", "x")
+
+
+# --- Tokens ----------------------------------------------------------------------------
+
+
+def test_api_token_is_stored_only_as_a_hash(db, advisor):
+    token, raw = services.api_token_create(user=advisor, name="raportit")
+    assert raw.startswith("nvk_") and len(raw) > 40
+    stored = ApiToken.objects.get(pk=token.pk)
+    assert raw not in (stored.key_hash, stored.prefix, stored.name)
+    assert stored.key_hash == services.hash_token(raw)
