@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from apps.core.privacy import ensure_no_personal_data
+from apps.notifications.services import notify
 from apps.search.services import index_object
 
 from .diffing import LOCALISED_FIELDS, FieldChange, reference_labels, version_diff
@@ -236,6 +237,12 @@ def problem_report_create(*, entry: Entry, reporter: Any, what_is_wrong: str,
                                what_tried=what_tried)
         report.full_clean()
         report.save()
+        # In the inbox at once; the e-mail (which must reach an owner even with the
+        # inbox e-mails turned off) goes through its own task.
+        notify(recipients=problem_report_recipients(report=report), verb="problem_report",
+               text=gettext("Virheilmoitus kortista: %(title)s") % {"title": entry.title},
+               url=entry.get_absolute_url(), actor=reporter, email=False,
+               dedupe_key=f"problem_report:{report.pk}")
         notify_problem_report.delay_on_commit(report.pk)
     return report
 

@@ -437,3 +437,17 @@ def test_problem_report_notify_mails_owner_once_without_the_report_text(django_u
 def test_problem_report_notify_unknown_report_is_a_no_op():
     assert services.problem_report_notify(report_id=987654) == 0
     assert mail.outbox == []
+
+
+def test_problem_report_create_puts_a_notification_in_the_owners_inbox(django_user_model):
+    from apps.notifications.models import Notification
+    from tests.catalogue.factories import entry as make_entry
+
+    owner = django_user_model.objects.create_user("owner-inbox", email="o@example.org")
+    reader = django_user_model.objects.create_user("reader-inbox")
+    e = make_entry(owner=owner)
+    services.problem_report_create(entry=e, reporter=reader, what_is_wrong="Puhelinaika vanha")
+    note = Notification.objects.get(recipient=owner)
+    assert note.verb == "problem_report"
+    assert e.title in note.text and note.url == e.get_absolute_url()
+    assert not Notification.objects.filter(recipient=reader).exists()
