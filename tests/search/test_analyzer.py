@@ -4,7 +4,13 @@ import pytest
 
 from apps.search.analyzer import get_analyzer, tokenize, voikko_available
 
-needs_voikko = pytest.mark.skipif(not voikko_available(), reason="libvoikko is not installed")
+@pytest.fixture
+def needs_voikko_fixture():
+    if not voikko_available():
+        pytest.fail("libvoikko is not installed: `make test` installs libvoikko1 and voikko-fi")
+
+
+needs_voikko = pytest.mark.usefixtures("needs_voikko_fixture")
 
 
 def test_tokenize_keeps_hyphenated_words_and_drops_abbreviation_endings():
