@@ -65,13 +65,13 @@ voikko-deps:
 	  fi; \
 	fi
 
-test: .venv/.synced browser-deps voikko-deps
+test: .venv/.synced browser-deps voikko-deps lint
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
 	DJANGO_SETTINGS_MODULE=intranet.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: .venv/.synced
 	.venv/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=intranet.settings.test $(PY) manage.py makemigrations --check --dry-run -v 1
 
 messages: .venv/.synced
 	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=.tools --ignore=var \

@@ -28,7 +28,7 @@ from django.db import connection, models, transaction
 from apps.core.privacy import ensure_no_personal_data
 from apps.search.services import index_objects
 
-from .models import Contact, Entry, EntryVersion, Municipality, Organisation, ServiceLine
+from .models import Contact, Entry, Municipality, Organisation, ServiceLine
 
 FORMAT = "sote-catalogue/1"
 LANGUAGES = ("fi", "sv", "en")

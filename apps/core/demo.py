@@ -419,14 +419,15 @@ TODAY_CONTACTS = 5  # the demo advisor's own so far today
 
 # --- Searches (for the search-gaps report) --------------------------------------------
 
-# (query, results, position opened or None, how many times last month)
+# (query, results shown, the entry opened from them or None, times last month). Every
+# other search that found something also opens that entry; the rest open nothing.
 SEARCHES = (
-    ("omaishoidon tuki", 4, 1, 5),
-    ("toimeentulotuki", 6, 2, 6),
-    ("kuljetuspalvelu", 3, 1, 4),
+    ("omaishoidon tuki", 4, "omaishoidon-tuki", 5),
+    ("toimeentulotuki", 6, "perustoimeentulotuki-kela", 6),
+    ("kuljetuspalvelu", 3, "kuljetuspalvelu-sosiaalihuoltolaki", 4),
     ("ruoka-apu", 5, None, 3),
-    ("velkaneuvonta", 3, 1, 3),
-    ("turvaranneke", 1, 1, 2),
+    ("velkaneuvonta", 3, "talous-ja-velkaneuvonta", 3),
+    ("turvaranneke", 1, "turvapuhelin", 2),
     ("muistihoitaja", 2, None, 2),
     ("hammaslääkäri", 0, None, 3),
     ("saattohoito", 0, None, 2),

@@ -4,6 +4,7 @@ history."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def demo_catalogue(celery_app):
     celery_app.set_default()  # anything enqueued goes to an in-memory broker
-    call_command("import_catalogue", "demo/catalogue.json", stdout=open("/dev/null", "w"))
+    call_command("import_catalogue", "demo/catalogue.json", stdout=io.StringIO())
 
 
 def test_new_user_finds_reads_switches_municipality_edits_and_sees_history(

@@ -33,7 +33,8 @@ def test_inbox_by_keyboard_opens_marks_read_and_counts_down(page: Page, advisor)
     page.get_by_role("link", name=re.compile("Toinen ilmoitus")).focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/palvelut/vertailu/")
-    expect(page.get_by_role("banner").get_by_role("link", name="Ilmoitukset 1 lukematonta")).to_be_visible()
+    banner = page.get_by_role("banner")
+    expect(banner.get_by_role("link", name="Ilmoitukset 1 lukematonta")).to_be_visible()
 
 
 def test_inbox_mark_all_read_with_htmx_updates_list_badge_and_focus(page: Page, advisor):

@@ -4,6 +4,7 @@ import pytest
 
 from apps.search.analyzer import get_analyzer, tokenize, voikko_available
 
+
 @pytest.fixture
 def needs_voikko_fixture():
     if not voikko_available():
