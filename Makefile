@@ -33,6 +33,7 @@ setup: .venv/.synced voikko-deps
 	$(PY) manage.py collectstatic --no-input -v 0
 	$(PY) manage.py import_catalogue demo/catalogue.json
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_content
 	@# Documents indexed by another analyser (before libvoikko was installed) are redone.
 	$(PY) manage.py rebuild_search_index --stale
 

@@ -3,9 +3,9 @@ questions, success stories, topics of the contact log and searches.
 
 Everything here is invented for the demo. No text holds personal data: customers are
 "asiakas", and the only phone number is the callback's own field, an obviously fake
-``040 000 0000``. Times are offsets from the moment the command runs (``ago``) or days
-before the first of the current month (``last_month``), so the demo always looks fresh
-and last month's reports always have figures.
+``040 000 0000``. Times are offsets from the moment the command runs (``ago``) or
+days before the first of the current month (``before_this_month``), so the demo
+always looks fresh and last month's reports always have figures.
 """
 
 from __future__ import annotations
@@ -55,11 +55,13 @@ ADVISORS = (NEUVOJA, *(c.username for c in COLLEAGUES))
 
 @dataclass(frozen=True)
 class When:
-    """``ago`` before now, or at ``time`` on the day ``last_month`` days before the
-    first of this month (always inside last month's report)."""
+    """``ago`` before now; or at ``time`` (office hours) ``days_ago`` days before today,
+    or ``days_before_month`` days before the first of this month (1–28: always inside
+    last month's reports)."""
 
     ago: datetime.timedelta | None = None
-    last_month: int | None = None
+    days_ago: int | None = None
+    days_before_month: int | None = None
     time: datetime.time = datetime.time(10, 0)
 
 
@@ -67,8 +69,12 @@ def ago(**delta: float) -> When:
     return When(ago=datetime.timedelta(**delta))
 
 
-def last_month(days: int, hour: int = 10, minute: int = 0) -> When:
-    return When(last_month=days, time=datetime.time(hour, minute))
+def days_ago(days: int, hour: int = 10, minute: int = 0) -> When:
+    return When(days_ago=days, time=datetime.time(hour, minute))
+
+
+def before_this_month(days: int, hour: int = 10, minute: int = 0) -> When:
+    return When(days_before_month=days, time=datetime.time(hour, minute))
 
 
 # --- Colleague questions --------------------------------------------------------------
@@ -143,7 +149,7 @@ QUESTIONS = (
             "luototukseen? Kannattaako asumisneuvojalle soittaa jo nyt?"
         ),
         author="neuvoja", line="tyoikaiset", municipality="285", urgency="none",
-        at=ago(days=1, hours=3),
+        at=days_ago(1, 9, 20),
         entries=("ehkaiseva-toimeentulotuki", "sosiaalinen-luototus", "asumisneuvonta-kotka"),
         replies=(
             Reply("aino.lahti", after=35 * _M, body=(
@@ -173,7 +179,7 @@ QUESTIONS = (
             "elatussopimuksen, ja voiko tapaamisen hoitaa etäyhteydellä?"
         ),
         author="juha.koski", line="lapset-perheet", municipality="286", urgency="none",
-        at=last_month(12, 9, 40), entries=("lastenvalvoja",),
+        at=before_this_month(12, 9, 40), entries=("lastenvalvoja",),
         replies=(
             Reply("aino.lahti", after=50 * _M, body=(
                 "Sopimuksen vahvistaa lapsen asuinpaikan lastenvalvoja, tässä siis "
@@ -202,7 +208,7 @@ QUESTIONS = (
             "hakemuksen, kun kotihoito ei vielä käy asiakkaan luona?"
         ),
         author="mikko.salo", line="ikaihmiset", municipality="624", urgency="none",
-        at=ago(days=6, hours=2), entries=("turvapuhelin",),
+        at=days_ago(6, 13, 5), entries=("turvapuhelin",),
         replies=(
             Reply("neuvoja", after=30 * _M, body=(
                 "Hakemuksen voi tehdä asiakas itse, omainen tai osaston kotiutuksesta "
@@ -302,7 +308,7 @@ STORIES = (
             "kiittäneet erityisesti siitä, että soitto tulee luvattuna aikana."
         ),
         unit="Työikäisten palveluneuvonta", themes=("jonot-lyhenivat", "asiakaskokemus"),
-        at=last_month(20, 13, 30), waiting_days_before=3, waiting_days_after=1,
+        at=before_this_month(20, 13, 30), waiting_days_before=3, waiting_days_after=1,
         thanked_by=("aino.lahti", "mikko.salo", ESIHENKILO),
         comments=(("aino.lahti", "Tämä on helpottanut meidänkin iltapäiviä. Kiitos mallista!"),),
     ),
@@ -322,7 +328,7 @@ STORIES = (
         ),
         unit="Ikäihmisten palveluneuvonta",
         themes=("monitoimijainen-yhteistyo", "asiakkaat-tavoitettiin"),
-        at=last_month(8, 9, 15), partners_count=4,
+        at=before_this_month(8, 9, 15), partners_count=4,
         thanked_by=(NEUVOJA, "leena.aalto"),
     ),
     StoryDemo(
@@ -339,7 +345,7 @@ STORIES = (
             "asiansa vain kerran."
         ),
         unit="Vammaispalvelujen neuvonta", themes=("asiakaskokemus", "saastot"),
-        at=ago(days=3, hours=4), savings_eur=15_000,
+        at=days_ago(3, 10, 30), savings_eur=15_000,
         thanked_by=("juha.koski",),
         comments=((NEUVOJA, "Voisiko tarkistuslistan jakaa myös muille linjoille?"),),
     ),
@@ -356,7 +362,7 @@ STORIES = (
             "tapaaminen. Jatkamme kokeilua keväällä myös Haminassa ja Kouvolassa."
         ),
         unit="Lasten ja perheiden neuvonta", themes=("asiakkaat-tavoitettiin",),
-        at=last_month(40, 11, 0), partners_count=2,
+        at=before_this_month(40, 11, 0), partners_count=2,
     ),
     StoryDemo(
         slug="usein-kysytyt", author="aino.lahti", state="submitted",
@@ -371,7 +377,7 @@ STORIES = (
             "kysymystä tarvitse kysyä uudelleen."
         ),
         unit="Työikäisten palveluneuvonta", themes=("asiakaskokemus",),
-        at=ago(days=1, hours=1), partners_count=1,
+        at=days_ago(1, 14, 10), partners_count=1,
     ),
     StoryDemo(
         slug="tulkkaus-luonnos", author=NEUVOJA, state="draft",
