@@ -9,6 +9,7 @@ language form (Django's ``set_language`` view, a cookie) and is reflected in
 from __future__ import annotations
 
 import ast
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
+from django.utils.translation.template import templatize
 
 from apps.catalogue.models import Entry
 from tests.catalogue import factories
@@ -300,3 +302,96 @@ def test_po_parser_sees_an_untranslated_entry(tmp_path):
     assert entries[0]["msgstr"] == [""]
     assert "fuzzy" in entries[1]["flags"]
     assert entries[2]["msgstr"] == ["%(counter)s resultat", ""]
+
+
+# --- Every translatable string in the sources is in the catalogues ----------------------
+#
+# The same files `make messages` (makemessages) reads, extracted the same way: Python
+# through xgettext's keywords, templates (.html, .txt) through Django's own templatize().
+# A string added to the code without running `make messages` and translating it fails here.
+
+IGNORED_DIRS = {".venv", ".tools", "var", "staticfiles", "node_modules", "__pycache__"}
+PY_KEYWORDS = {  # name -> takes a context as its first argument
+    "_": False, "gettext": False, "gettext_lazy": False, "gettext_noop": False,
+    "ngettext": False, "ngettext_lazy": False,
+    "pgettext": True, "pgettext_lazy": True, "npgettext": True, "npgettext_lazy": True,
+}
+TEMPLATE_CALL = re.compile(
+    r"(?<!\w)(_|gettext|ngettext|pgettext|npgettext)\("
+    r"((?:\s*u?(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\s*,?)+)"
+)
+
+
+def _source_files(base: Path):
+    for root, dirs, files in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if d not in IGNORED_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith((".py", ".html", ".txt")):
+                yield Path(root) / name
+
+
+def _python_messages(source: str):
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if name not in PY_KEYWORDS:
+            continue
+        needed = 2 if PY_KEYWORDS[name] else 1
+        args = node.args[:needed]
+        if len(args) == needed and all(
+            isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args
+        ):
+            yield (args[0].value if needed == 2 else None, args[-1].value)
+
+
+def _template_messages(source: str, origin: str):
+    for call in TEMPLATE_CALL.finditer(templatize(source, origin=origin)):
+        args = ast.literal_eval("(" + call.group(2).rstrip().rstrip(",") + ",)")
+        if call.group(1).startswith(("p", "np")):
+            yield (args[0], args[1])
+        else:
+            yield (None, args[0])
+
+
+def source_messages(paths) -> set[tuple[str | None, str]]:
+    found = set()
+    for path in paths:
+        source = path.read_text(encoding="utf-8")
+        if path.suffix == ".py":
+            found.update(_python_messages(source))
+        else:
+            found.update(_template_messages(source, str(path)))
+    return {message for message in found if message[1]}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_po_file_covers_every_source_string(language):
+    in_po = {(m.get("msgctxt"), m["msgid"]) for m in parse_po(_po_path(language))[1:]}
+    in_sources = source_messages(_source_files(Path(settings.BASE_DIR)))
+    assert len(in_sources) > 500
+    missing = sorted(in_sources - in_po, key=lambda m: m[1])
+    listing = "\n".join(repr(m[1]) for m in missing)
+    assert not missing, (
+        f"run `make messages` and translate in locale/{language}/LC_MESSAGES/django.po:\n"
+        f"{listing}"
+    )
+
+
+def test_source_messages_sees_python_and_template_strings(tmp_path):
+    (tmp_path / "views.py").write_text(
+        "from django.utils.translation import gettext_lazy as _, pgettext\n"
+        "LABEL = _('Palvelut')\nVERB = pgettext('verb', 'Hae')\nNOT = print('ei')\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "page.html").write_text(
+        '{% load i18n %}<a title="{% translate \'Kunta\' %}">{{ x|default:_("tyhjä") }}</a>'
+        "{% blocktranslate count counter=n trimmed %}\n  {{ counter }} tulos\n"
+        "{% plural %}{{ counter }} tulosta{% endblocktranslate %}",
+        encoding="utf-8",
+    )
+    assert source_messages(sorted(tmp_path.iterdir())) == {
+        (None, "Palvelut"), ("verb", "Hae"), (None, "Kunta"), (None, "tyhjä"),
+        (None, "%(counter)s tulos"),
+    }
