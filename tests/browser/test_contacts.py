@@ -83,6 +83,9 @@ def test_topic_search_by_keyboard(page: Page, advisor):
     login(page, "advisor")
     page.goto("/palvelut/")
     page.keyboard.press("c")
+    # The opened panel puts the focus on its first field; only then move on, or the
+    # panel's own focus could land after ours and swallow the typing.
+    expect(_focused(page)).to_have_attribute("name", "service_line")
     page.locator("#contact-topic-q").focus()
     page.keyboard.type("omaishoi")
     expect(page.locator("#topic-results")).to_contain_text("Omaishoidon tuki")
