@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from apps.core.privacy import ensure_no_personal_data
-from apps.search.services import remove_object
+from apps.search.services import index_objects, remove_object
 
 from . import interchange
 from .models import (
@@ -189,6 +189,13 @@ class OrganisationAdmin(TranslationAdmin):
     @admin.display(description=_("kunnat"))
     def municipality_names(self, obj: Organisation) -> str:
         return _names(obj.municipalities.all()) or gettext("koko alue")
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: forms.ModelForm,
+                   change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change:  # its name is part of its entries' search documents
+                index_objects(obj.entries.all())
 
 
 # --- Entries -------------------------------------------------------------------------------

@@ -759,7 +759,8 @@ def import_catalogue(data: Any) -> ImportSummary:
             _clean(line, f"service_lines[{i}]")
             line.save()
 
-        # Organisations
+        # Organisations (entries of an updated one are re-indexed: its name is searchable)
+        updated_orgs: list[Organisation] = []
         wanted = sections["organisations"]
         existing_o = {o.key: o for o in Organisation.objects.select_for_update()
                       .filter(key__in=[o["key"] for o in wanted]).order_by("key")
@@ -775,6 +776,7 @@ def import_catalogue(data: Any) -> ImportSummary:
                 counts.created += 1
             else:
                 counts.updated += 1
+                updated_orgs.append(org)
             _set_loc(org, "name", item["name"])
             org.kind = item["kind"]
             org.website = item.get("website") or ""
@@ -819,6 +821,9 @@ def import_catalogue(data: Any) -> ImportSummary:
 
                 entry_record_version(entry, author=None, comment="tuonti", reindex=False)
                 touched.append(entry)
+        touched_ids = {e.pk for e in touched}
+        touched += [e for e in Entry.objects.filter(organisation__in=updated_orgs)
+                    if e.pk not in touched_ids]
         index_objects(touched)  # the search index changes with the catalogue (apps.search)
     return summary
 

@@ -143,3 +143,28 @@ def test_api_token_is_stored_only_as_a_hash(db, advisor):
     stored = ApiToken.objects.get(pk=token.pk)
     assert raw not in (stored.key_hash, stored.prefix, stored.name)
     assert stored.key_hash == services.hash_token(raw)
+
+
+def test_renamed_organisation_reindexes_its_entries_on_import(catalogue):
+    from apps.catalogue.interchange import import_catalogue
+
+    assert "ruoka-apu-kotka" not in search_keys("diakoniakeskus")
+    import_catalogue({"format": "sote-catalogue/1", "organisations": [
+        {"key": "kotkan-srk", "name": {"fi": "Kotkan diakoniakeskus"}, "kind": "parish",
+         "municipalities": ["285"]}]})
+    assert "ruoka-apu-kotka" in search_keys("diakoniakeskus")
+
+
+def test_renamed_organisation_reindexes_its_entries_in_admin(catalogue, client,
+                                                             django_user_model):
+    from apps.catalogue.models import Organisation
+
+    admin = django_user_model.objects.create_superuser("root2", "r@example.org", "pw")
+    client.force_login(admin)
+    org = Organisation.objects.get(key="kotkan-srk")
+    response = client.post(f"/admin/catalogue/organisation/{org.pk}/change/", {
+        "key": "kotkan-srk", "name_fi": "Kotkan diakoniakeskus", "name_sv": "", "name_en": "",
+        "kind": "parish", "municipalities": ["285"], "website": "", "phone": "", "email": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "ruoka-apu-kotka" in search_keys("diakoniakeskus")
