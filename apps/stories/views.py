@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import mimetypes
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -271,17 +272,25 @@ def story_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect(story)
 
 
-@require_POST
-def story_publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def _commented_transition(request: HtmxHttpRequest, pk: int, *, prefix: str,
+                          transition: Callable[..., object], done: str) -> HttpResponse:
+    """A reviewer's move that takes an optional comment (publish, archive)."""
     story = _reviewer_story(request, pk)
-    form = TransitionCommentForm(request.POST, prefix="publish")
+    form = TransitionCommentForm(request.POST, prefix=prefix)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
-        services.story_publish(story=story, actor=request.user, comment=comment)
+        transition(story=story, actor=request.user, comment=comment)
     except ValidationError as exc:
         return _refused(request, story, exc)
-    messages.success(request, _("Tarina julkaistiin."))
+    messages.success(request, done)
     return redirect(story)
+
+
+@require_POST
+def story_publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _commented_transition(request, pk, prefix="publish",
+                                 transition=services.story_publish,
+                                 done=_("Tarina julkaistiin."))
 
 
 @require_POST
@@ -326,15 +335,9 @@ def story_return(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def story_archive(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    story = _reviewer_story(request, pk)
-    form = TransitionCommentForm(request.POST, prefix="archive")
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        services.story_archive(story=story, actor=request.user, comment=comment)
-    except ValidationError as exc:
-        return _refused(request, story, exc)
-    messages.success(request, _("Tarina arkistoitiin."))
-    return redirect(story)
+    return _commented_transition(request, pk, prefix="archive",
+                                 transition=services.story_archive,
+                                 done=_("Tarina arkistoitiin."))
 
 
 # --- Colleagues ---------------------------------------------------------------------
