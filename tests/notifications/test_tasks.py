@@ -32,6 +32,9 @@ def test_send_email_mails_only_recipients_who_want_email(celery_worker, carol, a
            text="Bob mainitsi sinut kysymyksessä.", url="/kysymykset/3/")
 
     assert _wait_for(lambda: len(mail.outbox) >= 1)
+    # The mail leaves inside the task's transaction; emailed_at is visible once it commits.
+    assert _wait_for(lambda: Notification.objects.filter(
+        recipient=alice, emailed_at__isnull=False).exists())
     assert [m.to for m in mail.outbox] == [["alice@example.org"]]
     assert "Bob mainitsi sinut kysymyksessä." in mail.outbox[0].body
     emailed = dict(Notification.objects.values_list("recipient__username", "emailed_at"))
