@@ -24,11 +24,12 @@ WHITENOISE_USE_FINDERS = True
 # reach the worker of `make run`.
 if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
     _test_broker = VAR_DIR / "test-broker"  # noqa: F405
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_test_broker / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_test_broker / "queue"),
         "data_folder_out": str(_test_broker / "queue"),
         "processed_folder": str(_test_broker / "processed"),
+        "control_folder": str(_test_broker / "control"),
         "store_processed": False,
     }
