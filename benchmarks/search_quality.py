@@ -71,7 +71,9 @@ def main() -> None:
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
     setup_django()
-    catalogue = json.loads(Path(args.catalogue).read_text(encoding="utf-8"))
+    from apps.catalogue.interchange import loads
+
+    catalogue = loads(Path(args.catalogue).read_bytes())
     queries = [json.loads(line) for line in Path(args.queries).read_text(encoding="utf-8")
                .splitlines() if line.strip()]
 

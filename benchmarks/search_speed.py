@@ -260,7 +260,9 @@ def main() -> None:
     args = parser.parse_args()
     setup_django()
     rng = random.Random(args.seed)
-    data = json.loads(Path(args.catalogue).read_text(encoding="utf-8"))
+    from apps.catalogue.interchange import loads
+
+    data = loads(Path(args.catalogue).read_bytes())
     if args.use_db:
         with existing_database(args.use_db):
             from django.contrib.auth import get_user_model

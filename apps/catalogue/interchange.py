@@ -70,6 +70,78 @@ class CatalogueFormatError(ValueError):
         super().__init__(message)
 
 
+class CatalogueSyntaxError(CatalogueFormatError):
+    """A file that is not JSON at all; ``line``/``column`` say where the parser stopped."""
+
+    def __init__(self, message: str, *, line: int, column: int) -> None:
+        self.message, self.line, self.column = message, line, column
+        super().__init__(f"(file): not valid JSON: line {line}, column {column}: {message}")
+
+
+# --- Reading a file ------------------------------------------------------------------------
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse the text of a catalogue file: the one JSON loader of every import path.
+
+    Stricter than ``json.loads``: a key twice in one object (where ``json`` silently keeps
+    the last value) is a format error naming the object (``services[12].title: duplicate
+    key "fi"``), and every other way the text can be broken (not UTF-8, not JSON, nested
+    beyond the parser's limit, an integer of thousands of digits) is a
+    ``CatalogueFormatError`` too, never another exception.
+    """
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CatalogueFormatError(f"(file): not UTF-8 text (byte {exc.start})") from exc
+    duplicates: dict[int, tuple[dict[str, Any], list[str]]] = {}
+
+    def object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj: dict[str, Any] = {}
+        for name, value in pairs:
+            if name in obj:
+                duplicates.setdefault(id(obj), (obj, []))[1].append(name)
+            obj[name] = value
+        return obj
+
+    try:
+        data = json.loads(text, object_pairs_hook=object_pairs)
+    except json.JSONDecodeError as exc:
+        raise CatalogueSyntaxError(exc.msg, line=exc.lineno, column=exc.colno) from exc
+    except (ValueError, RecursionError) as exc:  # too-long integer, nesting beyond the limit
+        raise CatalogueFormatError(f"(file): not valid JSON: {exc}") from exc
+    if duplicates:
+        raise CatalogueFormatError(_duplicate_errors(data, duplicates))
+    return data
+
+
+def _duplicate_errors(data: Any, duplicates: dict[int, tuple[dict[str, Any], list[str]]]
+                      ) -> list[str]:
+    """Name each object with a duplicate key by its path, an object before its contents.
+
+    An object inside a value that a later duplicate replaced is no longer in the data;
+    the duplicate that replaced it is reported instead. Walks without recursion: the data
+    may be nested as deep as the parser allows.
+    """
+    errors: list[str] = []
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            found = duplicates.get(id(node))
+            if found is not None and found[0] is node:
+                errors += [f"{path or '(file)'}: duplicate key "
+                           f"{json.dumps(name, ensure_ascii=False)}" for name in found[1]]
+            children = [(v, f"{path}.{k}" if path else k) for k, v in node.items()]
+        elif isinstance(node, list):
+            children = [(v, f"{path}[{i}]") for i, v in enumerate(node)]
+        else:
+            continue
+        stack.extend(reversed(children))
+    return errors
+
+
 @dataclass
 class Counts:
     created: int = 0

@@ -25,6 +25,7 @@ from apps.catalogue.interchange import (
     entry_to_dict,
     export_catalogue,
     import_catalogue,
+    loads,
     validate,
 )
 from apps.catalogue.models import (
@@ -855,3 +856,94 @@ def test_import_catalogue_two_imports_at_once_both_succeed_and_write_once():
         ("testi-kotihoito", 1), ("testi-ruoka-apu", 1), ("testi-toimeentulotuki", 1),
         ("testi-vertaisryhma", 1)]
     assert get_user_model().objects.filter(username="testi.omistaja").count() == 1
+
+
+# --- Duplicate keys ------------------------------------------------------------------------
+
+
+DUPLICATE_KEY_FILES = {
+    "in a localised text": (
+        '{"format": "sote-catalogue/1", "services": [{"key": "kaksi", '
+        '"title": {"fi": "Eka", "fi": "Toka"}, "summary": {"fi": "S"}, '
+        '"service_lines": ["tyoikaiset"]}]}',
+        'services[0].title: duplicate key "fi"'),
+    "in an entry": (
+        '{"format": "sote-catalogue/1", "offers": [{"key": "kaksi", "key": "kolme", '
+        '"title": {"fi": "T"}, "summary": {"fi": "S"}, "organisation": "testiyhdistys"}]}',
+        'offers[0]: duplicate key "key"'),
+    "at the top": (
+        '{"format": "sote-catalogue/1", "services": [], "services": []}',
+        '(file): duplicate key "services"'),
+    "spelled with an escape": (
+        '{"format": "sote-catalogue/1", "municipalities": '
+        '[{"code": "999", "name": {"fi": "A", "\\u0066i": "B"}}]}',
+        'municipalities[0].name: duplicate key "fi"'),
+    "inside a value that a duplicate replaced": (
+        '{"format": "sote-catalogue/1", "services": [{"a": 1, "a": 2}], "services": []}',
+        '(file): duplicate key "services"'),
+}
+
+
+@pytest.mark.parametrize("case", list(DUPLICATE_KEY_FILES), ids=list(DUPLICATE_KEY_FILES))
+def test_loads_refuses_a_key_twice_in_one_object_naming_the_path(case):
+    text, expected = DUPLICATE_KEY_FILES[case]
+
+    with pytest.raises(CatalogueFormatError) as refused:
+        loads(text)
+
+    assert expected in refused.value.errors, refused.value.errors
+
+
+def test_loads_lists_every_duplicate_an_object_before_its_contents():
+    text = ('{"format": "sote-catalogue/1", "services": [{"key": "a", "key": "b"}, '
+            '{"title": {"sv": "x", "sv": "y"}}], "offers": [], "offers": []}')
+
+    with pytest.raises(CatalogueFormatError) as refused:
+        loads(text)
+
+    assert refused.value.errors == [
+        '(file): duplicate key "offers"',
+        'services[0]: duplicate key "key"',
+        'services[1].title: duplicate key "sv"',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"format": "sote-catalogue/1",\n "services": [}', "line 2"),
+        ("[" * 100_000, "(file): not valid JSON"),
+        ('{"format": ' + "1" * 5000 + "}", "(file): not valid JSON"),
+        (b"\xff\xfe{}", "(file): not UTF-8"),
+    ],
+    ids=["syntax", "too-deep", "huge-integer", "not-utf8"],
+)
+def test_loads_refuses_malformed_json_with_a_format_error(text, expected):
+    with pytest.raises(CatalogueFormatError) as refused:
+        loads(text)
+
+    assert expected in str(refused.value)
+
+
+def test_loads_reads_a_valid_file():
+    assert loads(FIXTURE.read_bytes()) == small()
+
+
+def test_import_command_refuses_a_duplicate_key_and_leaves_the_database(tmp_path,
+                                                                         existing_entry):
+    text = json.dumps(good_file(), ensure_ascii=False)
+    # Without the check, the last value would win and the entry's title would change.
+    text = text.replace('"title": {"fi": "Uusi otsikko"',
+                        '"title": {"fi": "Vanha kortti", "fi": "Uusi otsikko"', 1)
+    assert '"fi": "Vanha kortti", "fi"' in text
+    path = tmp_path / "dup.json"
+    path.write_text(text, encoding="utf-8")
+    before = db_state()
+
+    with pytest.raises(CommandError) as refused:
+        run_command("import_catalogue", str(path))
+
+    message = str(refused.value)
+    assert message.startswith("Tiedostoa ei tuotu, tietokantaa ei muutettu:")
+    assert '.title: duplicate key "fi"' in message
+    assert db_state() == before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from apps.catalogue.interchange import CatalogueFormatError, import_catalogue
+from apps.catalogue.interchange import (
+    CatalogueFormatError,
+    CatalogueSyntaxError,
+    import_catalogue,
+    loads,
+)
 
 SECTION_LABELS = {
     "municipalities": "kunnat",
@@ -35,14 +39,12 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(_("Tiedostoa ei voi lukea: %(error)s") % {"error": exc}) from exc
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
+            summary = import_catalogue(loads(text))
+        except CatalogueSyntaxError as exc:
             raise CommandError(
                 _("Tiedosto ei ole kelvollista JSONia: rivi %(line)s, sarake %(col)s: %(msg)s")
-                % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
+                % {"line": exc.line, "col": exc.column, "msg": exc.message}
             ) from exc
-        try:
-            summary = import_catalogue(data)
         except CatalogueFormatError as exc:
             raise CommandError(
                 _("Tiedostoa ei tuotu, tietokantaa ei muutettu:\n%(errors)s") % {"errors": exc}
