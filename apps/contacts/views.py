@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.catalogue import selectors as catalogue_selectors
-from apps.core.http import HtmxHttpRequest
+from apps.core.http import HtmxHttpRequest, safe_next
 
 from . import permissions, selectors, services
 from .forms import KEPT_FIELDS, ContactForm
@@ -25,11 +24,7 @@ TEMPLATE = "contacts/record.html"
 
 
 def _next_url(request: HtmxHttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return ""
+    return safe_next(request.POST.get("next") or request.GET.get("next"))
 
 
 def _context(request: HtmxHttpRequest, form: ContactForm, **extra: Any) -> dict[str, Any]:

@@ -1,8 +1,28 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+def is_same_site_path(url: str | None) -> bool:
+    """A path on this site (``/x/?y``): never another host, scheme, ``//host`` or ``/\\host``.
+
+    The one open-redirect guard: every ``next``, ``to`` and stored link goes through it.
+    """
+    return bool(
+        url
+        and url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        and not any(ch < " " or ch == "\x7f" for ch in url)
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=set())
+    )
+
+
+def safe_next(url: str | None, default: str = "") -> str:
+    """``url`` when it is a path on this site, else ``default``."""
+    return url if url is not None and is_same_site_path(url) else default

@@ -12,26 +12,17 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from apps.core import privacy
+from apps.core.http import is_same_site_path
 
 from .models import Notification
 from .tasks import send_email
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
-
-
-def is_same_site_url(url: str) -> bool:
-    """A path on this site (``/x/``), never another host, scheme or ``//host``."""
-    return (
-        url.startswith("/")
-        and not url.startswith(("//", "/\\"))
-        and url_has_allowed_host_and_scheme(url, allowed_hosts=set())
-    )
 
 
 def notify(
@@ -57,7 +48,7 @@ def notify(
         Notification.TEXT_MAX_LENGTH)
     if not text:
         raise ValidationError({"text": _("Ilmoituksella täytyy olla teksti.")})
-    if not is_same_site_url(url or ""):
+    if not is_same_site_path(url):
         raise ValidationError({"url": _("Ilmoituksen osoitteen täytyy olla tämän sivuston polku.")})
 
     actor_id = actor.pk if actor is not None else None

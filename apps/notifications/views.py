@@ -7,13 +7,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
-from apps.core.http import HtmxHttpRequest
+from apps.core.http import HtmxHttpRequest, is_same_site_path
 
 from . import selectors, services
 from .models import Notification
@@ -35,8 +34,7 @@ def open_notification(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read and go where it points (only ever within this site)."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.mark_read(user=request.user, notification_ids=[notification.pk])
-    if url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if is_same_site_path(notification.url):
         return redirect(notification.url)
     return redirect("notifications:inbox")
 

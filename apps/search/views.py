@@ -8,12 +8,11 @@ from typing import Any
 
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from apps.catalogue import selectors as catalogue_selectors
-from apps.core.http import HtmxHttpRequest
+from apps.core.http import HtmxHttpRequest, is_same_site_path
 
 from . import registry, selectors, services
 from .models import SearchDocument, SearchLog
@@ -106,8 +105,7 @@ def live(request: HtmxHttpRequest) -> HttpResponse:
 def open_result(request: HtmxHttpRequest, log_id: int, position: int) -> HttpResponse:
     """Record that result ``position`` of a logged search was opened, then go there."""
     target = request.GET.get("to", "")
-    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not is_same_site_path(target):
         return HttpResponseBadRequest("bad target")
     services.search_log_open(log_id=log_id, position=position, url=target,
                              key=request.GET.get("k", ""), user=request.user)

@@ -16,11 +16,10 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.http import HtmxHttpRequest
+from apps.core.http import HtmxHttpRequest, safe_next
 from apps.core.markdown import render_markdown
 from apps.core.privacy import find_personal_identity_codes
 
@@ -50,11 +49,7 @@ def _can_view_history(user: Any, entry: Entry) -> bool:
 
 
 def _safe_next(request: HtmxHttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
+    return safe_next(request.POST.get("next"), default)
 
 
 # --- Creating and editing ---------------------------------------------------------------

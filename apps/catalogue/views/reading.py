@@ -12,11 +12,10 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.contacts import services as contact_services
-from apps.core.http import HtmxHttpRequest
+from apps.core.http import HtmxHttpRequest, is_same_site_path
 
 from .. import permissions, selectors
 from ..forms import MUNICIPALITY_PARAM, CompareForm, EntryFilterForm
@@ -73,8 +72,7 @@ def set_municipality(request: HtmxHttpRequest) -> HttpResponse:
                                                   request.POST.get("municipality", "").strip())
     selectors.remember_municipality(request, municipality)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not is_same_site_path(target):
         return redirect("catalogue:home")
     return redirect(_without_params(target, MUNICIPALITY_PARAM, PAGE_PARAM))
 
