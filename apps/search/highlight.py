@@ -3,7 +3,13 @@
 A word in the text is marked when any lexeme the analyzer gives it is one the query
 matched with (``omaishoitajan`` is marked for the query ``omaishoitaja``,
 ``kuljetuspalvelun`` for ``kuljetus``). Only words that share a few letters with a
-query lexeme are analysed, so a snippet costs little even for long texts.
+query lexeme are analysed, and each distinct word once per text.
+
+The work per hit is bounded whatever the document: a snippet is chosen from the first
+``MAX_SCAN`` characters only, each sentence is cut to ``MAX_SENTENCE`` characters before
+it is split into words, and ``highlight`` marks words in the first ``MAX_SCAN``
+characters (the rest is escaped as it is). A 640 KB answer of one repeated word costs
+what a normal one does.
 """
 
 from __future__ import annotations
@@ -18,6 +24,11 @@ from .analyzer import BaseAnalyzer, tokenize
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 MAX_WORDS = 32
+# Characters of a text a snippet is chosen from (the index stores no more than this of
+# each snippet text either: services.SNIPPET_CHARS), and of one sentence that is split
+# into words. About 1,500 and 150 words: far more than a snippet of 32 words needs.
+MAX_SCAN = 10_000
+MAX_SENTENCE = 1_000
 
 
 @dataclass(frozen=True)
@@ -52,47 +63,81 @@ class Matcher:
         return False
 
 
+class _Marks:
+    """``matcher.matches`` remembered per distinct word within one text."""
+
+    def __init__(self, matcher: Matcher, analyzer: BaseAnalyzer, language: str) -> None:
+        self.matcher, self.analyzer, self.language = matcher, analyzer, language
+        self.seen: dict[str, bool] = {}
+
+    def __call__(self, word: str) -> bool:
+        found = self.seen.get(word)
+        if found is None:
+            found = self.seen[word] = self.matcher.matches(word, self.analyzer, self.language)
+        return found
+
+
 def highlight(text: str, matcher: Matcher, analyzer: BaseAnalyzer, language: str = "fi",
               ) -> SafeString:
-    """The whole (short) text with matched words in ``<mark>``."""
-    return _render(text, [(s, e) for w, s, e in tokenize(text)
-                          if matcher.matches(w, analyzer, language)])
+    """The whole (short) text with matched words in ``<mark>`` (those in its first
+    ``MAX_SCAN`` characters: a title is far shorter)."""
+    marked = _Marks(matcher, analyzer, language)
+    return _render(text, [(s, e) for w, s, e in tokenize(text[:MAX_SCAN]) if marked(w)])
 
 
 def snippet(text: str, matcher: Matcher, analyzer: BaseAnalyzer, language: str = "fi",
             ) -> SafeString:
-    """The sentence with the most matched words (cut to about 32 words), marked."""
+    """The sentence with the most matched words (cut to about 32 words), marked.
+
+    Only the first ``MAX_SCAN`` characters are considered, and of each sentence its first
+    ``MAX_SENTENCE``: the cost is bounded however long the text is.
+    """
     if not text:
         return mark_safe("")
-    best: tuple[int, int, list[tuple[str, int, int]], list[int]] | None = None
-    offset = 0
-    for sentence in _SENTENCE_END.split(text):
-        start = text.find(sentence, offset)
-        offset = start + len(sentence)
+    cut = len(text) > MAX_SCAN
+    text = text[:MAX_SCAN]
+    marked = _Marks(matcher, analyzer, language)
+    best: tuple[int, list[tuple[str, int, int]], list[int], bool] | None = None
+    for start, stop in _sentences(text):
+        clipped = stop - start > MAX_SENTENCE
+        sentence = text[start:min(stop, start + MAX_SENTENCE)]
         words = [(w, start + s, start + e) for w, s, e in tokenize(sentence)]
         if not words:
             continue
-        hits = [i for i, (w, _s, _e) in enumerate(words) if matcher.matches(w, analyzer, language)]
+        hits = [i for i, (w, _s, _e) in enumerate(words) if marked(w)]
         distinct = len({words[i][0].lower() for i in hits})
         if best is None or distinct > best[0]:
-            best = (distinct, start, words, hits)
+            best = (distinct, words, hits, clipped or (cut and stop == len(text)))
     if best is None:
         return mark_safe("")
-    _distinct, _start, words, hits = best
+    _distinct, words, hits, continues = best
     first = 0
     if len(words) > MAX_WORDS and hits:
         first = max(0, min(hits[0] - 4, len(words) - MAX_WORDS))
     window = words[first:first + MAX_WORDS]
     begin = window[0][1] if first else _sentence_start(text, window[0][1])
     end = window[-1][2]
-    if first + MAX_WORDS >= len(words):
+    at_end = first + MAX_WORDS >= len(words)
+    if at_end:
         end = _sentence_end(text, end)
-    marks = [(s - begin, e - begin) for i, (_w, s, e) in enumerate(words)
-             if i in set(hits) and first <= i < first + MAX_WORDS]
+    in_window = set(hits)
+    marks = [(s - begin, e - begin) for i, (_w, s, e) in enumerate(window, start=first)
+             if i in in_window]
     html = _render(text[begin:end], marks)
     prefix = "… " if first else ""
-    suffix = " …" if first + MAX_WORDS < len(words) else ""
+    suffix = " …" if not at_end or continues else ""
     return mark_safe(prefix + html + suffix)  # noqa: S308 - parts escaped in _render
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text`` (split as ``_SENTENCE_END`` says)."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
 
 
 def _sentence_start(text: str, pos: int) -> int:
