@@ -11,13 +11,15 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import limits
 from apps.core.models import TimeStampedModel
+from apps.core.privacy import validate_no_personal_identity_code as no_identity_code
 
 key_validator = RegexValidator(r"^[a-z0-9-]{1,100}$", _("Vain a–z, 0–9 ja väliviiva."))
 
@@ -25,7 +27,8 @@ key_validator = RegexValidator(r"^[a-z0-9-]{1,100}$", _("Vain a–z, 0–9 ja v�
 class Municipality(models.Model):
     code = models.CharField(_("kuntanumero"), max_length=3, primary_key=True,
                             validators=[RegexValidator(r"^\d{3}$")])
-    name = models.CharField(_("nimi"), max_length=100)
+    name = models.CharField(_("nimi"), max_length=100,
+                            validators=[no_identity_code])
 
     class Meta:
         ordering = ["name_fi"]
@@ -38,7 +41,8 @@ class Municipality(models.Model):
 
 class ServiceLine(models.Model):
     key = models.CharField(_("tunniste"), max_length=50, unique=True, validators=[key_validator])
-    name = models.CharField(_("nimi"), max_length=200)
+    name = models.CharField(_("nimi"), max_length=200,
+                            validators=[no_identity_code])
     position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
 
     class Meta:
@@ -61,12 +65,14 @@ class Organisation(models.Model):
         COMPANY = "company", _("yritys")
 
     key = models.CharField(_("tunniste"), max_length=100, unique=True, validators=[key_validator])
-    name = models.CharField(_("nimi"), max_length=300)
+    name = models.CharField(_("nimi"), max_length=300,
+                            validators=[no_identity_code])
     kind = models.CharField(_("tyyppi"), max_length=20, choices=Kind.choices)
     municipalities = models.ManyToManyField(Municipality, blank=True, related_name="organisations",
                                             verbose_name=_("kunnat"))
     website = models.URLField(_("verkkosivu"), blank=True)
-    phone = models.CharField(_("puhelin"), max_length=50, blank=True)
+    phone = models.CharField(_("puhelin"), max_length=50, blank=True,
+                             validators=[no_identity_code])
     email = models.EmailField(_("sähköposti"), blank=True)
 
     class Meta:
@@ -90,12 +96,23 @@ class Entry(TimeStampedModel):
 
     kind = models.CharField(_("tyyppi"), max_length=10, choices=Kind.choices)
     key = models.CharField(_("tunniste"), max_length=100, unique=True, validators=[key_validator])
-    title = models.CharField(_("otsikko"), max_length=300)
-    summary = models.TextField(_("tiivistelmä"))
-    body = models.TextField(_("kuvaus"), blank=True)
-    eligibility = models.TextField(_("kenelle"), blank=True)
-    how_to_apply = models.TextField(_("näin haet"), blank=True)
-    fees = models.TextField(_("maksut"), blank=True)
+    title = models.CharField(_("otsikko"), max_length=300,
+                             validators=[no_identity_code])
+    summary = models.TextField(
+        _("tiivistelmä"), max_length=limits.ENTRY_SUMMARY,
+        validators=[MaxLengthValidator(limits.ENTRY_SUMMARY), no_identity_code])
+    body = models.TextField(
+        _("kuvaus"), blank=True, max_length=limits.ENTRY_BODY,
+        validators=[MaxLengthValidator(limits.ENTRY_BODY), no_identity_code])
+    eligibility = models.TextField(
+        _("kenelle"), blank=True, max_length=limits.ENTRY_DETAIL,
+        validators=[MaxLengthValidator(limits.ENTRY_DETAIL), no_identity_code])
+    how_to_apply = models.TextField(
+        _("näin haet"), blank=True, max_length=limits.ENTRY_DETAIL,
+        validators=[MaxLengthValidator(limits.ENTRY_DETAIL), no_identity_code])
+    fees = models.TextField(
+        _("maksut"), blank=True, max_length=limits.ENTRY_DETAIL,
+        validators=[MaxLengthValidator(limits.ENTRY_DETAIL), no_identity_code])
     service_lines = models.ManyToManyField(ServiceLine, blank=True, related_name="entries",
                                            verbose_name=_("palvelulinjat"))
     municipalities = models.ManyToManyField(
@@ -105,12 +122,15 @@ class Entry(TimeStampedModel):
     organisation = models.ForeignKey(Organisation, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="entries",
                                      verbose_name=_("organisaatio"))
-    target_groups = ArrayField(models.CharField(max_length=100), blank=True, default=list,
-                               verbose_name=_("kohderyhmät"))
-    keywords = ArrayField(models.CharField(max_length=100), blank=True, default=list,
-                          verbose_name=_("hakusanat"))
-    legal_basis = ArrayField(models.CharField(max_length=300), blank=True, default=list,
-                             verbose_name=_("lakiperusta"))
+    target_groups = ArrayField(
+        models.CharField(max_length=100, validators=[no_identity_code]),
+        blank=True, default=list, verbose_name=_("kohderyhmät"))
+    keywords = ArrayField(
+        models.CharField(max_length=100, validators=[no_identity_code]),
+        blank=True, default=list, verbose_name=_("hakusanat"))
+    legal_basis = ArrayField(
+        models.CharField(max_length=300, validators=[no_identity_code]),
+        blank=True, default=list, verbose_name=_("lakiperusta"))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="owned_entries",
                               verbose_name=_("vastuuhenkilö"))
@@ -152,11 +172,15 @@ class Entry(TimeStampedModel):
 class Contact(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="contacts")
     position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
-    label = models.CharField(_("nimi"), max_length=300, blank=True)
-    phone = models.CharField(_("puhelin"), max_length=50, blank=True)
+    label = models.CharField(_("nimi"), max_length=300, blank=True,
+                             validators=[no_identity_code])
+    phone = models.CharField(_("puhelin"), max_length=50, blank=True,
+                             validators=[no_identity_code])
     email = models.EmailField(_("sähköposti"), blank=True)
-    address = models.CharField(_("osoite"), max_length=300, blank=True)
-    hours = models.CharField(_("aukioloajat"), max_length=300, blank=True)
+    address = models.CharField(_("osoite"), max_length=300, blank=True,
+                               validators=[no_identity_code])
+    hours = models.CharField(_("aukioloajat"), max_length=300, blank=True,
+                             validators=[no_identity_code])
     municipality = models.ForeignKey(Municipality, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="contacts",
                                      verbose_name=_("kunta"))
@@ -178,7 +202,8 @@ class EntryVersion(models.Model):
     snapshot = models.JSONField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
-    comment = models.CharField(_("kommentti"), max_length=300, blank=True)
+    comment = models.CharField(_("kommentti"), max_length=300, blank=True,
+                               validators=[no_identity_code])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -204,8 +229,14 @@ class ProblemReport(TimeStampedModel):
     # Optional: the report outlives a reporter who leaves (SET_NULL) and can still be resolved.
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
-    what_is_wrong = models.TextField(_("mikä on väärin"))
-    what_tried = models.TextField(_("mitä yritit tehdä"), blank=True)
+    what_is_wrong = models.TextField(
+        _("mikä on väärin"), max_length=limits.PROBLEM_REPORT,
+        validators=[MaxLengthValidator(limits.PROBLEM_REPORT),
+                    no_identity_code])
+    what_tried = models.TextField(
+        _("mitä yritit tehdä"), blank=True, max_length=limits.PROBLEM_REPORT,
+        validators=[MaxLengthValidator(limits.PROBLEM_REPORT),
+                    no_identity_code])
     status = models.CharField(_("tila"), max_length=10, choices=Status.choices,
                               default=Status.OPEN)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

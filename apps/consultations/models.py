@@ -11,14 +11,17 @@ a set time after the callback is done (``CallbackEvent`` logs that, without the 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import limits
+from apps.core.fields import EncryptedCharField
 from apps.core.models import TimeStampedModel
+from apps.core.privacy import validate_no_personal_identity_code as no_identity_code
 
 
 class Urgency(models.TextChoices):
@@ -34,8 +37,10 @@ class Thread(TimeStampedModel):
         OPEN = "open", _("avoin")
         SOLVED = "solved", _("ratkaistu")
 
-    title = models.CharField(_("otsikko"), max_length=200)
-    body = models.TextField(_("kysymys"), help_text=_("Markdown. Ei asiakkaan henkilötietoja."))
+    title = models.CharField(_("otsikko"), max_length=200, validators=[no_identity_code])
+    body = models.TextField(_("kysymys"), help_text=_("Markdown. Ei asiakkaan henkilötietoja."),
+                            max_length=limits.THREAD_BODY,
+                            validators=[MaxLengthValidator(limits.THREAD_BODY), no_identity_code])
     service_line = models.ForeignKey("catalogue.ServiceLine", on_delete=models.PROTECT,
                                      related_name="threads", verbose_name=_("palvelulinja"))
     municipality = models.ForeignKey("catalogue.Municipality", null=True, blank=True,
@@ -117,8 +122,9 @@ class ThreadRevision(models.Model):
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("versio"))
-    title = models.CharField(_("otsikko"), max_length=200)
-    body = models.TextField(_("kysymys"))
+    title = models.CharField(_("otsikko"), max_length=200, validators=[no_identity_code])
+    body = models.TextField(_("kysymys"), max_length=limits.THREAD_BODY,
+                            validators=[MaxLengthValidator(limits.THREAD_BODY), no_identity_code])
     editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -148,7 +154,9 @@ class Answer(TimeStampedModel):
                                related_name="consultation_answers", verbose_name=_("kirjoittaja"))
     kind = models.CharField(_("tyyppi"), max_length=10, choices=Kind.choices,
                             default=Kind.ANSWER)
-    body = models.TextField(_("vastaus"), help_text=_("Markdown. @käyttäjätunnus mainitsee."))
+    body = models.TextField(_("vastaus"), help_text=_("Markdown. @käyttäjätunnus mainitsee."),
+                            max_length=limits.ANSWER_BODY,
+                            validators=[MaxLengthValidator(limits.ANSWER_BODY), no_identity_code])
     version = models.PositiveIntegerField(_("versio"), default=1)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -168,7 +176,8 @@ class Answer(TimeStampedModel):
 class AnswerRevision(models.Model):
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("versio"))
-    body = models.TextField(_("vastaus"))
+    body = models.TextField(_("vastaus"), max_length=limits.ANSWER_BODY,
+                            validators=[MaxLengthValidator(limits.ANSWER_BODY), no_identity_code])
     editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -195,10 +204,10 @@ phone_validator = RegexValidator(
 class Callback(TimeStampedModel):
     """"Soittopyyntö": please call the customer back.
 
-    ``phone`` is personal data: rendered only to the requester and the assignee
-    (``permissions.can_see_callback_phone``), never in ``__str__``, lists, search,
-    notifications, logs or the admin, and erased ``NEUVOKAS_CALLBACK_RETENTION_DAYS``
-    after the callback is done.
+    ``phone`` is personal data: encrypted at rest, rendered only to the requester and the
+    assignee (``permissions.can_see_callback_phone``; every display is a ``viewed``
+    event), never in ``__str__``, lists, search, notifications, logs or the admin, and
+    erased ``NEUVOKAS_CALLBACK_RETENTION_DAYS`` after the callback is done.
     """
 
     class Status(models.TextChoices):
@@ -217,9 +226,13 @@ class Callback(TimeStampedModel):
     thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="callbacks", verbose_name=_("kysymys"))
     due_at = models.DateTimeField(_("soitettava viimeistään"))
-    reason = models.TextField(_("syy"), help_text=_("Mitä asiakas tarvitsee. Ei henkilötietoja."))
-    phone = models.CharField(_("asiakkaan puhelinnumero"), max_length=30, blank=True,
-                             validators=[phone_validator])
+    reason = models.TextField(_("syy"), help_text=_("Mitä asiakas tarvitsee. Ei henkilötietoja."),
+                              max_length=limits.CALLBACK_REASON,
+                              validators=[MaxLengthValidator(limits.CALLBACK_REASON),
+                                          no_identity_code])
+    # Encrypted at rest (NEUVOKAS_FIELD_ENCRYPTION_KEYS); never used in a lookup.
+    phone = EncryptedCharField(_("asiakkaan puhelinnumero"), max_length=30, blank=True,
+                               validators=[phone_validator])
     status = models.CharField(_("tila"), max_length=10, choices=Status.choices,
                               default=Status.OPEN)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -271,6 +284,8 @@ class CallbackEvent(models.Model):
         DONE = "done", _("merkitty hoidetuksi")
         OVERDUE = "overdue", _("myöhässä, soittajalle ilmoitettu")
         ERASED = "erased", _("puhelinnumero poistettu")
+        ASSIGNED = "assigned", _("soittaja vaihdettu")
+        VIEWED = "viewed", _("puhelinnumero näytetty")
 
     callback = models.ForeignKey(Callback, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("tapahtuma"), max_length=10, choices=Kind.choices)
@@ -299,8 +314,10 @@ class FaqItem(models.Model):
 
     entry = models.ForeignKey("catalogue.Entry", on_delete=models.CASCADE,
                               related_name="faq_items", verbose_name=_("palvelu"))
-    question = models.CharField(_("kysymys"), max_length=300)
-    answer = models.TextField(_("vastaus"), help_text=_("Markdown."))
+    question = models.CharField(_("kysymys"), max_length=300, validators=[no_identity_code])
+    answer = models.TextField(_("vastaus"), help_text=_("Markdown."),
+                              max_length=limits.FAQ_ANSWER,
+                              validators=[MaxLengthValidator(limits.FAQ_ANSWER), no_identity_code])
     source_thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="faq_items", verbose_name=_("lähdekysymys"))
     position = models.PositiveSmallIntegerField(_("järjestys"), default=0)

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.privacy import validate_no_personal_identity_code as no_identity_code
+
 
 class Channel(models.TextChoices):
     PHONE = "phone", _("puhelin")
@@ -43,7 +45,8 @@ class ContactRecord(models.Model):
                               on_delete=models.SET_NULL, related_name="contact_records",
                               verbose_name=_("aihe palveluista"))
     topic_text = models.CharField(_("oma aihe"), max_length=200, blank=True,
-                                  help_text=_("Ei asiakkaan henkilötietoja."))
+                                  help_text=_("Ei asiakkaan henkilötietoja."),
+                                  validators=[no_identity_code])
     solved = models.BooleanField(_("ratkesi tässä yhteydenotossa"), default=False)
     consulted = models.BooleanField(_("konsultoin kollegaa"), default=False)
     referred_to = models.CharField(_("ohjattu"), max_length=20, choices=Referral.choices,

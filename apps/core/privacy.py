@@ -7,7 +7,9 @@ for it earns a warning. Both are also scrubbed from stored search queries.
 
 from __future__ import annotations
 
+import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -21,10 +23,18 @@ _CENTURY = {
     "A": 2000, "B": 2000, "C": 2000, "D": 2000, "E": 2000, "F": 2000,
 }
 _CHECK_CHARS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+# Matched on the normalised text (``_normalise``): ASCII digits, "-" for every dash,
+# " " for every space, format characters (zero-width, soft hyphen) dropped. People put a
+# space around the century sign or before the check character, and glue the code to
+# words ("asiakas010190-123Asoitti"), so letters may touch it; digits may not, so that a
+# longer run of digits is never read as a code.
 _HETU_RE = re.compile(
-    r"(?<![0-9A-Za-z])(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])(?![0-9A-Za-z])",
-    re.IGNORECASE,
+    r"(?<![0-9])([0-9]{2})([0-9]{2})([0-9]{2})[ ]{0,2}([-+A-FU-Y])[ ]{0,2}([0-9]{3})[ ]{0,2}"
+    r"([0-9A-Y])(?![0-9])",
+    re.IGNORECASE | re.ASCII,
 )
+# Minus and hyphen look-alikes that are not in Unicode's dash category (Pd).
+_MINUS_SIGNS = frozenset("\u2212\u2796\u2043\u02d7\ufe63\uff0d")
 # Finnish phone numbers as people write them: 040 123 4567, 0401234567, +358 40 123 4567,
 # 05 123 4567, (05) 123 456. At least 7 digits once separators are dropped.
 _PHONE_RE = re.compile(
@@ -34,9 +44,46 @@ _PHONE_RE = re.compile(
 
 @dataclass(frozen=True)
 class Match:
+    """A find in the text as it was given: ``text[start:end]``. ``code`` is the
+    henkilötunnus in its canonical form (``131052-308T``) for identity codes."""
+
     start: int
     end: int
     text: str
+    code: str = ""
+
+
+def _normalise(text: str) -> tuple[str, list[int] | None]:
+    """``text`` as the identity-code pattern reads it, and for each of its characters the
+    index of the original character it came from (None: the same indices).
+
+    Each character is NFKC-normalised (fullwidth digits and letters become ASCII), other
+    decimal digits become 0–9, every dash and minus sign becomes "-", every space " ",
+    and format characters (zero-width space and joiners, word joiner, BOM, soft hyphen,
+    direction marks) are dropped.
+    """
+    if text.isascii():
+        return text.replace("\t", " "), None
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            out.append(" " if ch == "\t" else ch)
+            index.append(i)
+            continue
+        for n in unicodedata.normalize("NFKC", ch):
+            category = unicodedata.category(n)
+            if category == "Cf":
+                continue
+            if category == "Pd" or n in _MINUS_SIGNS:
+                n = "-"
+            elif category == "Zs":
+                n = " "
+            elif category == "Nd":
+                n = str(unicodedata.decimal(n))
+            out.append(n)
+            index.append(i)
+    return "".join(out), index
 
 
 def _valid_hetu(m: re.Match[str]) -> bool:
@@ -47,8 +94,6 @@ def _valid_hetu(m: re.Match[str]) -> bool:
     day, month = int(dd), int(mm)
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return False
-    import datetime
-
     try:
         datetime.date(_CENTURY[sign] + int(yy), month, day)
     except ValueError:
@@ -59,11 +104,23 @@ def _valid_hetu(m: re.Match[str]) -> bool:
 
 
 def find_personal_identity_codes(text: str) -> list[Match]:
-    """Every valid henkilötunnus in ``text`` (checksum and date verified)."""
+    """Every valid henkilötunnus in ``text`` (checksum and date verified), also as
+    people and copy-paste really write it: Unicode dashes and spaces, zero-width
+    characters inside, lower case, glued to words. Positions are in ``text`` itself."""
     if not text:
         return []
-    return [Match(m.start(), m.end(), m.group(0)) for m in _HETU_RE.finditer(text)
-            if _valid_hetu(m)]
+    normal, index = _normalise(text)
+    found = []
+    for m in _HETU_RE.finditer(normal):
+        if not _valid_hetu(m):
+            continue
+        start, end = m.start(), m.end()
+        if index is not None:
+            start, end = index[start], index[end - 1] + 1
+        dd, mm, yy, sign, serial, check = m.groups()
+        code = f"{dd}{mm}{yy}{sign}{serial}{check}".upper()
+        found.append(Match(start, end, text[start:end], code))
+    return found
 
 
 def find_phone_numbers(text: str) -> list[Match]:
@@ -79,24 +136,36 @@ def _masked(code: str) -> str:
     return code[:6] + code[6] + "****"
 
 
+def _identity_code_error(text: str | None) -> ValidationError | None:
+    found = find_personal_identity_codes(text or "")
+    if not found:
+        return None
+    first = found[0]
+    return ValidationError(
+        _(
+            "Teksti sisältää henkilötunnuksen (%(code)s, merkit %(start)s–%(end)s). "
+            "Asiakkaan henkilötietoja ei saa tallentaa intranetiin: poista tunnus."
+        ),
+        code="personal_identity_code",
+        params={"code": _masked(first.code), "start": first.start + 1, "end": first.end},
+    )
+
+
 def ensure_no_personal_identity_code(text: str | None, *, field: str) -> None:
     """Raise a ValidationError naming ``field`` if ``text`` holds a henkilötunnus."""
-    found = find_personal_identity_codes(text or "")
-    if found:
-        first = found[0]
-        raise ValidationError(
-            {
-                field: ValidationError(
-                    _(
-                        "Teksti sisältää henkilötunnuksen (%(code)s, merkit %(start)s–%(end)s). "
-                        "Asiakkaan henkilötietoja ei saa tallentaa intranetiin: poista tunnus."
-                    ),
-                    code="personal_identity_code",
-                    params={"code": _masked(first.text), "start": first.start + 1,
-                            "end": first.end},
-                )
-            }
-        )
+    error = _identity_code_error(text)
+    if error is not None:
+        raise ValidationError({field: error})
+
+
+def validate_no_personal_identity_code(value: object) -> None:
+    """Model-field validator: every free-text field of every model staff write to has it
+    (``tests/core/test_model_text_fields.py`` checks), so ``full_clean`` (services,
+    ModelForms, the Django admin) refuses a henkilötunnus whatever path the text takes."""
+    if isinstance(value, str):
+        error = _identity_code_error(value)
+        if error is not None:
+            raise error
 
 
 def ensure_no_personal_data(fields: dict[str, str | None]) -> None:

@@ -6,8 +6,12 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from apps.core import limits
+from apps.core.privacy import validate_no_personal_identity_code as no_identity_code
 
 
 class SearchDocument(models.Model):
@@ -95,8 +99,11 @@ class SynonymGroup(models.Model):
         _("synonyymit"),
         help_text=_("Yksi sana tai sanonta riville tai pilkuilla erotettuna. "
                     "Perusmuoto riittää: taivutetut muodot löytyvät."),
+        max_length=limits.SYNONYM_TERMS,
+        validators=[MaxLengthValidator(limits.SYNONYM_TERMS), no_identity_code],
     )
-    note = models.CharField(_("huomautus"), max_length=300, blank=True)
+    note = models.CharField(_("huomautus"), max_length=300, blank=True,
+                            validators=[no_identity_code])
     is_active = models.BooleanField(_("käytössä"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -173,7 +180,7 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="api_tokens")
-    name = models.CharField(_("nimi"), max_length=100, blank=True)
+    name = models.CharField(_("nimi"), max_length=100, blank=True, validators=[no_identity_code])
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(max_length=12, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

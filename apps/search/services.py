@@ -29,8 +29,9 @@ from apps.core.privacy import scrub
 
 from . import registry
 from .analyzer import BaseAnalyzer, analyzer_label, get_analyzer, tokenize
+from .highlight import MAX_SCAN
 from .models import ApiToken, SearchDocument, SearchLexicon, SearchLog, SynonymGroup, SynonymTerm
-from .text import tsvector_literal
+from .text import bounded_prefix, tsvector_literal
 
 WEAKER = {"A": "B", "B": "C", "C": "D", "D": "D"}
 DOC_COUNT_WORD = ""  # the lexicon row that counts documents
@@ -52,6 +53,14 @@ class IndexRow:
 
 MAX_POSITIONS = 16  # per lexeme: enough for proximity, keeps the vector small
 FIELD_GAP = 20  # words between texts, so that proximity never spans two fields
+# Indexing reads a bounded prefix, so that one huge text (a 640 KB answer, a 1 MB import
+# field) cannot make indexing, the vector or the lexicon blow up: of each text its first
+# MAX_TEXT_CHARS characters (about 7,000 words, far beyond any real entry body; word
+# positions stop at 16,383 anyway) and of a whole document MAX_DOCUMENT_CHARS.
+MAX_TEXT_CHARS = 50_000
+MAX_DOCUMENT_CHARS = 200_000
+# Of each snippet text the index keeps what a snippet is chosen from (highlight.MAX_SCAN).
+SNIPPET_CHARS = MAX_SCAN
 
 
 def document_positions(doc: registry.Document, analyzer: BaseAnalyzer,
@@ -63,14 +72,22 @@ def document_positions(doc: registry.Document, analyzer: BaseAnalyzer,
     word is A, a part of a title compound B). Positions count words, so that words of a
     query that stand close together in a text can be rewarded. The head holds the
     lexemes of the A texts (title, keywords): words at A, their parts at B.
+
+    Only a bounded prefix is read: ``MAX_TEXT_CHARS`` of each text and
+    ``MAX_DOCUMENT_CHARS`` in all (texts beyond that budget are left out).
     """
     positions: dict[str, list[tuple[int, str]]] = {}
     head: dict[str, list[tuple[int, str]]] = {}
     texts = list(doc.texts)
     texts.extend(registry.Text("fi", kw, "A") for kw in doc.keywords)
     position = 1
+    budget = MAX_DOCUMENT_CHARS
     for text in texts:
-        items, length = analyzer.analyze_positions(text.text, text.language)
+        if budget <= 0:
+            break
+        content = bounded_prefix(text.text, min(MAX_TEXT_CHARS, budget))
+        budget -= len(content)
+        items, length = analyzer.analyze_positions(content, text.language)
         for index, lexemes, parts in items:
             at = min(position + index, 16383)
             for lexeme in lexemes:
@@ -83,7 +100,8 @@ def document_positions(doc: registry.Document, analyzer: BaseAnalyzer,
                 for lexeme in lexemes:
                     head[lexeme[:120]] = [(1, "A")]
         position = min(position + length + FIELD_GAP, 16383)
-    title_length = max(1, len(tokenize(doc.titles.get("fi", ""))))
+    title_length = max(1, len(tokenize(bounded_prefix(doc.titles.get("fi", ""),
+                                                      MAX_TEXT_CHARS))))
     return positions, head, title_length
 
 
@@ -184,7 +202,9 @@ def _upsert(rows: list[IndexRow], label: str) -> None:
 
     params = [
         (r.source, r.object_id, r.doc.doc_type, r.doc.key[:200], r.doc.url[:500],
-         json.dumps(r.doc.titles), json.dumps(r.doc.organisation), json.dumps(r.doc.snippets),
+         json.dumps(r.doc.titles), json.dumps(r.doc.organisation),
+         json.dumps({lang: bounded_prefix(text, SNIPPET_CHARS)
+                     for lang, text in r.doc.snippets.items()}),
          sorted(set(r.doc.municipalities)), sorted(set(r.doc.lines)),
          tsvector_literal(r.positions), tsvector_literal(r.head), min(r.title_length, 32767),
          label)
@@ -434,7 +454,9 @@ def search_log_open(*, log_id: int, position: int, url: str, key: str, user: Any
     updated = (SearchLog.objects
                .filter(pk=log_id, user=user if user.is_authenticated else None,
                        opened_at__isnull=True)
-               .update(opened_position=position, opened_url=url[:500], opened_key=key[:200],
+               # Both come from the request: scrubbed like the query.
+               .update(opened_position=position, opened_url=scrub(url)[:500],
+                       opened_key=scrub(key)[:200],
                        opened_at=timezone.now()))
     return bool(updated)
 

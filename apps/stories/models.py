@@ -10,14 +10,16 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import limits
 from apps.core.models import TimeStampedModel
+from apps.core.privacy import validate_no_personal_identity_code as no_identity_code
 
 key_validator = RegexValidator(r"^[a-z0-9-]{1,50}$", _("Vain a–z, 0–9 ja väliviiva."))
 
@@ -26,7 +28,7 @@ class Theme(models.Model):
     """What went well: jonot lyhenivät, asiakkaat tavoitettiin… Edited in the admin."""
 
     key = models.CharField(_("tunniste"), max_length=50, unique=True, validators=[key_validator])
-    name = models.CharField(_("nimi"), max_length=100)
+    name = models.CharField(_("nimi"), max_length=100, validators=[no_identity_code])
     position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
     is_active = models.BooleanField(
         _("käytössä"), default=True,
@@ -77,13 +79,18 @@ class Story(TimeStampedModel):
                                related_name="stories", verbose_name=_("kirjoittaja"))
     state = models.CharField(_("tila"), max_length=10, choices=State.choices,
                              default=State.DRAFT)
-    title = models.CharField(_("otsikko"), max_length=200, blank=True)
+    title = models.CharField(_("otsikko"), max_length=200, blank=True,
+                             validators=[no_identity_code])
     lead = models.CharField(_("ingressi"), max_length=500, blank=True,
-                            help_text=_("Yksi tai kaksi virkettä: mikä onnistui?"))
-    body = models.TextField(_("tarina"), blank=True, help_text=_("Markdown-muotoilu käy."))
+                            help_text=_("Yksi tai kaksi virkettä: mikä onnistui?"),
+                            validators=[no_identity_code])
+    body = models.TextField(_("tarina"), blank=True, help_text=_("Markdown-muotoilu käy."),
+                            max_length=limits.STORY_BODY,
+                            validators=[MaxLengthValidator(limits.STORY_BODY), no_identity_code])
     themes = models.ManyToManyField(Theme, blank=True, related_name="stories",
                                     verbose_name=_("teemat"))
-    unit = models.CharField(_("tiimi tai yksikkö"), max_length=150, blank=True)
+    unit = models.CharField(_("tiimi tai yksikkö"), max_length=150, blank=True,
+                            validators=[no_identity_code])
     waiting_days_before = models.PositiveIntegerField(
         _("odotusaika ennen (pv)"), null=True, blank=True, validators=[MaxValueValidator(3650)])
     waiting_days_after = models.PositiveIntegerField(
@@ -100,7 +107,8 @@ class Story(TimeStampedModel):
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_alt = models.CharField(
         _("kuvan tekstivastine"), max_length=300, blank=True,
-        help_text=_("Mitä kuvassa näkyy, ruudunlukijaa käyttävälle kollegalle."))
+        help_text=_("Mitä kuvassa näkyy, ruudunlukijaa käyttävälle kollegalle."),
+        validators=[no_identity_code])
     # The create form's one-time token: a double submit finds the story the first made.
     client_token = models.UUIDField(null=True, blank=True, editable=False)
     # Optimistic concurrency: every content save bumps ``version``; a save based on an
@@ -171,7 +179,8 @@ class StoryTransition(models.Model):
                               on_delete=models.SET_NULL, related_name="+",
                               verbose_name=_("tekijä"),
                               help_text=_("Tyhjä: ajastettu julkaisu."))
-    comment = models.TextField(_("kommentti"), blank=True)
+    comment = models.TextField(_("kommentti"), blank=True, max_length=limits.COMMENT,
+                               validators=[MaxLengthValidator(limits.COMMENT), no_identity_code])
     at = models.DateTimeField(_("aika"), default=timezone.now)
 
     class Meta:
@@ -206,7 +215,8 @@ class StoryComment(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                related_name="+", verbose_name=_("kirjoittaja"))
-    body = models.TextField(_("kommentti"), max_length=2000)
+    body = models.TextField(_("kommentti"), max_length=limits.COMMENT,
+                            validators=[MaxLengthValidator(limits.COMMENT), no_identity_code])
     created_at = models.DateTimeField(_("aika"), default=timezone.now)
 
     class Meta:
