@@ -1,10 +1,13 @@
 """Admin of the consultations. The callback's phone number is not in the admin at all:
-not in the list, the form, search or filters (only requester and assignee see it)."""
+not in the list, the form, search, filters or lookups (``apps.core.admin`` refuses them
+on every admin); only requester and assignee see it, in the intranet, and each display
+is recorded. Changing the assignee here goes through ``services.callback_assign``."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
+from . import permissions, services
 from .models import Answer, Callback, CallbackEvent, FaqItem, Thread
 
 
@@ -50,6 +53,33 @@ class CallbackAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("phone")
+
+    def has_add_permission(self, request) -> bool:
+        # A callback needs the customer's number, which the admin never handles: callbacks
+        # are made in the intranet (services.callback_create: guard, event, notice).
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and not permissions.can_assign_callback(request.user, obj):
+            fields += ("assignee",)
+        return fields
+
+    def save_model(self, request, obj, form, change) -> None:
+        """A new assignee goes through ``services.callback_assign`` (an ``assigned``
+        event naming the admin, a notice to the assignee), never a silent save."""
+        if not (change and "assignee" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        assignee = obj.assignee
+        if assignee is not None:
+            # Assign first: the row then always has an assignee or a line in between.
+            services.callback_assign(callback=obj, assignee=assignee, by=request.user)
+            super().save_model(request, obj, form, change)
+        else:
+            obj.assignee_id = form.initial.get("assignee")
+            super().save_model(request, obj, form, change)
+            services.callback_assign(callback=obj, assignee=None, by=request.user)
 
 
 @admin.register(FaqItem)

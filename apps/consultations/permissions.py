@@ -121,7 +121,8 @@ def can_view_callback(user: User, callback: Callback) -> bool:
 
 
 def can_see_callback_phone(user: User, callback: Callback) -> bool:
-    """The customer's number: the requester and the assignee only. No admin override."""
+    """The customer's number: the requester and the assignee only. No admin override;
+    every display is recorded (``services.callback_phone_show``)."""
     if not _active(user):
         return False
     if not callback.phone:
@@ -129,6 +130,15 @@ def can_see_callback_phone(user: User, callback: Callback) -> bool:
     if callback.requester_id is not None and callback.requester_id == user.pk:
         return True
     return callback.assignee_id is not None and callback.assignee_id == user.pk
+
+
+def can_assign_callback(user: User, callback: Callback) -> bool:
+    """Change the assignee (the admin). Recorded and notified by the service."""
+    if not _active(user):
+        return False
+    if callback.is_done:
+        return False
+    return user.has_perm("consultations.change_callback")
 
 
 def can_take_callback(user: User, callback: Callback) -> bool:

@@ -467,6 +467,47 @@ def callback_take(*, callback: Callback, user: User) -> Callback:
     return locked
 
 
+def callback_assign(*, callback: Callback, assignee: User | None, by: User) -> Callback:
+    """Change who calls back (the admin's way; the intranet's is ``callback_take``).
+
+    Every change is an ``assigned`` event naming who made it, and the new assignee is
+    told, exactly as when a callback is created for them: assigning oneself is never a
+    silent way to the number.
+    """
+    with transaction.atomic():
+        locked = Callback.objects.select_for_update().get(pk=callback.pk)
+        if locked.assignee_id == (assignee.pk if assignee is not None else None):
+            return locked
+        if not permissions.can_assign_callback(by, locked):
+            raise PermissionDenied
+        if assignee is None and locked.service_line_id is None:
+            raise ValidationError({"assignee": _("Valitse soittaja tai palvelulinja.")},
+                                  code="no_assignee")
+        locked.assignee = assignee
+        locked.save(update_fields=["assignee", "updated_at"])
+        event = CallbackEvent.objects.create(callback=locked, kind=CallbackEvent.Kind.ASSIGNED,
+                                             actor=by)
+        if assignee is not None:
+            notify(
+                recipients=[assignee], verb="callback_assigned",
+                url=locked.get_absolute_url(), actor=by, email=False,
+                dedupe_key=f"consultations:callback:{locked.pk}:assigned:{event.pk}",
+                text=_("%(actor)s pyytää soittamaan asiakkaalle viimeistään %(due)s")
+                % {"actor": by, "due": _local(locked.due_at)},
+            )
+    callback.assignee = locked.assignee
+    return locked
+
+
+def callback_phone_show(*, callback: Callback, user: User) -> Any:
+    """The customer's number for ``user`` to see, recorded as a ``viewed`` event (who,
+    which callback, when). Every display of the number goes through here."""
+    if not permissions.can_see_callback_phone(user, callback):
+        raise PermissionDenied
+    CallbackEvent.objects.create(callback=callback, kind=CallbackEvent.Kind.VIEWED, actor=user)
+    return callback.phone
+
+
 def callback_complete(*, callback: Callback, user: User) -> Callback:
     """Mark the callback done; its number is erased after the retention period."""
     with transaction.atomic():

@@ -418,9 +418,13 @@ def _callback_for(request: HtmxHttpRequest, pk: int) -> Callback:
 def callback_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     callback = _callback_for(request, pk)
     user = request.user
+    show_phone = permissions.can_see_callback_phone(user, callback)
+    # Showing the number is recorded (a "viewed" event) before the page is rendered.
+    phone = services.callback_phone_show(callback=callback, user=user) if show_phone else ""
     response = render(request, "consultations/callback_detail.html", {
         "callback": callback,
-        "show_phone": permissions.can_see_callback_phone(user, callback),
+        "show_phone": show_phone,
+        "phone": phone,
         "can_take": permissions.can_take_callback(user, callback),
         "can_complete": permissions.can_complete_callback(user, callback),
         "now": timezone.now(),

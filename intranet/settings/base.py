@@ -26,7 +26,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # modeltranslation must come before admin
     "modeltranslation",
-    "django.contrib.admin",
+    # django.contrib.admin, with the admin site that keeps personal data out of it
+    "apps.core.apps.NeuvokasAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -194,6 +195,10 @@ NEUVOKAS_DEFAULT_REVIEW_INTERVAL_DAYS = env.int("NEUVOKAS_DEFAULT_REVIEW_INTERVA
                                                 default=365)
 # Callback requests: the customer's phone number is erased this many days after "done".
 NEUVOKAS_CALLBACK_RETENTION_DAYS = env.int("NEUVOKAS_CALLBACK_RETENTION_DAYS", default=7)
+# Keys that encrypt personal data at rest (callback phone numbers): comma-separated
+# Fernet keys, newest first (the first encrypts, all decrypt). Required in production:
+# `manage.py check` reports an error without them. Not derived from SECRET_KEY.
+NEUVOKAS_FIELD_ENCRYPTION_KEYS = env.list("NEUVOKAS_FIELD_ENCRYPTION_KEYS", default=[])
 # Finnish search analyser: "auto" (libvoikko when it loads, else Snowball), "voikko", "snowball".
 NEUVOKAS_SEARCH_ANALYZER = env.str("NEUVOKAS_SEARCH_ANALYZER", default="auto")
 
