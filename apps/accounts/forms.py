@@ -11,15 +11,9 @@ _email_field = User._meta.get_field("email_notifications")
 
 
 class ProfileForm(forms.Form):
-    """The user's own settings: the lines they serve and whether to e-mail notifications."""
+    """The user's own settings: whether to e-mail notifications. The lines a person
+    serves are not theirs to choose (a manager sets them: ``StaffLinesForm``)."""
 
-    service_lines = forms.ModelMultipleChoiceField(
-        queryset=ServiceLine.objects.order_by("position", "key"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_lines_field.verbose_name,
-        help_text=_lines_field.help_text,
-    )
     email_notifications = forms.BooleanField(
         required=False,
         label=_email_field.verbose_name,
@@ -28,6 +22,23 @@ class ProfileForm(forms.Form):
 
     @classmethod
     def for_user(cls, user: User, data: dict | None = None) -> ProfileForm:
-        initial = {"service_lines": list(user.service_lines.all()),
-                   "email_notifications": user.email_notifications}
-        return cls(data, initial=initial)
+        return cls(data, initial={"email_notifications": user.email_notifications})
+
+
+class StaffLinesForm(forms.Form):
+    """A manager sets the lines one staff member serves."""
+
+    service_lines = forms.ModelMultipleChoiceField(
+        queryset=ServiceLine.objects.order_by("position", "key"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_lines_field.verbose_name,
+    )
+
+    @classmethod
+    def for_user(cls, user: User, data: dict | None = None) -> StaffLinesForm:
+        return cls(data, initial={"service_lines": list(user.service_lines.all())})
+
+
+class StaffFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="")

@@ -1,27 +1,64 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.http import HtmxHttpRequest
 
-from . import services
-from .forms import ProfileForm
+from . import permissions, selectors, services
+from .forms import ProfileForm, StaffFilterForm, StaffLinesForm
+from .models import User
 
 
 @require_http_methods(["GET", "POST"])
 def profile(request: HtmxHttpRequest) -> HttpResponse:
-    """"Omat asetukset": the lines the user serves and the e-mail preference."""
+    """"Omat asetukset": the e-mail preference; the lines served are shown, not chosen."""
     form = ProfileForm.for_user(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.profile_update(
             user=request.user,
-            service_lines=form.cleaned_data["service_lines"],
             email_notifications=form.cleaned_data["email_notifications"],
         )
         messages.success(request, _("Asetukset on tallennettu."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {
+        "form": form, "service_lines": request.user.service_lines.order_by("position", "key"),
+    })
+
+
+@require_GET
+def staff_lines(request: HtmxHttpRequest) -> HttpResponse:
+    """A manager's list of staff and the lines each serves, filtered by name."""
+    if not permissions.can_assign_service_lines(request.user):
+        raise PermissionDenied
+    form = StaffFilterForm(request.GET)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    template = "accounts/staff_lines.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, {"form": form, "staff": selectors.staff_with_lines(q=q)})
+
+
+@require_http_methods(["GET", "POST"])
+def staff_lines_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A manager sets the lines one staff member serves."""
+    if not permissions.can_assign_service_lines(request.user):
+        raise PermissionDenied
+    try:
+        member = selectors.staff_member(pk=pk)
+    except User.DoesNotExist as exc:
+        raise Http404 from exc
+    form = StaffLinesForm.for_user(member, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.service_lines_assign(user=member, by=request.user,
+                                      service_lines=form.cleaned_data["service_lines"])
+        messages.success(request, _("Henkilön %(name)s palvelulinjat tallennettiin.")
+                         % {"name": member})
+        return redirect("accounts:staff_lines")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/staff_lines_edit.html",
+                  {"form": form, "member": member}, status=status)

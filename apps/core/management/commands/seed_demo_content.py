@@ -32,7 +32,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from apps.accounts import roles
-from apps.accounts.services import profile_update
+from apps.accounts.services import profile_update, service_lines_assign
 from apps.catalogue.models import Entry, Municipality, ServiceLine
 from apps.consultations import services as consultations
 from apps.consultations.models import (
@@ -138,13 +138,13 @@ class Seeder:
                 username=colleague.username, email="", password=None,
                 first_name=colleague.first_name, last_name=colleague.last_name)
             user.groups.add(group)
-            profile_update(user=user, service_lines=self._lines(colleague.lines),
-                           email_notifications=False)
+            profile_update(user=user, email_notifications=False)
+            service_lines_assign(user=user, service_lines=self._lines(colleague.lines), by=None)
             self.made["colleagues"] += 1
         advisor = User.objects.get(username=demo.NEUVOJA)
         if not advisor.service_lines.exists():
-            profile_update(user=advisor, service_lines=self._lines(demo.NEUVOJA_LINES),
-                           email_notifications=advisor.email_notifications)
+            service_lines_assign(user=advisor, service_lines=self._lines(demo.NEUVOJA_LINES),
+                                 by=None)
         # Fresh instances: permission caches filled before the groups were set would lie.
         self.users = {u.username: u for u in User.objects.filter(
             username__in=[*demo.DEMO_LOGINS, *demo.ADVISORS]).prefetch_related("service_lines")}

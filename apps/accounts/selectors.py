@@ -1,0 +1,25 @@
+"""Reads of the accounts app."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import User
+
+STAFF_LIMIT = 500
+
+
+def staff_with_lines(*, q: str = "") -> list[User]:
+    """Active staff with the lines they serve and their roles, by name."""
+    qs: QuerySet[User] = (User.objects.filter(is_active=True)
+                          .prefetch_related("service_lines", "groups")
+                          .order_by("last_name", "first_name", "username"))
+    q = " ".join((q or "").replace("\x00", "").split())
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(first_name__icontains=q)
+                       | Q(last_name__icontains=q))
+    return list(qs[:STAFF_LIMIT])
+
+
+def staff_member(*, pk: int) -> User:
+    return User.objects.prefetch_related("service_lines").get(pk=pk, is_active=True)
