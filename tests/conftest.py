@@ -51,3 +51,26 @@ def superuser(django_user_model):
     return django_user_model.objects.create_superuser(
         username="root", password="pw-root", email="root@example.org"
     )
+
+
+@pytest.fixture
+def reference_data_tx(transactional_db) -> None:
+    """A transactional test's flush empties what data migrations seeded; put it back."""
+    seed_reference_data()
+
+
+@pytest.fixture(scope="session")
+def celery_config() -> dict[str, object]:
+    """``celery_worker`` runs a worker thread (the solo pool: one task at a time, in
+    order) on an in-memory broker; results are kept so a test can wait for a task. The
+    broker is polled often so the tests don't wait a second per message."""
+    return {"broker_url": "memory://", "result_backend": "cache+memory://",
+            "task_acks_late": True,
+            "broker_transport_options": {"polling_interval": 0.05}}
+
+
+@pytest.fixture
+def current_celery_app(celery_app):
+    """Tasks our code enqueues (shared_task proxies) go to the test app and its worker."""
+    celery_app.set_current()
+    return celery_app

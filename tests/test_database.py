@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,21 +14,23 @@ from intranet.database import stop_embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# In "wait" mode the child blocks on its stdin, a pipe from this process: it lives until
+# the test kills it, or until the test process goes and the pipe closes.
 START = """
-import sys, time
+import sys
 from pathlib import Path
 from intranet.database import embedded_database
 db = embedded_database(Path(sys.argv[1]))
 print(db["HOST"], flush=True)
 if sys.argv[2] == "wait":
-    time.sleep(60)
+    sys.stdin.read()
 """
 
 
 def _start(var_dir: Path, mode: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", START, str(var_dir), mode], cwd=ROOT, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
 
 
@@ -72,7 +73,6 @@ def test_stop_embedded_after_a_killed_user_and_not_while_one_lives(var_dir):
     assert _running(var_dir)
 
     os.kill(living.pid, signal.SIGKILL)
-    living.wait(timeout=30)
-    time.sleep(0.2)
+    living.wait(timeout=30)  # reaped: its handle is now a dead pid
     assert stop_embedded(var_dir) == "stopped"
     assert not _running(var_dir)

@@ -10,8 +10,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.reference_data import seed_reference_data
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSER_DIR = Path(__file__).parent
 
@@ -24,11 +22,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db) -> None:
+def reference_data(reference_data_tx) -> None:
     """Browser tests run against the live server, so they are transactional: the flush
     after each one empties what data migrations seeded. Put it back before each test.
     Mark browser tests plainly ``pytest.mark.django_db(transaction=True)``."""
-    seed_reference_data()
 
 
 @pytest.fixture(scope="session")

@@ -16,18 +16,6 @@ from .conftest import assert_accessible, login
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(scope="session")
-def celery_config() -> dict[str, object]:
-    return {"broker_url": "memory://", "result_backend": "cache+memory://",
-            "broker_transport_options": {"polling_interval": 0.05}}
-
-
-@pytest.fixture
-def current_celery_app(celery_app):
-    celery_app.set_current()
-    return celery_app
-
-
 def test_run_report_now_ends_with_the_charts(page: Page, manager, current_celery_app,
                                                    celery_worker):
     contact(at=at(2026, 3, 2, 10, 0), solved=True)

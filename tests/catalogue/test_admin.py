@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 import json
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -28,6 +27,7 @@ from tests.catalogue.factories import (
     organisation,
     problem_report,
 )
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -471,13 +471,12 @@ def test_admin_changelists_load(admin_client, model):
 
 
 def _wait_until_someone_waits_for_a_lock(cursor, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def someone_waits() -> bool:
         cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        if cursor.fetchone()[0]:
-            return
-        time.sleep(0.02)
-    raise AssertionError("the admin request never waited for the lock")
+        return bool(cursor.fetchone()[0])
+
+    wait_for(someone_waits, timeout, interval=0.02,
+             what="the admin request to wait for the lock")
 
 
 def _in_other_transaction(work) -> threading.Thread:

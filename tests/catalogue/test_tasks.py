@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.core import mail
 
@@ -12,40 +10,12 @@ from apps.catalogue.models import ProblemReport
 from apps.catalogue.tasks import notify_problem_report  # registers the task before the app
 from tests.catalogue import factories
 from tests.conftest import make_user
-from tests.reference_data import seed_reference_data
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(scope="session")
-def celery_config():
-    return {"broker_url": "memory://", "result_backend": "cache+memory://",
-            "broker_transport_options": {"polling_interval": 0.05}, "task_acks_late": True}
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """A transactional test's flush empties what data migrations seeded; put it back."""
-    seed_reference_data()
-
-
-@pytest.fixture
-def current_celery_app(celery_app):
-    """Tasks enqueued by our code (shared_task proxies) go to the test app and its worker."""
-    celery_app.set_current()
-    return celery_app
-
-
-def wait_for(condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for the worker")
-
-
-def test_notify_problem_report_worker_mails_the_owner(reference_data, current_celery_app,
+def test_notify_problem_report_worker_mails_the_owner(reference_data_tx, current_celery_app,
                                                       celery_worker, django_user_model,
                                                       advisor):
     assert "catalogue.notify_problem_report" in current_celery_app.tasks
@@ -62,7 +32,7 @@ def test_notify_problem_report_worker_mails_the_owner(reference_data, current_ce
     assert "Puhelinnumero" not in mail.outbox[0].body
 
 
-def test_notify_problem_report_twice_sends_one_mail(reference_data, current_celery_app,
+def test_notify_problem_report_twice_sends_one_mail(reference_data_tx, current_celery_app,
                                                     celery_worker, editor):
     entry = factories.entry("ilman-omistajaa", title="Omaishoidon tuki")
     report = factories.problem_report(entry)

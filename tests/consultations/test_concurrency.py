@@ -12,14 +12,8 @@ from django.db import connection
 from apps.consultations import services
 from apps.consultations.models import Answer, Thread
 from tests.consultations import factories
-from tests.reference_data import seed_reference_data
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db) -> None:
-    seed_reference_data()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data_tx")]
 
 
 def run_at_once(*calls: Callable[[], Any]) -> list[Any]:

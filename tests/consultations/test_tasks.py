@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import time
 
 import pytest
 from django.core import mail
@@ -15,35 +14,15 @@ from apps.consultations import services, tasks  # registers the tasks before the
 from apps.consultations.models import Callback, CallbackEvent, Urgency
 from apps.notifications.models import Notification
 from tests.consultations import factories
+from tests.helpers import drain_worker, wait_for
 from tests.reference_data import seed_reference_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def reference_data(transactional_db) -> None:
-    seed_reference_data()
-
-
-@pytest.fixture
-def current_celery_app(celery_app):
-    """Tasks our code enqueues (shared_task proxies) go to the test app and its worker."""
-    celery_app.set_current()
-    return celery_app
-
-
-def wait_for(condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for the worker")
-
-
 @override_settings(NEUVOKAS_CALLBACK_RETENTION_DAYS=7)
 def test_erase_callback_numbers_worker_erases_only_due_numbers(
-        reference_data, current_celery_app, celery_worker, advisor, colleague):
+        reference_data_tx, current_celery_app, celery_worker, advisor, colleague):
     assert "consultations.erase_callback_numbers" in current_celery_app.tasks
     now = timezone.now()
     due = factories.callback(requester=advisor, assignee=colleague, phone="040 111 2222",
@@ -67,7 +46,7 @@ def test_erase_callback_numbers_worker_erases_only_due_numbers(
     assert Callback.objects.get(pk=still_open.pk).phone == "040 555 6666"
 
 
-def test_erase_callback_number_twice_erases_once(reference_data, current_celery_app,
+def test_erase_callback_number_twice_erases_once(reference_data_tx, current_celery_app,
                                                  celery_worker, advisor, colleague):
     callback = factories.callback(requester=advisor, assignee=colleague,
                                   status=Callback.Status.DONE,
@@ -79,7 +58,7 @@ def test_erase_callback_number_twice_erases_once(reference_data, current_celery_
 
 
 def test_flag_overdue_callbacks_worker_notifies_assignee_once(
-        reference_data, current_celery_app, celery_worker, advisor, colleague):
+        reference_data_tx, current_celery_app, celery_worker, advisor, colleague):
     overdue = factories.callback(requester=advisor, assignee=colleague,
                                  due_at=timezone.now() - datetime.timedelta(minutes=1))
     factories.callback(requester=advisor, assignee=colleague)  # not yet due
@@ -92,13 +71,13 @@ def test_flag_overdue_callbacks_worker_notifies_assignee_once(
         ("kollega", "callback_overdue")]
 
 
-def test_periodic_tasks_are_seeded(reference_data):
+def test_periodic_tasks_are_seeded(reference_data_tx):
     seeded = dict(PeriodicTask.objects.values_list("task", "interval__every"))
     assert seeded["consultations.erase_callback_numbers"] == 60
     assert seeded["consultations.flag_overdue_callbacks"] == 5
 
 
-def test_periodic_task_seeding_keeps_admin_edits(reference_data):
+def test_periodic_task_seeding_keeps_admin_edits(reference_data_tx):
     task = PeriodicTask.objects.get(task="consultations.erase_callback_numbers")
     task.enabled = False
     task.save()
@@ -108,7 +87,7 @@ def test_periodic_task_seeding_keeps_admin_edits(reference_data):
 
 
 def test_answer_and_mention_emails_go_through_the_worker(
-        reference_data, current_celery_app, celery_worker, advisor, colleague, outsider,
+        reference_data_tx, current_celery_app, celery_worker, advisor, colleague, outsider,
         manager):
     manager.email_notifications = False
     manager.save(update_fields=["email_notifications"])
@@ -118,14 +97,16 @@ def test_answer_and_mention_emails_go_through_the_worker(
                          body="Katso @sivullinen ja @manager, tässä vastaus.")
 
     wait_for(lambda: len(mail.outbox) >= 2)
-    time.sleep(0.3)  # nothing more arrives: the manager turned e-mail off
+    # answer_post enqueued its e-mails when it committed; once the worker has run them
+    # all, nothing more arrives: the manager turned e-mail off.
+    drain_worker(current_celery_app)
     assert sorted(m.to[0] for m in mail.outbox) == ["advisor@example.org",
                                                      "sivullinen@example.org"]
     assert all("Kotihoidon maksu" in m.body for m in mail.outbox)
 
 
 def test_caller_waiting_question_emails_line_staff(
-        reference_data, current_celery_app, celery_worker, advisor, colleague, outsider):
+        reference_data_tx, current_celery_app, celery_worker, advisor, colleague, outsider):
     line = factories.line("ikaihmiset")
     colleague.service_lines.add(line)
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from django.core import mail
@@ -10,6 +9,7 @@ from django.db import connection, transaction
 
 from apps.notifications.models import Notification
 from apps.notifications.services import mark_read, notification_email_send, notify
+from tests.helpers import poll
 
 pytestmark = pytest.mark.django_db
 
@@ -155,15 +155,13 @@ def test_notify_dedupe_key_under_concurrency_creates_one(alice):
 
 
 def _wait_for_lock_wait(timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def someone_waits() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
                            " AND datname = current_database()")
-            if cursor.fetchone()[0]:
-                return True
-        time.sleep(0.02)
-    return False
+            return bool(cursor.fetchone()[0])
+
+    return poll(someone_waits, timeout, interval=0.02)
 
 
 class TestMarkRead:

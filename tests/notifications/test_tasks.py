@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.core import mail
 
 from apps.notifications.models import Notification
 from apps.notifications.services import notify
 from apps.notifications.tasks import send_email
+from tests.helpers import poll
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _wait_for(predicate, timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_send_email_mails_only_recipients_who_want_email(celery_worker, carol, alice, bob):
@@ -31,9 +21,9 @@ def test_send_email_mails_only_recipients_who_want_email(celery_worker, carol, a
     notify(recipients=[carol, alice, bob], actor=bob, verb="mention",
            text="Bob mainitsi sinut kysymyksessä.", url="/kysymykset/3/")
 
-    assert _wait_for(lambda: len(mail.outbox) >= 1)
+    assert poll(lambda: len(mail.outbox) >= 1)
     # The mail leaves inside the task's transaction; emailed_at is visible once it commits.
-    assert _wait_for(lambda: Notification.objects.filter(
+    assert poll(lambda: Notification.objects.filter(
         recipient=alice, emailed_at__isnull=False).exists())
     assert [m.to for m in mail.outbox] == [["alice@example.org"]]
     assert "Bob mainitsi sinut kysymyksessä." in mail.outbox[0].body

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 import threading
-import time
 
 import psycopg
 import pytest
@@ -16,6 +15,7 @@ from apps.reports.models import Kind, OwnerReminder, Report, ReportSubscription
 from tests.catalogue import factories as catalogue
 from tests.conftest import make_user
 from tests.contacts.factories import contact
+from tests.helpers import wait_for
 from tests.reports.factories import at
 
 pytestmark = pytest.mark.django_db
@@ -183,10 +183,13 @@ class TestConcurrencyAndRecovery:
         worker.start()
         try:
             observer = _connect()
-            seen = _wait_for(lambda: observer.execute(
-                "SELECT status, figures::text FROM reports_report WHERE id = %s",
-                [report.pk]).fetchone(), ("running", "{}"))
-            assert seen == ("running", "{}")
+            def seen() -> tuple[str, str]:
+                return observer.execute(
+                    "SELECT status, figures::text FROM reports_report WHERE id = %s",
+                    [report.pk]).fetchone()
+
+            wait_for(lambda: seen() == ("running", "{}"), what="the committed running status")
+            assert seen() == ("running", "{}")
         finally:
             blocker.execute("ROLLBACK")
             blocker.close()
@@ -200,15 +203,6 @@ def _connect() -> psycopg.Connection:
     settings = connection.settings_dict
     return psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432,
                            user=settings["USER"], dbname=settings["NAME"], autocommit=True)
-
-
-def _wait_for(read, expected, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    value = read()
-    while value != expected and time.monotonic() < deadline:
-        time.sleep(0.05)
-        value = read()
-    return value
 
 
 class TestReportMail:

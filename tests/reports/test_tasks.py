@@ -4,7 +4,6 @@ broker). The separate-process worker and beat are in test_worker_process.py."""
 from __future__ import annotations
 
 import datetime
-import time
 
 import pytest
 from django.core import mail
@@ -19,27 +18,12 @@ from apps.reports.tasks import (  # registers the tasks before the worker starts
 from tests.catalogue import factories as catalogue
 from tests.conftest import make_user
 from tests.contacts.factories import contact
+from tests.helpers import drain_worker, wait_for
 from tests.reports.factories import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 APRIL_FIRST = "2026-04-01T03:00:00+03:00"
-
-
-@pytest.fixture
-def current_celery_app(celery_app):
-    """Tasks enqueued by our code (shared_task proxies) go to the test app and worker."""
-    celery_app.set_current()
-    return celery_app
-
-
-def wait_for(condition, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for the worker")
 
 
 def _all_done() -> bool:
@@ -56,7 +40,7 @@ def test_schedule_due_reports_fans_out_last_months_runs(reference_data_tx, curre
         timeout=20)
 
     assert sorted(ids) == sorted(again)
-    wait_for(lambda: Report.objects.count() == 2 and _all_done())
+    wait_for(lambda: Report.objects.count() == 2 and _all_done(), 20)
     reports = {r.kind: r for r in Report.objects.all()}
     assert set(reports) == {"contacts", "search_gaps"}
     march = reports["contacts"]
@@ -68,7 +52,7 @@ def test_schedule_due_reports_fans_out_last_months_runs(reference_data_tx, curre
 def test_schedule_management_package_every_two_months(reference_data_tx, current_celery_app,
                                                       celery_worker):
     schedule_due_reports.delay("2026-05-01T03:30:00+03:00", None, 2).get(timeout=20)
-    wait_for(lambda: Report.objects.count() == 5 and _all_done())
+    wait_for(lambda: Report.objects.count() == 5 and _all_done(), 20)
     assert set(Report.objects.values_list("kind", "period_start", "period_end")) == {
         (kind, datetime.date(2026, 3, 1), datetime.date(2026, 4, 30)) for kind in Kind.values}
 
@@ -97,7 +81,7 @@ def test_resume_reports_completes_a_run_left_running(reference_data_tx, current_
 
     assert resume_reports.delay().get(timeout=20) == [report.pk]
 
-    wait_for(_all_done)
+    wait_for(_all_done, 20)
     report.refresh_from_db()
     assert report.attempts == 2
     assert report.figures["totals"]["entries"] == 0
@@ -109,7 +93,7 @@ def test_scheduled_run_is_mailed_to_subscribers(reference_data_tx, current_celer
 
     schedule_due_reports.delay(APRIL_FIRST, ["search_gaps"], 1).get(timeout=20)
 
-    wait_for(lambda: Report.objects.filter(mailed_at__isnull=False).count() == 1)
+    wait_for(lambda: Report.objects.filter(mailed_at__isnull=False).count() == 1, 20)
     assert [m.to for m in mail.outbox] == [["manager@example.org"]]
     assert mail.outbox[0].attachments[0][0].endswith(".csv")
 
@@ -124,7 +108,8 @@ def test_remind_owners_weekly_once(reference_data_tx, current_celery_app, celery
 
     monday = "2026-03-16T07:00:00+02:00"
     assert sorted(remind_owners.delay(monday).get(timeout=20)) == sorted([editor.pk, other.pk])
-    wait_for(lambda: len(mail.outbox) == 2)
+    wait_for(lambda: len(mail.outbox) == 2, 20)
     remind_owners.delay("2026-03-18T07:00:00+02:00").get(timeout=20)  # same week
-    time.sleep(1)
+    # Any mail task the second run enqueued (on its commit, before it returned) has run:
+    drain_worker(current_celery_app)
     assert sorted(m.to[0] for m in mail.outbox) == ["editor@example.org", "toinen@example.org"]

@@ -14,18 +14,12 @@ from apps.stories import services
 from apps.stories.models import Story, StoryThanks, StoryTransition
 from apps.stories.services import StoryContent
 from tests.conftest import make_user
-from tests.reference_data import seed_reference_data
 
 from .factories import story
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data_tx")]
 
 State = Story.State
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db) -> None:
-    seed_reference_data()
 
 
 def run_together(calls: list[Callable[[], object]]) -> list[object]:

@@ -11,17 +11,10 @@ from django_celery_beat.models import PeriodicTask
 from apps.notifications.models import Notification
 from apps.stories.models import Story, StoryTransition
 from apps.stories.tasks import publish_due_stories
-from tests.reference_data import seed_reference_data
 
 from .factories import story
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db) -> None:
-    """A transactional test's flush empties what migrations seeded: put it back."""
-    seed_reference_data()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data_tx")]
 
 State = Story.State
 
