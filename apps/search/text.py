@@ -17,6 +17,16 @@ def plain_text(markdown: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def bounded_prefix(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, cut after a word where one ends near
+    the limit (so that no half word is indexed)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    return cut[:space] if space > limit - 100 else cut
+
+
 def quote_lexeme(lexeme: str) -> str:
     """A lexeme as a quoted tsvector/tsquery item."""
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"

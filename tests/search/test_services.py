@@ -168,3 +168,61 @@ def test_renamed_organisation_reindexes_its_entries_in_admin(catalogue, client,
     })
     assert response.status_code == 302, response.content.decode()[:2000]
     assert "ruoka-apu-kotka" in search_keys("diakoniakeskus")
+
+
+# --- Bounded indexing -----------------------------------------------------------------------
+
+
+def _numbered_words(n: int, stem: str = "sana") -> str:
+    """``n`` distinct made-up words (sanaaaa, sanabaa, …)."""
+    return " ".join(stem + "".join(chr(97 + (i // 26 ** k) % 26) for k in range(3))
+                    for i in range(n))
+
+
+def test_indexing_reads_a_bounded_prefix_of_each_text(db):
+    from apps.search import registry
+    from apps.search.analyzer import get_analyzer
+
+    huge = "alkusana " + _numbered_words(100_000) + " loppusana"  # about 800 KB
+    doc = registry.Document(doc_type="consultation", url="/x/", titles={"fi": "Otsikko"},
+                            texts=[registry.Text("fi", huge, "B")], snippets={"fi": huge})
+    snowball = get_analyzer("snowball")
+    positions, _head, _title = services.document_positions(doc, snowball)
+    assert snowball.word_lexemes("alkusana")[0] in positions
+    assert snowball.word_lexemes("loppusana")[0] not in positions
+    assert len(positions) <= services.MAX_TEXT_CHARS // len("sanaaaa ")
+
+    services.index_documents([("benchmark.thread", "1", doc)],
+                             analyzer=get_analyzer("snowball"))
+    stored = SearchDocument.objects.get(source="benchmark.thread", object_id="1")
+    assert len(stored.snippets["fi"]) <= services.SNIPPET_CHARS
+    assert stored.snippets["fi"].startswith("alkusana sanaaaa")
+    assert not stored.snippets["fi"].endswith(" ")  # cut after a whole word
+
+
+def test_indexing_reads_a_bounded_amount_of_each_document(db):
+    from apps.search import registry
+    from apps.search.analyzer import get_analyzer
+
+    text = _numbered_words(6000)  # about 48 KB each, under the per-text cap
+    doc = registry.Document(doc_type="consultation", url="/x/", titles={"fi": "Otsikko"},
+                            texts=[registry.Text("fi", text, "C")] * 10,
+                            keywords=["viimeinenavainsana"])
+    positions, head, _title = services.document_positions(doc, get_analyzer("snowball"))
+    assert not head  # the keyword comes after the spent budget
+    assert sum(len(p) for p in positions.values()) <= services.MAX_DOCUMENT_CHARS // 8
+
+
+def test_huge_solved_answer_is_indexed_bounded_and_found(db, advisor, editor):
+    from apps.search import selectors
+    from tests.consultations import factories
+
+    thread = factories.solved_thread(author=advisor, answerer=editor,
+                                     solution="omaishoitajan " * 50_000)  # 700 KB
+    services.index_object(thread)
+    stored = SearchDocument.objects.get(source="consultations.thread", object_id=str(thread.pk))
+    assert len(stored.snippets["fi"]) <= services.SNIPPET_CHARS
+    hit = next(h for h in selectors.search(query="omaishoitaja").hits
+               if h.key == str(thread.pk))
+    assert hit.snippet.count("<mark>") == 32
+    assert len(hit.snippet) < 2000
