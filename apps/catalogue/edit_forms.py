@@ -18,6 +18,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import limits
+
 from .models import Entry, Municipality, Organisation, ServiceLine, key_validator
 
 LANGUAGES = ("fi", "sv", "en")
@@ -34,6 +36,9 @@ LOCALISED = {
     "fees": _("Maksut"),
 }
 MARKDOWN = ("body", "eligibility", "how_to_apply", "fees")
+TEXT_LIMITS = {"summary": limits.ENTRY_SUMMARY, "body": limits.ENTRY_BODY,
+               "eligibility": limits.ENTRY_DETAIL, "how_to_apply": limits.ENTRY_DETAIL,
+               "fees": limits.ENTRY_DETAIL}
 MARKDOWN_FIELDS = frozenset(f"{name}_{lang}" for name in MARKDOWN for lang in LANGUAGES)
 LIST_FIELDS = ("target_groups", "keywords", "legal_basis")
 MARKDOWN_HELP = _("Markdown: **lihavointi**, *kursiivi*, rivin alussa - luettelo, "
@@ -164,6 +169,7 @@ class EntryForm(_Form):
                 else:
                     rows = 3 if name == "summary" else 6
                     field = forms.CharField(required=required, strip=True,
+                                            max_length=TEXT_LIMITS[name],
                                             widget=forms.Textarea(attrs={**attrs,
                                                                          "rows": rows}))
                 field.label = f"{label}{LANGUAGE_SUFFIXES[lang]}"
@@ -320,12 +326,13 @@ def attach_errors(form: EntryForm, formset: forms.BaseFormSet, error: Validation
 
 class ProblemReportForm(_Form):
     what_is_wrong = forms.CharField(
-        label=_("Mikä on väärin?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
+        label=_("Mikä on väärin?"), widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=limits.PROBLEM_REPORT,
         help_text=_("Esim. ”Puhelinnumero on vaihtunut” tai ”Maksu on noussut vuodelle 2026”."),
     )
     what_tried = forms.CharField(
         label=_("Mitä yritit tehdä?"), widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000, required=False,
+        max_length=limits.PROBLEM_REPORT, required=False,
         help_text=_("Esim. ”Yritin ohjata asiakkaan hakemaan palvelua.” "
                     "Älä kirjoita asiakkaan tietoja."),
     )

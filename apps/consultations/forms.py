@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalogue.models import Entry, Municipality, ServiceLine
-from apps.core import privacy
+from apps.core import limits, privacy
 
 from . import selectors
 from .models import Answer, Callback, Thread, Urgency
@@ -120,6 +120,7 @@ class AnswerForm(PrivacyGuardMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Tyyppi"), choices=Answer.Kind.choices,
                              initial=Answer.Kind.ANSWER, widget=forms.RadioSelect)
     body = forms.CharField(label=_("Vastauksesi"), widget=forms.Textarea(attrs={"rows": 5}),
+                           max_length=limits.ANSWER_BODY,
                            help_text=_("Markdown. Mainitse kollega: @käyttäjätunnus."))
     confirm_phone = _ConfirmPhoneField()
 
@@ -221,6 +222,7 @@ class FaqItemForm(PrivacyGuardMixin, forms.Form):
     entry = forms.ModelChoiceField(queryset=Entry.objects.none(), label=_("Palvelu"))
     question = forms.CharField(label=_("Kysymys"), max_length=300)
     answer = forms.CharField(label=_("Vastaus"), widget=forms.Textarea(attrs={"rows": 6}),
+                             max_length=limits.FAQ_ANSWER,
                              help_text=_("Markdown. Muokkaa vastaus yleispäteväksi."))
 
     def __init__(self, *args: Any, thread: Thread, **kwargs: Any) -> None:

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import limits
+
 from . import images, selectors
 from .models import Story, Theme
 from .services import ImageChange, StoryContent
@@ -32,7 +34,7 @@ class StoryForm(forms.Form):
     title = forms.CharField(label=_label("title"), max_length=200)
     lead = forms.CharField(label=_label("lead"), help_text=_help("lead"), max_length=500,
                            required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    body = forms.CharField(label=_label("body"), required=False,
+    body = forms.CharField(label=_label("body"), required=False, max_length=limits.STORY_BODY,
                            help_text=_("Kerro, mitä tehtiin ja mikä muuttui. "
                                        "Markdown-muotoilu käy (**lihavointi**, - luettelo)."),
                            widget=forms.Textarea(attrs={"rows": 10}))
@@ -125,12 +127,13 @@ class StoryForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label=_("Mitä kirjoittajan pitää muuttaa?"), max_length=2000,
+    comment = forms.CharField(label=_("Mitä kirjoittajan pitää muuttaa?"),
+                              max_length=limits.COMMENT,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class TransitionCommentForm(forms.Form):
-    comment = forms.CharField(label=_("Kommentti (valinnainen)"), max_length=2000,
+    comment = forms.CharField(label=_("Kommentti (valinnainen)"), max_length=limits.COMMENT,
                               required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -147,7 +150,7 @@ class ScheduleForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Kommentti"), max_length=2000,
+    body = forms.CharField(label=_("Kommentti"), max_length=limits.COMMENT,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
