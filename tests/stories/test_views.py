@@ -314,6 +314,25 @@ class TestStoryCreate:
         assert "image" in response.context["form"].errors
         assert Story.objects.count() == 0
 
+    @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+    def test_create_with_too_many_pixels_says_so_and_stores_nothing(self, client, advisor,
+                                                                    media_root):
+        client.force_login(advisor)
+        buffer = io.BytesIO()
+        Image.new("RGB", (5000, 5001), "white").save(buffer, format="PNG", optimize=True)
+        assert len(buffer.getvalue()) < 100_000  # a small file, a 25 MP canvas
+        bomb = SimpleUploadedFile("kuva.png", buffer.getvalue(), "image/png")
+
+        response = client.post(reverse("stories:create"),
+                               form_data(image=bomb, image_alt="Kuva"))
+
+        assert response.status_code == 422
+        [message] = response.context["form"].errors["image"]
+        assert message.startswith("Kuva on liian suuri (pikseleitä 25")
+        assert "enintään 25" in message
+        assert Story.objects.count() == 0
+        assert not media_root.exists() or not any(p.is_file() for p in media_root.rglob("*"))
+
 
 class TestAutosave:
     def test_autosave_new_creates_the_draft_and_answers_with_the_time(self, client, advisor):
