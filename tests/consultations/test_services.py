@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import logging
+from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldError, PermissionDenied, ValidationError
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -500,3 +503,117 @@ def test_mentioned_users_parses_usernames(advisor, colleague):
     assert services.mentioned_users("Hei @advisor, ja @KOLLEGA. @nobody") in (
         [advisor, colleague], [colleague, advisor])
     assert services.mentioned_users("posti: x@advisor") == []
+
+
+# --- the number at rest, its displays and reassignment -------------------------------
+
+
+def _raw_phone(callback: Callback) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone FROM consultations_callback WHERE id = %s", [callback.pk])
+        return cursor.fetchone()[0]
+
+
+def test_callback_number_is_encrypted_in_the_database(advisor, colleague):
+    callback = services.callback_create(
+        requester=advisor, assignee=colleague, due_at=timezone.now(), reason="Kuljetus",
+        phone="040 765 4321")
+
+    raw = _raw_phone(callback)
+
+    assert raw and raw.startswith("gAAAA")  # a Fernet token
+    assert not any(digits in raw for digits in ("040", "765", "4321", "0407654321"))
+    assert Callback.objects.get(pk=callback.pk).phone == "040 765 4321"
+
+
+@override_settings(NEUVOKAS_CALLBACK_RETENTION_DAYS=7)
+def test_erased_number_is_empty_in_the_database(advisor, colleague):
+    now = timezone.now()
+    callback = factories.callback(requester=advisor, assignee=colleague, phone="040 999 8877",
+                                  status=Callback.Status.DONE,
+                                  done_at=now - datetime.timedelta(days=8))
+
+    assert services.callback_erase_number(callback_id=callback.pk, now=now) is True
+
+    assert _raw_phone(callback) == ""
+
+
+@pytest.mark.parametrize("lookup", [
+    {"phone": "040 765 4321"}, {"phone__startswith": "040"}, {"phone__contains": "765"},
+    {"phone__in": ["040 765 4321"]}, {"phone__regex": "^0"}, {"phone__gt": "0"},
+])
+def test_the_number_cannot_be_used_in_a_lookup(advisor, colleague, lookup):
+    factories.callback(requester=advisor, assignee=colleague, phone="040 765 4321")
+    with pytest.raises(FieldError):
+        list(Callback.objects.filter(**lookup))
+
+
+def test_only_emptiness_of_the_number_can_be_queried(advisor, colleague):
+    kept = factories.callback(requester=advisor, assignee=colleague, phone="040 765 4321")
+    erased = factories.callback(requester=advisor, assignee=colleague, phone="")
+
+    assert list(Callback.objects.filter(phone="")) == [erased]
+    assert list(Callback.objects.exclude(phone="")) == [kept]
+
+
+def test_callback_phone_show_records_who_saw_it(advisor, colleague, outsider):
+    callback = factories.callback(requester=advisor, assignee=colleague, phone="040 765 4321")
+
+    assert services.callback_phone_show(callback=callback, user=colleague) == "040 765 4321"
+    with pytest.raises(PermissionDenied):
+        services.callback_phone_show(callback=callback, user=outsider)
+
+    assert list(callback.events.values_list("kind", "actor")) == [
+        (CallbackEvent.Kind.VIEWED, colleague.pk)]
+
+
+def test_callback_assign_records_and_notifies(advisor, colleague, outsider, superuser):
+    callback = factories.callback(requester=advisor, assignee=colleague)
+
+    services.callback_assign(callback=callback, assignee=outsider, by=superuser)
+    services.callback_assign(callback=callback, assignee=outsider, by=superuser)  # no change
+
+    callback.refresh_from_db()
+    assert callback.assignee == outsider
+    assert list(callback.events.values_list("kind", "actor")) == [
+        (CallbackEvent.Kind.ASSIGNED, superuser.pk)]
+    assert Notification.objects.filter(recipient=outsider, verb="callback_assigned").count() == 1
+
+
+@pytest.mark.parametrize("who", ["advisor", "manager"])
+def test_callback_assign_needs_the_change_permission(request, who, advisor, colleague):
+    actor = request.getfixturevalue(who)
+    callback = factories.callback(requester=advisor, assignee=colleague)
+    with pytest.raises(PermissionDenied):
+        services.callback_assign(callback=callback, assignee=actor, by=actor)
+    callback.refresh_from_db()
+    assert callback.assignee == colleague
+    assert not callback.events.exists()
+
+
+def test_callback_assign_refuses_a_done_callback(advisor, colleague, superuser):
+    callback = factories.callback(requester=advisor, assignee=colleague,
+                                  status=Callback.Status.DONE, done_at=timezone.now())
+    with pytest.raises(PermissionDenied):
+        services.callback_assign(callback=callback, assignee=superuser, by=superuser)
+
+
+def test_data_migration_encrypts_numbers_stored_in_clear_once(advisor, colleague):
+    migration = importlib.import_module(
+        "apps.consultations.migrations.0003_callback_phone_encrypted")
+    callback = factories.callback(requester=advisor, assignee=colleague, phone="040 765 4321")
+    erased = factories.callback(requester=advisor, assignee=colleague, phone="")
+    with connection.cursor() as cursor:  # as it was before the migration
+        cursor.execute("UPDATE consultations_callback SET phone = %s WHERE id = %s",
+                       ["040 765 4321", callback.pk])
+    editor = SimpleNamespace(connection=connection)
+
+    migration.encrypt_numbers(None, editor)
+    once = _raw_phone(callback)
+    migration.encrypt_numbers(None, editor)
+
+    assert "765" not in once and _raw_phone(callback) == once
+    assert _raw_phone(erased) == ""
+    assert Callback.objects.get(pk=callback.pk).phone == "040 765 4321"
+    migration.decrypt_numbers(None, editor)
+    assert _raw_phone(callback) == "040 765 4321"

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 import pytest
+from cryptography.fernet import Fernet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -393,3 +395,48 @@ def test_entry_page_shows_faq_items(advisor_client, advisor, colleague, editor):
     assert "Usein kysyttyä" in html
     assert "Kuka voi hakea?" in html
     assert thread.get_absolute_url() in html
+
+
+def test_callback_detail_records_each_display_of_the_number(client, advisor, colleague,
+                                                            outsider):
+    line = factories.line()
+    outsider.service_lines.add(line)
+    callback = factories.callback(requester=advisor, assignee=colleague, service_line=line,
+                                  phone=PHONE)
+    url = callback.get_absolute_url()
+
+    client.force_login(outsider)
+    assert PHONE not in client.get(url).text
+    client.force_login(colleague)
+    assert PHONE in client.get(url).text
+    client.force_login(advisor)
+    assert PHONE in client.get(url).text
+
+    assert list(callback.events.values_list("kind", "actor")) == [
+        ("viewed", colleague.pk), ("viewed", advisor.pk)]
+
+
+def test_callback_number_under_a_lost_key_is_a_clear_message_not_a_500(
+        advisor_client, advisor, colleague, caplog, settings):
+    callback = factories.callback(requester=advisor, assignee=colleague, phone=PHONE)
+    settings.NEUVOKAS_FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+
+    with caplog.at_level(logging.ERROR, logger="apps.core.fields"):
+        response = advisor_client.get(callback.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Numeroa ei voi näyttää: salausavain puuttuu tai on vaihtunut" in response.text
+    assert "765" not in response.text and 'href="tel:' not in response.text
+    assert "cannot be decrypted" in caplog.text and "765" not in caplog.text
+
+
+def test_callback_pages_work_without_any_key_configured(advisor_client, advisor, colleague,
+                                                        settings):
+    callback = factories.callback(requester=advisor, assignee=colleague, phone=PHONE)
+    settings.NEUVOKAS_FIELD_ENCRYPTION_KEYS = []
+
+    detail = advisor_client.get(callback.get_absolute_url())
+    listing = advisor_client.get(reverse("consultations:callbacks"))
+
+    assert detail.status_code == listing.status_code == 200
+    assert "salausavain puuttuu" in detail.text
