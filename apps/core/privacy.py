@@ -53,37 +53,48 @@ class Match:
     code: str = ""
 
 
-def _normalise(text: str) -> tuple[str, list[int] | None]:
-    """``text`` as the identity-code pattern reads it, and for each of its characters the
-    index of the original character it came from (None: the same indices).
+class _NormalTable(dict[int, str]):
+    """``str.translate`` table, filled as characters are met: each character as the
+    identity-code pattern reads it. NFKC (fullwidth digits and letters become ASCII),
+    other decimal digits become 0–9, every dash and minus sign "-", every space and tab
+    " ", and format characters (zero-width space and joiners, word joiner, BOM, soft
+    hyphen, direction marks) are dropped."""
 
-    Each character is NFKC-normalised (fullwidth digits and letters become ASCII), other
-    decimal digits become 0–9, every dash and minus sign becomes "-", every space " ",
-    and format characters (zero-width space and joiners, word joiner, BOM, soft hyphen,
-    direction marks) are dropped.
-    """
-    if text.isascii():
-        return text.replace("\t", " "), None
-    out: list[str] = []
+    def __missing__(self, code: int) -> str:
+        if len(self) > 20_000:  # bounded, whatever characters are thrown at it
+            self.clear()
+        self[code] = value = _normal_char(chr(code))
+        return value
+
+
+def _normal_char(ch: str) -> str:
+    if ch.isascii():
+        return " " if ch == "\t" else ch
+    out = []
+    for n in unicodedata.normalize("NFKC", ch):
+        category = unicodedata.category(n)
+        if category == "Cf":
+            continue
+        if category == "Pd" or n in _MINUS_SIGNS:
+            n = "-"
+        elif category == "Zs" or n == "\t":
+            n = " "
+        elif category == "Nd":
+            n = str(unicodedata.decimal(n))
+        out.append(n)
+    return "".join(out)
+
+
+_NORMAL = _NormalTable()
+
+
+def _original_positions(text: str) -> list[int]:
+    """For each character of ``text.translate(_NORMAL)``, the index in ``text`` it came
+    from (only computed when a code was found in a non-ASCII text)."""
     index: list[int] = []
     for i, ch in enumerate(text):
-        if ch.isascii():
-            out.append(" " if ch == "\t" else ch)
-            index.append(i)
-            continue
-        for n in unicodedata.normalize("NFKC", ch):
-            category = unicodedata.category(n)
-            if category == "Cf":
-                continue
-            if category == "Pd" or n in _MINUS_SIGNS:
-                n = "-"
-            elif category == "Zs":
-                n = " "
-            elif category == "Nd":
-                n = str(unicodedata.decimal(n))
-            out.append(n)
-            index.append(i)
-    return "".join(out), index
+        index.extend([i] * len(_NORMAL[ord(ch)]))
+    return index
 
 
 def _valid_hetu(m: re.Match[str]) -> bool:
@@ -109,11 +120,14 @@ def find_personal_identity_codes(text: str) -> list[Match]:
     characters inside, lower case, glued to words. Positions are in ``text`` itself."""
     if not text:
         return []
-    normal, index = _normalise(text)
+    ascii_only = text.isascii()
+    normal = text.replace("\t", " ") if ascii_only else text.translate(_NORMAL)
+    matches = [m for m in _HETU_RE.finditer(normal) if _valid_hetu(m)]
+    if not matches:
+        return []
+    index = None if ascii_only else _original_positions(text)
     found = []
-    for m in _HETU_RE.finditer(normal):
-        if not _valid_hetu(m):
-            continue
+    for m in matches:
         start, end = m.start(), m.end()
         if index is not None:
             start, end = index[start], index[end - 1] + 1

@@ -36,6 +36,7 @@ from apps.catalogue.models import (
     Organisation,
     ServiceLine,
 )
+from apps.core import limits
 from apps.core.privacy import find_personal_identity_codes
 from tests.catalogue import factories
 from tests.reference_data import seed_reference_data
@@ -947,3 +948,40 @@ def test_import_command_refuses_a_duplicate_key_and_leaves_the_database(tmp_path
     assert message.startswith("Tiedostoa ei tuotu, tietokantaa ei muutettu:")
     assert '.title: duplicate key "fi"' in message
     assert db_state() == before
+
+
+# --- Bounded sizes ---------------------------------------------------------------------------
+
+
+def test_import_catalogue_refuses_a_million_character_entry_body(existing_entry):
+    """Issue 15: a 1,000,000-character body imported, and a search that hit it ran for
+    over ten minutes. The importer refuses it like any other format error."""
+    data = {"format": "sote-catalogue/1",
+            "services": [service(f"palvelu-{i}") for i in range(12)]}
+    data["services"].append(service("palvelu-12", body={"fi": "sana " * 200_000}))
+    before = db_state()
+
+    with pytest.raises(CatalogueFormatError) as refused:
+        import_catalogue(data)
+
+    assert refused.value.errors == [
+        f"services[12].body.fi: longer than {limits.ENTRY_BODY} characters"]
+    assert db_state() == before
+
+
+@pytest.mark.parametrize(("name", "limit"), [
+    ("summary", limits.ENTRY_SUMMARY), ("body", limits.ENTRY_BODY),
+    ("eligibility", limits.ENTRY_DETAIL), ("how_to_apply", limits.ENTRY_DETAIL),
+    ("fees", limits.ENTRY_DETAIL),
+])
+def test_import_catalogue_text_limits_are_the_models(name, limit):
+    at_limit = {"format": "sote-catalogue/1", "services": [
+        service("rajalla", **{name: {"fi": "x" * limit, "sv": "y" * limit}})]}
+    import_catalogue(at_limit)
+    assert len(getattr(Entry.objects.get(key="rajalla"), f"{name}_sv")) == limit
+
+    over = {"format": "sote-catalogue/1", "services": [
+        service("yli", **{name: {"fi": "ok", "en": "x" * (limit + 1)}})]}
+    with pytest.raises(CatalogueFormatError) as refused:
+        import_catalogue(over)
+    assert refused.value.errors == [f"services[0].{name}.en: longer than {limit} characters"]
