@@ -66,8 +66,9 @@ def test_header_badge_refreshes_without_reload(page: Page, advisor):
     expect(header.get_by_role("link", name="Ilmoitukset 1 lukematonta")).to_be_visible()
 
 
-def test_profile_by_keyboard_saves_lines_and_email_choice(page: Page, advisor):
+def test_profile_by_keyboard_saves_email_choice_and_only_shows_lines(page: Page, advisor):
     line = ServiceLine.objects.order_by("position", "key").first()
+    advisor.service_lines.set([line])
     login(page, "advisor")
 
     page.get_by_role("link", name=re.compile("omat asetukset")).focus()
@@ -75,9 +76,10 @@ def test_profile_by_keyboard_saves_lines_and_email_choice(page: Page, advisor):
     page.wait_for_url("**/profiili/")
     expect(page.get_by_role("heading", level=1, name="Omat asetukset")).to_be_visible()
     assert_accessible(page)
+    lines = page.get_by_role("region", name="Palvelemani linjat")
+    expect(lines).to_contain_text(line.name)
+    expect(lines.get_by_role("checkbox")).to_have_count(0)
 
-    page.get_by_role("group", name="Palvelemani linjat").get_by_label(line.name).focus()
-    page.keyboard.press("Space")
     page.get_by_label("Ilmoitukset sähköpostiin").focus()
     page.keyboard.press("Space")
     page.get_by_role("button", name="Tallenna asetukset").focus()
@@ -88,3 +90,27 @@ def test_profile_by_keyboard_saves_lines_and_email_choice(page: Page, advisor):
     assert list(advisor.service_lines.all()) == [line]
     assert advisor.email_notifications is False
     expect(page.get_by_label("Ilmoitukset sähköpostiin")).not_to_be_checked()
+
+
+def test_manager_sets_a_staff_members_lines_by_keyboard(page: Page, manager, advisor):
+    line = ServiceLine.objects.order_by("position", "key").first()
+    login(page, "manager")
+
+    page.get_by_role("link", name="Henkilöstön palvelulinjat").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/profiili/palvelulinjat/")
+    assert_accessible(page)
+    page.get_by_label("Nimi tai käyttäjätunnus").fill("advisor")
+    edit = page.get_by_role("link", name=f"Muokkaa: {advisor}")
+    expect(page.get_by_role("link", name=f"Muokkaa: {manager}")).to_have_count(0)
+    edit.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/profiili/palvelulinjat/{advisor.pk}/")
+    assert_accessible(page)
+    page.get_by_label(line.name).focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Tallenna linjat").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text("palvelulinjat tallennettiin")
+    assert list(advisor.service_lines.all()) == [line]
