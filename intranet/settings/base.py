@@ -52,6 +52,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # 400 for a NUL character (or a lone surrogate) anywhere in the request, before any
+    # view can pass it to PostgreSQL.
+    "apps.core.middleware.RefuseUnstorableInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -130,6 +133,17 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+
+# --- Request size -----------------------------------------------------------------------
+# The largest legitimate form is the entry edit form with every text at its limit
+# (apps/core/limits.py) in three languages plus 50 contacts: about 230 000 characters,
+# 1.4 MB URL-encoded even if every character were "ä" (six bytes as %C3%A4). A larger body
+# (or more fields) is refused with 400 before any view reads it. Files do not count: a
+# story image (at most 5 MB, apps/stories/images.py) is streamed to a temporary file once
+# it is over FILE_UPLOAD_MAX_MEMORY_SIZE.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # the entry form with 50 contacts posts about 600
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
