@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -27,8 +28,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from apps.contacts.selectors import contact_records_citing_count
 from apps.core.privacy import ensure_no_personal_data
-from apps.search.services import index_objects, remove_object
+from apps.search.services import index_objects
 
 from . import interchange
 from .models import (
@@ -43,6 +45,7 @@ from .models import (
 from .permissions import can_edit_entry
 from .queries import annotate_review_due, overdue_q
 from .services import (
+    entry_delete,
     entry_ensure_baseline,
     entry_record_version,
     helsinki_today,
@@ -252,7 +255,7 @@ class EntryAdmin(TranslationAdmin):
                          "organisaation nimestä.")
     autocomplete_fields = ("organisation", "owner")
     readonly_fields = ("last_reviewed", "version", "version_history", "public_link")
-    actions = ("mark_reviewed", "export_selected")
+    actions = ("delete_selected", "mark_reviewed", "export_selected")
     fieldsets = (
         (None, {"fields": ("kind", "key", "organisation", "owner", "base_version")}),
         (_("Suomeksi"), {"fields": _in("fi")}),
@@ -375,16 +378,38 @@ class EntryAdmin(TranslationAdmin):
         perms_needed.discard(EntryVersion._meta.verbose_name)
         return deleted, counts, perms_needed, protected
 
+    def render_delete_form(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+        count = contact_records_citing_count(entries=[context["object"]])
+        if count:
+            messages.warning(request, ngettext(
+                "%(count)s yhteydenotto viittaa tähän korttiin; siihen jää kortin otsikko "
+                "aiheeksi.",
+                "%(count)s yhteydenottoa viittaa tähän korttiin; niihin jää kortin otsikko "
+                "aiheeksi.", count) % {"count": count})
+        return super().render_delete_form(request, context)
+
+    @admin.action(permissions=["delete"],
+                  description=django_delete_selected.short_description)
+    def delete_selected(self, request: HttpRequest, queryset: QuerySet[Entry]) -> Any:
+        """Django's bulk delete, whose confirmation page also says what happens to the
+        contacts that cite the selected entries."""
+        if not request.POST.get("post"):
+            count = contact_records_citing_count(entries=queryset)
+            if count:
+                messages.warning(request, ngettext(
+                    "%(count)s yhteydenotto viittaa valittuihin kortteihin; siihen jää kortin "
+                    "otsikko aiheeksi.",
+                    "%(count)s yhteydenottoa viittaa valittuihin kortteihin; niihin jää kortin "
+                    "otsikko aiheeksi.", count) % {"count": count})
+        return django_delete_selected(self, request, queryset)
+
     def delete_model(self, request: HttpRequest, obj: Entry) -> None:
-        with transaction.atomic():
-            remove_object(obj)
-            super().delete_model(request, obj)
+        entry_delete(entry=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
         with transaction.atomic():
             for obj in queryset:
-                remove_object(obj)
-            super().delete_queryset(request, queryset)
+                entry_delete(entry=obj)
 
     # Actions
 

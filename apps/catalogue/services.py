@@ -25,9 +25,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from apps.contacts.services import contact_records_keep_entry_topic
 from apps.core.privacy import ensure_no_personal_data
 from apps.notifications.services import notify
-from apps.search.services import index_object
+from apps.search.services import index_object, remove_object
 
 from .diffing import LOCALISED_FIELDS, FieldChange, reference_labels, version_diff
 from .interchange import CatalogueFormatError, entry_apply, entry_to_dict
@@ -169,6 +170,21 @@ def entry_record_version(entry: Entry, *, author: Any, comment: str,
     if reindex:
         index_object(entry)  # findable as saved, in the same transaction (apps.search)
     return version
+
+
+def entry_delete(*, entry: Entry) -> None:
+    """Delete ``entry`` with everything that belongs to it, in one transaction.
+
+    Its contacts, versions, problem reports, FAQ items and recent views go with it (their
+    foreign keys cascade); questions that cited it stay, without it. Contacts in the
+    contact log keep the entry's title as their topic (``contacts.services``), and the
+    search index forgets it.
+    """
+    with transaction.atomic():
+        locked = Entry.objects.select_for_update().get(pk=entry.pk)
+        contact_records_keep_entry_topic(entry=locked)
+        remove_object(locked)
+        locked.delete()
 
 
 def entry_ensure_baseline(entry: Entry) -> None:

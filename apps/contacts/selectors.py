@@ -90,3 +90,8 @@ def own_contacts(user: User, day: datetime.date | None = None) -> QuerySet[Conta
     start, end = day_bounds(day or timezone.localdate())
     return (ContactRecord.objects.filter(advisor=user, created_at__gte=start, created_at__lt=end)
             .select_related("service_line", "municipality", "entry").order_by("-created_at"))
+
+
+def contact_records_citing_count(*, entries: QuerySet[Entry] | list[Entry]) -> int:
+    """How many contacts cite one of ``entries`` (what deleting them would touch)."""
+    return ContactRecord.objects.filter(entry__in=entries).count()

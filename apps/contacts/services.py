@@ -74,3 +74,19 @@ def entry_view_record(*, user: User, entry: Entry) -> None:
         [RecentEntryView(user=user, entry=entry, viewed_at=timezone.now())],
         update_conflicts=True, unique_fields=["user", "entry"], update_fields=["viewed_at"],
     )
+
+
+def contact_records_keep_entry_topic(*, entry: Entry) -> int:
+    """Before ``entry`` is deleted: every contact that cites it keeps the entry's (Finnish)
+    title as its topic and lets go of the entry. Returns how many contacts.
+
+    A contact records that a customer asked about something; deleting the card must not
+    delete that fact, nor leave a contact without a topic (the ``contactrecord_has_topic``
+    constraint). Reports group such contacts under the same title as before. An advisor's
+    own topic text on a contact that also cited the entry gives way to the title, which is
+    what the contact was reported under.
+    """
+    field = ContactRecord._meta.get_field("topic_text")
+    title = (entry.title_fi or entry.title or entry.key)[: field.max_length]
+    with transaction.atomic():
+        return ContactRecord.objects.filter(entry=entry).update(topic_text=title, entry=None)

@@ -544,3 +544,94 @@ def test_entry_add_racing_the_same_key_tells_the_loser(admin_client):
         "Tällä tunnisteella on jo kortti."]
     assert Entry.objects.get(key="uusi-palvelu").title_fi == "Toinen"
     assert not EntryVersion.objects.exists()
+
+
+# --- Deleting an entry that other rows cite ------------------------------------------------
+
+
+CONTACTS_NOTE = "2 yhteydenottoa viittaa tähän korttiin; niihin jää kortin otsikko aiheeksi."
+
+
+@pytest.fixture
+def cited_entry(superuser):
+    """An entry that every kind of row referring to an entry cites."""
+    from apps.catalogue.services import entry_record_version
+    from apps.consultations.models import FaqItem
+    from apps.contacts.models import RecentEntryView
+    from tests.consultations import factories as consultation_factories
+    from tests.contacts import factories as contact_factories
+
+    cited = entry("kuljetus", title="Kuljetuspalvelu", lines=["vammaispalvelut"])
+    contact(cited)
+    problem_report(cited, reporter=superuser)
+    entry_record_version(cited, author=superuser, comment="Luotu")
+    now = timezone.now()
+    contact_factories.contact(at=now, advisor=superuser, entry=cited)  # the entry only
+    contact_factories.contact(at=now, advisor=superuser, entry=cited, topic_text="taksi")
+    contact_factories.contact(at=now, advisor=superuser, topic_text="muu aihe")
+    RecentEntryView.objects.create(user=superuser, entry=cited)
+    thread = consultation_factories.thread(author=superuser)
+    thread.entries.add(cited)
+    FaqItem.objects.create(entry=cited, question="Miten haetaan?", answer="Lomakkeella.",
+                           source_thread=thread)
+    return cited
+
+
+def _assert_deleted_keeping_contact_topics(cited: Entry) -> None:
+    from apps.consultations.models import FaqItem, Thread
+    from apps.contacts.models import ContactRecord, RecentEntryView
+
+    assert not Entry.objects.filter(pk=cited.pk).exists()
+    assert not EntryVersion.objects.exists()
+    assert not ProblemReport.objects.exists()
+    assert not Contact.objects.exists()
+    assert not FaqItem.objects.exists()
+    assert not RecentEntryView.objects.exists()
+    assert Thread.objects.get().entries.count() == 0
+    records = ContactRecord.objects.order_by("topic_text")
+    assert [(r.entry_id, r.topic_text) for r in records] == [
+        (None, "Kuljetuspalvelu"), (None, "Kuljetuspalvelu"), (None, "muu aihe")]
+    assert not SearchDocument.objects.filter(source="catalogue.entry",
+                                             object_id=str(cited.pk)).exists()
+
+
+def test_entry_delete_view_says_what_happens_to_contacts_and_keeps_their_topic(
+        admin_client, cited_entry):
+    url = reverse("admin:catalogue_entry_delete", args=[cited_entry.pk])
+
+    page = admin_client.get(url)
+
+    assert page.status_code == 200
+    assert CONTACTS_NOTE in page.content.decode()
+
+    response = admin_client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    _assert_deleted_keeping_contact_topics(cited_entry)
+
+
+def test_entry_bulk_delete_says_what_happens_to_contacts_and_keeps_their_topic(
+        admin_client, cited_entry):
+    other = entry("toinen", lines=["vammaispalvelut"])
+    data = {"action": "delete_selected",
+            helpers.ACTION_CHECKBOX_NAME: [str(cited_entry.pk), str(other.pk)]}
+
+    page = admin_client.post(reverse(CHANGELIST), data)
+
+    assert page.status_code == 200
+    assert ("2 yhteydenottoa viittaa valittuihin kortteihin; niihin jää kortin otsikko "
+            "aiheeksi.") in page.content.decode()
+
+    response = admin_client.post(reverse(CHANGELIST), {**data, "post": "yes"})
+
+    assert response.status_code == 302
+    assert not Entry.objects.filter(pk=other.pk).exists()
+    _assert_deleted_keeping_contact_topics(cited_entry)
+
+
+def test_entry_delete_view_without_contacts_says_nothing_about_them(admin_client):
+    plain = entry("kuljetus", lines=["vammaispalvelut"])
+
+    page = admin_client.get(reverse("admin:catalogue_entry_delete", args=[plain.pk]))
+
+    assert "yhteydenot" not in page.content.decode()

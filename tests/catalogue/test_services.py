@@ -451,3 +451,19 @@ def test_problem_report_create_puts_a_notification_in_the_owners_inbox(django_us
     assert note.verb == "problem_report"
     assert e.title in note.text and note.url == e.get_absolute_url()
     assert not Notification.objects.filter(recipient=reader).exists()
+
+
+def test_entry_delete_keeps_the_topic_of_contacts_that_cite_it(advisor):
+    """Deleting outside the admin goes through the same service and keeps the contacts."""
+    from apps.contacts.models import ContactRecord
+    from tests.contacts import factories as contact_factories
+
+    cited = factories.entry("kuljetus", title="Kuljetuspalvelu", lines=["vammaispalvelut"])
+    contact_factories.contact(at=timezone.now(), advisor=advisor, entry=cited)
+
+    services.entry_delete(entry=cited)
+
+    assert not Entry.objects.filter(pk=cited.pk).exists()
+    record = ContactRecord.objects.get()
+    assert (record.entry_id, record.topic, record.topic_text) == (
+        None, "Kuljetuspalvelu", "Kuljetuspalvelu")

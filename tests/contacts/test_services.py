@@ -127,3 +127,24 @@ def test_entry_view_record_keeps_one_row_per_user_and_entry(advisor):
     services.entry_view_record(user=advisor, entry=entry)
     assert RecentEntryView.objects.count() == 1
     assert RecentEntryView.objects.get().viewed_at > first
+
+
+def test_contact_records_keep_entry_topic_gives_each_citing_contact_the_title(advisor):
+    long_title = "Kuljetuspalvelu " + "ja saattaja " * 30  # 300 characters allowed
+    cited = catalogue.entry("kuljetus", title=long_title[:300])
+    other = catalogue.entry("muu", title="Muu")
+    keys = [uuid.uuid4() for _ in range(3)]
+    services.contact_record(advisor=advisor, submission_key=keys[0], service_line=_line(),
+                            channel=Channel.PHONE, entry=cited)
+    services.contact_record(advisor=advisor, submission_key=keys[1], service_line=_line(),
+                            channel=Channel.PHONE, entry=cited, topic_text="oma")
+    services.contact_record(advisor=advisor, submission_key=keys[2], service_line=_line(),
+                            channel=Channel.PHONE, entry=other)
+
+    assert services.contact_records_keep_entry_topic(entry=cited) == 2
+
+    title = long_title[:200]
+    assert sorted(ContactRecord.objects.values_list("topic_text", "entry_id")) == [
+        ("", other.pk), (title, None), (title, None)]
+    for record in ContactRecord.objects.filter(entry=None):
+        record.full_clean()  # still a valid contact: the topic fits the field
