@@ -60,6 +60,16 @@ def login(page: Page, username: str, password: str | None = None) -> None:
     page.wait_for_url(lambda url: "/kirjaudu/" not in url)
 
 
+def pick_municipality(page: Page, **option: str) -> None:
+    """Choose in the header's municipality picker and wait for the page it leads to.
+
+    The picker submits its form; the server stores the choice and redirects back. Moving
+    on (``goto``, a click) before that page has loaded cancels the request that stores
+    the choice, so a test that doesn't wait passes only when the server is quick."""
+    with page.expect_navigation():
+        page.locator("#municipality-select").select_option(**option)
+
+
 def assert_accessible(page: Page) -> None:
     """axe-core on the current page: zero serious or critical violations."""
     results = Axe().run(page)

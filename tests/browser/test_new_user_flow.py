@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from apps.catalogue.models import Entry
 
-from .conftest import assert_accessible, login
+from .conftest import assert_accessible, login, pick_municipality
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,8 +44,7 @@ def test_new_user_finds_reads_switches_municipality_edits_and_sees_history(
     assert_accessible(page)
 
     # Switch the municipality in the header: the choice stays while browsing.
-    page.get_by_label("Kunta", exact=True).select_option(label="Kouvola")
-    page.wait_for_load_state()
+    pick_municipality(page, label="Kouvola")
     contacts = page.locator(".contact-card")
     expect(contacts.first).to_contain_text("Kouvola")
     page.get_by_role("navigation", name="Päävalikko").get_by_role(

@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from apps.reports import services
 from apps.reports.models import Kind, Report
 from apps.reports.periods import months_before
 from tests.contacts.factories import contact
+from tests.helpers import wait_for
 from tests.reports.factories import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -129,25 +129,31 @@ def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
         process.wait(timeout=10)
 
 
-def _send(broker: Broker, task: str, *args: object) -> None:
+def _send(broker: Broker, task: str, *args: object) -> str:
+    """Enqueue ``task`` on the test's queue; return its id."""
     app = Celery(broker=broker.url)
     app.conf.broker_transport_options = broker.transport_options
     try:
-        app.send_task(task, args=list(args), queue=broker.queue)
+        return app.send_task(task, args=list(args), queue=broker.queue).id
     finally:
         app.close()
 
 
 def _wait_for(condition: Callable[[], bool], what: str, logs: list[Path],
               timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    tails = "\n".join(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}"
-                      for log in logs if log.exists())
-    raise AssertionError(f"timed out waiting for {what}\n{tails}")
+    def tails() -> str:
+        return "\n".join(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}"
+                         for log in logs if log.exists())
+
+    wait_for(condition, timeout, what=what, details=tails, interval=0.2)
+
+
+def _log(path: Path) -> str:
+    return path.read_text(errors="replace") if path.exists() else ""
+
+
+def _sent_by_beat(beat_log: Path) -> int:
+    return _log(beat_log).count("Sending due task")
 
 
 def _connect() -> psycopg.Connection:
@@ -227,7 +233,15 @@ def test_beat_fires_the_seeded_monthly_schedule_through_a_worker(
     try:
         _wait_for(lambda: Report.objects.filter(status="done").count() == 2,
                   "the scheduled reports", logs)
-        time.sleep(3)  # more firings
+        # More firings: beat logs each one before it sends it, so all but the last
+        # counted here are on the queue...
+        fired = _sent_by_beat(beat_log)
+        _wait_for(lambda: _sent_by_beat(beat_log) >= fired + 4, "more firings", logs)
+        # ...and the solo worker takes the queue in order: once a task sent now has
+        # succeeded, it has run those firings too.
+        sentinel = _send(any_broker, "reports.resume_reports")
+        _wait_for(lambda: f"[{sentinel}] succeeded" in _log(worker_log),
+                  "the worker to run the firings", logs)
     finally:
         _stop(beat)
         _stop(worker)
