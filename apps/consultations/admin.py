@@ -6,6 +6,7 @@ is recorded. Changing the assignee here goes through ``services.callback_assign`
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import transaction
 
 from . import permissions, services
 from .models import Answer, Callback, CallbackEvent, FaqItem, Thread
@@ -28,6 +29,28 @@ class ThreadAdmin(admin.ModelAdmin):
     filter_horizontal = ("entries",)
     readonly_fields = ("version", "created_at", "updated_at", "last_activity_at")
     inlines = [AnswerInline]
+
+    # Deleting goes through the services: a solved thread's solution link and the search
+    # index are handled there (a plain delete breaks ``thread_solved_has_solution``).
+
+    def delete_model(self, request, obj) -> None:
+        services.thread_delete(thread=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():
+            for thread in queryset:
+                services.thread_delete(thread=thread)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Answer:
+            super().save_formset(request, form, formset, change)
+            return
+        formset.save(commit=False)  # fills deleted_objects without deleting
+        for answer in formset.deleted_objects:
+            services.answer_delete(answer=answer)
+        for answer in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
+            answer.save()
+        formset.save_m2m()
 
 
 class CallbackEventInline(admin.TabularInline):

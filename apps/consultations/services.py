@@ -571,3 +571,30 @@ def callback_flag_overdue(*, callback_id: int, now: datetime.datetime | None = N
             % {"due": _local(locked.due_at)},
         )
     return True
+
+
+def thread_delete(*, thread: Thread) -> None:
+    """Delete a question with its answers, follows and revisions, and take it out of the
+    search. The solution link is let go first: deleting the answers would otherwise set
+    it to null on a thread still marked solved (``thread_solved_has_solution``)."""
+    from apps.search.services import remove_object
+
+    with transaction.atomic():
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        Thread.objects.filter(pk=locked.pk).update(solution=None, status=Thread.Status.OPEN)
+        remove_object(locked)
+        locked.delete()
+
+
+def answer_delete(*, answer: Answer) -> None:
+    """Delete an answer. If it was the thread's solution, the thread is open again (no
+    solution, solver or solving time) and leaves the search, which lists solved ones."""
+    with transaction.atomic():
+        thread = Thread.objects.select_for_update().get(pk=answer.thread_id)
+        if thread.solution_id == answer.pk:
+            thread.solution, thread.status = None, Thread.Status.OPEN
+            thread.solved_by, thread.solved_at = None, None
+            thread.save(update_fields=["solution", "status", "solved_by", "solved_at",
+                                       "updated_at"])
+        Answer.objects.filter(pk=answer.pk).delete()
+        _index_thread(thread)

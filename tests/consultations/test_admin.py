@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.urls import reverse
 
-from apps.consultations.models import Callback, CallbackEvent
+from apps.consultations import services
+from apps.consultations.models import Answer, Callback, CallbackEvent, Thread
 from apps.core.admin import (
     NeuvokasAdminSite,
     SensitiveFieldsAdminMixin,
@@ -12,6 +16,7 @@ from apps.core.admin import (
     sensitive_path,
 )
 from apps.notifications.models import Notification
+from apps.search.models import SearchDocument
 from tests.consultations import factories
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +229,120 @@ def test_admin_save_without_reassignment_records_nothing(admin_client, advisor, 
 def test_admin_cannot_add_callbacks_past_the_service(admin_client):
     response = admin_client.get(reverse("admin:consultations_callback_add"))
     assert response.status_code == 403
+
+
+# --- Deleting a solved thread or its solution ---------------------------------------------
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would submit from an admin change form (``<form
+    id="…_form">``): inputs, checked boxes, selected options and text areas."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._in_form = self._done = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("id") or "").endswith("_form") and not self._done:
+            self._in_form = True
+        if not self._in_form:
+            return
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.data.setdefault(name, []).append(a.get("value") or
+                                                  ("on" if a.get("type") == "checkbox" else ""))
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select].append(a.get("value") or "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form" and self._in_form:
+            self._in_form, self._done = False, True
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][0] += data
+
+
+def _submitted(page) -> dict[str, list[str]]:
+    parser = _FormFields()
+    parser.feed(page.content.decode())
+    return parser.data
+
+
+def test_admin_delete_of_a_solved_thread_deletes_it_and_its_search_document(
+        admin_client, advisor, colleague):
+    thread = factories.solved_thread(author=advisor, answerer=colleague)
+    _index(thread)
+    assert SearchDocument.objects.filter(source="consultations.thread").exists()
+
+    response = admin_client.post(
+        reverse("admin:consultations_thread_delete", args=[thread.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Thread.objects.exists()
+    assert not Answer.objects.exists()
+    assert not SearchDocument.objects.filter(source="consultations.thread").exists()
+
+
+def test_admin_bulk_delete_of_solved_threads(admin_client, advisor, colleague):
+    threads = [factories.solved_thread(author=advisor, answerer=colleague) for _ in range(2)]
+    data = {"action": "delete_selected",
+            helpers.ACTION_CHECKBOX_NAME: [str(t.pk) for t in threads], "post": "yes"}
+
+    response = admin_client.post(reverse("admin:consultations_thread_changelist"), data)
+
+    assert response.status_code == 302
+    assert not Thread.objects.exists()
+
+
+def test_admin_deleting_the_solution_answer_reopens_the_thread(admin_client, advisor,
+                                                               colleague):
+    thread = factories.solved_thread(author=advisor, answerer=colleague)
+    _index(thread)
+    other = factories.answer(thread=thread, author=colleague, body="Toinen vastaus.")
+    url = reverse("admin:consultations_thread_change", args=[thread.pk])
+    data = _submitted(admin_client.get(url))
+    row = next(k.split("-")[1] for k, v in data.items()
+               if k.startswith("answers-") and k.endswith("-id") and v == [str(thread.solution_id)])
+    data[f"answers-{row}-DELETE"] = ["on"]  # the thread's own fields still name it
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    thread.refresh_from_db()
+    assert (thread.status, thread.solution_id, thread.solved_by_id) == ("open", None, None)
+    assert list(Answer.objects.filter(thread=thread)) == [other]
+    # An open thread is not in the search (only solved ones are).
+    assert not SearchDocument.objects.filter(source="consultations.thread").exists()
+
+
+def test_answer_delete_of_the_solution_reopens_the_thread(advisor, colleague):
+    thread = factories.solved_thread(author=advisor, answerer=colleague)
+
+    services.answer_delete(answer=thread.solution)
+
+    thread.refresh_from_db()
+    assert (thread.status, thread.solution_id, thread.solved_at) == ("open", None, None)
+    assert not Answer.objects.exists()
+
+
+def _index(thread: Thread) -> None:
+    from apps.search.services import index_object
+
+    index_object(Thread.objects.select_related("solution", "service_line").get(pk=thread.pk))
