@@ -50,7 +50,8 @@ class Broker:
     def transport_options(self) -> dict[str, str]:
         if self.folder is None:
             return {}
-        return {"data_folder_in": str(self.folder), "data_folder_out": str(self.folder)}
+        return {"data_folder_in": str(self.folder), "data_folder_out": str(self.folder),
+                "control_folder": f"{self.folder}-control"}
 
 
 def _redis_up() -> bool:
@@ -86,7 +87,11 @@ def any_broker(request, tmp_path) -> Iterator[Broker]:
     else:
         folder = tmp_path / "broker"
         folder.mkdir()
-        yield Broker("filesystem://", f"neuvokas-reports-test-{uuid.uuid4().hex[:12]}", folder)
+        broker = Broker("filesystem://", f"neuvokas-reports-test-{uuid.uuid4().hex[:12]}", folder)
+        yield broker
+        # kombu's exchange table goes to the folder given, never to ./control in the checkout.
+        assert not (ROOT / "control" / f"{broker.queue}.exchange").exists()
+        assert (Path(f"{folder}-control") / f"{broker.queue}.exchange").exists()
 
 
 def _database_url() -> str:
