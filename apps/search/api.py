@@ -1,7 +1,9 @@
 """``GET /api/v1/search``: the same ranked search as JSON.
 
 Accepts the browser session or a personal token (``Authorization: Token <t>``, made
-with ``manage.py create_api_token USERNAME``). Anything else gets 401.
+with ``manage.py create_api_token USERNAME``). Anything else gets 401. An unknown
+``type``, ``municipality`` or ``line``, or a ``limit`` that is no number, is a 400.
+``GET /api/v1/openapi.json`` describes the API (OpenAPI 3), behind the same login.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import registry, selectors, services
+from apps.catalogue import selectors as catalogue_selectors
+
+from . import openapi, registry, selectors, services
 from .models import SearchLog
 
 DEFAULT_LIMIT = 10
@@ -44,6 +48,31 @@ def _unauthorized() -> JsonResponse:
     return response
 
 
+def _bad_request(detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=400, json_dumps_params={"ensure_ascii": False})
+
+
+def municipality_codes() -> list[str]:
+    return [m.code for m in catalogue_selectors.municipality_list()]
+
+
+def line_keys() -> list[str]:
+    return [line.key for line in catalogue_selectors.service_line_list()]
+
+
+@never_cache
+@login_not_required  # authenticates itself: session or token, else 401 (no login redirect)
+@require_GET
+def openapi_schema(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI 3 description of this API, behind the same authentication."""
+    if _authenticated_user(request) is None:
+        return _unauthorized()
+    schema = openapi.search_api(municipalities=municipality_codes(), lines=line_keys(),
+                                types=list(selectors.TYPES), default_limit=DEFAULT_LIMIT,
+                                max_limit=selectors.MAX_LIMIT, max_query=MAX_QUERY)
+    return JsonResponse(schema, json_dumps_params={"ensure_ascii": False})
+
+
 @never_cache
 @login_not_required  # authenticates itself: session or token, else 401 (no login redirect)
 @require_GET
@@ -52,16 +81,20 @@ def search(request: HttpRequest) -> JsonResponse:
     if user is None:
         return _unauthorized()
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
-    municipality = request.GET.get("municipality", "").strip()[:3]
-    line = request.GET.get("line", "").strip()[:50]
+    municipality = request.GET.get("municipality", "").strip()
+    line = request.GET.get("line", "").strip()
     doc_type = request.GET.get("type", "").strip()
     try:
         limit = max(1, min(int(request.GET.get("limit", DEFAULT_LIMIT)), selectors.MAX_LIMIT))
     except ValueError:
-        return JsonResponse({"detail": "limit must be a number"}, status=400)
+        return _bad_request("limit must be a number")
     visible = registry.visible_types(user)
     if doc_type and doc_type not in selectors.TYPES:
-        return JsonResponse({"detail": f"unknown type {doc_type!r}"}, status=400)
+        return _bad_request(f"unknown type {doc_type[:50]!r}")
+    if municipality and municipality not in municipality_codes():
+        return _bad_request(f"unknown municipality {municipality[:50]!r}")
+    if line and line not in line_keys():
+        return _bad_request(f"unknown line {line[:50]!r}")
     types = [t for t in visible if not doc_type or t == doc_type]
     result = selectors.SearchResult(query=query)
     if query and types:

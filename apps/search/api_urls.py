@@ -8,4 +8,5 @@ app_name = "search_api"
 
 urlpatterns = [
     path("search", api.search, name="search"),
+    path("openapi.json", api.openapi_schema, name="openapi"),
 ]

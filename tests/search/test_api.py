@@ -122,3 +122,53 @@ def test_api_query_count_is_constant(client, catalogue, token):
             assert client.get(URL, {"q": q}, headers=headers).status_code == 200
         counts.append(len(ctx))
     assert len(set(counts)) == 1, counts
+
+
+@pytest.mark.parametrize("params, detail", [
+    ({"municipality": "999"}, "unknown municipality '999'"),
+    ({"municipality": KOTKA + "0"}, "unknown municipality '2850'"),  # not cut to a known one
+    ({"line": "ei-ole"}, "unknown line 'ei-ole'"),
+    ({"type": "secret"}, "unknown type 'secret'"),
+    ({"limit": "1e9999"}, "limit must be a number"),
+])
+def test_api_refuses_unknown_filters_with_400(client, catalogue, token, params, detail):
+    response = client.get(URL, {"q": "ruoka-apu", **params},
+                          headers={"Authorization": f"Token {token}"})
+    assert response.status_code == 400
+    assert response.json() == {"detail": detail}
+    assert not SearchLog.objects.exists()
+
+
+def test_api_filters_by_a_known_line(client, catalogue, token):
+    auth = {"Authorization": f"Token {token}"}
+    response = client.get(URL, {"q": "ruoka-apu", "line": "tyoikaiset"}, headers=auth)
+    assert {r["key"] for r in response.json()["results"]} == {"ruoka-apu-kotka",
+                                                              "ruoka-apu-kouvola"}
+    response = client.get(URL, {"q": "ruoka-apu", "line": "ikaihmiset"}, headers=auth)
+    assert response.json()["results"] == []
+
+
+def test_api_huge_limit_is_capped(client, catalogue, token):
+    response = client.get(URL, {"q": "hoito", "limit": "9" * 40},
+                          headers={"Authorization": f"Token {token}"})
+    assert response.status_code == 200
+
+
+def test_openapi_schema_needs_the_same_login(client, catalogue):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
+
+
+def test_openapi_schema_describes_search_with_current_enums(client, catalogue, token):
+    response = client.get("/api/v1/openapi.json", headers={"Authorization": f"Token {token}"})
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    operation = schema["paths"]["/search"]["get"]
+    params = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert set(params) == {"q", "type", "municipality", "line", "limit"}
+    assert {KOTKA, KOUVOLA} <= set(params["municipality"]["enum"])
+    assert "tyoikaiset" in params["line"]["enum"]
+    assert params["type"]["enum"] == ["service", "offer", "consultation", "story"]
+    assert set(operation["responses"]) == {"200", "400", "401"}
