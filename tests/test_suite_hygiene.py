@@ -28,6 +28,7 @@ SHARED = {
     "wait_for": "helpers.py",
     "poll": "helpers.py",
     "drain_worker": "helpers.py",
+    "quiet_celery": "browser/conftest.py",
 }
 DEFINITION = re.compile(r"^\s*def\s+(\w+)\s*\(", re.MULTILINE)
 

@@ -28,6 +28,15 @@ def reference_data(reference_data_tx) -> None:
     Mark browser tests plainly ``pytest.mark.django_db(transaction=True)``."""
 
 
+@pytest.fixture
+def quiet_celery(celery_app):
+    """Whatever the live server enqueues (notifications, e-mails) goes to the in-memory
+    broker of the test app (tests/conftest.py's celery_config), not to var/. No worker
+    runs it unless the test also asks for ``celery_worker``."""
+    celery_app.set_default()
+    return celery_app
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:

@@ -19,13 +19,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def quiet_celery(celery_app):
-    """Notifications enqueued by the live server go to an in-memory broker, not var/."""
-    celery_app.set_default()
-    return celery_app
-
-
-@pytest.fixture
 def transport(editor) -> Entry:
     found = entry("kuljetuspalvelu", title="Kuljetuspalvelu", lines=["vammaispalvelut"],
                   body="Matkoja saa 18 kuukaudessa.", owner=editor, last_reviewed=None)

@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo_catalogue(celery_app):
-    celery_app.set_default()  # anything enqueued goes to an in-memory broker
+def demo_catalogue(quiet_celery):
     call_command("import_catalogue", "demo/catalogue.json", stdout=io.StringIO())
 
 

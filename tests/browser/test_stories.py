@@ -15,14 +15,8 @@ from tests.stories.factories import story
 
 from .conftest import assert_accessible, login
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def quiet_celery(celery_app):
-    """Notification e-mails enqueued by the live server go to an in-memory broker."""
-    celery_app.set_default()
-    return celery_app
+# Notification e-mails enqueued by the live server go to an in-memory broker.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quiet_celery")]
 
 
 def logout(page: Page) -> None:
