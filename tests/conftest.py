@@ -37,6 +37,12 @@ def advisor(django_user_model):
 
 
 @pytest.fixture
+def colleague(django_user_model):
+    """A second advisor."""
+    return make_user(django_user_model, "kollega", roles.ADVISOR)
+
+
+@pytest.fixture
 def editor(django_user_model):
     return make_user(django_user_model, "editor", roles.EDITOR)
 

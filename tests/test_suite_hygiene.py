@@ -29,6 +29,8 @@ SHARED = {
     "poll": "helpers.py",
     "drain_worker": "helpers.py",
     "quiet_celery": "browser/conftest.py",
+    "make_user": "conftest.py",
+    "colleague": "conftest.py",
 }
 DEFINITION = re.compile(r"^\s*def\s+(\w+)\s*\(", re.MULTILINE)
 

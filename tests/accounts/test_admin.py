@@ -1,20 +1,14 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts import roles
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def make_user(django_user_model, username: str, role: str):
-    user = django_user_model.objects.create_user(username=username)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def test_user_changelist_shows_roles_without_query_per_row(client, superuser,

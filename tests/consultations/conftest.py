@@ -7,12 +7,6 @@ from tests.conftest import make_user
 
 
 @pytest.fixture
-def colleague(django_user_model):
-    """A second advisor."""
-    return make_user(django_user_model, "kollega", roles.ADVISOR)
-
-
-@pytest.fixture
 def outsider(django_user_model):
     """A third advisor, neither requester nor assignee of anything."""
     return make_user(django_user_model, "sivullinen", roles.ADVISOR)

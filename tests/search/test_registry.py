@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from apps.accounts import roles
 from apps.catalogue.models import Entry
 from apps.consultations.models import Thread
 from apps.search import registry
@@ -145,8 +144,7 @@ class TestRegisteredSourcesDocuments:
         self._check(source, document)
         assert (document.key, document.titles["fi"]) == ("kuljetus", "Kuljetuspalvelu")
 
-    def test_solved_thread_but_not_an_open_one(self, advisor, django_user_model):
-        colleague = make_user(django_user_model, "kollega", roles.ADVISOR)
+    def test_solved_thread_but_not_an_open_one(self, advisor, colleague):
         source = registry.source_for(Thread)
         solved = consultations.solved_thread(author=advisor, answerer=colleague)
         self._check(source, source.document(solved))
