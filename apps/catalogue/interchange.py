@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import connection, models, transaction
 
+from apps.core import limits
 from apps.core.privacy import ensure_no_personal_data
 from apps.search.services import index_objects
 
@@ -54,6 +55,7 @@ CONTACT_PLAIN = ("phone", "email", "address")
 _KEY_RE = re.compile(r"[a-z0-9-]{1,100}")
 _CODE_RE = re.compile(r"[0-9]{3}")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _MAX_INT = 2_147_483_647
 _MAX_ERRORS = 50
 _IMPORT_LOCK_ID = 0x736F7465_01  # pg_advisory_xact_lock key of import_catalogue ("sote", 1)
@@ -204,6 +206,9 @@ class _Checker:
         if "\x00" in value:  # valid JSON ("\u0000"), but PostgreSQL cannot store it
             self.error(path, "contains a NUL character")
             return False
+        if _SURROGATE_RE.search(value):  # valid JSON ("\ud800"), but not UTF-8 text
+            self.error(path, "contains a lone surrogate (not a character)")
+            return False
         if required and not value.strip():
             self.error(path, "must not be empty")
             return False
@@ -252,13 +257,16 @@ class _Checker:
                 self.error(f"{path}.{name}", f"invalid {what} {value!r}")
 
     def string_list(self, container: dict[str, Any], name: str, path: str, *,
-                    max_length: int) -> None:
+                    max_length: int, max_items: int) -> None:
         value = container.get(name)
         if value is None:
             return
         path = f"{path}.{name}"
         if not isinstance(value, list):
             self.error(path, "expected a list")
+            return
+        if len(value) > max_items:
+            self.error(path, f"more than {max_items} items")
             return
         for i, item in enumerate(value):
             self.string(item, f"{path}[{i}]", max_length=max_length, required=True)
@@ -331,7 +339,7 @@ class _Checker:
         self.optional_string(item, "phone", path, max_length=_max_length(Organisation, "phone"))
         self.optional_string(item, "email", path, max_length=_max_length(Organisation, "email"),
                              validator=validate_email, what="e-mail address")
-        self.privacy({**_plain_texts(item, ("key",), path),
+        self.privacy({**_plain_texts(item, ("key", "website", "phone", "email"), path),
                       **_localised_texts(item, "name", path)})
 
     def entry(self, item: Any, path: str, *, kind: str) -> None:
@@ -353,12 +361,16 @@ class _Checker:
         elif kind == Entry.Kind.OFFER:
             self.error(f"{path}.organisation", "missing")
         for name in ENTRY_LISTS:
-            self.string_list(item, name, path, max_length=Entry._meta.get_field(name)
-                             .base_field.max_length)  # type: ignore[attr-defined]
+            list_field = Entry._meta.get_field(name)
+            self.string_list(item, name, path,
+                             max_length=list_field.base_field.max_length,  # type: ignore[attr-defined]
+                             max_items=list_field.size)  # type: ignore[attr-defined]
         contacts = item.get("contacts")
         if contacts is not None:
             if not isinstance(contacts, list):
                 self.error(f"{path}.contacts", "expected a list")
+            elif len(contacts) > limits.ENTRY_CONTACTS:
+                self.error(f"{path}.contacts", f"more than {limits.ENTRY_CONTACTS} items")
             else:
                 for i, contact in enumerate(contacts):
                     self.contact(contact, f"{path}.contacts[{i}]")

@@ -452,6 +452,9 @@ BAD_ENTRIES = {
     "NUL character": (
         "services", _bad_service(summary={"fi": "Lyhyt\u0000kuvaus."}),
         ".summary.fi: contains a NUL character"),
+    "lone surrogate": (
+        "services", _bad_service(summary={"fi": "Lyhyt\ud800kuvaus."}),
+        ".summary.fi: contains a lone surrogate (not a character)"),
     "entry not an object": (
         "offers", ["uusi-huono"], ": expected an object"),
 }
@@ -640,6 +643,23 @@ def test_import_catalogue_refuses_a_personal_identity_code_in_an_organisation_na
     with pytest.raises(CatalogueFormatError) as refused:
         import_catalogue(data)
     assert [e.split(": ")[0] for e in refused.value.errors] == ["organisations[2].name.fi"]
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("email", f"{HETU}@example.org"),
+    ("website", f"https://example.org/{HETU}"),
+    ("phone", f"040 {HETU}"),
+])
+def test_import_catalogue_refuses_a_personal_identity_code_in_an_organisation_contact(
+        field, value):
+    """Found by the importer fuzzing: an organisation's e-mail and website were not guarded
+    (a contact's were)."""
+    data = small()
+    data["organisations"][2][field] = value
+    with pytest.raises(CatalogueFormatError) as refused:
+        import_catalogue(data)
+    assert f"organisations[2].{field}" in [e.split(": ")[0] for e in refused.value.errors]
     assert not Organisation.objects.exists()
 
 
@@ -985,3 +1005,27 @@ def test_import_catalogue_text_limits_are_the_models(name, limit):
     with pytest.raises(CatalogueFormatError) as refused:
         import_catalogue(over)
     assert refused.value.errors == [f"services[0].{name}.en: longer than {limit} characters"]
+
+
+@pytest.mark.parametrize("name", ["keywords", "target_groups", "legal_basis"])
+def test_import_catalogue_refuses_a_list_over_its_item_limit(name):
+    items = [f"sana-{i}" for i in range(limits.ENTRY_LIST_ITEMS + 1)]
+    data = {"format": "sote-catalogue/1", "services": [service("pitka", **{name: items})]}
+    with pytest.raises(CatalogueFormatError) as refused:
+        import_catalogue(data)
+    assert refused.value.errors == [
+        f"services[0].{name}: more than {limits.ENTRY_LIST_ITEMS} items"]
+
+    data["services"][0][name] = items[:-1]
+    import_catalogue(data)
+    assert len(getattr(Entry.objects.get(key="pitka"), name)) == limits.ENTRY_LIST_ITEMS
+
+
+def test_import_catalogue_refuses_more_contacts_than_the_edit_form_holds():
+    contacts = [{"phone": "05 000 2000"}] * (limits.ENTRY_CONTACTS + 1)
+    data = {"format": "sote-catalogue/1",
+            "services": [service("yhteystiedot", contacts=contacts)]}
+    with pytest.raises(CatalogueFormatError) as refused:
+        import_catalogue(data)
+    assert refused.value.errors == [
+        f"services[0].contacts: more than {limits.ENTRY_CONTACTS} items"]
