@@ -62,8 +62,10 @@ def search_api(*, municipalities: list[str], lines: list[str], types: list[str],
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
     def enum_parameter(name: str, values: list[str], description: str) -> dict[str, Any]:
-        return {"name": name, "in": "query", "required": False, "description": description,
-                "schema": {"type": "string", "enum": values}}
+        # Empty is the same as leaving the filter out.
+        return {"name": name, "in": "query", "required": False,
+                "description": description + " Empty: no filter.",
+                "schema": {"type": "string", "enum": ["", *values]}}
 
     unauthorized = error("No valid session or token.")
     unauthorized["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
@@ -95,9 +97,9 @@ def search_api(*, municipalities: list[str], lines: list[str], types: list[str],
                                        "(documents for the whole area included)."),
                         enum_parameter("line", lines, "Only documents of this service line."),
                         {"name": "limit", "in": "query", "required": False,
-                         "description": "Results to return.",
-                         "schema": {"type": "integer", "minimum": 1, "maximum": max_limit,
-                                    "default": default_limit}},
+                         "description": f"Results to return; brought within 1 to "
+                                        f"{max_limit}.",
+                         "schema": {"type": "integer", "default": default_limit}},
                     ],
                     "responses": {
                         "200": {"description": "The best matches first.", "content": {
