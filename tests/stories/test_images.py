@@ -116,6 +116,7 @@ def test_process_story_image_refuses_more_than_five_megabytes():
     assert exc.value.code == "too_large"
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_process_story_image_refuses_too_many_pixels():
     """A decompression bomb: small file, huge canvas. Refused before decoding."""
     bomb = encoded(Image.new("1", (8000, 6000)), "PNG")
