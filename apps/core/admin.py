@@ -22,6 +22,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.db.models.constants import LOOKUP_SEP
 
+from .admin_widgets import SafeAutocompleteAdminMixin
+
 
 def is_sensitive_field(field: Any) -> bool:
     return bool(getattr(field, "sensitive", False))
@@ -57,7 +59,7 @@ def _path_of(item: Any) -> str | None:
     return None
 
 
-class SensitiveFieldsAdminMixin:
+class SensitiveFieldsAdminMixin(SafeAutocompleteAdminMixin):
     """Keep sensitive fields out of an admin's lookups, search, filters, ordering, columns
     and forms (see the module docstring)."""
 
