@@ -50,8 +50,10 @@ class LinesField(forms.CharField):
 
     widget = forms.Textarea(attrs={"rows": 3})
 
-    def __init__(self, *, item_max_length: int, **kwargs: Any) -> None:
+    def __init__(self, *, item_max_length: int, max_items: int = limits.ENTRY_LIST_ITEMS,
+                 **kwargs: Any) -> None:
         self.item_max_length = item_max_length
+        self.max_items = max_items
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
@@ -68,6 +70,9 @@ class LinesField(forms.CharField):
     def validate(self, value: Any) -> None:
         if self.required and not value:
             raise ValidationError(self.error_messages["required"], code="required")
+        if len(value) > self.max_items:
+            raise ValidationError(
+                _("Enintään %(max)s riviä."), code="max_items", params={"max": self.max_items})
         for item in value:
             if len(item) > self.item_max_length:
                 raise ValidationError(
@@ -221,7 +226,8 @@ class ContactForm(_Form):
     )
 
 
-ContactFormSet = forms.formset_factory(ContactForm, extra=1, can_delete=True, max_num=50,
+ContactFormSet = forms.formset_factory(ContactForm, extra=1, can_delete=True,
+                                       max_num=limits.ENTRY_CONTACTS,
                                        validate_max=True)
 CONTACTS_PREFIX = "contacts"
 

@@ -124,13 +124,13 @@ class Entry(TimeStampedModel):
                                      verbose_name=_("organisaatio"))
     target_groups = ArrayField(
         models.CharField(max_length=100, validators=[no_identity_code]),
-        blank=True, default=list, verbose_name=_("kohderyhmät"))
+        size=limits.ENTRY_LIST_ITEMS, blank=True, default=list, verbose_name=_("kohderyhmät"))
     keywords = ArrayField(
         models.CharField(max_length=100, validators=[no_identity_code]),
-        blank=True, default=list, verbose_name=_("hakusanat"))
+        size=limits.ENTRY_LIST_ITEMS, blank=True, default=list, verbose_name=_("hakusanat"))
     legal_basis = ArrayField(
         models.CharField(max_length=300, validators=[no_identity_code]),
-        blank=True, default=list, verbose_name=_("lakiperusta"))
+        size=limits.ENTRY_LIST_ITEMS, blank=True, default=list, verbose_name=_("lakiperusta"))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="owned_entries",
                               verbose_name=_("vastuuhenkilö"))

@@ -22,6 +22,11 @@ ENTRY_BODY = 20_000  # ~12× the longest description: a long service described i
 ENTRY_DETAIL = 5_000  # eligibility, how to apply, fees: ~17× the longest
 PROBLEM_REPORT = 4_000  # "what is wrong" / "what did you try": a few paragraphs
 
+# How many items an entry's lists may hold. Largest seen: 7 keywords, 3 target groups,
+# 3 legal references, 5 contacts.
+ENTRY_LIST_ITEMS = 50  # keywords, target groups, legal basis: ~7× the longest list
+ENTRY_CONTACTS = 50  # the edit form's contact rows (its formset's max_num)
+
 # Colleague consultations.
 THREAD_BODY = 10_000  # a question with its background: a few screens of text
 ANSWER_BODY = 10_000  # an answer with steps, links and quoted rules

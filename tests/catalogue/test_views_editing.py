@@ -12,6 +12,7 @@ from apps.catalogue import services
 from apps.catalogue.edit_forms import initial_from_snapshot
 from apps.catalogue.interchange import entry_to_dict
 from apps.catalogue.models import Entry, EntryVersion, ProblemReport
+from apps.core import limits
 from tests.catalogue import factories
 from tests.conftest import make_user
 
@@ -523,3 +524,17 @@ def test_my_entries_is_empty_for_a_reader_without_entries(client, advisor):
     response = client.get(reverse("catalogue:my_entries"))
     assert response.status_code == 200
     assert response.context["overdue"] == []
+
+
+def test_entry_edit_refuses_a_list_over_its_item_limit(client, editor):
+    entry = create_entry(editor)
+    login(client, editor)
+    keywords = "\n".join(f"sana-{i}" for i in range(limits.ENTRY_LIST_ITEMS + 1))
+
+    response = client.post(reverse("catalogue:entry_edit", args=[entry.key]),
+                           form_data(entry, keywords=keywords))
+
+    assert response.status_code != 302
+    assert f"Enintään {limits.ENTRY_LIST_ITEMS} riviä." in response.content.decode()
+    entry.refresh_from_db()
+    assert (entry.version, entry.keywords) == (1, [])
