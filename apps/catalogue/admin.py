@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from apps.contacts.selectors import contact_records_citing_count
+from apps.core import limits
 from apps.core.privacy import ensure_no_personal_data
 from apps.search.services import index_objects
 
@@ -208,6 +209,7 @@ class ContactInline(TranslationStackedInline):
     model = Contact
     form = PrivacyGuardedForm
     extra = 0
+    max_num = limits.ENTRY_CONTACTS  # as the edit form and the importer
     fields = ("position", "label", "phone", "email", "address", "hours", "municipality")
     verbose_name = _("yhteystieto")
     verbose_name_plural = _("yhteystiedot")
