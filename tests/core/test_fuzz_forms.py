@@ -189,3 +189,38 @@ def test_form_saves_the_same_post_without_the_code(form, client, superuser):
 
     assert response.status_code == 302, response.content.decode()[:3000]
     assert _counts() != counts or form.endswith("edit")
+
+
+IMPORT_TEXTS = {
+    "title.fi": lambda item, text: item["title"].update(fi=text),
+    "summary.sv": lambda item, text: item.update(summary={"fi": "Lyhyt.", "sv": text}),
+    "body.fi": lambda item, text: item.update(body={"fi": text}),
+    "fees.en": lambda item, text: item.update(fees={"en": text}),
+    "keywords[0]": lambda item, text: item.update(keywords=[text]),
+    "contacts[0].hours.fi": lambda item, text: item.update(contacts=[{"hours": {"fi": text}}]),
+    "contacts[0].address": lambda item, text: item.update(contacts=[{"address": text}]),
+}
+
+
+def test_importer_never_stores_a_typed_identity_code(superuser):
+    from apps.catalogue.interchange import CatalogueFormatError, import_catalogue
+
+    @FUZZ
+    @given(data=st.data(), before=filler, after=filler)
+    def load(data, before, after):
+        typed = data.draw(as_typed(data.draw(code_parts())))
+        where = data.draw(st.sampled_from(sorted(IMPORT_TEXTS)))
+        item = {"key": "tuotu", "title": {"fi": "Tuotu palvelu"},
+                "summary": {"fi": "Lyhyt."}, "service_lines": ["vammaispalvelut"]}
+        IMPORT_TEXTS[where](item, f"{before}{typed}{after}")
+        counts = _counts()
+
+        with pytest.raises(CatalogueFormatError) as refused:
+            import_catalogue({"format": "sote-catalogue/1", "services": [item]})
+
+        assert any(e.startswith(f"services[0].{where}: ") for e in refused.value.errors), (
+            refused.value.errors)
+        assert _counts() == counts
+        assert _stored_codes() == []
+
+    load()
