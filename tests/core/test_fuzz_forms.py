@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from apps.catalogue.models import ServiceLine
 from apps.core.privacy import find_personal_identity_codes
+from apps.search.models import SearchLog
 from apps.stories.models import Story
 from tests.catalogue.test_views_editing import create_entry
 from tests.catalogue.test_views_editing import form_data as entry_form_data
@@ -170,6 +171,12 @@ def test_search_log_never_stores_a_typed_identity_code(client, superuser):
         query = f"{before}{data.draw(as_typed(data.draw(code_parts())))}{after}"
         for name in ("search:results", "search:live"):
             assert client.get(reverse(name), {"q": query}).status_code < 500
+        # Opening a result records the URL and key it was given: scrubbed too.
+        log = SearchLog.objects.filter(opened_at__isnull=True).order_by("-pk").first()
+        if log is not None:
+            opened = client.get(reverse("search:open", args=[log.pk, 1]),
+                                {"to": f"/haku/?q={query}", "k": query})
+            assert opened.status_code < 500
         assert _stored_codes() == []
 
     search()
@@ -224,3 +231,16 @@ def test_importer_never_stores_a_typed_identity_code(superuser):
         assert _stored_codes() == []
 
     load()
+
+
+def test_search_log_scrubs_the_opened_url_and_key(client, superuser):
+    client.force_login(superuser)
+    client.get(reverse("search:results"), {"q": "kuljetus"})
+    log = SearchLog.objects.get()
+
+    response = client.get(reverse("search:open", args=[log.pk, 1]),
+                          {"to": "/haku/?q=131052-308T", "k": "asiakas131052\u2013308T"})
+
+    assert response.status_code == 302
+    log.refresh_from_db()
+    assert (log.opened_url, log.opened_key) == ("/haku/?q=[hetu]", "asiakas[hetu]")
