@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from apps.core import views as core_views
+from apps.desk import views as desk_views
 
 admin.site.site_header = _("Neuvokas – ylläpito")
 admin.site.site_title = "Neuvokas"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", desk_views.home, name="home"),
     path("kirjaudu/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
     path("kieli/", set_language, name="set_language"),

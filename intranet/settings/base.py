@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "apps.search",
     "apps.contacts",
     "apps.reports",
+    "apps.desk",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [

@@ -23,7 +23,8 @@ from apps.consultations.models import (
 )
 from apps.contacts import selectors as contact_selectors
 from apps.contacts.models import ContactRecord
-from apps.core import demo, privacy
+from apps.core import privacy
+from apps.demo import content as demo
 from apps.notifications.models import Notification
 from apps.reports.models import Kind, Report
 from apps.reports.periods import months_before

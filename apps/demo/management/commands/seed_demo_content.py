@@ -47,7 +47,7 @@ from apps.consultations.models import (
 from apps.contacts import selectors as contact_selectors
 from apps.contacts.models import ContactRecord
 from apps.contacts.services import contact_record
-from apps.core import demo
+from apps.demo import content as demo
 from apps.notifications.models import Notification
 from apps.notifications.services import mark_read
 from apps.reports import services as reports
