@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Func, QuerySet, TextField, Value
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -330,8 +330,11 @@ class EntryAdmin(TranslationAdmin):
     def public_link(self, obj: Entry) -> str:
         if not obj.pk:
             return "–"
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(),
-                           gettext("Avaa kortti intranetissä"))
+        try:
+            url = obj.get_absolute_url()
+        except NoReverseMatch:  # a form with errors shows the invalid key being typed
+            return "–"
+        return format_html('<a href="{}">{}</a>', url, gettext("Avaa kortti intranetissä"))
 
     # Saving: lock, keep a version, update the search index
 

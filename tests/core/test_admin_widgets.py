@@ -29,3 +29,13 @@ def test_admin_change_form_reports_a_wrong_autocomplete_value_as_an_error(
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["organisation"]
     assert Entry.objects.get(pk=entry.pk).organisation_id == entry.organisation_id
+
+
+def test_admin_change_form_with_an_invalid_key_shows_the_errors(client, superuser):
+    entry = factories.entry()
+    client.force_login(superuser)
+    response = client.post(f"/admin/catalogue/entry/{entry.pk}/change/",
+                           {"key": "-1' OR '1'='1 <script>", "kind": "service"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["key"]
+    assert Entry.objects.get(pk=entry.pk).key == entry.key

@@ -190,15 +190,34 @@ def _client(role: str) -> Client:
     return client
 
 
-def _requests(url: str):
-    """(method, url, data or None, what) for one URL."""
+def _requests(url: str, role: str):
+    """(method, url, data or None, what) for one URL as one role.
+
+    Every hostile value, by GET and POST, goes to every intranet URL as the superuser
+    (who reaches every view). The other roles, and the admin's many pages, get a lighter
+    set (NUL, odd text, and for admin forms numbers that are no keys): their views parse
+    the same parameters, behind other permission checks.
+    """
+    get_only = role == "anonymous" or (url.startswith("/admin/") and not (
+        url.endswith("/add/") or url.endswith("/change/")))
+    if role == "admin" and not url.startswith("/admin/"):
+        labels = list(HOSTILE_VALUES)
+    elif url.startswith("/admin/"):
+        labels = ["float", "odd"]
+    else:
+        labels = ["odd", "long"]
     yield "get", url, dict.fromkeys(PARAMS, NUL), "NUL"
-    yield "post", url, dict.fromkeys(PARAMS, NUL), "NUL"
-    for label, value in HOSTILE_VALUES.items():
-        yield "get", url, dict.fromkeys(PARAMS, value[-LONG_GET:]), label
-        yield "post", url, dict.fromkeys(PARAMS, value), label
-    raw = "&".join(f"{p}={BROKEN_ENCODING}" for p in PARAMS)
-    yield "get", f"{url}?{raw}", None, "broken encoding"
+    if not get_only:
+        yield "post", url, dict.fromkeys(PARAMS, NUL), "NUL"
+    for label in labels:
+        value = HOSTILE_VALUES[label]
+        if label != "long" or role != "anonymous":
+            yield "get", url, dict.fromkeys(PARAMS, value[-LONG_GET:]), label
+        if not get_only:
+            yield "post", url, dict.fromkeys(PARAMS, value), label
+    if role == "admin":
+        raw = "&".join(f"{p}={BROKEN_ENCODING}" for p in PARAMS)
+        yield "get", f"{url}?{raw}", None, "broken encoding"
 
 
 class TestEveryUrl:
@@ -211,7 +230,7 @@ class TestEveryUrl:
         errors = []
         for url in urls:
             client = _client(role)  # afresh: a request may log the user out
-            for method, target, data, label in _requests(url):
+            for method, target, data, label in _requests(url, role):
                 if data is None:
                     response = getattr(client, method)(target)
                 else:
