@@ -72,6 +72,7 @@ test: .venv/.synced browser-deps voikko-deps lint
 
 lint: .venv/.synced
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports --no-logo --no-cache
 	DJANGO_SETTINGS_MODULE=intranet.settings.test $(PY) manage.py makemigrations --check --dry-run -v 1
 
 messages: .venv/.synced

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from apps.catalogue.models import ServiceLine
-
 from . import permissions
 from .models import User
+
+if TYPE_CHECKING:
+    from apps.catalogue.models import ServiceLine
 
 
 def profile_update(*, user: User, email_notifications: bool) -> User:
