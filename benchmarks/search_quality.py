@@ -91,7 +91,8 @@ def main() -> None:
         print(import_catalogue(catalogue))
         user = get_user_model().objects.create_user("quality")
         user.groups.add(Group.objects.get(name=ADVISOR))
-        _token, raw = services.api_token_create(user=user, name="quality benchmark")
+        from apps.accounts.services import api_token_create
+        _token, raw = api_token_create(user=user, name="quality benchmark")
         client = Client(HTTP_AUTHORIZATION=f"Token {raw}")
 
         def api(item: dict) -> list[str]:

@@ -213,12 +213,12 @@ def measure(queries: list[dict]) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from apps.accounts.roles import ADVISOR
-    from apps.search import services
+    from apps.accounts.services import api_token_create
     from apps.search.analyzer import get_analyzer
 
     user = get_user_model().objects.create_user("bench")
     user.groups.add(Group.objects.get(name=ADVISOR))
-    _token, raw = services.api_token_create(user=user, name="benchmark")
+    _token, raw = api_token_create(user=user, name="benchmark")
     client = Client(HTTP_AUTHORIZATION=f"Token {raw}")
     print(f"# analyzer: {get_analyzer().name}")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import User
+from .models import ApiToken, User
+from .services import hash_token
 
 STAFF_LIMIT = 500
 
@@ -23,3 +24,12 @@ def staff_with_lines(*, q: str = "") -> list[User]:
 
 def staff_member(*, pk: int) -> User:
     return User.objects.prefetch_related("service_lines").get(pk=pk, is_active=True)
+
+
+def api_token_get(raw: str) -> ApiToken | None:
+    """The live token for a raw ``Authorization: Token …`` value, with its user."""
+    if not raw or len(raw) > 200:
+        return None
+    return (ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .first())

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from . import permissions
-from .models import User
+from .models import ApiToken, User
 
 if TYPE_CHECKING:
     from apps.catalogue.models import ServiceLine
+
+TOKEN_PREFIX = "nvk_"  # noqa: S105 - a marker, not a secret
 
 
 def profile_update(*, user: User, email_notifications: bool) -> User:
@@ -41,3 +46,29 @@ def service_lines_assign(*, user: User, service_lines: Iterable[ServiceLine],
         locked = User.objects.select_for_update().get(pk=user.pk)
         locked.service_lines.set(list(service_lines))
     return locked
+
+
+# --- API tokens -------------------------------------------------------------------------
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new personal token; the raw token is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:100], key_hash=hash_token(raw),
+                                    prefix=raw[:12])
+    return token, raw
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    """Note when a token was last used (at most every ten minutes, to spare writes)."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 600:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

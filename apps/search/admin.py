@@ -1,4 +1,4 @@
-"""Admin: editors maintain synonym groups; the search log and API tokens can be viewed."""
+"""Admin: editors maintain synonym groups; the search log can be viewed."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import ApiToken, SearchLog, SynonymGroup
+from .models import SearchLog, SynonymGroup
 
 
 @admin.register(SynonymGroup)
@@ -43,19 +41,3 @@ class SearchLogAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["revoked_at"]
-    readonly_fields = ["user", "prefix", "created_at", "last_used_at", "revoked_at"]
-    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    actions = ["revoke"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # tokens are made with manage.py create_api_token (shown once)
-
-    @admin.action(description=_("Peru valitut API-avaimet"))
-    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        for token in queryset:
-            services.api_token_revoke(token=token)

@@ -8,14 +8,13 @@ with ``manage.py create_api_token USERNAME``). Anything else gets 401. An unknow
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.accounts.authentication import api_user
 from apps.catalogue import selectors as catalogue_selectors
 
 from . import openapi, registry, selectors, services
@@ -23,22 +22,6 @@ from .models import SearchLog
 
 DEFAULT_LIMIT = 10
 MAX_QUERY = 200
-
-
-def _authenticated_user(request: HttpRequest) -> Any | None:
-    header = request.headers.get("Authorization", "")
-    if header:
-        scheme, _, raw = header.partition(" ")
-        if scheme.lower() != "token":
-            return None
-        token = selectors.api_token_get(raw.strip())
-        if token is None:
-            return None
-        services.api_token_touch(token=token)
-        return token.user
-    if request.user.is_authenticated:
-        return request.user
-    return None
 
 
 def _unauthorized() -> JsonResponse:
@@ -65,7 +48,7 @@ def line_keys() -> list[str]:
 @require_GET
 def openapi_schema(request: HttpRequest) -> JsonResponse:
     """The OpenAPI 3 description of this API, behind the same authentication."""
-    if _authenticated_user(request) is None:
+    if api_user(request) is None:
         return _unauthorized()
     schema = openapi.search_api(municipalities=municipality_codes(), lines=line_keys(),
                                 types=list(selectors.TYPES), default_limit=DEFAULT_LIMIT,
@@ -77,7 +60,7 @@ def openapi_schema(request: HttpRequest) -> JsonResponse:
 @login_not_required  # authenticates itself: session or token, else 401 (no login redirect)
 @require_GET
 def search(request: HttpRequest) -> JsonResponse:
-    user = _authenticated_user(request)
+    user = api_user(request)
     if user is None:
         return _unauthorized()
     query = request.GET.get("q", "").strip()[:MAX_QUERY]

@@ -17,8 +17,7 @@ from django.utils.safestring import SafeString
 from . import query as q
 from .analyzer import BaseAnalyzer, get_analyzer
 from .highlight import Matcher, highlight, snippet
-from .models import ApiToken, SearchDocument, SearchLexicon, SynonymGroup, SynonymTerm
-from .services import hash_token
+from .models import SearchDocument, SearchLexicon, SynonymGroup, SynonymTerm
 
 TYPES = tuple(SearchDocument.Type.values)
 MAX_LIMIT = 50
@@ -249,15 +248,3 @@ def _matcher(terms: list[q.Term]) -> Matcher:
                 continue
             (prefixes if alt.prefix else exact).update(alt.lexemes)
     return Matcher.build(exact, prefixes)
-
-
-# --- API tokens ---------------------------------------------------------------------
-
-
-def api_token_get(raw: str) -> ApiToken | None:
-    """The live token for a raw ``Authorization: Token …`` value, with its user."""
-    if not raw or len(raw) > 200:
-        return None
-    return (ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-            .first())

@@ -1,4 +1,4 @@
-"""Writes of the search app: keeping the index fresh, synonyms, the search log, tokens.
+"""Writes of the search app: keeping the index fresh, synonyms, the search log.
 
 Indexing is cheap enough to run inside the save's own transaction, so an edit is
 findable the moment it is committed:
@@ -12,8 +12,6 @@ findable the moment it is committed:
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import zlib
 from collections import Counter
 from collections.abc import Iterable
@@ -30,12 +28,11 @@ from apps.core.privacy import scrub
 from . import registry
 from .analyzer import BaseAnalyzer, analyzer_label, get_analyzer, tokenize
 from .highlight import MAX_SCAN
-from .models import ApiToken, SearchDocument, SearchLexicon, SearchLog, SynonymGroup, SynonymTerm
+from .models import SearchDocument, SearchLexicon, SearchLog, SynonymGroup, SynonymTerm
 from .text import bounded_prefix, tsvector_literal
 
 WEAKER = {"A": "B", "B": "C", "C": "D", "D": "D"}
 DOC_COUNT_WORD = ""  # the lexicon row that counts documents
-TOKEN_PREFIX = "nvk_"  # noqa: S105 - a marker, not a secret
 
 
 # --- Building documents -------------------------------------------------------------------
@@ -459,29 +456,3 @@ def search_log_open(*, log_id: int, position: int, url: str, key: str, user: Any
                        opened_key=scrub(key)[:200],
                        opened_at=timezone.now()))
     return bool(updated)
-
-
-# --- API tokens -------------------------------------------------------------------------
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def api_token_create(*, user: Any, name: str = "") -> tuple[ApiToken, str]:
-    """A new personal token; the raw token is returned once and never stored."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:100], key_hash=hash_token(raw),
-                                    prefix=raw[:12])
-    return token, raw
-
-
-def api_token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-
-
-def api_token_touch(*, token: ApiToken) -> None:
-    """Note when a token was last used (at most every ten minutes, to spare writes)."""
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 600:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

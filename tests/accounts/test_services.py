@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from apps.accounts import services
+from apps.accounts.models import ApiToken
 from apps.accounts.services import profile_update, service_lines_assign
 from apps.catalogue.models import ServiceLine
 
@@ -50,3 +52,14 @@ def test_service_lines_assign_without_actor_is_the_system(advisor, two_lines):
     service_lines_assign(user=advisor, service_lines=[two_lines[0]], by=None)
 
     assert list(advisor.service_lines.all()) == [two_lines[0]]
+
+
+# --- Tokens ----------------------------------------------------------------------------
+
+
+def test_api_token_is_stored_only_as_a_hash(db, advisor):
+    token, raw = services.api_token_create(user=advisor, name="raportit")
+    assert raw.startswith("nvk_") and len(raw) > 40
+    stored = ApiToken.objects.get(pk=token.pk)
+    assert raw not in (stored.key_hash, stored.prefix, stored.name)
+    assert stored.key_hash == services.hash_token(raw)

@@ -28,6 +28,7 @@ from django_celery_beat.models import (
 )
 
 from apps.accounts import roles
+from apps.accounts.services import api_token_create
 from apps.catalogue.models import Entry, EntryVersion, Municipality, ServiceLine
 from apps.catalogue.services import entry_record_version
 from apps.consultations.models import CallbackEvent, FaqItem, Follow
@@ -36,7 +37,7 @@ from apps.notifications.models import Notification, Verb
 from apps.reports.models import Kind, OwnerReminder, ReportSubscription
 from apps.reports.services import report_request
 from apps.search.models import SynonymGroup
-from apps.search.services import api_token_create, search_log_create, synonym_group_save
+from apps.search.services import search_log_create, synonym_group_save
 from apps.stories.models import Story, StoryComment, StoryThanks
 from tests.catalogue import factories as catalogue
 from tests.conftest import make_user
@@ -127,7 +128,7 @@ def build_world(superuser: Any, django_user_model: Any) -> dict[str, Any]:
         "notifications.Notification": notification,
         "search.SynonymGroup": synonyms,
         "search.SearchLog": log,
-        "search.ApiToken": token,
+        "accounts.ApiToken": token,
         "reports.Report": report,
         "reports.ReportSubscription": subscription,
         "reports.OwnerReminder": reminder,

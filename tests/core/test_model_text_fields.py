@@ -63,8 +63,8 @@ NOT_FREE_TEXT = {
     "search.SearchLog.opened_url",
     "search.SearchLog.opened_key",
     # API token hash and its shown prefix.
-    "search.ApiToken.key_hash",
-    "search.ApiToken.prefix",
+    "accounts.ApiToken.key_hash",
+    "accounts.ApiToken.prefix",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from apps.search import services
+from apps.accounts import services
 from apps.search.models import SearchLog
 
 from .conftest import KOTKA, KOUVOLA

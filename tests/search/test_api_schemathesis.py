@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from apps.search import services
+from apps.accounts import services
 from intranet.wsgi import application
 
 pytestmark = pytest.mark.django_db

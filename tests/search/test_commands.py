@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from apps.catalogue.models import Entry
-from apps.search.models import ApiToken, SearchDocument, SynonymGroup, SynonymTerm
-from apps.search.services import hash_token, synonym_group_save
+from apps.search.models import SearchDocument, SynonymGroup, SynonymTerm
+from apps.search.services import synonym_group_save
 
 from .conftest import search_keys
 
@@ -25,16 +25,3 @@ def test_rebuild_search_index_rebuilds_documents_and_synonyms(catalogue, capsys)
 def test_rebuild_search_index_with_snowball_marks_documents(catalogue):
     call_command("rebuild_search_index", "--analyzer", "snowball")
     assert set(SearchDocument.objects.values_list("analyzer", flat=True)) == {"snowball-1"}
-
-
-def test_create_api_token_prints_a_token_stored_as_hash(advisor, capsys):
-    call_command("create_api_token", "advisor", "--name", "raportit")
-    raw = capsys.readouterr().out.strip()
-    token = ApiToken.objects.get()
-    assert token.key_hash == hash_token(raw)
-    assert token.name == "raportit"
-
-
-def test_create_api_token_for_unknown_user_fails(db):
-    with pytest.raises(CommandError):
-        call_command("create_api_token", "nobody")

@@ -1,4 +1,4 @@
-"""Keeping the index fresh, the lexicon's counts, synonyms, the search log, tokens."""
+"""Keeping the index fresh, the lexicon's counts, synonyms, the search log."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from apps.catalogue import services as catalogue_services
 from apps.catalogue.interchange import entry_to_dict
 from apps.catalogue.models import Entry
 from apps.search import services
-from apps.search.models import ApiToken, SearchDocument, SearchLexicon, SearchLog, SynonymGroup
+from apps.search.models import SearchDocument, SearchLexicon, SearchLog, SynonymGroup
 
 from .conftest import search_keys
 
@@ -132,17 +132,6 @@ def test_search_log_open_records_first_opening_by_the_searcher_only(db, advisor,
                                         user=advisor)
     log.refresh_from_db()
     assert (log.opened_position, log.opened_url, log.opened_key) == (2, "/x/", "x")
-
-
-# --- Tokens ----------------------------------------------------------------------------
-
-
-def test_api_token_is_stored_only_as_a_hash(db, advisor):
-    token, raw = services.api_token_create(user=advisor, name="raportit")
-    assert raw.startswith("nvk_") and len(raw) > 40
-    stored = ApiToken.objects.get(pk=token.pk)
-    assert raw not in (stored.key_hash, stored.prefix, stored.name)
-    assert stored.key_hash == services.hash_token(raw)
 
 
 def test_renamed_organisation_reindexes_its_entries_on_import(catalogue):
