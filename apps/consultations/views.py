@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from apps.core.http import HtmxHttpRequest
+from apps.core.http import AuthenticatedHttpRequest
 
 from . import permissions, selectors, services
 from .forms import (
@@ -38,7 +38,7 @@ def _require(predicate: Callable[[Any], bool]) -> Callable:
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
-        def wrapped(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not predicate(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -64,7 +64,7 @@ def _error_text(exc: ValidationError) -> str:
 
 @require_GET
 @_require(permissions.can_view_threads)
-def board(request: HtmxHttpRequest) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET or None)
     filters = form.filters() if request.GET else selectors.BoardFilters()
     context = {
@@ -85,7 +85,7 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @_require(permissions.can_ask)
-def ask(request: HtmxHttpRequest) -> HttpResponse:
+def ask(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ThreadForm(request.POST)
         if form.is_valid():
@@ -112,7 +112,7 @@ def ask(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @_require(permissions.can_view_threads)
-def suggestions(request: HtmxHttpRequest) -> HttpResponse:
+def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Similar solved threads and matching catalogue entries while the title is typed."""
     title = request.GET.get("title", "")[:200]
     context = {
@@ -126,7 +126,9 @@ def suggestions(request: HtmxHttpRequest) -> HttpResponse:
 # --- A thread -----------------------------------------------------------------------
 
 
-def _thread_context(request: HtmxHttpRequest, thread: Thread, **extra: Any) -> dict[str, Any]:
+def _thread_context(
+    request: AuthenticatedHttpRequest, thread: Thread, **extra: Any
+) -> dict[str, Any]:
     user = request.user
     answers = list(thread.answers.all())
     return {
@@ -149,7 +151,7 @@ def _thread_context(request: HtmxHttpRequest, thread: Thread, **extra: Any) -> d
 
 @require_GET
 @_require(permissions.can_view_threads)
-def thread_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def thread_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     thread = _thread(pk)
     template = "consultations/thread_detail.html"
     if request.htmx and request.htmx.target == "thread-live":
@@ -157,7 +159,7 @@ def thread_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, template, _thread_context(request, thread))
 
 
-def _live_response(request: HtmxHttpRequest, pk: int, *, error: str = "") -> HttpResponse:
+def _live_response(request: AuthenticatedHttpRequest, pk: int, *, error: str = "") -> HttpResponse:
     thread = _thread(pk)
     return render(request, "consultations/thread_detail.html#live",
                   _thread_context(request, thread, live_error=error))
@@ -165,7 +167,7 @@ def _live_response(request: HtmxHttpRequest, pk: int, *, error: str = "") -> Htt
 
 @require_POST
 @_require(permissions.can_view_threads)
-def answer_post(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def answer_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     thread = get_object_or_404(Thread, pk=pk)
     if not permissions.can_answer(request.user, thread):
         raise PermissionDenied
@@ -193,7 +195,7 @@ def answer_post(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/thread_detail.html", context, status=400)
 
 
-def _thread_action(request: HtmxHttpRequest, pk: int,
+def _thread_action(request: AuthenticatedHttpRequest, pk: int,
                    action: Callable[[Thread], Any], done: str) -> HttpResponse:
     thread = get_object_or_404(Thread, pk=pk)
     error = ""
@@ -212,7 +214,7 @@ def _thread_action(request: HtmxHttpRequest, pk: int,
 
 @require_POST
 @_require(permissions.can_view_threads)
-def claim(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _thread_action(request, pk,
                           lambda t: services.thread_claim(thread=t, user=request.user),
                           _("Otit kysymyksen selvitettäväksi."))
@@ -220,7 +222,7 @@ def claim(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @_require(permissions.can_view_threads)
-def release(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def release(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _thread_action(request, pk,
                           lambda t: services.thread_release(thread=t, user=request.user),
                           _("Kysymys vapautettiin muiden selvitettäväksi."))
@@ -228,7 +230,7 @@ def release(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @_require(permissions.can_view_threads)
-def follow(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def follow(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("follow") == "0":
         action = lambda t: services.thread_unfollow(thread=t, user=request.user)  # noqa: E731
     else:
@@ -238,7 +240,7 @@ def follow(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @_require(permissions.can_view_threads)
-def solve(request: HtmxHttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+def solve(request: AuthenticatedHttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     thread = get_object_or_404(Thread, pk=pk)
     answer = get_object_or_404(Answer, pk=answer_pk, thread=thread)
     if not permissions.can_mark_solution(request.user, thread):
@@ -251,7 +253,7 @@ def solve(request: HtmxHttpRequest, pk: int, answer_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @_require(permissions.can_view_threads)
-def thread_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def thread_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     thread = get_object_or_404(Thread.objects.select_related("service_line"), pk=pk)
     if not permissions.can_edit_thread(request.user, thread):
         raise PermissionDenied
@@ -292,7 +294,7 @@ def _rebased(form: Any, version: int) -> Any:
 
 @require_http_methods(["GET", "POST"])
 @_require(permissions.can_view_threads)
-def answer_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def answer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     answer = get_object_or_404(Answer.objects.select_related("thread", "author"), pk=pk)
     if not permissions.can_edit_answer(request.user, answer):
         raise PermissionDenied
@@ -321,7 +323,7 @@ def answer_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @_require(permissions.can_view_threads)
-def history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     thread = get_object_or_404(Thread, pk=pk)
     return render(request, "consultations/history.html",
                   {"thread": thread, **selectors.thread_history(thread=thread)})
@@ -332,7 +334,7 @@ def history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @_require(permissions.can_view_threads)
-def curate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def curate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Link a solved thread to entries and turn its solution into a FAQ item."""
     thread = _thread(pk)
     if not permissions.can_curate(request.user, thread):
@@ -370,7 +372,7 @@ def curate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @_require(permissions.can_view_threads)
-def callback_list(request: HtmxHttpRequest) -> HttpResponse:
+def callback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     include_done = request.GET.get("kaikki") == "1"
     return render(request, "consultations/callback_list.html", {
         "callbacks": selectors.callback_list(user=request.user, include_done=include_done),
@@ -380,7 +382,7 @@ def callback_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @_require(permissions.can_request_callback)
-def callback_create(request: HtmxHttpRequest) -> HttpResponse:
+def callback_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     thread = None
     thread_pk = request.POST.get("thread") or request.GET.get("kysymys")
     if thread_pk and str(thread_pk).isdigit():
@@ -404,7 +406,7 @@ def callback_create(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "consultations/callback_form.html", {"form": form, "thread": thread})
 
 
-def _callback_for(request: HtmxHttpRequest, pk: int) -> Callback:
+def _callback_for(request: AuthenticatedHttpRequest, pk: int) -> Callback:
     try:
         callback = selectors.callback_detail(pk=pk)
     except Callback.DoesNotExist as exc:
@@ -415,7 +417,7 @@ def _callback_for(request: HtmxHttpRequest, pk: int) -> Callback:
 
 
 @require_GET
-def callback_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def callback_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     callback = _callback_for(request, pk)
     user = request.user
     show_phone = permissions.can_see_callback_phone(user, callback)
@@ -435,7 +437,7 @@ def callback_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def callback_take(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def callback_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     callback = _callback_for(request, pk)
     try:
         services.callback_take(callback=callback, user=request.user)
@@ -447,7 +449,7 @@ def callback_take(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def callback_complete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def callback_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     callback = _callback_for(request, pk)
     if not permissions.can_complete_callback(request.user, callback):
         raise PermissionDenied

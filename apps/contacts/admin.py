@@ -6,7 +6,7 @@ from .models import ContactRecord
 
 
 @admin.register(ContactRecord)
-class ContactRecordAdmin(admin.ModelAdmin):
+class ContactRecordAdmin(admin.ModelAdmin[ContactRecord]):
     list_display = ("created_at", "service_line", "channel", "municipality", "topic", "solved",
                     "consulted", "referred_to", "advisor")
     list_filter = ("service_line", "channel", "municipality", "solved", "consulted",

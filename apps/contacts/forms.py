@@ -19,15 +19,15 @@ FIELDS = ("service_line", "channel", "municipality", "entry", "topic_text", "sol
 
 
 class ContactForm(forms.Form):
-    service_line = forms.ModelChoiceField(
+    service_line: forms.ModelChoiceField[ServiceLine] = forms.ModelChoiceField(
         ServiceLine.objects.all(), label=_("Linja"), empty_label=None, widget=forms.RadioSelect)
     channel = forms.ChoiceField(label=_("Kanava"), choices=Channel.choices,
                                 widget=forms.RadioSelect, initial=Channel.PHONE)
-    municipality = forms.ModelChoiceField(
+    municipality: forms.ModelChoiceField[Municipality] = forms.ModelChoiceField(
         Municipality.objects.all(), label=_("Kunta"), required=False,
         empty_label=_("ei tiedossa"))
-    entry = forms.ModelChoiceField(Entry.objects.all(), label=_("Aihe palveluista"),
-                                   required=False)
+    entry: forms.ModelChoiceField[Entry] = forms.ModelChoiceField(
+        Entry.objects.all(), label=_("Aihe palveluista"), required=False)
     topic_text = forms.CharField(label=_("Tai oma aihe"), max_length=200, required=False,
                                  help_text=_("Ei asiakkaan henkilötietoja."))
     solved = forms.BooleanField(label=_("Ratkesi tässä yhteydenotossa"), required=False)
@@ -39,6 +39,7 @@ class ContactForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if not self.errors and data.get("entry") is None and not data.get("topic_text"):
             self.add_error("topic_text",
                            _("Valitse aihe palveluista tai kirjoita oma aihe."))
@@ -48,7 +49,9 @@ class ContactForm(forms.Form):
         """The line radio that takes the focus: the chosen one, else the first."""
         value = self["service_line"].value()
         if value in (None, ""):
-            first = self.fields["service_line"].queryset.first()
+            field = self.fields["service_line"]
+            assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
+            first = field.queryset.first()
             return str(first.pk) if first else ""
         return str(value)
 

@@ -14,6 +14,8 @@ from apps.catalogue.models import Entry, ServiceLine
 from .models import Channel, ContactRecord, RecentEntryView
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from apps.accounts.models import User
 
 RECENT_MINUTES = 30
@@ -35,7 +37,7 @@ class DayTally:
     total: int
     solved: int
     consulted: int
-    by_channel: list[tuple[str, int]]
+    by_channel: list[tuple[StrOrPromise, int]]
 
 
 def day_tally(user: User, day: datetime.date | None = None) -> DayTally:

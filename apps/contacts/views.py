@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.catalogue import selectors as catalogue_selectors
-from apps.core.http import HtmxHttpRequest, safe_next
+from apps.core.http import AuthenticatedHttpRequest, safe_next
 
 from . import permissions, selectors, services
 from .forms import KEPT_FIELDS, ContactForm
@@ -23,11 +23,11 @@ from .forms import KEPT_FIELDS, ContactForm
 TEMPLATE = "contacts/record.html"
 
 
-def _next_url(request: HtmxHttpRequest) -> str:
+def _next_url(request: AuthenticatedHttpRequest) -> str:
     return safe_next(request.POST.get("next") or request.GET.get("next"))
 
 
-def _context(request: HtmxHttpRequest, form: ContactForm, **extra: Any) -> dict[str, Any]:
+def _context(request: AuthenticatedHttpRequest, form: ContactForm, **extra: Any) -> dict[str, Any]:
     topic_q = request.POST.get("topic_q") or request.GET.get("topic_q", "")
     return {
         "form": form,
@@ -40,7 +40,7 @@ def _context(request: HtmxHttpRequest, form: ContactForm, **extra: Any) -> dict[
     }
 
 
-def _first_form(request: HtmxHttpRequest) -> ContactForm:
+def _first_form(request: AuthenticatedHttpRequest) -> ContactForm:
     municipality = catalogue_selectors.current_municipality(request)
     initial: dict[str, Any] = {
         "service_line": selectors.default_line(request.user),
@@ -52,7 +52,7 @@ def _first_form(request: HtmxHttpRequest) -> ContactForm:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(permissions.RECORD, raise_exception=True)
-def record(request: HtmxHttpRequest) -> HttpResponse:
+def record(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = TEMPLATE + "#panel" if request.htmx else TEMPLATE
     if request.method == "GET":
         return render(request, template, _context(request, _first_form(request)))
@@ -82,7 +82,7 @@ def record(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required(permissions.RECORD, raise_exception=True)
-def topic_search(request: HtmxHttpRequest) -> HttpResponse:
+def topic_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The topic search's results (radio buttons in the contact form)."""
     if not request.htmx:
         return redirect(f"{reverse('contacts:record')}?{request.GET.urlencode()}")

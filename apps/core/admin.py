@@ -84,12 +84,12 @@ class SensitiveFieldsAdminMixin(SafeAutocompleteAdminMixin):
     def lookup_allowed(self, lookup: str, value: Any, request: Any) -> bool:
         if sensitive_path(self.model, lookup, self.sensitive_fields):
             return False
-        return super().lookup_allowed(lookup, value, request)  # type: ignore[misc]
+        return bool(super().lookup_allowed(lookup, value, request))  # type: ignore[misc]
 
     def to_field_allowed(self, request: Any, to_field: str) -> bool:
         if sensitive_path(self.model, to_field, self.sensitive_fields):
             return False
-        return super().to_field_allowed(request, to_field)  # type: ignore[misc]
+        return bool(super().to_field_allowed(request, to_field))  # type: ignore[misc]
 
     def get_search_fields(self, request: Any) -> Any:
         return self._without_sensitive(super().get_search_fields(request))  # type: ignore[misc]

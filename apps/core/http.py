@@ -1,12 +1,26 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+class AuthenticatedHttpRequest(HtmxHttpRequest):
+    """A request behind ``LoginRequiredMiddleware``: its user is signed in (never anonymous).
+
+    For type checking only; views that ``login_not_required`` must keep ``HtmxHttpRequest``.
+    """
+
+    user: User
 
 
 def is_same_site_path(url: str | None) -> bool:

@@ -7,7 +7,7 @@ from .models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(admin.ModelAdmin[Notification]):
     """Read-only: for finding out why someone did or did not hear of something."""
 
     list_display = ("created_at", "recipient", "verb", "text", "read_at", "emailed_at")

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
-from apps.core.http import HtmxHttpRequest, is_same_site_path
+from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest, is_same_site_path
 
 from . import selectors, services
 from .models import Notification
@@ -21,7 +21,7 @@ PAGE_SIZE = 30
 
 
 @require_GET
-def inbox(request: HtmxHttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("sivu"))
     template = "notifications/inbox.html"
     if request.htmx:
@@ -30,7 +30,7 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-def open_notification(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def open_notification(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read and go where it points (only ever within this site)."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.mark_read(user=request.user, notification_ids=[notification.pk])
@@ -40,7 +40,7 @@ def open_notification(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def mark_all_read(request: HtmxHttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.mark_read(user=request.user)
     if request.htmx:
         page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HTMX_STOP_POLLING
 
-from apps.core.http import HtmxHttpRequest
+from apps.core.http import AuthenticatedHttpRequest
 
 from . import exports, permissions, selectors, services
 from .forms import RunReportForm, SubscriptionForm
@@ -24,7 +24,7 @@ from .tasks import generate_report
 PAGE_SIZE = 50
 
 
-def _index_context(request: HtmxHttpRequest, form: RunReportForm | None = None) -> dict:
+def _index_context(request: AuthenticatedHttpRequest, form: RunReportForm | None = None) -> dict:
     page = Paginator(selectors.report_list(kind=request.GET.get("raportti", "")),
                      PAGE_SIZE).get_page(request.GET.get("sivu"))
     subscribed = selectors.subscribed_kinds(request.user)
@@ -38,13 +38,13 @@ def _index_context(request: HtmxHttpRequest, form: RunReportForm | None = None) 
 
 @require_GET
 @permission_required(permissions.VIEW, raise_exception=True)
-def index(request: HtmxHttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", _index_context(request))
 
 
 @require_POST
 @permission_required(permissions.RUN, raise_exception=True)
-def run(request: HtmxHttpRequest) -> HttpResponse:
+def run(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Run (or rerun) a report now; the run's page shows its progress."""
     form = RunReportForm(request.POST)
     if not form.is_valid():
@@ -61,7 +61,7 @@ def run(request: HtmxHttpRequest) -> HttpResponse:
 @never_cache
 @vary_on_headers("HX-Request")
 @permission_required(permissions.VIEW, raise_exception=True)
-def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("started_by"), pk=pk)
     context = {"report": report, "tables": exports.report_tables(report),
                "can_run": permissions.can_run_reports(request.user)}
@@ -88,19 +88,19 @@ def _download(pk: int, extension: str) -> HttpResponse:
 
 @require_GET
 @permission_required(permissions.VIEW, raise_exception=True)
-def download_csv(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def download_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _download(pk, "csv")
 
 
 @require_GET
 @permission_required(permissions.VIEW, raise_exception=True)
-def download_xlsx(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def download_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _download(pk, "xlsx")
 
 
 @require_POST
 @permission_required(permissions.VIEW, raise_exception=True)
-def subscribe(request: HtmxHttpRequest) -> HttpResponse:
+def subscribe(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SubscriptionForm(request.POST)
     if form.is_valid():
         services.subscription_set(user=request.user, kind=form.cleaned_data["kind"],

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.http import HtmxHttpRequest
+from apps.core.http import AuthenticatedHttpRequest
 
 from . import permissions, selectors, services
 from .forms import (
@@ -34,7 +34,7 @@ from .services import StoryConflict
 PAGE_SIZE = 20
 
 
-def _visible_story(request: HtmxHttpRequest, pk: int) -> Story:
+def _visible_story(request: AuthenticatedHttpRequest, pk: int) -> Story:
     """The story, or 404 for anyone who may not see it (drafts are not disclosed)."""
     story = get_object_or_404(Story, pk=pk)
     if not permissions.can_view_story(request.user, story):
@@ -46,7 +46,7 @@ def _visible_story(request: HtmxHttpRequest, pk: int) -> Story:
 
 
 @require_GET
-def story_list(request: HtmxHttpRequest) -> HttpResponse:
+def story_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StoryFilterForm(request.GET)
     stories = selectors.story_list(**form.filters())
     page = Paginator(stories, PAGE_SIZE).get_page(request.GET.get("sivu"))
@@ -58,7 +58,7 @@ def story_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-def story_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def story_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         story = selectors.story_for_page(pk=pk, user=request.user)
     except Story.DoesNotExist:
@@ -68,7 +68,7 @@ def story_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "stories/story_detail.html", _detail_context(request, story))
 
 
-def _detail_context(request: HtmxHttpRequest, story: Story, **forms) -> dict[str, object]:
+def _detail_context(request: AuthenticatedHttpRequest, story: Story, **forms) -> dict[str, object]:
     user = request.user
     return {
         "story": story,
@@ -94,7 +94,7 @@ def _detail_context(request: HtmxHttpRequest, story: Story, **forms) -> dict[str
 
 
 @require_GET
-def story_image(request: HtmxHttpRequest, pk: int) -> FileResponse:
+def story_image(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The image, only to those who may see the story (MEDIA_ROOT is never served)."""
     story = _visible_story(request, pk)
     if not story.image:
@@ -109,7 +109,7 @@ def story_image(request: HtmxHttpRequest, pk: int) -> FileResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def story_create(request: HtmxHttpRequest) -> HttpResponse:
+def story_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_write_story(request.user):
         raise PermissionDenied
     if request.method == "GET":
@@ -135,7 +135,7 @@ def story_create(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def story_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def story_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _visible_story(request, pk)
     if not permissions.can_edit_story(request.user, story):
         raise PermissionDenied
@@ -158,7 +158,7 @@ def story_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _after_save(request, story)
 
 
-def _after_save(request: HtmxHttpRequest, story: Story) -> HttpResponse:
+def _after_save(request: AuthenticatedHttpRequest, story: Story) -> HttpResponse:
     if request.POST.get("action") != "submit":
         messages.success(request, _("Tarina tallennettiin."))
         return redirect(story)
@@ -184,7 +184,7 @@ def _not_submitted(exc: ValidationError) -> str:
     return _("Täytä ensin: %(fields)s.") % {"fields": ", ".join(labels)}
 
 
-def _render_form(request: HtmxHttpRequest, form: StoryForm, *, story: Story | None,
+def _render_form(request: AuthenticatedHttpRequest, form: StoryForm, *, story: Story | None,
                  conflict: Story | None = None, status: int = 200) -> HttpResponse:
     autosave = story is None or permissions.can_autosave_story(request.user, story)
     return render(request, "stories/story_form.html", {
@@ -194,7 +194,7 @@ def _render_form(request: HtmxHttpRequest, form: StoryForm, *, story: Story | No
 
 
 @require_POST
-def autosave_new(request: HtmxHttpRequest) -> HttpResponse:
+def autosave_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Autosave on the create page: the first save makes the draft (by the form token)."""
     if not permissions.can_write_story(request.user):
         raise PermissionDenied
@@ -216,7 +216,7 @@ def autosave_new(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
-def story_autosave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def story_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _visible_story(request, pk)
     if not (permissions.can_author_story(request.user, story)
             or permissions.can_review_stories(request.user)):
@@ -236,8 +236,9 @@ def story_autosave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _autosave_status(request, form=form, story=story)
 
 
-def _autosave_status(request: HtmxHttpRequest, *, form: StoryForm, story: Story | None = None,
-                     conflict: Story | None = None, status: int = 200) -> HttpResponse:
+def _autosave_status(request: AuthenticatedHttpRequest, *, form: StoryForm,
+                     story: Story | None = None, conflict: Story | None = None,
+                     status: int = 200) -> HttpResponse:
     return render(request, "stories/partials/autosave_status.html", {
         "form": form, "story": story, "conflict": conflict, "saved_at": timezone.now(),
     }, status=status)
@@ -246,20 +247,20 @@ def _autosave_status(request: HtmxHttpRequest, *, form: StoryForm, story: Story 
 # --- Workflow -----------------------------------------------------------------------
 
 
-def _reviewer_story(request: HtmxHttpRequest, pk: int) -> Story:
+def _reviewer_story(request: AuthenticatedHttpRequest, pk: int) -> Story:
     """For manager actions: 403 unless the sender may publish, whatever the story."""
     if not permissions.can_review_stories(request.user):
         raise PermissionDenied
     return _visible_story(request, pk)
 
 
-def _refused(request: HtmxHttpRequest, story: Story, exc: ValidationError) -> HttpResponse:
+def _refused(request: AuthenticatedHttpRequest, story: Story, exc: ValidationError) -> HttpResponse:
     messages.error(request, " ".join(exc.messages))
     return redirect(story)
 
 
 @require_POST
-def story_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def story_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _visible_story(request, pk)
     if not permissions.can_author_story(request.user, story):
         raise PermissionDenied
@@ -272,7 +273,7 @@ def story_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect(story)
 
 
-def _commented_transition(request: HtmxHttpRequest, pk: int, *, prefix: str,
+def _commented_transition(request: AuthenticatedHttpRequest, pk: int, *, prefix: str,
                           transition: Callable[..., object], done: str) -> HttpResponse:
     """A reviewer's move that takes an optional comment (publish, archive)."""
     story = _reviewer_story(request, pk)
@@ -287,14 +288,14 @@ def _commented_transition(request: HtmxHttpRequest, pk: int, *, prefix: str,
 
 
 @require_POST
-def story_publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def story_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _commented_transition(request, pk, prefix="publish",
                                  transition=services.story_publish,
                                  done=_("Tarina julkaistiin."))
 
 
 @require_POST
-def story_schedule(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def story_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _reviewer_story(request, pk)
     form = ScheduleForm(request.POST)
     if form.is_valid():
@@ -314,7 +315,7 @@ def story_schedule(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def story_return(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def story_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _reviewer_story(request, pk)
     form = ReturnForm(request.POST)
     if form.is_valid():
@@ -334,7 +335,7 @@ def story_return(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def story_archive(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def story_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _commented_transition(request, pk, prefix="archive",
                                  transition=services.story_archive,
                                  done=_("Tarina arkistoitiin."))
@@ -344,7 +345,7 @@ def story_archive(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def story_thank(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def story_thank(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _visible_story(request, pk)
     if not permissions.can_thank_story(request.user, story):
         raise PermissionDenied
@@ -357,7 +358,7 @@ def story_thank(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def story_comment(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def story_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _visible_story(request, pk)
     if not permissions.can_comment_story(request.user, story):
         raise PermissionDenied
@@ -383,7 +384,7 @@ def story_comment(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def my_stories(request: HtmxHttpRequest) -> HttpResponse:
+def my_stories(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_write_story(request.user):
         raise PermissionDenied
     return render(request, "stories/my_stories.html",
@@ -391,7 +392,7 @@ def my_stories(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-def review_queue(request: HtmxHttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_review_stories(request.user):
         raise PermissionDenied
     return render(request, "stories/review_queue.html", {
@@ -399,7 +400,7 @@ def review_queue(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-def period_report(request: HtmxHttpRequest) -> HttpResponse:
+def period_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A printable page of a period's published stories for the management meeting."""
     if not permissions.can_review_stories(request.user):
         raise PermissionDenied
