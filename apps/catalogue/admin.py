@@ -40,6 +40,7 @@ from .models import (
     EntryVersion,
     Municipality,
     Organisation,
+    OwnerReminder,
     ProblemReport,
     ServiceLine,
 )
@@ -513,3 +514,8 @@ class ProblemReportAdmin(admin.ModelAdmin):
             "%(count)d virheilmoitusta merkitty käsitellyksi.", count) % {"count": count},
             messages.SUCCESS)
 
+
+@admin.register(OwnerReminder)
+class OwnerReminderAdmin(admin.ModelAdmin):
+    list_display = ("owner", "week_start", "entry_count", "sent_at")
+    raw_id_fields = ("owner",)

@@ -254,3 +254,23 @@ class ProblemReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.entry_id}: {self.what_is_wrong[:40]}"
+
+
+class OwnerReminder(models.Model):
+    """The weekly "your overdue entries" e-mail, once per owner and week."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="+")
+    week_start = models.DateField()
+    entry_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("muistutus vanhentuneista sisällöistä")
+        verbose_name_plural = _("muistutukset vanhentuneista sisällöistä")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "week_start"], name="ownerreminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.week_start}"

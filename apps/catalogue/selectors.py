@@ -7,13 +7,20 @@ matches only those.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from .models import Contact, Entry, Municipality, Organisation, ProblemReport, ServiceLine
+from .queries import annotate_review_due, overdue_q
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 SESSION_MUNICIPALITY = "municipality"
 _REQUEST_CACHE = "_catalogue_municipalities"
@@ -284,3 +291,19 @@ def municipality_comparison(
                 if any(m.code == municipality.code for m in e.municipalities.all())]
         columns.append(ComparisonColumn(municipality=municipality, entries=here))
     return Comparison(area_wide=area_wide, columns=columns)
+
+
+# --- Owners' weekly reminder ------------------------------------------------------
+
+def owners_with_overdue_entries(*, today: datetime.date | None = None) -> list[int]:
+    today = today or timezone.localdate()
+    return list(Entry.objects.filter(overdue_q(today), owner__isnull=False,
+                                     owner__is_active=True)
+                .exclude(owner__email="")
+                .values_list("owner", flat=True).distinct().order_by("owner"))
+
+
+def overdue_entries_of(owner: User, *, today: datetime.date | None = None) -> list[Entry]:
+    today = today or timezone.localdate()
+    return list(annotate_review_due(Entry.objects.filter(overdue_q(today), owner=owner), today)
+                .order_by("review_due_on", "title_fi"))

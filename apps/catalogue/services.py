@@ -32,7 +32,7 @@ from apps.search.services import index_object, remove_object
 
 from .diffing import LOCALISED_FIELDS, FieldChange, reference_labels, version_diff
 from .interchange import CatalogueFormatError, entry_apply, entry_to_dict
-from .models import Entry, EntryVersion, ProblemReport
+from .models import Entry, EntryVersion, OwnerReminder, ProblemReport
 from .permissions import can_edit_entry, can_review_entry
 from .tasks import notify_problem_report
 
@@ -337,3 +337,37 @@ def _problem_report_messages(report: ProblemReport,
                                          to=[user.email]))
     return messages
 
+
+# --- Owners' weekly reminder ------------------------------------------------------
+
+def owner_remind(*, owner_id: int, week_start: datetime.date,
+                 today: datetime.date | None = None) -> bool:
+    """The weekly e-mail listing one owner's overdue entries; at most once a week."""
+    from apps.accounts.models import User
+
+    from .selectors import overdue_entries_of
+
+    with transaction.atomic():
+        owner = User.objects.filter(pk=owner_id, is_active=True).exclude(email="").first()
+        if owner is None:
+            return False
+        if OwnerReminder.objects.filter(owner=owner, week_start=week_start).exists():
+            return False
+        entries = overdue_entries_of(owner, today=today)
+        if not entries:
+            return False
+        _reminder, created = OwnerReminder.objects.get_or_create(
+            owner=owner, week_start=week_start, defaults={"entry_count": len(entries)})
+        if not created:
+            return False
+        base = settings.NEUVOKAS_SITE_URL.rstrip("/")
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {"owner": owner, "entries": entries, "base_url": base,
+                       "my_entries_url": base + reverse("catalogue:my_entries")}
+            subject = " ".join(render_to_string("catalogue/owner_reminder_subject.txt",
+                                                context).split())
+            body = render_to_string("catalogue/owner_reminder_body.txt", context)
+        # Inside the transaction: if sending fails the reminder row goes too, and the
+        # retried task sends again.
+        EmailMessage(subject=subject, body=body, to=[owner.email]).send()
+    return True

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import OwnerReminder, Report, ReportSubscription
+from .models import Report, ReportSubscription
 
 
 @admin.register(Report)
@@ -22,8 +22,3 @@ class ReportSubscriptionAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     raw_id_fields = ("user",)
 
-
-@admin.register(OwnerReminder)
-class OwnerReminderAdmin(admin.ModelAdmin):
-    list_display = ("owner", "week_start", "entry_count", "sent_at")
-    raw_id_fields = ("owner",)

@@ -1,4 +1,4 @@
-"""Stored report runs, their e-mail subscribers and the weekly owner reminders.
+"""Stored report runs and their e-mail subscribers.
 
 One ``Report`` row per (kind, period): a rerun replaces its figures, never adds a row.
 ``figures`` is written together with ``status = done`` in the one transaction that
@@ -107,23 +107,3 @@ class ReportSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_kind_display()}"
-
-
-class OwnerReminder(models.Model):
-    """The weekly "your overdue entries" e-mail, once per owner and week."""
-
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="+")
-    week_start = models.DateField()
-    entry_count = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("muistutus vanhentuneista sisällöistä")
-        verbose_name_plural = _("muistutukset vanhentuneista sisällöistä")
-        constraints = [
-            models.UniqueConstraint(fields=["owner", "week_start"], name="ownerreminder_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.owner_id} {self.week_start}"

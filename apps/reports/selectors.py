@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
-from django.utils import timezone
-
-from apps.catalogue.models import Entry
-from apps.catalogue.queries import annotate_review_due, overdue_q
 
 from .models import Report, ReportSubscription
 
@@ -35,17 +30,3 @@ def report_status(report_id: int) -> Report | None:
 
 def subscribed_kinds(user: User) -> set[str]:
     return set(ReportSubscription.objects.filter(user=user).values_list("kind", flat=True))
-
-
-def owners_with_overdue_entries(*, today: datetime.date | None = None) -> list[int]:
-    today = today or timezone.localdate()
-    return list(Entry.objects.filter(overdue_q(today), owner__isnull=False,
-                                     owner__is_active=True)
-                .exclude(owner__email="")
-                .values_list("owner", flat=True).distinct().order_by("owner"))
-
-
-def overdue_entries_of(owner: User, *, today: datetime.date | None = None) -> list[Entry]:
-    today = today or timezone.localdate()
-    return list(annotate_review_due(Entry.objects.filter(overdue_q(today), owner=owner), today)
-                .order_by("review_due_on", "title_fi"))

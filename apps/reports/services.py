@@ -1,4 +1,4 @@
-"""Writes of the reports: request a run, generate it, mail it, remind owners.
+"""Writes of the reports: request a run, generate it, mail it.
 
 A run is one ``Report`` row per (kind, period). ``report_generate`` computes the
 figures and stores them with ``status = done`` in one transaction, holding a
@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from . import exports
 from .kinds import module
-from .models import Kind, OwnerReminder, Report, ReportSubscription
+from .models import Kind, Report, ReportSubscription
 from .periods import Period
 
 if TYPE_CHECKING:
@@ -240,36 +240,3 @@ def report_mail(*, report_id: int) -> int:
         report.mailed_at = timezone.now()
         report.save(update_fields=["mailed_at"])
     return sent
-
-
-def owner_remind(*, owner_id: int, week_start: datetime.date,
-                 today: datetime.date | None = None) -> bool:
-    """The weekly e-mail listing one owner's overdue entries; at most once a week."""
-    from apps.accounts.models import User
-
-    from .selectors import overdue_entries_of
-
-    with transaction.atomic():
-        owner = User.objects.filter(pk=owner_id, is_active=True).exclude(email="").first()
-        if owner is None:
-            return False
-        if OwnerReminder.objects.filter(owner=owner, week_start=week_start).exists():
-            return False
-        entries = overdue_entries_of(owner, today=today)
-        if not entries:
-            return False
-        _reminder, created = OwnerReminder.objects.get_or_create(
-            owner=owner, week_start=week_start, defaults={"entry_count": len(entries)})
-        if not created:
-            return False
-        base = settings.NEUVOKAS_SITE_URL.rstrip("/")
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {"owner": owner, "entries": entries, "base_url": base,
-                       "my_entries_url": base + reverse("catalogue:my_entries")}
-            subject = " ".join(render_to_string("reports/owner_reminder_subject.txt",
-                                                context).split())
-            body = render_to_string("reports/owner_reminder_body.txt", context)
-        # Inside the transaction: if sending fails the reminder row goes too, and the
-        # retried task sends again.
-        EmailMessage(subject=subject, body=body, to=[owner.email]).send()
-    return True

@@ -3,7 +3,9 @@
 * ``schedule_due_reports`` computes the period once and fans out one ``generate_report``
   per kind: contacts and search gaps monthly, the management package every two months.
 * ``resume_reports`` (every ten minutes) completes runs a dead worker left behind.
-* ``remind_owners`` sends each content owner their overdue entries once a week.
+
+The owners' weekly reminder (``reports.remind_owners``) is the catalogue's
+(``apps.catalogue.tasks``).
 """
 
 from __future__ import annotations
@@ -73,25 +75,3 @@ def mail_report(self: Any, report_id: int) -> int:
 
     return report_mail(report_id=report_id)
 
-
-@shared_task(name="reports.remind_owners", **_TASK)
-def remind_owners(self: Any, now_iso: str | None = None) -> list[int]:
-    """Fan out this week's overdue-entries e-mail, one task per owner."""
-    from .selectors import owners_with_overdue_entries
-
-    today = timezone.localdate(_now(now_iso))
-    week_start = today - datetime.timedelta(days=today.weekday())
-    ids = owners_with_overdue_entries(today=today)
-    for owner_id in ids:
-        remind_owner.delay(owner_id, week_start.isoformat(), today.isoformat())
-    return ids
-
-
-@shared_task(name="reports.remind_owner", **_TASK)
-def remind_owner(self: Any, owner_id: int, week_start_iso: str,
-                 today_iso: str | None = None) -> bool:
-    from .services import owner_remind
-
-    return owner_remind(owner_id=owner_id,
-                        week_start=datetime.date.fromisoformat(week_start_iso),
-                        today=datetime.date.fromisoformat(today_iso) if today_iso else None)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.catalogue import services
 from apps.catalogue.interchange import entry_to_dict
-from apps.catalogue.models import Entry, EntryVersion, ProblemReport
+from apps.catalogue.models import Entry, EntryVersion, OwnerReminder, ProblemReport
 from tests.catalogue import factories
 from tests.conftest import make_user
 from tests.reference_data import seed_reference_data
@@ -467,3 +467,37 @@ def test_entry_delete_keeps_the_topic_of_contacts_that_cite_it(advisor):
     record = ContactRecord.objects.get()
     assert (record.entry_id, record.topic, record.topic_text) == (
         None, "Kuljetuspalvelu", "Kuljetuspalvelu")
+
+
+class TestOwnerRemind:
+    def test_mails_the_owner_once_a_week(self, editor):
+        today = datetime.date(2026, 3, 16)
+        factories.entry("vanha", title="Vanha kortti", owner=editor,
+                        last_reviewed=datetime.date(2025, 1, 1), review_interval_days=365)
+        factories.entry("tuore", title="Tuore kortti", owner=editor, last_reviewed=today)
+        factories.entry("tarkistamaton", title="Tarkistamaton", owner=editor,
+                        last_reviewed=None)
+        week = datetime.date(2026, 3, 16)
+
+        assert services.owner_remind(owner_id=editor.pk, week_start=week, today=today)
+        assert not services.owner_remind(owner_id=editor.pk, week_start=week, today=today)
+
+        assert len(mail.outbox) == 1
+        body = mail.outbox[0].body
+        assert mail.outbox[0].to == ["editor@example.org"]
+        assert "2 sisältöäsi" in mail.outbox[0].subject
+        assert "Vanha kortti (tarkistus erääntyi 1.1.2026)" in body
+        assert "Tarkistamaton (ei koskaan tarkistettu)" in body
+        assert "/palvelut/kortti/vanha/" in body
+        assert "Tuore kortti" not in body
+        assert OwnerReminder.objects.get().entry_count == 2
+
+        assert services.owner_remind(owner_id=editor.pk, week_start=datetime.date(2026, 3, 23),
+                                     today=datetime.date(2026, 3, 23))
+        assert len(mail.outbox) == 2
+
+    def test_owner_with_nothing_overdue_gets_nothing(self, editor):
+        factories.entry("tuore", owner=editor)
+        assert not services.owner_remind(owner_id=editor.pk, week_start=datetime.date(2026, 3, 16))
+        assert mail.outbox == []
+        assert OwnerReminder.objects.count() == 0

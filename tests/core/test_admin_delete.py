@@ -29,12 +29,12 @@ from django_celery_beat.models import (
 
 from apps.accounts import roles
 from apps.accounts.services import api_token_create
-from apps.catalogue.models import Entry, EntryVersion, Municipality, ServiceLine
+from apps.catalogue.models import Entry, EntryVersion, Municipality, OwnerReminder, ServiceLine
 from apps.catalogue.services import entry_record_version
 from apps.consultations.models import CallbackEvent, FaqItem, Follow
 from apps.contacts.models import RecentEntryView
 from apps.notifications.models import Notification, Verb
-from apps.reports.models import Kind, OwnerReminder, ReportSubscription
+from apps.reports.models import Kind, ReportSubscription
 from apps.reports.services import report_request
 from apps.search.models import SynonymGroup
 from apps.search.services import search_log_create, synonym_group_save
@@ -131,7 +131,7 @@ def build_world(superuser: Any, django_user_model: Any) -> dict[str, Any]:
         "accounts.ApiToken": token,
         "reports.Report": report,
         "reports.ReportSubscription": subscription,
-        "reports.OwnerReminder": reminder,
+        "catalogue.OwnerReminder": reminder,
         "django_celery_beat.PeriodicTask": task,
         "django_celery_beat.IntervalSchedule": interval,
         "django_celery_beat.CrontabSchedule": crontab,

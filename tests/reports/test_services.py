@@ -11,8 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.reports import services
-from apps.reports.models import Kind, OwnerReminder, Report, ReportSubscription
-from tests.catalogue import factories as catalogue
+from apps.reports.models import Kind, Report, ReportSubscription
 from tests.conftest import make_user
 from tests.contacts.factories import contact
 from tests.helpers import wait_for
@@ -234,37 +233,3 @@ class TestReportMail:
         report = _request()
         assert services.report_mail(report_id=report.pk) == 0
         assert mail.outbox == []
-
-
-class TestOwnerRemind:
-    def test_mails_the_owner_once_a_week(self, editor):
-        today = D(2026, 3, 16)
-        catalogue.entry("vanha", title="Vanha kortti", owner=editor,
-                        last_reviewed=D(2025, 1, 1), review_interval_days=365)
-        catalogue.entry("tuore", title="Tuore kortti", owner=editor, last_reviewed=today)
-        catalogue.entry("tarkistamaton", title="Tarkistamaton", owner=editor,
-                        last_reviewed=None)
-        week = D(2026, 3, 16)
-
-        assert services.owner_remind(owner_id=editor.pk, week_start=week, today=today)
-        assert not services.owner_remind(owner_id=editor.pk, week_start=week, today=today)
-
-        assert len(mail.outbox) == 1
-        body = mail.outbox[0].body
-        assert mail.outbox[0].to == ["editor@example.org"]
-        assert "2 sisältöäsi" in mail.outbox[0].subject
-        assert "Vanha kortti (tarkistus erääntyi 1.1.2026)" in body
-        assert "Tarkistamaton (ei koskaan tarkistettu)" in body
-        assert "/palvelut/kortti/vanha/" in body
-        assert "Tuore kortti" not in body
-        assert OwnerReminder.objects.get().entry_count == 2
-
-        assert services.owner_remind(owner_id=editor.pk, week_start=D(2026, 3, 23),
-                                     today=D(2026, 3, 23))
-        assert len(mail.outbox) == 2
-
-    def test_owner_with_nothing_overdue_gets_nothing(self, editor):
-        catalogue.entry("tuore", owner=editor)
-        assert not services.owner_remind(owner_id=editor.pk, week_start=D(2026, 3, 16))
-        assert mail.outbox == []
-        assert OwnerReminder.objects.count() == 0

@@ -11,14 +11,11 @@ from django.core import mail
 from apps.reports.models import Kind, Report, ReportSubscription
 from apps.reports.tasks import (  # registers the tasks before the worker starts
     generate_report,
-    remind_owners,
     resume_reports,
     schedule_due_reports,
 )
-from tests.catalogue import factories as catalogue
-from tests.conftest import make_user
 from tests.contacts.factories import contact
-from tests.helpers import drain_worker, wait_for
+from tests.helpers import wait_for
 from tests.reports.factories import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,20 +93,3 @@ def test_scheduled_run_is_mailed_to_subscribers(reference_data_tx, current_celer
     wait_for(lambda: Report.objects.filter(mailed_at__isnull=False).count() == 1, 20)
     assert [m.to for m in mail.outbox] == [["manager@example.org"]]
     assert mail.outbox[0].attachments[0][0].endswith(".csv")
-
-
-def test_remind_owners_weekly_once(reference_data_tx, current_celery_app, celery_worker,
-                                   editor, django_user_model):
-    other = make_user(django_user_model, "toinen", "Sisällöntuottaja")
-    catalogue.entry("vanha", owner=editor, last_reviewed=datetime.date(2025, 1, 1),
-                    review_interval_days=30)
-    catalogue.entry("toisen", owner=other, last_reviewed=None)
-    catalogue.entry("tuore", owner=make_user(django_user_model, "kolmas"))
-
-    monday = "2026-03-16T07:00:00+02:00"
-    assert sorted(remind_owners.delay(monday).get(timeout=20)) == sorted([editor.pk, other.pk])
-    wait_for(lambda: len(mail.outbox) == 2, 20)
-    remind_owners.delay("2026-03-18T07:00:00+02:00").get(timeout=20)  # same week
-    # Any mail task the second run enqueued (on its commit, before it returned) has run:
-    drain_worker(current_celery_app)
-    assert sorted(m.to[0] for m in mail.outbox) == ["editor@example.org", "toinen@example.org"]
