@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.catalogue.models import Entry, Municipality, ServiceLine
 from apps.core import limits, privacy
+from apps.core.forms import form_field
 
 from . import selectors
 from .models import Answer, Callback, Thread, Urgency
@@ -58,11 +59,12 @@ class _ConfirmPhoneField(forms.BooleanField):
                          label=_("Numero ei ole asiakkaan, tallenna silti"))
 
 
-class ThreadForm(PrivacyGuardMixin, forms.ModelForm):
+# forms.ModelForm[Model] is not subscriptable at runtime (django-stubs-ext would patch it).
+class ThreadForm(PrivacyGuardMixin, forms.ModelForm):  # type: ignore[type-arg]  # see below
     privacy_fields = ("title", "body")
     phone_warning_fields = ("title", "body")
 
-    entries = forms.ModelMultipleChoiceField(
+    entries: forms.ModelMultipleChoiceField[Entry] = forms.ModelMultipleChoiceField(
         queryset=Entry.objects.none(), required=False, label=_("Liittyvät palvelut"),
         help_text=_("Valinnainen. Valitse useampi Ctrl- tai Cmd-näppäimellä."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
@@ -81,11 +83,14 @@ class ThreadForm(PrivacyGuardMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entries"].queryset = selectors.entry_choices()
-        self.fields["service_line"].queryset = ServiceLine.objects.order_by("position", "key")
-        self.fields["municipality"].queryset = Municipality.objects.order_by("name_fi")
-        self.fields["municipality"].empty_label = _("Ei kuntaa / koko alue")
-        self.fields["urgency"].choices = Urgency.choices
+        form_field(self, "entries", forms.ModelMultipleChoiceField).queryset = (
+            selectors.entry_choices())
+        form_field(self, "service_line", forms.ModelChoiceField).queryset = (
+            ServiceLine.objects.order_by("position", "key"))
+        municipality = form_field(self, "municipality", forms.ModelChoiceField)
+        municipality.queryset = Municipality.objects.order_by("name_fi")
+        municipality.empty_label = _("Ei kuntaa / koko alue")
+        form_field(self, "urgency", forms.ChoiceField).choices = Urgency.choices
         if self.suggest:
             # While the title is typed, similar solved threads and entries appear beside it.
             self.fields["title"].widget.attrs.update({
@@ -97,6 +102,7 @@ class ThreadForm(PrivacyGuardMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         self._guard(cleaned)
         return cleaned
 
@@ -126,6 +132,7 @@ class AnswerForm(PrivacyGuardMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         self._guard(cleaned)
         return cleaned
 
@@ -150,11 +157,11 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["line"].choices = [
+        form_field(self, "line", forms.ChoiceField).choices = [
             ("", _("Kaikki linjat")), ("omat", _("Omat linjani")),
             *((line.key, line.name) for line in ServiceLine.objects.order_by("position", "key")),
         ]
-        self.fields["municipality"].choices = [
+        form_field(self, "municipality", forms.ChoiceField).choices = [
             ("", _("Kaikki kunnat")),
             *((m.code, m.name) for m in Municipality.objects.order_by("name_fi")),
         ]
@@ -168,7 +175,7 @@ class BoardFilterForm(forms.Form):
         )
 
 
-class CallbackForm(PrivacyGuardMixin, forms.ModelForm):
+class CallbackForm(PrivacyGuardMixin, forms.ModelForm):  # type: ignore[type-arg]  # as above
     privacy_fields = ("reason", "phone")
     phone_warning_fields = ("reason",)
 
@@ -190,14 +197,16 @@ class CallbackForm(PrivacyGuardMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = get_user_model().objects.filter(
+        assignee = form_field(self, "assignee", forms.ModelChoiceField)
+        assignee.queryset = get_user_model().objects.filter(
             is_active=True).order_by("first_name", "last_name", "username")
-        self.fields["assignee"].label = _("Kollega")
-        self.fields["assignee"].help_text = _("Valitse kollega tai palvelulinja.")
-        self.fields["assignee"].empty_label = _("Ei valittu")
-        self.fields["service_line"].label = _("tai palvelulinja")
-        self.fields["service_line"].queryset = ServiceLine.objects.order_by("position", "key")
-        self.fields["service_line"].empty_label = _("Ei valittu")
+        assignee.label = _("Kollega")
+        assignee.help_text = _("Valitse kollega tai palvelulinja.")
+        assignee.empty_label = _("Ei valittu")
+        service_line = form_field(self, "service_line", forms.ModelChoiceField)
+        service_line.label = _("tai palvelulinja")
+        service_line.queryset = ServiceLine.objects.order_by("position", "key")
+        service_line.empty_label = _("Ei valittu")
         self.fields["phone"].required = True
         if not self.is_bound and not self.initial.get("due_at"):
             due = timezone.localtime() + datetime.timedelta(hours=2)
@@ -205,6 +214,7 @@ class CallbackForm(PrivacyGuardMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         if not cleaned.get("assignee") and not cleaned.get("service_line"):
             self.add_error("assignee", _("Valitse kollega tai palvelulinja."))
         self._guard(cleaned)
@@ -219,7 +229,8 @@ class FaqItemForm(PrivacyGuardMixin, forms.Form):
     privacy_fields = ("question", "answer")
     phone_warning_fields = ()
 
-    entry = forms.ModelChoiceField(queryset=Entry.objects.none(), label=_("Palvelu"))
+    entry: forms.ModelChoiceField[Entry] = forms.ModelChoiceField(
+        queryset=Entry.objects.none(), label=_("Palvelu"))
     question = forms.CharField(label=_("Kysymys"), max_length=300)
     answer = forms.CharField(label=_("Vastaus"), widget=forms.Textarea(attrs={"rows": 6}),
                              max_length=limits.FAQ_ANSWER,
@@ -227,23 +238,25 @@ class FaqItemForm(PrivacyGuardMixin, forms.Form):
 
     def __init__(self, *args: Any, thread: Thread, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry"].queryset = selectors.entry_choices()
+        form_field(self, "entry", forms.ModelChoiceField).queryset = selectors.entry_choices()
         linked = list(thread.entries.all())
         if linked and not self.is_bound:
             self.initial.setdefault("entry", linked[0].pk)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         self._guard(cleaned)
         return cleaned
 
 
 class LinkEntriesForm(forms.Form):
-    entries = forms.ModelMultipleChoiceField(
+    entries: forms.ModelMultipleChoiceField[Entry] = forms.ModelMultipleChoiceField(
         queryset=Entry.objects.none(), label=_("Liitä palveluihin"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entries"].queryset = selectors.entry_choices()
+        form_field(self, "entries", forms.ModelMultipleChoiceField).queryset = (
+            selectors.entry_choices())

@@ -7,15 +7,17 @@ of them look at group or user names.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from apps.accounts.models import User
 
     from .models import Answer, Callback, Thread
 
 
-def _active(user: Any) -> bool:
+def _active(user: User | AnonymousUser | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 

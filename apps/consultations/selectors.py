@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from apps.catalogue.models import Entry
 
-from .models import Answer, Callback, Follow, Thread, ThreadRevision, Urgency
+from .models import Answer, Callback, FaqItem, Follow, Thread, ThreadRevision, Urgency
 from .services import retention_cutoff
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def thread_is_following(*, thread: Thread, user: User) -> bool:
     return Follow.objects.filter(thread=thread, user=user).exists()
 
 
-def thread_history(*, thread: Thread) -> dict[str, list]:
+def thread_history(*, thread: Thread) -> dict[str, list[ThreadRevision] | list[Answer]]:
     return {
         "thread_revisions": list(
             ThreadRevision.objects.filter(thread=thread).select_related("editor")
@@ -164,7 +164,7 @@ def entry_choices() -> QuerySet[Entry]:
     return Entry.objects.order_by("title_fi").only("pk", "title", "title_fi", "key")
 
 
-def entry_faq(*, entry: Entry) -> list:
+def entry_faq(*, entry: Entry) -> list[FaqItem]:
     return list(entry.faq_items.select_related("source_thread").order_by("position", "pk"))
 
 

@@ -6,6 +6,7 @@ them). Each computes its work once and fans out one idempotent task per callback
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from celery import shared_task
@@ -16,7 +17,7 @@ _TASK = {"bind": True, "acks_late": True, "autoretry_for": (OperationalError,),
          "retry_backoff": True, "max_retries": 5}
 
 
-def _when(now_iso: str | None):
+def _when(now_iso: str | None) -> datetime.datetime | None:
     return parse_datetime(now_iso) if now_iso else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,13 +32,25 @@ from .forms import (
 )
 from .models import Answer, Callback, Thread
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
-def _require(predicate: Callable[[Any], bool]) -> Callable:
+
+_P = ParamSpec("_P")
+
+
+def _require(predicate: Callable[[User], bool]) -> Callable[
+    [Callable[Concatenate[AuthenticatedHttpRequest, _P], HttpResponse]],
+    Callable[Concatenate[AuthenticatedHttpRequest, _P], HttpResponse],
+]:
     """Refuse the view unless ``predicate(request.user)`` holds."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(
+        view: Callable[Concatenate[AuthenticatedHttpRequest, _P], HttpResponse],
+    ) -> Callable[Concatenate[AuthenticatedHttpRequest, _P], HttpResponse]:
         @wraps(view)
-        def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: AuthenticatedHttpRequest, /, *args: _P.args,
+                    **kwargs: _P.kwargs) -> HttpResponse:
             if not predicate(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

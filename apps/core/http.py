@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
@@ -21,6 +22,15 @@ class AuthenticatedHttpRequest(HtmxHttpRequest):
     """
 
     user: User
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The signed-in user of a request that only staff reach (the admin, views behind
+    ``LoginRequiredMiddleware``), typed as such; an anonymous one is refused."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 def is_same_site_path(url: str | None) -> bool:

@@ -6,7 +6,7 @@ from .models import Report, ReportSubscription
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(admin.ModelAdmin[Report]):
     list_display = ("kind", "period_start", "period_end", "status", "trigger", "started_by",
                     "finished_at")
     list_filter = ("kind", "status", "trigger")
@@ -17,7 +17,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportSubscription)
-class ReportSubscriptionAdmin(admin.ModelAdmin):
+class ReportSubscriptionAdmin(admin.ModelAdmin[ReportSubscription]):
     list_display = ("user", "kind", "created_at")
     list_filter = ("kind",)
     raw_id_fields = ("user",)

@@ -28,6 +28,7 @@ class RunReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         start, end = data.get("period_start"), data.get("period_end")
         if start and end:
             if end < start:

@@ -24,7 +24,8 @@ from .tasks import generate_report
 PAGE_SIZE = 50
 
 
-def _index_context(request: AuthenticatedHttpRequest, form: RunReportForm | None = None) -> dict:
+def _index_context(request: AuthenticatedHttpRequest,
+                   form: RunReportForm | None = None) -> dict[str, object]:
     page = Paginator(selectors.report_list(kind=request.GET.get("raportti", "")),
                      PAGE_SIZE).get_page(request.GET.get("sivu"))
     subscribed = selectors.subscribed_kinds(request.user)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -15,13 +16,22 @@ from . import images, selectors
 from .models import Story, Theme
 from .services import ImageChange, StoryContent
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _label(name: str) -> str:
-    return capfirst(Story._meta.get_field(name).verbose_name)
+
+def _field(name: str) -> Field[Any, Any]:
+    field = Story._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
 
 
-def _help(name: str) -> str:
-    return Story._meta.get_field(name).help_text
+def _label(name: str) -> StrOrPromise:
+    return capfirst(_field(name).verbose_name)
+
+
+def _help(name: str) -> StrOrPromise:
+    return _field(name).help_text
 
 
 class StoryForm(forms.Form):
@@ -38,9 +48,9 @@ class StoryForm(forms.Form):
                            help_text=_("Kerro, mitä tehtiin ja mikä muuttui. "
                                        "Markdown-muotoilu käy (**lihavointi**, - luettelo)."),
                            widget=forms.Textarea(attrs={"rows": 10}))
-    themes = forms.ModelMultipleChoiceField(label=_("Teemat"), queryset=Theme.objects.none(),
-                                            required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+    themes: forms.ModelMultipleChoiceField[Theme] = forms.ModelMultipleChoiceField(
+        label=_("Teemat"), queryset=Theme.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple)
     unit = forms.CharField(label=_label("unit"), max_length=150, required=False,
                            widget=forms.TextInput(attrs={"list": "unit-suggestions",
                                                          "autocomplete": "off"}))
@@ -61,7 +71,8 @@ class StoryForm(forms.Form):
                                 max_length=300, required=False)
     remove_image = forms.BooleanField(label=_("Poista nykyinen kuva"), required=False)
 
-    def __init__(self, *args, story: Story | None = None, autosave: bool = False, **kwargs):
+    def __init__(self, *args: Any, story: Story | None = None, autosave: bool = False,
+                 **kwargs: Any) -> None:
         if story is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_for(story)
         super().__init__(*args, **kwargs)
@@ -71,7 +82,9 @@ class StoryForm(forms.Form):
         offered = Q(is_active=True)
         if story is not None and story.pk:
             offered |= Q(pk__in=story.themes.values("pk"))
-        self.fields["themes"].queryset = Theme.objects.filter(offered)
+        themes = self.fields["themes"]
+        assert isinstance(themes, forms.ModelMultipleChoiceField)
+        themes.queryset = Theme.objects.filter(offered)
         if autosave:
             for field in self.fields.values():
                 field.required = False
@@ -94,8 +107,9 @@ class StoryForm(forms.Form):
             return None
         return ImageChange(new=images.process_story_image(upload))
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if self.autosave:
             return data
         new_image = data.get("image")
@@ -143,7 +157,7 @@ class ScheduleForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
 
     def clean_publish_at(self) -> datetime.datetime:
-        value = self.cleaned_data["publish_at"]
+        value: datetime.datetime = self.cleaned_data["publish_at"]
         if value <= timezone.now():
             raise ValidationError(_("Valitse tuleva ajankohta."))
         return value
@@ -154,25 +168,32 @@ class CommentForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class StoryFilters(TypedDict):
+    theme: Theme | None
+    unit: str
+    year: int | None
+
+
 class StoryFilterForm(forms.Form):
-    theme = forms.ModelChoiceField(label=_("Teema"), queryset=Theme.objects.all(),
-                                   to_field_name="key", required=False,
-                                   empty_label=_("Kaikki teemat"))
+    theme: forms.ModelChoiceField[Theme] = forms.ModelChoiceField(
+        label=_("Teema"), queryset=Theme.objects.all(), to_field_name="key", required=False,
+        empty_label=_("Kaikki teemat"))
     unit = forms.ChoiceField(label=_("Yksikkö"), required=False)
     year = forms.TypedChoiceField(label=_("Vuosi"), coerce=int, required=False,
                                   empty_value=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = selectors.theme_choices()
-        self.fields["unit"].choices = [("", _("Kaikki yksiköt")),
-                                       *((u, u) for u in selectors.unit_choices())]
-        self.fields["year"].choices = [("", _("Kaikki vuodet")),
-                                       *((y, y) for y in selectors.year_choices())]
+        theme, unit, year = self.fields["theme"], self.fields["unit"], self.fields["year"]
+        assert isinstance(theme, forms.ModelChoiceField)
+        assert isinstance(unit, forms.ChoiceField) and isinstance(year, forms.ChoiceField)
+        theme.queryset = selectors.theme_choices()
+        unit.choices = [("", _("Kaikki yksiköt")), *((u, u) for u in selectors.unit_choices())]
+        year.choices = [("", _("Kaikki vuodet")), *((y, y) for y in selectors.year_choices())]
 
-    def filters(self) -> dict[str, object]:
+    def filters(self) -> StoryFilters:
         if not self.is_valid():
-            return {}
+            return {"theme": None, "unit": "", "year": None}
         data = self.cleaned_data
         return {"theme": data.get("theme"), "unit": data.get("unit") or "",
                 "year": data.get("year")}
@@ -191,8 +212,9 @@ class PeriodForm(forms.Form):
         previous = (first_of_month - datetime.timedelta(days=1)).replace(day=1)
         return {"start": previous, "end": today}
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", _("Päättymispäivä ei voi olla ennen alkamispäivää."))

@@ -50,7 +50,7 @@ def _too_many_pixels(pixels: int) -> ValidationError:
     )
 
 
-def process_story_image(upload: UploadedFile) -> ContentFile:
+def process_story_image(upload: UploadedFile[bytes]) -> ContentFile[bytes]:
     """Validate ``upload`` and return a clean JPEG (or WebP, if it has transparency).
 
     Raises a ValidationError (for the form's ``image`` field) saying what is wrong.
@@ -86,7 +86,7 @@ def process_story_image(upload: UploadedFile) -> ContentFile:
         raise _error(_("Tiedosto ei ole kelvollinen kuva."), "invalid") from exc
 
 
-def _reencode(image: Image.Image) -> ContentFile:
+def _reencode(image: Image.Image) -> ContentFile[bytes]:
     # Keep the photo upright once EXIF is gone (in place: no second full-size copy).
     ImageOps.exif_transpose(image, in_place=True)
     image.thumbnail((MAX_DIMENSION, MAX_DIMENSION), Image.Resampling.LANCZOS)

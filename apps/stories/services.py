@@ -71,7 +71,7 @@ class StoryContent:
 class ImageChange:
     """A new, already re-encoded image (``images.process_story_image``) or a removal."""
 
-    new: ContentFile | None = None
+    new: ContentFile[bytes] | None = None
     remove: bool = False
 
     @property
@@ -106,15 +106,15 @@ def _save_content(story: Story, content: StoryContent, image: ImageChange | None
     story.editing_session = session
     for name in (*content.TEXT_FIELDS, *content.NUMBER_FIELDS):
         setattr(story, name, getattr(content, name))
-    will_have_image = (image.new is not None) if changes_image else bool(story.image)
+    will_have_image = (image.new is not None) if image and changes_image else bool(story.image)
     if will_have_image and not story.image_alt.strip():
         raise ValidationError({"image_alt": _("Kirjoita kuvalle tekstivastine.")})
     story.version += 1
     story.full_clean(exclude=["author", "scheduled_by", "image"])
     stale = story.image.name if changes_image and story.image else None
     written = None
-    if changes_image and image.new is not None:
-        story.image.save(image.new.name, image.new, save=False)
+    if image and changes_image and image.new is not None:
+        story.image.save(image.new.name or "", image.new, save=False)
         written = story.image.name
     elif changes_image:
         story.image = ""

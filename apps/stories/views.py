@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -68,7 +69,8 @@ def story_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "stories/story_detail.html", _detail_context(request, story))
 
 
-def _detail_context(request: AuthenticatedHttpRequest, story: Story, **forms) -> dict[str, object]:
+def _detail_context(request: AuthenticatedHttpRequest, story: Story,
+                    **forms: Form) -> dict[str, object]:
     user = request.user
     return {
         "story": story,
@@ -99,7 +101,7 @@ def story_image(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     story = _visible_story(request, pk)
     if not story.image:
         raise Http404
-    content_type = mimetypes.guess_type(story.image.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(story.image.name or "")[0] or "application/octet-stream"
     response = FileResponse(story.image.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=86400"
     return response

@@ -87,7 +87,8 @@ class Table:
     @property
     def items(self) -> list[tuple[dict[str, Any], tuple[float, float | None] | None]]:
         """Rows with their bar widths (percent of the longest), for the template."""
-        return list(zip(self.rows, self.bars or [None] * len(self.rows), strict=True))
+        bars: list[tuple[float, float | None] | None] = [*self.bars] or [None] * len(self.rows)
+        return list(zip(self.rows, bars, strict=True))
 
 
 def with_change(rows: Iterable[dict[str, Any]], current: str = "count",
