@@ -2,14 +2,54 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
 
-from apps.search.registry import Document, Source, Text, register
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from apps.search.registry import (
+    Document,
+    Places,
+    Source,
+    Text,
+    register,
+    register_facets,
+    register_places,
+)
 from apps.search.text import plain_text
 
-from .models import Entry
+from . import selectors
+from .models import Entry, Municipality, ServiceLine
 
 LANGUAGES = ("fi", "sv", "en")
+
+# A query naming a municipality ("kotihoito kotka") is read with its place.
+register_places(Places(table=Municipality._meta.db_table, code="code",
+                       names=("name_fi", "name_sv")))
+
+
+class CatalogueFacets:
+    """Search filters by the catalogue's municipalities and lines; the municipality is
+    the one the advisor chose on the catalogue pages (and ``?kunta=`` changes it)."""
+
+    def municipalities(self) -> list[Municipality]:
+        return selectors.municipality_list()
+
+    def lines(self) -> list[ServiceLine]:
+        return selectors.service_line_list()
+
+    def municipality_by_code(self, request: HttpRequest, code: str) -> Municipality | None:
+        return selectors.municipality_by_code(request, code)
+
+    def current_municipality(self, request: HttpRequest) -> Municipality | None:
+        return selectors.current_municipality(request)
+
+    def remember_municipality(self, request: HttpRequest, municipality: Any | None) -> None:
+        selectors.remember_municipality(request, municipality)
+
+
+register_facets(CatalogueFacets())
 
 
 @register
@@ -17,7 +57,9 @@ class EntrySource(Source):
     model = Entry
     label = "catalogue.entry"
     doc_types = ("service", "offer")
+    doc_type_labels = {"service": _("palvelu"), "offer": _("järjestöjen tarjonta")}
     permission = "catalogue.view_entry"
+    position = 10
 
     def queryset(self) -> QuerySet[Entry]:
         return (Entry.objects.select_related("organisation")

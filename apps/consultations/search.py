@@ -7,6 +7,7 @@ other answers and anything about callbacks (never the customer's number) stay ou
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from apps.search.registry import Document, Source, Text, register
 from apps.search.text import plain_text
@@ -19,6 +20,8 @@ class ThreadSource(Source):
     model = Thread
     label = "consultations.thread"
     doc_types = ("consultation",)
+    doc_type_labels = {"consultation": _("ratkaistu konsultaatio")}
+    position = 20
     permission = "consultations.view_thread"
 
     def queryset(self) -> QuerySet[Thread]:

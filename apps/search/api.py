@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.accounts.authentication import api_user
-from apps.catalogue import selectors as catalogue_selectors
 
 from . import openapi, registry, selectors, services
 from .models import SearchLog
@@ -36,11 +35,11 @@ def _bad_request(detail: str) -> JsonResponse:
 
 
 def municipality_codes() -> list[str]:
-    return [m.code for m in catalogue_selectors.municipality_list()]
+    return [m.code for m in registry.facets().municipalities()]
 
 
 def line_keys() -> list[str]:
-    return [line.key for line in catalogue_selectors.service_line_list()]
+    return [line.key for line in registry.facets().lines()]
 
 
 @never_cache
@@ -51,7 +50,7 @@ def openapi_schema(request: HttpRequest) -> JsonResponse:
     if api_user(request) is None:
         return _unauthorized()
     schema = openapi.search_api(municipalities=municipality_codes(), lines=line_keys(),
-                                types=list(selectors.TYPES), default_limit=DEFAULT_LIMIT,
+                                types=registry.doc_types(), default_limit=DEFAULT_LIMIT,
                                 max_limit=selectors.MAX_LIMIT, max_query=MAX_QUERY)
     return JsonResponse(schema, json_dumps_params={"ensure_ascii": False})
 
@@ -72,7 +71,7 @@ def search(request: HttpRequest) -> JsonResponse:
     except ValueError:
         return _bad_request("limit must be a number")
     visible = registry.visible_types(user)
-    if doc_type and doc_type not in selectors.TYPES:
+    if doc_type and doc_type not in registry.doc_types():
         return _bad_request(f"unknown type {doc_type[:50]!r}")
     if municipality and municipality not in municipality_codes():
         return _bad_request(f"unknown municipality {municipality[:50]!r}")

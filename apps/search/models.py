@@ -23,15 +23,10 @@ class SearchDocument(models.Model):
     wellbeing area, like the catalogue.
     """
 
-    class Type(models.TextChoices):
-        SERVICE = "service", _("palvelu")
-        OFFER = "offer", _("järjestöjen tarjonta")
-        CONSULTATION = "consultation", _("ratkaistu konsultaatio")
-        STORY = "story", _("onnistumistarina")
-
     source = models.CharField(max_length=60)  # the registered source ("catalogue.entry")
     object_id = models.CharField(max_length=64)
-    doc_type = models.CharField(_("tyyppi"), max_length=20, choices=Type.choices)
+    # One of the types the sources declare (registry.doc_types()).
+    doc_type = models.CharField(_("tyyppi"), max_length=20)
     key = models.CharField(max_length=200, blank=True)
     url = models.CharField(max_length=500)
     titles = models.JSONField(default=dict)  # {"fi": …, "sv": …}

@@ -9,6 +9,9 @@ like ``admin.py``)::
     class EntrySource(Source):
         model = Entry
         label = "catalogue.entry"
+        doc_types = ("service", "offer")
+        doc_type_labels = {"service": _("palvelu"), "offer": _("järjestöjen tarjonta")}
+        permission = "catalogue.view_entry"   # to see its documents in results
 
         def queryset(self):
             return Entry.objects.prefetch_related("municipalities")
@@ -20,15 +23,23 @@ like ``admin.py``)::
 Weights: ``A`` title and keywords, ``B`` summary and target groups, ``C`` the body,
 ``D`` details (fees, legal basis, organisation, lines). Each text is analysed in its
 own language (Finnish with Voikko, Swedish and English with Snowball).
+
+Search knows the other apps only through what they register here: the document types
+(with their labels, offered as the type filter), who may see them, where place
+names live (``register_places``), so a query naming a municipality is understood, and
+the municipality and line filters (``register_facets``: the catalogue's reference data
+and the advisor's remembered municipality).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Protocol
 
 from django.db import models
+from django.http import HttpRequest
+from django.utils.functional import Promise
 
 Weight = Literal["A", "B", "C", "D"]
 
@@ -60,6 +71,8 @@ class Source:
     model: ClassVar[type[models.Model]]
     label: ClassVar[str]  # stored in SearchDocument.source, e.g. "catalogue.entry"
     doc_types: ClassVar[tuple[str, ...]] = ()  # the types its documents have
+    doc_type_labels: ClassVar[dict[str, str | Promise]] = {}  # shown in results and filters
+    position: ClassVar[int] = 100  # where its types come in the type filter
     permission: ClassVar[str | None] = None  # needed to see its documents in results
 
     def queryset(self) -> models.QuerySet[Any]:
@@ -74,7 +87,55 @@ class Source:
         return str(obj.pk)
 
 
+@dataclass(frozen=True)
+class Places:
+    """Where the place names a query may hold ("kotihoito kotka") are stored: a table
+    with a code column and name columns (one per language)."""
+
+    table: str
+    code: str
+    names: tuple[str, ...]
+
+
+class Facets(Protocol):
+    """The municipality and line filters. Municipalities have ``code`` and ``name``,
+    lines ``key`` and ``name``."""
+
+    def municipalities(self) -> list[Any]: ...
+
+    def lines(self) -> list[Any]: ...
+
+    def municipality_by_code(self, request: HttpRequest, code: str) -> Any | None: ...
+
+    def current_municipality(self, request: HttpRequest) -> Any | None:
+        """The advisor's municipality, remembered across pages."""
+        ...
+
+    def remember_municipality(self, request: HttpRequest, municipality: Any | None) -> None: ...
+
+
+class NoFacets:
+    """Before any app registers its filters: nothing to filter by."""
+
+    def municipalities(self) -> list[Any]:
+        return []
+
+    def lines(self) -> list[Any]:
+        return []
+
+    def municipality_by_code(self, request: HttpRequest, code: str) -> Any | None:
+        return None
+
+    def current_municipality(self, request: HttpRequest) -> Any | None:
+        return None
+
+    def remember_municipality(self, request: HttpRequest, municipality: Any | None) -> None:
+        return None
+
+
 _SOURCES: dict[type[models.Model], Source] = {}
+_PLACES: list[Places] = []
+_FACETS: list[Facets] = []
 
 
 def register(cls: type[Source]) -> type[Source]:
@@ -107,3 +168,41 @@ def visible_types(user: Any) -> list[str]:
         if source.permission is None or user.has_perm(source.permission):
             out.extend(t for t in source.doc_types if t not in out)
     return out
+
+
+def doc_types() -> list[str]:
+    """Every registered document type, in the order the type filter offers them."""
+    out: list[str] = []
+    for source in sorted(_SOURCES.values(), key=lambda s: s.position):
+        out.extend(t for t in source.doc_types if t not in out)
+    return out
+
+
+def doc_type_label(doc_type: str) -> str:
+    for source in _SOURCES.values():
+        if doc_type in source.doc_type_labels:
+            return str(source.doc_type_labels[doc_type])
+    return doc_type
+
+
+def doc_type_choices() -> list[tuple[str, str]]:
+    return [(t, doc_type_label(t)) for t in doc_types()]
+
+
+def register_places(places: Places) -> None:
+    """Tell search where place names live (the catalogue's municipalities)."""
+    if places not in _PLACES:
+        _PLACES.append(places)
+
+
+def places() -> list[Places]:
+    return list(_PLACES)
+
+
+def register_facets(facets: Facets) -> None:
+    """Tell search how to filter by municipality and line (the catalogue does)."""
+    _FACETS[:] = [facets]
+
+
+def facets() -> Facets:
+    return _FACETS[0] if _FACETS else NoFacets()

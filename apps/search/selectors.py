@@ -15,11 +15,11 @@ from django.db import connection
 from django.utils.safestring import SafeString
 
 from . import query as q
+from . import registry
 from .analyzer import BaseAnalyzer, get_analyzer
 from .highlight import Matcher, highlight, snippet
 from .models import SearchDocument, SearchLexicon, SynonymGroup, SynonymTerm
 
-TYPES = tuple(SearchDocument.Type.values)
 MAX_LIMIT = 50
 # Up to this many documents, typo correction also considers words seen only once.
 SMALL_INDEX = 3000
@@ -40,7 +40,7 @@ class Hit:
 
     @property
     def type_label(self) -> str:
-        return str(SearchDocument.Type(self.doc_type).label)
+        return registry.doc_type_label(self.doc_type)
 
 
 @dataclass
@@ -59,10 +59,15 @@ class SearchResult:
         return " ".join(self.corrections.get(w, w) for w in words)
 
 
-def _place_table() -> str:
-    from apps.catalogue.models import Municipality
-
-    return Municipality._meta.db_table
+def _places_sql() -> str:
+    """The lookup's rows of place names, from the tables the sources registered."""
+    qn = connection.ops.quote_name
+    return "".join(
+        f"""
+        UNION ALL
+        SELECT 'place', {qn(p.code)}, 0, 0, 0.0, concat_ws('|', {', '.join(map(qn, p.names))})
+          FROM {qn(p.table)}"""  # noqa: S608 - registered names, quoted
+        for p in registry.places())
 
 
 def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
@@ -113,8 +118,7 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
                                FROM {lex} WHERE word = ANY(other.lexemes) AND df > 0) f
             ON f.n = cardinality(other.lexemes)
          WHERE hit.match = ANY(%s::text[])
-        UNION ALL
-        SELECT 'place', code, 0, 0, 0.0, concat_ws('|', name_fi, name_sv) FROM {_place_table()}
+        {_places_sql()}
     """  # noqa: S608 - table names only
     with connection.cursor() as cursor:
         cursor.execute(sql, [[t for t, _w, _k in words.fuzzy], [w for _t, w, _k in words.fuzzy],
@@ -175,7 +179,7 @@ def search(*, query: str, municipality: str = "", line: str = "",
     if line:
         where.append("d.lines @> ARRAY[%s]::varchar[]")
         filter_params.append(line)
-    types = [t for t in doc_types if t in TYPES]
+    types = [t for t in doc_types if t in registry.doc_types()]
     if types:
         where.append("d.doc_type = ANY(%s::text[])")
         filter_params.append(types)

@@ -11,11 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from apps.catalogue import selectors as catalogue_selectors
 from apps.core.http import HtmxHttpRequest, is_same_site_path
 
 from . import registry, selectors, services
-from .models import SearchDocument, SearchLog
+from .models import SearchLog
 
 PAGE_LIMIT = 30
 LIVE_LIMIT = 6
@@ -27,8 +26,8 @@ TYPE_PARAM = "tyyppi"
 
 @dataclass
 class Filters:
-    municipality: Any  # catalogue Municipality or None
-    line: Any  # catalogue ServiceLine or None
+    municipality: Any  # a registered municipality (registry.Facets) or None
+    line: Any  # a registered line or None
     doc_type: str
 
 
@@ -37,14 +36,14 @@ def _filters(request: HtmxHttpRequest, lines: list[Any]) -> Filters:
     ``?linja=`` and ``?tyyppi=`` narrow this search only."""
     if MUNICIPALITY_PARAM in request.GET:
         code = request.GET[MUNICIPALITY_PARAM].strip()
-        municipality = catalogue_selectors.municipality_by_code(request, code)
+        municipality = registry.facets().municipality_by_code(request, code)
         if municipality is not None or not code:
-            catalogue_selectors.remember_municipality(request, municipality)
-    municipality = catalogue_selectors.current_municipality(request)
+            registry.facets().remember_municipality(request, municipality)
+    municipality = registry.facets().current_municipality(request)
     key = request.GET.get(LINE_PARAM, "").strip()
     line = next((li for li in lines if li.key == key), None)
     doc_type = request.GET.get(TYPE_PARAM, "").strip()
-    if doc_type not in SearchDocument.Type.values:
+    if doc_type not in registry.doc_types():
         doc_type = ""
     return Filters(municipality, line, doc_type)
 
@@ -75,7 +74,7 @@ def _run(request: HtmxHttpRequest, *, query: str, filters: Filters, limit: int,
 def results(request: HtmxHttpRequest) -> HttpResponse:
     """The full results page; its filter form swaps ``#search-results`` through htmx."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
-    lines = catalogue_selectors.service_line_list()
+    lines = registry.facets().lines()
     filters = _filters(request, lines)
     result, log = _run(request, query=query, filters=filters, limit=PAGE_LIMIT,
                        source=SearchLog.Source.PAGE)
@@ -84,7 +83,7 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
         template += "#results"
     return render(request, template, {
         "query": query, "result": result, "log": log, "filters": filters, "lines": lines,
-        "types": SearchDocument.Type.choices, "municipality": filters.municipality,
+        "types": registry.doc_type_choices(), "municipality": filters.municipality,
         "municipality_param": MUNICIPALITY_PARAM, "line_param": LINE_PARAM,
         "type_param": TYPE_PARAM,
     })
@@ -94,7 +93,7 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
 def live(request: HtmxHttpRequest) -> HttpResponse:
     """The header's results-as-you-type list (an htmx fragment)."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
-    filters = Filters(catalogue_selectors.current_municipality(request), None, "")
+    filters = Filters(registry.facets().current_municipality(request), None, "")
     result, log = _run(request, query=query, filters=filters, limit=LIVE_LIMIT,
                        source=SearchLog.Source.LIVE, typing=True)
     return render(request, "search/live.html", {"query": query, "result": result, "log": log,

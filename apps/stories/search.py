@@ -8,6 +8,7 @@ edit of a published story, and on archive.
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from apps.search.registry import Document, Source, Text, register
 from apps.search.text import plain_text
@@ -20,6 +21,8 @@ class StorySource(Source):
     model = Story
     label = "stories.story"
     doc_types = ("story",)
+    doc_type_labels = {"story": _("onnistumistarina")}
+    position = 30
 
     def queryset(self) -> QuerySet[Story]:
         return Story.objects.filter(state=Story.State.PUBLISHED).prefetch_related("themes")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from apps.catalogue.models import Entry
+from apps.catalogue.models import Entry, Municipality, ServiceLine
 from apps.consultations.models import Thread
 from apps.search import registry
 from apps.search.registry import Document, Source, Text
@@ -157,3 +157,46 @@ class TestRegisteredSourcesDocuments:
         self._check(source, source.document(published))
         assert source.document(story(author=advisor)) is None
         assert list(source.queryset()) == [published]
+
+
+class TestWhatSourcesTellSearch:
+    """Search learns document types, their labels, place names and filters from the
+    registered sources; it names none of them itself."""
+
+    def test_doc_types_in_the_type_filters_order(self):
+        assert registry.doc_types() == ["service", "offer", "consultation", "story"]
+
+    def test_doc_type_labels_come_from_the_sources(self):
+        assert registry.doc_type_choices() == [
+            ("service", "palvelu"), ("offer", "järjestöjen tarjonta"),
+            ("consultation", "ratkaistu konsultaatio"), ("story", "onnistumistarina")]
+        assert registry.doc_type_label("unknown") == "unknown"
+
+    def test_a_new_source_adds_its_type_and_label(self, isolated_registry):
+        @registry.register
+        class Groups(Source):
+            model = Group
+            label = "tests.groups"
+            doc_types = ("group",)
+            doc_type_labels = {"group": "ryhmä"}
+            position = 15
+
+        assert registry.doc_types() == ["service", "offer", "group", "consultation", "story"]
+        assert registry.doc_type_label("group") == "ryhmä"
+
+    def test_the_catalogue_registers_its_municipalities_as_places(self):
+        assert registry.places() == [registry.Places(
+            table=Municipality._meta.db_table, code="code", names=("name_fi", "name_sv"))]
+
+    def test_the_catalogue_registers_the_municipality_and_line_filters(self):
+        facets = registry.facets()
+        assert [m.code for m in facets.municipalities()] == [
+            m.code for m in Municipality.objects.order_by("name_fi")]
+        assert {line.key for line in facets.lines()} == set(
+            ServiceLine.objects.values_list("key", flat=True))
+
+    def test_without_registered_filters_there_is_nothing_to_filter_by(self, monkeypatch, rf):
+        monkeypatch.setattr(registry, "_FACETS", [])
+        facets = registry.facets()
+        assert (facets.municipalities(), facets.lines()) == ([], [])
+        assert facets.current_municipality(rf.get("/")) is None
