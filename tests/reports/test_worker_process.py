@@ -79,6 +79,13 @@ def queue() -> Iterator[Broker]:
     yield from _redis_broker()
 
 
+@pytest.fixture(autouse=True)
+def _no_broker_variable(monkeypatch) -> None:
+    """Celery prefers a CELERY_BROKER_URL variable (CI's Redis pass) to any URL it is
+    given: without this, the test's sends would all go to that Redis database."""
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+
+
 @pytest.fixture(params=["redis", "filesystem"])
 def any_broker(request, tmp_path) -> Iterator[Broker]:
     """Redis, and the local broker that needs no server."""
@@ -103,7 +110,7 @@ def _database_url() -> str:
 
 def _env(broker: Broker) -> dict[str, str]:
     return {
-        **os.environ,
+        **os.environ,  # without CELERY_BROKER_URL (_no_broker_variable)
         "DJANGO_SETTINGS_MODULE": "tests.reports.worker_settings",
         "DATABASE_URL": _database_url(),
         "REPORTS_TEST_BROKER": broker.url,
