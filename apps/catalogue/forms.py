@@ -7,12 +7,15 @@ rendering a filter form never queries the database.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Entry, Municipality, ServiceLine
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MUNICIPALITY_PARAM = "kunta"
 
@@ -36,7 +39,8 @@ class _ReferenceChoicesForm(forms.Form):
         self._set_choices("kohderyhma", _("Kaikki kohderyhmät"),
                           [(group, group) for group in target_groups])
 
-    def _set_choices(self, name: str, blank: str, choices: list[tuple[str, str]]) -> None:
+    def _set_choices(self, name: str, blank: StrOrPromise,
+                     choices: list[tuple[str, str]]) -> None:
         field = self.fields.get(name)
         if isinstance(field, forms.ChoiceField):
             field.choices = [("", blank), *choices]

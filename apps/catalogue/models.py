@@ -25,6 +25,8 @@ key_validator = RegexValidator(r"^[a-z0-9-]{1,100}$", _("Vain a–z, 0–9 ja v�
 
 
 class Municipality(models.Model):
+    # Added by modeltranslation (translation.py) at run time; declared for the type checker.
+    name_fi: str | None
     code = models.CharField(_("kuntanumero"), max_length=3, primary_key=True,
                             validators=[RegexValidator(r"^\d{3}$")])
     name = models.CharField(_("nimi"), max_length=100,
@@ -40,6 +42,8 @@ class Municipality(models.Model):
 
 
 class ServiceLine(models.Model):
+    # Added by modeltranslation (translation.py) at run time; declared for the type checker.
+    name_fi: str | None
     key = models.CharField(_("tunniste"), max_length=50, unique=True, validators=[key_validator])
     name = models.CharField(_("nimi"), max_length=200,
                             validators=[no_identity_code])
@@ -89,6 +93,9 @@ class Organisation(models.Model):
 
 class Entry(TimeStampedModel):
     """One service of the wellbeing area, or one offer of the third sector."""
+
+    # Added by modeltranslation (translation.py) at run time; declared for the type checker.
+    title_fi: str | None
 
     class Kind(models.TextChoices):
         SERVICE = "service", _("palvelu")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
@@ -124,6 +124,15 @@ def entry_filter(
             | Q(keywords__contains=[q.lower()])
         )
     return qs
+
+
+class EntryFilters(TypedDict):
+    """The reading pages' filters, as ``entry_list`` and ``service_line_counts`` take them."""
+
+    municipality: Municipality | None
+    kind: str
+    target_group: str
+    q: str
 
 
 def entry_list(

@@ -13,7 +13,7 @@ import datetime
 import re
 import zoneinfo
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -35,6 +35,9 @@ from .interchange import CatalogueFormatError, entry_apply, entry_to_dict
 from .models import Entry, EntryVersion, OwnerReminder, ProblemReport
 from .permissions import can_edit_entry, can_review_entry
 from .tasks import notify_problem_report
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
 
@@ -89,7 +92,7 @@ def _localised_texts(name: str, value: Any) -> dict[str, str]:
     return {f"{name}_fi": str(value or "")}
 
 
-def entry_save(*, entry: Entry | None, data: Mapping[str, Any], author: Any,
+def entry_save(*, entry: Entry | None, data: Mapping[str, Any], author: User | None,
                base_version: int, comment: str = "", kind: str | None = None) -> Entry:
     """Create (``entry=None``, needs ``kind``) or update an entry and record a version.
 
@@ -121,7 +124,7 @@ def format_errors_as_validation_error(exc: CatalogueFormatError) -> ValidationEr
     return ValidationError(errors)
 
 
-def _entry_save(*, entry: Entry | None, payload: dict[str, Any], author: Any,
+def _entry_save(*, entry: Entry | None, payload: dict[str, Any], author: User | None,
                 base_version: int, comment: str, kind: str | None) -> Entry:
     if entry is None:
         if not kind:
@@ -153,7 +156,7 @@ def _entry_save(*, entry: Entry | None, payload: dict[str, Any], author: Any,
         return saved
 
 
-def entry_record_version(entry: Entry, *, author: Any, comment: str,
+def entry_record_version(entry: Entry, *, author: User | None, comment: str,
                          number: int | None = None, reindex: bool = True) -> EntryVersion:
     """Bump the entry's version (to ``number``, or by one) and keep a snapshot under it.
 
@@ -210,7 +213,7 @@ def _conflict(entry: Entry, base_version: int) -> EditConflict:
                         current_version=entry.version, changes=changes, versions=versions)
 
 
-def entry_restore(*, entry: Entry, number: int, author: Any, base_version: int) -> Entry:
+def entry_restore(*, entry: Entry, number: int, author: User | None, base_version: int) -> Entry:
     """Make the content of version ``number`` the entry's content again, as a new version.
 
     The key and the review date stay as they are now. Raises EntryVersion.DoesNotExist
@@ -225,7 +228,7 @@ def entry_restore(*, entry: Entry, number: int, author: Any, base_version: int) 
     )
 
 
-def entry_mark_reviewed(*, entry: Entry, user: Any) -> Entry:
+def entry_mark_reviewed(*, entry: Entry, user: User) -> Entry:
     """Set the review date to today in Helsinki. Content and version stay as they are."""
     if not can_review_entry(user, entry):
         raise PermissionDenied
@@ -242,7 +245,7 @@ def entry_mark_reviewed(*, entry: Entry, user: Any) -> Entry:
 # --- Problem reports ----------------------------------------------------------------------
 
 
-def problem_report_create(*, entry: Entry, reporter: Any, what_is_wrong: str,
+def problem_report_create(*, entry: Entry, reporter: User, what_is_wrong: str,
                           what_tried: str = "") -> ProblemReport:
     """'Ilmoita virheestä': store the report and tell the owner once it is committed."""
     what_is_wrong = (what_is_wrong or "").strip()
@@ -263,7 +266,7 @@ def problem_report_create(*, entry: Entry, reporter: Any, what_is_wrong: str,
     return report
 
 
-def problem_report_resolve(*, report: ProblemReport, user: Any) -> ProblemReport:
+def problem_report_resolve(*, report: ProblemReport, user: User) -> ProblemReport:
     """Mark a report handled. Only those who may edit the entry; doing it twice is fine."""
     with transaction.atomic():
         locked = (ProblemReport.objects.select_for_update(of=("self",))

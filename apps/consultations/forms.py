@@ -60,7 +60,7 @@ class _ConfirmPhoneField(forms.BooleanField):
 
 
 # forms.ModelForm[Model] is not subscriptable at runtime (django-stubs-ext would patch it).
-class ThreadForm(PrivacyGuardMixin, forms.ModelForm):  # type: ignore[type-arg]  # see below
+class ThreadForm(PrivacyGuardMixin, forms.ModelForm):  # type: ignore[type-arg]  # see above
     privacy_fields = ("title", "body")
     phone_warning_fields = ("title", "body")
 

@@ -87,7 +87,6 @@ def contact_records_keep_entry_topic(*, entry: Entry) -> int:
     what the contact was reported under.
     """
     field = ContactRecord._meta.get_field("topic_text")
-    # title_fi: added by modeltranslation at runtime, unknown to the type stubs.
-    title = (entry.title_fi or entry.title or entry.key)[: field.max_length]  # type: ignore[attr-defined]
+    title = (entry.title_fi or entry.title or entry.key)[: field.max_length]
     with transaction.atomic():
         return ContactRecord.objects.filter(entry=entry).update(topic_text=title, entry=None)

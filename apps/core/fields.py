@@ -125,7 +125,7 @@ class _EmptyOnlyExact(Exact):
         return super().get_prep_lookup()
 
 
-class EncryptedCharField(models.CharField):  # type: ignore[type-arg]
+class EncryptedCharField(models.CharField):  # type: ignore[type-arg]  # not subscriptable at run time
     """A CharField stored as a Fernet token in a ``text`` column.
 
     ``max_length`` and the validators apply to the clear text. Personal data: the admin

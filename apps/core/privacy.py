@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -182,7 +183,7 @@ def validate_no_personal_identity_code(value: object) -> None:
             raise error
 
 
-def ensure_no_personal_data(fields: dict[str, str | None]) -> None:
+def ensure_no_personal_data(fields: Mapping[str, str | None]) -> None:
     """Check several fields at once; every offending field is named in one error."""
     errors: dict[str, list[ValidationError]] = {}
     for name, value in fields.items():

@@ -13,7 +13,7 @@ from .models import SearchLog, SynonymGroup
 
 
 @admin.register(SynonymGroup)
-class SynonymGroupAdmin(admin.ModelAdmin):
+class SynonymGroupAdmin(admin.ModelAdmin[SynonymGroup]):
     list_display = ["__str__", "note", "is_active", "updated_at", "updated_by"]
     list_filter = ["is_active"]
     search_fields = ["terms", "note"]
@@ -28,7 +28,7 @@ class SynonymGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(SearchLog)
-class SearchLogAdmin(admin.ModelAdmin):
+class SearchLogAdmin(admin.ModelAdmin[SearchLog]):
     list_display = ["created_at", "query", "source", "municipality", "line", "result_count",
                     "opened_position", "user"]
     list_filter = ["source", "municipality", "corrected"]

@@ -28,6 +28,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import Stemmer
 from django.conf import settings
@@ -121,14 +122,26 @@ class FieldLexemes:
     parts: list[str] = field(default_factory=list)
 
 
+class _Stemmer(Protocol):
+    """What is used of PyStemmer's ``Stemmer`` (the C extension ships no types)."""
+
+    def stemWord(self, word: str) -> str: ...
+
+
+class _Voikko(Protocol):
+    """What is used of ``libvoikko.Voikko`` (no types shipped)."""
+
+    def analyze(self, word: str) -> list[dict[str, str]]: ...
+
+
 class BaseAnalyzer:
     name = "base"
     version = 1
 
     def __init__(self) -> None:
-        self._sv = Stemmer.Stemmer("swedish")
-        self._en = Stemmer.Stemmer("english")
-        self._fi_stem = Stemmer.Stemmer("finnish")
+        self._sv: _Stemmer = Stemmer.Stemmer("swedish")
+        self._en: _Stemmer = Stemmer.Stemmer("english")
+        self._fi_stem: _Stemmer = Stemmer.Stemmer("finnish")
         self._lock = threading.Lock()
 
     # -- Finnish ---------------------------------------------------------------
@@ -222,7 +235,7 @@ class VoikkoAnalyzer(BaseAnalyzer):
         super().__init__()
         import libvoikko
 
-        self._voikko = libvoikko.Voikko("fi")
+        self._voikko: _Voikko = libvoikko.Voikko("fi")
 
     def _analyze(self, word: str) -> list[dict[str, str]]:
         with self._lock:
@@ -390,7 +403,7 @@ def get_analyzer(name: str | None = None) -> BaseAnalyzer:
     ``auto`` (the default) takes Voikko when libvoikko and the Finnish dictionary load,
     and otherwise Snowball, logging a warning once.
     """
-    wanted = name or getattr(settings, "NEUVOKAS_SEARCH_ANALYZER", "auto")
+    wanted = name or str(getattr(settings, "NEUVOKAS_SEARCH_ANALYZER", "auto"))
     with _ANALYZER_LOCK:
         if wanted in _ANALYZERS:
             return _ANALYZERS[wanted]

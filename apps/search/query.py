@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from .analyzer import ROOT_PREFIX, BaseAnalyzer, WordAnalysis, tokenize
 from .text import quote_lexeme
@@ -262,11 +263,11 @@ def _typo_alternatives(term: Term, lookup: Lookup, alts: list[Alt]) -> None:
             if lookup.has(p):
                 fixed.append((p, *lookup.df[p]))
                 continue
-            near = [x for x in lookup.fuzzy.get(p, []) if x[1] >= MIN_SIMILARITY]
-            if not near:
+            close = [x for x in lookup.fuzzy.get(p, []) if x[1] >= MIN_SIMILARITY]
+            if not close:
                 fixed = []
                 break
-            w, _sim, df, head_df = max(near, key=lambda x: x[1])
+            w, _sim, df, head_df = max(close, key=lambda x: x[1])
             fixed.append((w, df, head_df))
         if fixed:
             alts.append(Alt(tuple(f[0] for f in fixed), F_TYPO, kind="typo",
@@ -314,7 +315,7 @@ class Branch:
 class Compiled:
     branches: list[Branch]
     score_sql: str  # over x.v (the document's vector) and d (the row)
-    score_params: list[object]
+    score_params: list[Any]
 
 
 def compile_terms(terms: list[Term], n_docs: int) -> Compiled | None:

@@ -16,7 +16,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -30,6 +30,11 @@ from .analyzer import BaseAnalyzer, analyzer_label, get_analyzer, tokenize
 from .highlight import MAX_SCAN
 from .models import SearchDocument, SearchLexicon, SearchLog, SynonymGroup, SynonymTerm
 from .text import bounded_prefix, tsvector_literal
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from apps.accounts.models import User
 
 WEAKER = {"A": "B", "B": "C", "C": "D", "D": "D"}
 DOC_COUNT_WORD = ""  # the lexicon row that counts documents
@@ -396,17 +401,17 @@ def synonym_members(text: str, analyzer: BaseAnalyzer) -> tuple[str, list[str]] 
     return " ".join(match)[:300], lexemes
 
 
-def synonym_group_save(*, group: SynonymGroup, user: Any = None,
+def synonym_group_save(*, group: SynonymGroup, user: User | AnonymousUser | None = None,
                        analyzer: BaseAnalyzer | None = None) -> SynonymGroup:
     """Save a group and its analysed members; searches use it from the next query on."""
     analyzer = analyzer or get_analyzer()
     terms = group.term_list()
     if len(terms) < 2:
         raise ValidationError({"terms": _("Anna vähintään kaksi sanaa tai sanontaa.")})
-    members = [(t, synonym_members(t, analyzer)) for t in terms]
-    members = [(t, m) for t, m in members if m is not None]
+    analysed = [(t, synonym_members(t, analyzer)) for t in terms]
+    members = [(t, m) for t, m in analysed if m is not None]
     with transaction.atomic():
-        if user is not None and getattr(user, "is_authenticated", False):
+        if user is not None and user.is_authenticated:
             group.updated_by = user
         group.full_clean()
         group.save()
@@ -430,20 +435,22 @@ def synonym_groups_reanalyse(analyzer: BaseAnalyzer | None = None) -> int:
 # --- The search log -------------------------------------------------------------------
 
 
-def search_log_create(*, query: str, user: Any, source: str, result_count: int,
+def search_log_create(*, query: str, user: User | AnonymousUser | None, source: str,
+                      result_count: int,
                       municipality: str = "", line: str = "", doc_type: str = "",
                       language: str = "", corrected: bool = False) -> SearchLog:
     """Log one search; identity codes and phone numbers never reach the table."""
     return SearchLog.objects.create(
         query=scrub(query or "")[:300],
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user if user is not None and user.is_authenticated else None,
         source=source, result_count=result_count, municipality=municipality or "",
         line=(line or "")[:50], doc_type=doc_type or "", language=(language or "")[:5],
         corrected=corrected,
     )
 
 
-def search_log_open(*, log_id: int, position: int, url: str, key: str, user: Any) -> bool:
+def search_log_open(*, log_id: int, position: int, url: str, key: str,
+                    user: User | AnonymousUser) -> bool:
     """Record which result (1-based position) was opened from a logged search.
 
     Only the user who searched can record it, and only the first opening counts.

@@ -27,6 +27,9 @@ key_validator = RegexValidator(r"^[a-z0-9-]{1,50}$", _("Vain a–z, 0–9 ja vä
 class Theme(models.Model):
     """What went well: jonot lyhenivät, asiakkaat tavoitettiin… Edited in the admin."""
 
+    # Added by modeltranslation (translation.py) at run time; declared for the type checker.
+    name_fi: str | None
+
     key = models.CharField(_("tunniste"), max_length=50, unique=True, validators=[key_validator])
     name = models.CharField(_("nimi"), max_length=100, validators=[no_identity_code])
     position = models.PositiveSmallIntegerField(_("järjestys"), default=0)

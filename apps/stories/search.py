@@ -31,9 +31,7 @@ class StorySource(Source):
         if story.state != Story.State.PUBLISHED:
             return None
         body = plain_text(story.body)
-        # name_fi: added by modeltranslation at runtime, unknown to the type stubs.
-        themes = [theme.name_fi or theme.name  # type: ignore[attr-defined]
-                  for theme in story.themes.all()]
+        themes = [theme.name_fi or theme.name for theme in story.themes.all()]
         texts = [
             Text("fi", story.title, "A"),
             Text("fi", story.lead, "B"),

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.contacts import services as contact_services
-from apps.core.http import HtmxHttpRequest, is_same_site_path
+from apps.core.http import AuthenticatedHttpRequest, is_same_site_path
 
 from .. import permissions, selectors
 from ..forms import MUNICIPALITY_PARAM, CompareForm, EntryFilterForm
@@ -26,7 +26,7 @@ PAGE_PARAM = "sivu"
 _VIEW = "catalogue.view_entry"
 
 
-def _chosen_municipality(request: HtmxHttpRequest) -> Municipality | None:
+def _chosen_municipality(request: AuthenticatedHttpRequest) -> Municipality | None:
     """Apply ``?kunta=`` to the session if present, then return the session's choice.
 
     An unknown code is ignored and the earlier choice stays.
@@ -44,14 +44,14 @@ def _chosen_municipality(request: HtmxHttpRequest) -> Municipality | None:
 
 @require_GET
 @permission_required(_VIEW, raise_exception=True)
-def home(request: HtmxHttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipality = _chosen_municipality(request)
     data = request.GET.copy()
     data[MUNICIPALITY_PARAM] = municipality.code if municipality else ""
     form = EntryFilterForm(data, municipalities=selectors.request_municipalities(request),
                            target_groups=selectors.target_group_list())
-    filters = {"municipality": municipality, "kind": form.kind,
-               "target_group": form.target_group, "q": form.q_value}
+    filters = selectors.EntryFilters(municipality=municipality, kind=form.kind,
+                                     target_group=form.target_group, q=form.q_value)
     lines, total = selectors.service_line_counts(**filters)
     line = form.line_among(lines)
     page = Paginator(selectors.entry_list(line=line, **filters), PAGE_SIZE).get_page(
@@ -66,7 +66,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
-def set_municipality(request: HtmxHttpRequest) -> HttpResponse:
+def set_municipality(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The header picker: remember the choice and go back to the same page."""
     municipality = selectors.municipality_by_code(request,
                                                   request.POST.get("municipality", "").strip())
@@ -88,7 +88,7 @@ def _without_params(url: str, *names: str) -> str:
 
 @require_GET
 @permission_required(_VIEW, raise_exception=True)
-def entry_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
+def entry_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(selectors.entry_detail_queryset(), key=key)
     contact_services.entry_view_record(user=request.user, entry=entry)  # contact form's topics
     municipality = _chosen_municipality(request)
@@ -105,7 +105,7 @@ def entry_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
 
 @require_GET
 @permission_required(_VIEW, raise_exception=True)
-def organisation_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     organisation = get_object_or_404(selectors.organisation_detail_queryset(), key=key)
     municipality = _chosen_municipality(request)
     return render(request, "catalogue/organisation_detail.html", {
@@ -117,7 +117,7 @@ def organisation_detail(request: HtmxHttpRequest, key: str) -> HttpResponse:
 
 @require_GET
 @permission_required(_VIEW, raise_exception=True)
-def compare(request: HtmxHttpRequest) -> HttpResponse:
+def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipality = _chosen_municipality(request)
     municipalities = selectors.request_municipalities(request)
     form = CompareForm(request.GET or None, lines=selectors.service_line_list(),

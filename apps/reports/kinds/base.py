@@ -7,11 +7,11 @@ the CSV and the XLSX show them, with translated labels).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Aggregate, Expression, FloatField, Func
+from django.db.models import Aggregate, Expression, FloatField, Func, QuerySet
 
 Progress = Callable[[int], None]
 
@@ -38,6 +38,16 @@ class Median(Aggregate):
 
     def __init__(self, expression: Expression | str, **extra: Any) -> None:
         super().__init__(expression, **extra)
+
+
+def grouped(rows: QuerySet[Any, Any], by: Sequence[str], figures: Mapping[str, Expression],
+            *, by_expressions: Mapping[str, Expression] | None = None,
+            ) -> QuerySet[Any, dict[str, Any]]:
+    """``rows.values(*by, **by_expressions).annotate(**figures)``: one plain dict per group.
+    (Figures given as a mapping are keys the type checker cannot see: rows are plain dicts.)"""
+    groups: QuerySet[Any, dict[str, Any]] = rows.values(*by, **(by_expressions or {}))
+    annotated: QuerySet[Any, dict[str, Any]] = groups.annotate(**figures)
+    return annotated
 
 
 def rate(part: int | None, whole: int | None) -> float | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, DateTimeField, F, OuterRef, Q, Subquery
+from django.db.models import Count, DateTimeField, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,12 +19,12 @@ from apps.catalogue.models import ServiceLine
 from apps.consultations.models import Answer, Callback, Thread
 
 from ..periods import Period
-from .base import Column, EpochSeconds, Median, Progress, Table, no_progress, rate, seconds
+from .base import Column, EpochSeconds, Median, Progress, Table, grouped, no_progress, rate, seconds
 
 UNANSWERED_AFTER = datetime.timedelta(hours=24)
 
 
-def _threads(period: Period):
+def _threads(period: Period) -> QuerySet[Thread]:
     start, end = period.bounds()
     first_answer = (Answer.objects.filter(thread=OuterRef("pk"), kind=Answer.Kind.ANSWER)
                     .order_by("created_at").values("created_at")[:1])
@@ -85,7 +85,7 @@ def compute(period: Period, progress: Progress = no_progress,
     totals = _clean(threads.aggregate(**thread_figures))
     progress(25)
     per_line = {r.pop("service_line"): _clean(r) for r in
-                threads.values("service_line").annotate(**thread_figures).order_by()}
+                grouped(threads, ["service_line"], thread_figures).order_by()}
     progress(60)
 
     callbacks = Callback.objects.filter(due_at__gte=start, due_at__lt=end)
@@ -93,7 +93,7 @@ def compute(period: Period, progress: Progress = no_progress,
     totals.update(_clean(callbacks.aggregate(**callback_figures)))
     callbacks_per_line = {
         r.pop("service_line"): _clean(r) for r in
-        callbacks.values("service_line").annotate(**callback_figures).order_by()
+        grouped(callbacks, ["service_line"], callback_figures).order_by()
     }
     progress(90)
 

@@ -13,7 +13,7 @@ from apps.catalogue.models import Municipality, ServiceLine
 from apps.contacts.models import Channel, ContactRecord, Referral
 
 from ..periods import Period
-from .base import Column, Progress, Table, no_progress, rate, with_change
+from .base import Column, Progress, Table, grouped, no_progress, rate, with_change
 
 TOP_TOPICS = 10
 
@@ -74,7 +74,7 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
     progress(20)
 
     by_line_db = {r.pop("service_line"): _named(r) for r in
-                  rows.values("service_line").annotate(**counts).order_by()}
+                  grouped(rows, ["service_line"], counts).order_by()}
     by_line = [
         _rates({"key": line.key, "name": line.name_fi, **by_line_db.get(line.pk, _ZERO)})
         for line in ServiceLine.objects.order_by("position", "key")
@@ -82,7 +82,7 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
     progress(40)
 
     by_channel_db = {r.pop("channel"): _named(r) for r in
-                     rows.values("channel").annotate(**counts).order_by()}
+                     grouped(rows, ["channel"], counts).order_by()}
     by_channel = [
         _rates({"key": value, "name": str(label), **by_channel_db.get(value, _ZERO)})
         for value, label in Channel.choices
@@ -90,7 +90,7 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
     progress(55)
 
     by_municipality_db = {r.pop("municipality"): _named(r) for r in
-                          rows.values("municipality").annotate(**counts).order_by()}
+                          grouped(rows, ["municipality"], counts).order_by()}
     by_municipality = [
         _rates({"key": m.code, "name": m.name_fi, **by_municipality_db.get(m.code, _ZERO)})
         for m in Municipality.objects.order_by("name_fi")
@@ -102,8 +102,8 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
     referral_counts = {"count": Count("pk", filter=current),
                        "previous": Count("pk", filter=previous)}
     referrals_db = {r.pop("referred_to"): r for r in
-                    rows.exclude(referred_to="").values("referred_to")
-                    .annotate(**referral_counts).order_by()}
+                    grouped(rows.exclude(referred_to=""), ["referred_to"], referral_counts)
+                    .order_by()}
     referrals = [
         {"key": value, "name": str(label),
          **referrals_db.get(value, {"count": 0, "previous": 0})}
@@ -113,8 +113,9 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
 
     free_topic = Case(When(entry__isnull=True, then=Lower("topic_text")), default=Value(""),
                       output_field=CharField())
-    top = (rows.values("entry", "entry__key", "entry__title_fi", free_topic=free_topic)
-           .annotate(**referral_counts).filter(count__gt=0)
+    top = (grouped(rows, ["entry", "entry__key", "entry__title_fi"], referral_counts,
+                   by_expressions={"free_topic": free_topic})
+           .filter(count__gt=0)
            .order_by("-count", "entry__title_fi", "free_topic")[:TOP_TOPICS])
     top_topics = [
         {"topic": r["entry__title_fi"] or r["free_topic"], "entry_key": r["entry__key"] or "",

@@ -18,7 +18,7 @@ from apps.catalogue.models import Entry, ServiceLine
 from apps.catalogue.queries import overdue_q
 
 from ..periods import Period
-from .base import Column, Progress, Table, no_progress, rate
+from .base import Column, Progress, Table, grouped, no_progress, rate
 
 
 def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
@@ -42,14 +42,13 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
          "entries": r["entries"], "overdue": r["overdue"],
          "never_reviewed": r["never_reviewed"],
          "overdue_rate": rate(r["overdue"], r["entries"])}
-        for r in entries.values("owner", "owner__username", "owner__first_name",
-                                "owner__last_name")
-        .annotate(**figures).order_by("-overdue", "owner__username")
+        for r in grouped(entries, ["owner", "owner__username", "owner__first_name",
+                         "owner__last_name"], figures).order_by("-overdue", "owner__username")
     ]
     progress(65)
 
     per_line = {r.pop("service_lines"): r for r in
-                entries.values("service_lines").annotate(**figures).order_by()}
+                grouped(entries, ["service_lines"], figures).order_by()}
     zero = {"entries": 0, "overdue": 0, "never_reviewed": 0}
     by_line = []
     for line in ServiceLine.objects.order_by("position", "key"):

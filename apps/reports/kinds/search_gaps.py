@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.search.models import SearchLog
 
 from ..periods import Period
-from .base import Column, Progress, Table, no_progress, rate
+from .base import Column, Progress, Table, grouped, no_progress, rate
 
 TOP = 20
 
@@ -42,16 +42,16 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
     totals["nothing_opened_rate"] = rate(totals["nothing_opened"], totals["count"])
     progress(25)
 
-    grouped = logs.values("normalised").annotate(**counts)
+    by_query = grouped(logs, ["normalised"], counts)
     top_queries = [{"query": r["normalised"], **{k: r[k] for k in counts}}
-                   for r in grouped.order_by("-count", "normalised")[:TOP]]
+                   for r in by_query.order_by("-count", "normalised")[:TOP]]
     progress(50)
     no_results = [{"query": r["normalised"], "count": r["no_results"]}
-                  for r in grouped.filter(no_results__gt=0)
+                  for r in by_query.filter(no_results__gt=0)
                   .order_by("-no_results", "normalised")[:TOP]]
     progress(75)
     nothing_opened = [{"query": r["normalised"], "count": r["nothing_opened"]}
-                      for r in grouped.filter(nothing_opened__gt=0)
+                      for r in by_query.filter(nothing_opened__gt=0)
                       .order_by("-nothing_opened", "normalised")[:TOP]]
     progress(100)
     return {"period": period.as_dict(), "totals": totals, "top_queries": top_queries,

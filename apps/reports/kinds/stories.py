@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.stories.models import Story, Theme
 
 from ..periods import Period
-from .base import Column, Progress, Table, no_progress
+from .base import Column, Progress, Table, grouped, no_progress
 
 PUBLISHED = Q(state__in=[Story.State.PUBLISHED, Story.State.ARCHIVED])
 BOTH_WAITS = Q(waiting_days_before__isnull=False, waiting_days_after__isnull=False)
@@ -50,7 +50,7 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
     # Sums per theme come from a join through the themes: one story row per theme, so
     # ``Sum`` adds each story once per theme it has, which is what a per-theme sum means.
     per_theme = {r.pop("themes"): _zeros(r) for r in
-                 stories.values("themes").annotate(**_sums()).order_by()}
+                 grouped(stories, ["themes"], _sums()).order_by()}
     by_theme = [{"key": theme.key, "name": theme.name_fi, **per_theme[theme.pk]}
                 for theme in Theme.objects.order_by("position", "key") if theme.pk in per_theme]
     if None in per_theme:
@@ -59,7 +59,7 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
 
     by_unit = [
         {"unit": r.pop("unit") or str(_("ei yksikköä")), **_zeros(r)}
-        for r in stories.values("unit").annotate(**_sums()).order_by("-stories", "unit")
+        for r in grouped(stories, ["unit"], _sums()).order_by("-stories", "unit")
     ]
     progress(100)
     return {"period": period.as_dict(), "totals": totals, "by_theme": by_theme,
