@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.core import limits
 from apps.core.privacy import validate_no_personal_identity_code as no_identity_code
 
+from . import registry
+
 
 class SearchDocument(models.Model):
     """One searchable thing (a service, an offer, a solved thread, a story).
@@ -25,8 +27,9 @@ class SearchDocument(models.Model):
 
     source = models.CharField(max_length=60)  # the registered source ("catalogue.entry")
     object_id = models.CharField(max_length=64)
-    # One of the types the sources declare (registry.doc_types()).
-    doc_type = models.CharField(_("tyyppi"), max_length=20)
+    # One of the types the registered sources declare, with their labels.
+    doc_type = models.CharField(_("tyyppi"), max_length=20,
+                                choices=registry.doc_type_choices)
     key = models.CharField(max_length=200, blank=True)
     url = models.CharField(max_length=500)
     titles = models.JSONField(default=dict)  # {"fi": …, "sv": …}

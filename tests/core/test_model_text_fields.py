@@ -44,7 +44,6 @@ NOT_FREE_TEXT = {
     "search.SearchDocument.source",
     "search.SearchDocument.object_id",
     "search.SearchDocument.key",
-    "search.SearchDocument.doc_type",  # a type code a registered source declares
     "search.SearchDocument.url",
     "search.SearchDocument.analyzer",
     "search.SearchDocument.municipalities",
