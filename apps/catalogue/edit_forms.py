@@ -19,6 +19,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import limits
+from apps.core.forms import form_field
 
 from .models import Entry, Municipality, Organisation, ServiceLine, key_validator
 
@@ -81,7 +82,7 @@ class LinesField(forms.CharField):
                 )
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # not subscriptable at run time
     def label_from_instance(self, obj: Any) -> str:
         full = obj.get_full_name()
         return f"{full} ({obj.username})" if full else obj.username
@@ -119,17 +120,17 @@ class EntryForm(_Form):
         help_text=_("Pysyvä tunniste osoitteessa, esim. kuljetuspalvelu-kotka. "
                     "Vain a–z, 0–9 ja väliviiva; ei voi muuttaa myöhemmin."),
     )
-    service_lines = forms.ModelMultipleChoiceField(
+    service_lines: forms.ModelMultipleChoiceField[ServiceLine] = forms.ModelMultipleChoiceField(
         label=_("Palvelulinjat"), queryset=ServiceLine.objects.order_by("position", "key"),
         to_field_name="key", widget=forms.CheckboxSelectMultiple, required=False,
         help_text=_("Palveluilla vähintään yksi."),
     )
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities: forms.ModelMultipleChoiceField[Municipality] = forms.ModelMultipleChoiceField(
         label=_("Kunnat"), queryset=Municipality.objects.order_by("name_fi"),
         to_field_name="code", widget=forms.CheckboxSelectMultiple, required=False,
         help_text=_("Jätä tyhjäksi, jos koskee koko hyvinvointialuetta."),
     )
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label=_("Organisaatio"), queryset=Organisation.objects.order_by("name_fi"),
         to_field_name="key", required=False,
         help_text=_("Järjestöjen ja seurakuntien tarjonnalle pakollinen."),
@@ -159,7 +160,7 @@ class EntryForm(_Form):
         if entry is not None:
             del self.fields["kind"]
             del self.fields["key"]
-        self.fields["owner"].queryset = (
+        form_field(self, "owner", forms.ModelChoiceField).queryset = (
             get_user_model().objects.filter(is_active=True)
             .order_by("last_name", "first_name", "username")
         )
@@ -184,6 +185,7 @@ class EntryForm(_Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         kind = self.entry.kind if self.entry is not None else cleaned.get("kind")
         if kind == Entry.Kind.SERVICE and "service_lines" in cleaned and not cleaned.get(
                 "service_lines"):
@@ -220,7 +222,7 @@ class ContactForm(_Form):
                                required=False, widget=forms.TextInput(attrs={"lang": "sv"}))
     hours_en = forms.CharField(label=_("Aukioloajat englanniksi"), max_length=300,
                                required=False, widget=forms.TextInput(attrs={"lang": "en"}))
-    municipality = forms.ModelChoiceField(
+    municipality: forms.ModelChoiceField[Municipality] = forms.ModelChoiceField(
         label=_("Kunta"), queryset=Municipality.objects.order_by("name_fi"),
         to_field_name="code", required=False, empty_label=_("Koko alue"),
     )
@@ -237,7 +239,8 @@ def _localised(cleaned: Mapping[str, Any], name: str) -> dict[str, str]:
             if cleaned.get(f"{name}_{lang}")}
 
 
-def entry_data(form: EntryForm, formset: forms.BaseFormSet) -> tuple[dict[str, Any], list[int]]:
+def entry_data(form: EntryForm, formset: forms.BaseFormSet[ContactForm]
+               ) -> tuple[dict[str, Any], list[int]]:
     """One entry object in the interchange shape from a valid form and formset, and for
     each of its contacts the index of the formset form it came from."""
     cleaned = form.cleaned_data
@@ -310,7 +313,7 @@ def initial_from_snapshot(snapshot: Mapping[str, Any], *, version: int,
     return initial, contacts
 
 
-def attach_errors(form: EntryForm, formset: forms.BaseFormSet, error: ValidationError,
+def attach_errors(form: EntryForm, formset: forms.BaseFormSet[ContactForm], error: ValidationError,
                   contact_indices: list[int]) -> None:
     """Put a service's ValidationError next to the fields it names."""
     if not hasattr(error, "error_dict"):

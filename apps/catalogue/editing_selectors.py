@@ -7,12 +7,19 @@ written at the same time; they may be folded together.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import F
 
 from .models import Entry, EntryVersion, ProblemReport
 from .queries import annotate_review_due
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from apps.accounts.models import User
+
+    from .queries import ReviewDue
 
 
 def entry_versions(entry: Entry) -> list[EntryVersion]:
@@ -27,7 +34,8 @@ def entry_version_before(entry: Entry, number: int) -> EntryVersion | None:
             .select_related("author").order_by("-number").first())
 
 
-def owned_entries(user: Any, *, today: datetime.date) -> list[Entry]:
+def owned_entries(user: User, *, today: datetime.date
+                  ) -> list[WithAnnotations[Entry, ReviewDue]]:
     """The user's entries, overdue ones first, then by review due date.
 
     Each carries ``review_due_on`` (None when never reviewed) and ``review_overdue``.
@@ -39,7 +47,7 @@ def owned_entries(user: Any, *, today: datetime.date) -> list[Entry]:
     )
 
 
-def open_reports_for_owner(user: Any) -> list[ProblemReport]:
+def open_reports_for_owner(user: User) -> list[ProblemReport]:
     """Open problem reports about the user's entries, newest first."""
     return list(
         ProblemReport.objects.filter(entry__owner=user, status=ProblemReport.Status.OPEN)

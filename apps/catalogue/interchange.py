@@ -21,6 +21,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import connection, models, transaction
@@ -35,7 +36,7 @@ FORMAT = "sote-catalogue/1"
 LANGUAGES = ("fi", "sv", "en")
 SECTIONS = ("municipalities", "service_lines", "organisations", "services", "offers")
 ENTRY_SECTIONS = {"services": Entry.Kind.SERVICE, "offers": Entry.Kind.OFFER}
-SECTION_OF_KIND = {kind: section for section, kind in ENTRY_SECTIONS.items()}
+SECTION_OF_KIND: dict[str, str] = {kind: section for section, kind in ENTRY_SECTIONS.items()}
 
 # Field order in exported objects follows the spec.
 MUNICIPALITY_FIELDS = ("code", "name")
@@ -362,9 +363,10 @@ class _Checker:
             self.error(f"{path}.organisation", "missing")
         for name in ENTRY_LISTS:
             list_field = Entry._meta.get_field(name)
-            self.string_list(item, name, path,
-                             max_length=list_field.base_field.max_length,  # type: ignore[attr-defined]
-                             max_items=list_field.size)  # type: ignore[attr-defined]
+            assert isinstance(list_field, ArrayField)  # bounded lists of bounded strings
+            max_length, max_items = list_field.base_field.max_length, list_field.size
+            assert max_length is not None and max_items is not None
+            self.string_list(item, name, path, max_length=max_length, max_items=max_items)
         contacts = item.get("contacts")
         if contacts is not None:
             if not isinstance(contacts, list):
@@ -623,7 +625,7 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
         **{name: _loc_from(entry, name) for name in ENTRY_LOCALISED},
         "service_lines": [line.key for line in entry.service_lines.all()],
         "municipalities": [m.code for m in entry.municipalities.all()],
-        "organisation": entry.organisation.key if entry.organisation_id else None,
+        "organisation": entry.organisation.key if entry.organisation else None,
         "target_groups": entry.target_groups,
         "keywords": entry.keywords,
         "contacts": [{
@@ -635,7 +637,7 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
             "municipality": c.municipality_id,
         } for c in contacts],
         "legal_basis": entry.legal_basis,
-        "owner": entry.owner.username if entry.owner_id else None,
+        "owner": entry.owner.username if entry.owner else None,
         "review_interval_days": entry.review_interval_days,
         "last_reviewed": entry.last_reviewed.isoformat() if entry.last_reviewed else None,
     }, kind=entry.kind)
@@ -730,7 +732,7 @@ def entry_apply(entry: Entry | None, data: dict[str, Any], *, kind: str | None =
     are replaced by the object's list; the version number is left to the caller.
     """
     kind = kind or (entry.kind if entry is not None else None)
-    if kind not in ENTRY_SECTIONS.values():
+    if kind is None or kind not in ENTRY_SECTIONS.values():
         raise ValueError(f"unknown entry kind {kind!r}")
     validate_entry(data, kind=kind, path=path)
     return _apply(entry, data, kind=kind, path=path)

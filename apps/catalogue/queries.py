@@ -8,6 +8,7 @@ was last reviewed; one never reviewed is overdue at once. This is the database f
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -27,6 +28,14 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from .models import Entry
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ReviewDue(TypedDict):
+    review_due_on: datetime.date | None
+    review_overdue: bool
 
 
 def review_due_expression() -> CombinedExpression:
@@ -48,7 +57,7 @@ def overdue_q(today: datetime.date | None = None) -> Q:
 
 def annotate_review_due(
     queryset: QuerySet[Entry], today: datetime.date | None = None
-) -> QuerySet[Entry]:
+) -> QuerySet[WithAnnotations[Entry, ReviewDue]]:
     """Add ``review_due_on`` (date or None) and ``review_overdue`` (bool) to each row."""
     return queryset.annotate(
         review_due_on=review_due_expression(),

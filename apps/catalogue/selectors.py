@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Func, Model, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 SESSION_MUNICIPALITY = "municipality"
 _REQUEST_CACHE = "_catalogue_municipalities"
 
-_EntryMunicipality = Entry.municipalities.through
+# The plugin cannot type an automatic through model (it sees ``type[Never]``).
+_EntryMunicipality: type[Model] = Entry.municipalities.through
 
 
 # --- Municipalities and the advisor's choice --------------------------------------------
@@ -88,9 +89,9 @@ def target_group_list() -> list[str]:
 
 
 def _available_in(municipality: Municipality) -> Q:
-    tied_anywhere = Exists(_EntryMunicipality.objects.filter(entry=OuterRef("pk")))
+    tied_anywhere = Exists(_EntryMunicipality._default_manager.filter(entry=OuterRef("pk")))
     tied_here = Exists(
-        _EntryMunicipality.objects.filter(entry=OuterRef("pk"), municipality=municipality)
+        _EntryMunicipality._default_manager.filter(entry=OuterRef("pk"), municipality=municipality)
     )
     return ~tied_anywhere | tied_here
 
@@ -162,7 +163,7 @@ def service_line_counts(
 ) -> tuple[list[ServiceLine], int]:
     """Each line annotated with ``entry_count`` under the other filters, and the total."""
     base = entry_filter(municipality=municipality, kind=kind, target_group=target_group, q=q)
-    lines = list(
+    lines: list[ServiceLine] = list(
         ServiceLine.objects.annotate(
             entry_count=Count("entries", filter=Q(entries__in=base.values("pk")))
         ).order_by("position", "key")
@@ -170,7 +171,7 @@ def service_line_counts(
     return lines, base.count()
 
 
-def _municipalities_prefetch() -> Prefetch:
+def _municipalities_prefetch() -> Prefetch[str, QuerySet[Municipality], str]:
     return Prefetch("municipalities", queryset=Municipality.objects.order_by("name_fi"))
 
 

@@ -7,7 +7,7 @@ in place (Markdown preview, resolving a problem report).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.http import HtmxHttpRequest, safe_next
+from apps.core.http import AuthenticatedHttpRequest, safe_next
 from apps.core.markdown import render_markdown
 from apps.core.privacy import find_personal_identity_codes
 
@@ -39,16 +39,19 @@ from ..interchange import entry_to_dict
 from ..models import Entry, EntryVersion, ProblemReport
 from ..permissions import can_edit_entry, can_review_entry
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
 _VIEW = "catalogue.view_entry"
 
 
-def _can_view_history(user: Any, entry: Entry) -> bool:
+def _can_view_history(user: User, entry: Entry) -> bool:
     if can_edit_entry(user, entry):
         return True
     return user.has_perm("catalogue.view_entryversion")
 
 
-def _safe_next(request: HtmxHttpRequest, default: str) -> str:
+def _safe_next(request: AuthenticatedHttpRequest, default: str) -> str:
     return safe_next(request.POST.get("next"), default)
 
 
@@ -57,7 +60,7 @@ def _safe_next(request: HtmxHttpRequest, default: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("catalogue.add_entry", raise_exception=True)
-def entry_create(request: HtmxHttpRequest) -> HttpResponse:
+def entry_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _entry_form_post(request, entry=None)
     form = EntryForm(entry=None, initial={"base_version": 0, "owner": request.user.username})
@@ -66,7 +69,7 @@ def entry_create(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def entry_edit(request: HtmxHttpRequest, key: str) -> HttpResponse:
+def entry_edit(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(Entry, key=key)
     if not can_edit_entry(request.user, entry):
         raise PermissionDenied
@@ -78,8 +81,8 @@ def entry_edit(request: HtmxHttpRequest, key: str) -> HttpResponse:
     return _render_form(request, entry=entry, form=form, formset=formset)
 
 
-def _entry_form_post(request: HtmxHttpRequest, *, entry: Entry | None) -> HttpResponse:
-    post = request.POST
+def _entry_form_post(request: AuthenticatedHttpRequest, *, entry: Entry | None) -> HttpResponse:
+    post: QueryDict = request.POST
     if "_add_contact" in post:
         post = post.copy()
         total = f"{CONTACTS_PREFIX}-TOTAL_FORMS"
@@ -141,7 +144,7 @@ def _preview_context(field: str, data: QueryDict) -> dict[str, Any]:
     }
 
 
-def _render_form(request: HtmxHttpRequest, *, entry: Entry | None, form: EntryForm,
+def _render_form(request: AuthenticatedHttpRequest, *, entry: Entry | None, form: EntryForm,
                  formset: Any, conflict: services.EditConflict | None = None,
                  status: int = 200, **extra: Any) -> HttpResponse:
     has_errors = bool(form.is_bound and (form.errors or any(formset.errors)
@@ -157,7 +160,7 @@ def _render_form(request: HtmxHttpRequest, *, entry: Entry | None, form: EntryFo
 
 
 @require_POST
-def entry_preview(request: HtmxHttpRequest) -> HttpResponse:
+def entry_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Markdown → sanitised HTML for one textarea of the edit form (htmx)."""
     field = request.POST.get("_preview", "")
     if field not in MARKDOWN_FIELDS:
@@ -170,7 +173,7 @@ def entry_preview(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-def entry_history(request: HtmxHttpRequest, key: str) -> HttpResponse:
+def entry_history(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(Entry, key=key)
     if not _can_view_history(request.user, entry):
         raise PermissionDenied
@@ -182,7 +185,7 @@ def entry_history(request: HtmxHttpRequest, key: str) -> HttpResponse:
 
 
 @require_GET
-def entry_version(request: HtmxHttpRequest, key: str, number: int) -> HttpResponse:
+def entry_version(request: AuthenticatedHttpRequest, key: str, number: int) -> HttpResponse:
     """What version ``number`` changed: against its predecessor, or ``?vs=<n>``."""
     entry = get_object_or_404(Entry, key=key)
     if not _can_view_history(request.user, entry):
@@ -214,7 +217,7 @@ def entry_version(request: HtmxHttpRequest, key: str, number: int) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-def entry_restore(request: HtmxHttpRequest, key: str, number: int) -> HttpResponse:
+def entry_restore(request: AuthenticatedHttpRequest, key: str, number: int) -> HttpResponse:
     """GET asks for confirmation (showing what would change); POST restores as a new version."""
     entry = get_object_or_404(Entry, key=key)
     if not can_edit_entry(request.user, entry):
@@ -261,11 +264,12 @@ def entry_restore(request: HtmxHttpRequest, key: str, number: int) -> HttpRespon
 
 
 @require_POST
-def entry_mark_reviewed(request: HtmxHttpRequest, key: str) -> HttpResponse:
+def entry_mark_reviewed(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(Entry, key=key)
     if not can_review_entry(request.user, entry):
         raise PermissionDenied
     entry = services.entry_mark_reviewed(entry=entry, user=request.user)
+    assert entry.last_reviewed is not None and entry.review_due is not None  # just reviewed
     messages.success(request, _("Merkitty tarkistetuksi %(date)s. Seuraava tarkistus "
                                 "viimeistään %(due)s.") % {
         "date": date_format(entry.last_reviewed, "SHORT_DATE_FORMAT"),
@@ -279,7 +283,7 @@ def entry_mark_reviewed(request: HtmxHttpRequest, key: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(_VIEW, raise_exception=True)
-def problem_report_create(request: HtmxHttpRequest, key: str) -> HttpResponse:
+def problem_report_create(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(Entry, key=key)
     template = "catalogue/problem_report_form.html"
     if request.htmx:
@@ -306,7 +310,7 @@ def problem_report_create(request: HtmxHttpRequest, key: str) -> HttpResponse:
 
 
 @require_POST
-def problem_report_resolve(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def problem_report_resolve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(ProblemReport.objects.select_related("entry"), pk=pk)
     services.problem_report_resolve(report=report, user=request.user)  # 403 if not allowed
     entry = report.entry
@@ -325,7 +329,7 @@ def problem_report_resolve(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def my_entries(request: HtmxHttpRequest) -> HttpResponse:
+def my_entries(request: AuthenticatedHttpRequest) -> HttpResponse:
     """'Omat sisällöt': the entries I own, overdue first, and their open problem reports."""
     entries = editing_selectors.owned_entries(request.user, today=services.helsinki_today())
     return render(request, "catalogue/my_entries.html", {
