@@ -12,6 +12,7 @@ validation, so it records the version itself after the inlines are saved.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -20,7 +21,7 @@ from django.contrib.admin.actions import delete_selected as django_delete_select
 from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Func, QuerySet, TextField, Value
+from django.db.models import F, Field, Func, ManyToManyField, QuerySet, TextField, Value
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -30,6 +31,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from apps.contacts.selectors import contact_records_citing_count
 from apps.core import limits
+from apps.core.http import signed_in_user
 from apps.core.privacy import ensure_no_personal_data
 from apps.search.services import index_objects
 
@@ -57,11 +59,12 @@ from .services import (
 # --- Forms ---------------------------------------------------------------------------------
 
 
-class PrivacyGuardedForm(forms.ModelForm):
+class PrivacyGuardedForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
     """Refuses a henkilötunnus in any text the admin posts (``apps.core.privacy``)."""
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean() returns cleaned_data
         texts: dict[str, str] = {}
         for name, value in cleaned.items():
             if isinstance(value, str):
@@ -76,7 +79,8 @@ class ListField(SimpleArrayField):
     """An ArrayField typed as text: blank items (a trailing comma, an empty line) are
     dropped instead of failing, and surrounding spaces are trimmed."""
 
-    def to_python(self, value: Any) -> list[Any]:
+    # As in the stubs' SimpleArrayField: a list, where CharField's gives a string.
+    def to_python(self, value: Any) -> Sequence[Any]:  # type: ignore[override]
         if isinstance(value, str):
             items = value.splitlines() if self.delimiter == "\n" else value.split(self.delimiter)
             value = self.delimiter.join(item.strip() for item in items if item.strip())
@@ -156,19 +160,20 @@ def export_response(entries: QuerySet[Entry], filename: str) -> HttpResponse:
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(TranslationAdmin):
+class MunicipalityAdmin(TranslationAdmin[Municipality]):
     form = PrivacyGuardedForm
     list_display = ("code", "name_fi", "name_sv")
     search_fields = ("code", "name_fi", "name_sv", "name_en")
     ordering = ("name_fi",)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Municipality | None = None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Municipality | None = None
+                            ) -> tuple[str, ...]:
         # The code is the primary key and what files and filters refer to.
         return ("code",) if obj is not None else ()
 
 
 @admin.register(ServiceLine)
-class ServiceLineAdmin(TranslationAdmin):
+class ServiceLineAdmin(TranslationAdmin[ServiceLine]):
     form = PrivacyGuardedForm
     list_display = ("name_fi", "key", "position")
     list_editable = ("position",)
@@ -177,7 +182,7 @@ class ServiceLineAdmin(TranslationAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslationAdmin):
+class OrganisationAdmin(TranslationAdmin[Organisation]):
     form = PrivacyGuardedForm
     list_display = ("name_fi", "key", "kind", "municipality_names", "website")
     list_filter = ("kind", "municipalities")
@@ -187,7 +192,9 @@ class OrganisationAdmin(TranslationAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
         return super().get_queryset(request).prefetch_related("municipalities")
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
@@ -195,8 +202,8 @@ class OrganisationAdmin(TranslationAdmin):
     def municipality_names(self, obj: Organisation) -> str:
         return _names(obj.municipalities.all()) or gettext("koko alue")
 
-    def save_model(self, request: HttpRequest, obj: Organisation, form: forms.ModelForm,
-                   change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Organisation,
+                   form: forms.ModelForm[Organisation], change: bool) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             if change:  # its name is part of its entries' search documents
@@ -206,7 +213,7 @@ class OrganisationAdmin(TranslationAdmin):
 # --- Entries -------------------------------------------------------------------------------
 
 
-class ContactInline(TranslationStackedInline):
+class ContactInline(TranslationStackedInline[Contact, Entry]):
     model = Contact
     form = PrivacyGuardedForm
     extra = 0
@@ -243,7 +250,7 @@ def _in(lang: str) -> tuple[str, ...]:
 
 
 @admin.register(Entry)
-class EntryAdmin(TranslationAdmin):
+class EntryAdmin(TranslationAdmin[Entry]):
     form = EntryAdminForm
     inlines = (ContactInline,)
     list_display = ("title_column", "kind", "organisation", "line_names", "municipality_names",
@@ -298,7 +305,7 @@ class EntryAdmin(TranslationAdmin):
     @admin.display(description=_("myöhässä"), boolean=True,
                    ordering=F("review_due_on").asc(nulls_first=True))
     def overdue(self, obj: Entry) -> bool:
-        return obj.review_overdue  # type: ignore[attr-defined]
+        return bool(obj.review_overdue)  # type: ignore[attr-defined]  # get_queryset annotates
 
     # Form
 
@@ -307,7 +314,8 @@ class EntryAdmin(TranslationAdmin):
             return super().has_change_permission(request)
         return can_edit_entry(request.user, obj)
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
+    def formfield_for_dbfield(self, db_field: Field[Any, Any], request: HttpRequest,
+                              **kwargs: Any) -> forms.Field | None:
         if db_field.name == "legal_basis":
             kwargs.update(form_class=ListField, delimiter="\n",
                           widget=forms.Textarea(attrs={"rows": 3}),
@@ -316,7 +324,9 @@ class EntryAdmin(TranslationAdmin):
             kwargs.update(form_class=ListField, help_text=_("Pilkuilla erotettuina."))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
@@ -339,7 +349,9 @@ class EntryAdmin(TranslationAdmin):
 
     # Saving: lock, keep a version, update the search index
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(self, request: HttpRequest, object_id: str | None = None,
+                        form_url: str = "", extra_context: dict[str, Any] | None = None
+                        ) -> HttpResponse:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except EditConflict:
@@ -374,7 +386,7 @@ class EntryAdmin(TranslationAdmin):
         super().save_related(request, form, formsets, change)
         entry = form.instance
         # Versioned and re-indexed in the same transaction: findable exactly when committed.
-        entry_record_version(entry, author=request.user,
+        entry_record_version(entry, author=signed_in_user(request),
                              comment=gettext("Muokattu ylläpidossa") if change
                              else gettext("Luotu ylläpidossa"))
 
@@ -395,7 +407,8 @@ class EntryAdmin(TranslationAdmin):
         return super().render_delete_form(request, context)
 
     @admin.action(permissions=["delete"],
-                  description=django_delete_selected.short_description)
+                  # set by @admin.action at run time; not in the stubs
+                  description=django_delete_selected.short_description)  # type: ignore[attr-defined]
     def delete_selected(self, request: HttpRequest, queryset: QuerySet[Entry]) -> Any:
         """Django's bulk delete, whose confirmation page also says what happens to the
         contacts that cite the selected entries."""
@@ -438,7 +451,7 @@ class EntryAdmin(TranslationAdmin):
 
 
 @admin.register(EntryVersion)
-class EntryVersionAdmin(admin.ModelAdmin):
+class EntryVersionAdmin(admin.ModelAdmin[EntryVersion]):
     """The history is written only by saves; here it can be read, never changed."""
 
     list_display = ("entry_link", "number", "author", "created_at", "comment")
@@ -470,7 +483,7 @@ class EntryVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProblemReport)
-class ProblemReportAdmin(admin.ModelAdmin):
+class ProblemReportAdmin(admin.ModelAdmin[ProblemReport]):
     """Reports come from readers (``services.problem_report_create``); here they are
     read and marked handled."""
 
@@ -495,7 +508,7 @@ class ProblemReportAdmin(admin.ModelAdmin):
                    change: bool) -> None:
         if "status" in form.changed_data and obj.status == ProblemReport.Status.RESOLVED:
             obj.status = ProblemReport.Status.OPEN  # the service sets it, with who and when
-            resolved = problem_report_resolve(report=obj, user=request.user)
+            resolved = problem_report_resolve(report=obj, user=signed_in_user(request))
             obj.status, obj.resolved_by, obj.resolved_at = (
                 resolved.status, resolved.resolved_by, resolved.resolved_at)
             return
@@ -507,7 +520,7 @@ class ProblemReportAdmin(admin.ModelAdmin):
     def mark_resolved(self, request: HttpRequest, queryset: QuerySet[ProblemReport]) -> None:
         count = 0
         for report in queryset.filter(status=ProblemReport.Status.OPEN):
-            problem_report_resolve(report=report, user=request.user)
+            problem_report_resolve(report=report, user=signed_in_user(request))
             count += 1
         self.message_user(request, ngettext(
             "%(count)d virheilmoitus merkitty käsitellyksi.",
@@ -516,6 +529,6 @@ class ProblemReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(OwnerReminder)
-class OwnerReminderAdmin(admin.ModelAdmin):
+class OwnerReminderAdmin(admin.ModelAdmin[OwnerReminder]):
     list_display = ("owner", "week_start", "entry_count", "sent_at")
     raw_id_fields = ("owner",)
