@@ -93,7 +93,7 @@ def _line_staff(service_line_id: int | None) -> list[User]:
     return list(get_user_model().objects.filter(service_lines=service_line_id, is_active=True))
 
 
-def _follow(thread: Thread, user: Any) -> None:
+def _follow(thread: Thread, user: User | None) -> None:
     if user is None or not getattr(user, "pk", None):
         return
     Follow.objects.bulk_create([Follow(thread=thread, user=user)], ignore_conflicts=True)
@@ -405,7 +405,7 @@ def faq_item_create(*, thread: Thread, entry: Entry, question: str, answer: str,
 # --- Callbacks ----------------------------------------------------------------------
 
 
-def _callback_event(callback: Callback, kind: str, actor: Any = None) -> None:
+def _callback_event(callback: Callback, kind: str, actor: User | None = None) -> None:
     CallbackEvent.objects.create(callback=callback, kind=kind,
                                  actor=actor if getattr(actor, "pk", None) else None)
 

@@ -35,11 +35,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 from django.db import models
 from django.http import HttpRequest
 from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from apps.accounts.models import User
+
 
 Weight = Literal["A", "B", "C", "D"]
 
@@ -161,7 +167,7 @@ def source_by_label(label: str) -> Source | None:
     return next((s for s in _SOURCES.values() if s.label == label), None)
 
 
-def visible_types(user: Any) -> list[str]:
+def visible_types(user: User | AnonymousUser) -> list[str]:
     """Document types ``user`` may see in results."""
     out: list[str] = []
     for source in _SOURCES.values():
