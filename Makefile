@@ -72,6 +72,7 @@ test: .venv/.synced browser-deps voikko-deps lint
 
 lint: .venv/.synced
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	@# mypy imports the settings: a dummy DATABASE_URL keeps it from starting the embedded
 	@# PostgreSQL (nothing connects at import, so no server needs to be up).
 	DATABASE_URL=postgres://mypy@127.0.0.1:1/none DJANGO_SETTINGS_MODULE=intranet.settings.test .venv/bin/mypy

@@ -34,8 +34,10 @@ def throwaway_database(label: str, *, keep: bool = False) -> Iterator[str]:
     connection.settings_dict.setdefault("TEST", {})["NAME"] = name
     started = time.monotonic()
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    print(f"# database {name} on {connection.settings_dict.get('HOST') or 'local socket'}"
-          f" ({server_version()}), migrated in {time.monotonic() - started:.1f} s")
+    print(
+        f"# database {name} on {connection.settings_dict.get('HOST') or 'local socket'}"
+        f" ({server_version()}), migrated in {time.monotonic() - started:.1f} s"
+    )
     try:
         yield name
     finally:

@@ -35,15 +35,32 @@ from _common import existing_database, server_version, setup_django, throwaway_d
 GOAL_SECONDS = 10.0
 
 TOPICS = [
-    "kuljetuspalvelu", "omaishoidon tuki", "asumistuki", "toimeentulotuki", "kotihoito",
-    "henkilökohtainen apu", "perhetyö", "lastensuojelu", "päihdepalvelut", "velkaneuvonta",
-    "kotipalvelu", "tehostettu palveluasuminen", "muistihoitaja", "sosiaalihätäpäivystys",
-    "vammaispalvelujen hakemus", "apuvälineet", "ruoka-apu", "työllisyyspalvelut",
-    "kuntouttava työtoiminta", "omaishoidon vapaat",
+    "kuljetuspalvelu",
+    "omaishoidon tuki",
+    "asumistuki",
+    "toimeentulotuki",
+    "kotihoito",
+    "henkilökohtainen apu",
+    "perhetyö",
+    "lastensuojelu",
+    "päihdepalvelut",
+    "velkaneuvonta",
+    "kotipalvelu",
+    "tehostettu palveluasuminen",
+    "muistihoitaja",
+    "sosiaalihätäpäivystys",
+    "vammaispalvelujen hakemus",
+    "apuvälineet",
+    "ruoka-apu",
+    "työllisyyspalvelut",
+    "kuntouttava työtoiminta",
+    "omaishoidon vapaat",
 ]
-QUERIES = [*TOPICS, *(f"{t} {w}" for t in TOPICS for w in ("hakemus", "kotka", "kouvola",
-                                                             "hinta", "ohje")),
-           *(f"harvinainen haku {n}" for n in range(300))]
+QUERIES = [
+    *TOPICS,
+    *(f"{t} {w}" for t in TOPICS for w in ("hakemus", "kotka", "kouvola", "hinta", "ohje")),
+    *(f"harvinainen haku {n}" for n in range(300)),
+]
 
 
 def _sql_array(values: list[str]) -> str:
@@ -69,7 +86,9 @@ def clone(model, template_pk: int, count: int, overrides: dict[str, str]) -> Non
         cursor.execute(
             f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "
             f"SELECT {', '.join(select)} FROM {qn(table)} t, generate_series(1, %s) AS g(i) "
-            f"WHERE t.id = %s", [count, template_pk])
+            f"WHERE t.id = %s",
+            [count, template_pk],
+        )
         cursor.execute(f"DELETE FROM {qn(table)} WHERE id = %s", [template_pk])
 
 
@@ -106,42 +125,67 @@ def fill(contacts: int, end) -> None:
     run("SET session_replication_role = replica")
     users = User.objects.bulk_create(
         [User(username=f"neuvoja{n}", email=f"neuvoja{n}@example.org") for n in range(200)]
-        + [User(username=f"omistaja{n}", email=f"omistaja{n}@example.org") for n in range(60)])
+        + [User(username=f"omistaja{n}", email=f"omistaja{n}@example.org") for n in range(60)]
+    )
     advisors = [u.pk for u in users[:200]]
     owners = [u.pk for u in users[200:]]
     advisor_pick = _pick("ARRAY[" + ",".join(map(str, advisors)) + "]::bigint[]", 200)
     owner_pick = _pick("ARRAY[" + ",".join(map(str, owners)) + "]::bigint[]", 60)
 
-    template = Entry.objects.create(kind="service", key="template", title="Palvelu",
-                                    title_fi="Palvelu", summary="Kuvaus", summary_fi="Kuvaus")
-    clone(Entry, template.pk, 3000, {
-        "key": "'palvelu-' || g.i", "title": "'Palvelu ' || g.i",
-        "title_fi": f"{_pick(_sql_array(TOPICS), len(TOPICS))} || ' ' || g.i",
-        "owner_id": f"CASE WHEN random() < 0.9 THEN {owner_pick} END",
-        "last_reviewed": "CASE WHEN random() < 0.95 THEN (current_date - "
-                         "(random() * 700)::int) END",
-        "review_interval_days": "(ARRAY[90, 180, 365, NULL])[1 + floor(random() * 4)::int]",
-    })
-    run("INSERT INTO catalogue_entry_service_lines (entry_id, serviceline_id) "
-        f"SELECT id, {line_pick} FROM catalogue_entry")
+    template = Entry.objects.create(
+        kind="service",
+        key="template",
+        title="Palvelu",
+        title_fi="Palvelu",
+        summary="Kuvaus",
+        summary_fi="Kuvaus",
+    )
+    clone(
+        Entry,
+        template.pk,
+        3000,
+        {
+            "key": "'palvelu-' || g.i",
+            "title": "'Palvelu ' || g.i",
+            "title_fi": f"{_pick(_sql_array(TOPICS), len(TOPICS))} || ' ' || g.i",
+            "owner_id": f"CASE WHEN random() < 0.9 THEN {owner_pick} END",
+            "last_reviewed": "CASE WHEN random() < 0.95 THEN (current_date - "
+            "(random() * 700)::int) END",
+            "review_interval_days": "(ARRAY[90, 180, 365, NULL])[1 + floor(random() * 4)::int]",
+        },
+    )
+    run(
+        "INSERT INTO catalogue_entry_service_lines (entry_id, serviceline_id) "
+        f"SELECT id, {line_pick} FROM catalogue_entry"
+    )
     entry_ids = "(SELECT array_agg(id) FROM catalogue_entry)"
 
     template = ContactRecord.objects.create(
-        service_line_id=lines[0], channel="phone", topic_text="x", submission_key=uuid.uuid4())
+        service_line_id=lines[0], channel="phone", topic_text="x", submission_key=uuid.uuid4()
+    )
     channel = _pick("ARRAY['phone','phone','phone','chat','visit','authority']", 6)
     municipality = _pick(_sql_array(municipalities), len(municipalities))
     referral = _pick("ARRAY['','','','','area_service','kela','third_sector','other']", 8)
-    clone(ContactRecord, template.pk, contacts, {
-        "advisor_id": advisor_pick, "created_at": random_time, "service_line_id": line_pick,
-        "channel": channel,
-        "municipality_id": f"CASE WHEN random() < 0.9 THEN {municipality} END",
-        "entry_id": f"CASE WHEN random() < 0.7 THEN {entry_ids}[1 + floor(random() * 3000)::int]"
-                    " END",
-        "topic_text": f"{_pick(_sql_array(TOPICS), len(TOPICS))}",
-        "solved": "random() < 0.7", "consulted": "random() < 0.15",
-        "referred_to": referral, "anonymous": "random() < 0.3",
-        "submission_key": "gen_random_uuid()",
-    })
+    clone(
+        ContactRecord,
+        template.pk,
+        contacts,
+        {
+            "advisor_id": advisor_pick,
+            "created_at": random_time,
+            "service_line_id": line_pick,
+            "channel": channel,
+            "municipality_id": f"CASE WHEN random() < 0.9 THEN {municipality} END",
+            "entry_id": f"CASE WHEN random() < 0.7 THEN {entry_ids}"
+            "[1 + floor(random() * 3000)::int] END",
+            "topic_text": f"{_pick(_sql_array(TOPICS), len(TOPICS))}",
+            "solved": "random() < 0.7",
+            "consulted": "random() < 0.15",
+            "referred_to": referral,
+            "anonymous": "random() < 0.3",
+            "submission_key": "gen_random_uuid()",
+        },
+    )
     # Free topics only where no entry was chosen (as the form stores them).
     run("UPDATE contacts_contactrecord SET topic_text = '' WHERE entry_id IS NOT NULL")
     print(f"# contacts: {contacts:,} in {time.monotonic() - started:.0f} s")
@@ -149,70 +193,113 @@ def fill(contacts: int, end) -> None:
     searches = contacts * 3 // 2
     template = SearchLog.objects.create(source="page", query="x")
     query = _pick(_sql_array(QUERIES), len(QUERIES))
-    clone(SearchLog, template.pk, searches, {
-        "created_at": random_time, "user_id": advisor_pick,
-        "source": _pick("ARRAY['page','page','live','api']", 4), "query": query,
-        "result_count": "CASE WHEN random() < 0.12 THEN 0 ELSE (random() * 40)::int END",
-        "opened_position": "CASE WHEN random() < 0.6 THEN 1 + (random() * 5)::int END",
-    })
-    run("UPDATE search_searchlog SET opened_at = created_at + interval '20 seconds' "
-        "WHERE opened_position IS NOT NULL AND result_count > 0")
-    run("UPDATE search_searchlog SET opened_position = NULL "
-        "WHERE opened_at IS NULL AND opened_position IS NOT NULL")
+    clone(
+        SearchLog,
+        template.pk,
+        searches,
+        {
+            "created_at": random_time,
+            "user_id": advisor_pick,
+            "source": _pick("ARRAY['page','page','live','api']", 4),
+            "query": query,
+            "result_count": "CASE WHEN random() < 0.12 THEN 0 ELSE (random() * 40)::int END",
+            "opened_position": "CASE WHEN random() < 0.6 THEN 1 + (random() * 5)::int END",
+        },
+    )
+    run(
+        "UPDATE search_searchlog SET opened_at = created_at + interval '20 seconds' "
+        "WHERE opened_position IS NOT NULL AND result_count > 0"
+    )
+    run(
+        "UPDATE search_searchlog SET opened_position = NULL "
+        "WHERE opened_at IS NULL AND opened_position IS NOT NULL"
+    )
     print(f"# search log: {searches:,} in {time.monotonic() - started:.0f} s")
 
     threads = contacts // 25
     template = Thread.objects.create(title="Kysymys", body="Miten?", service_line_id=lines[0])
-    clone(Thread, template.pk, threads, {
-        "created_at": random_time, "service_line_id": line_pick, "author_id": advisor_pick,
-        "title": "'Kysymys ' || g.i",
-    })
-    run("UPDATE consultations_thread SET updated_at = created_at, "
-        "last_activity_at = created_at")
-    template_answer = Answer.objects.create(thread_id=Thread.objects.values_list(
-        "pk", flat=True).first(), body="Näin.")
+    clone(
+        Thread,
+        template.pk,
+        threads,
+        {
+            "created_at": random_time,
+            "service_line_id": line_pick,
+            "author_id": advisor_pick,
+            "title": "'Kysymys ' || g.i",
+        },
+    )
+    run("UPDATE consultations_thread SET updated_at = created_at, last_activity_at = created_at")
+    template_answer = Answer.objects.create(
+        thread_id=Thread.objects.values_list("pk", flat=True).first(), body="Näin."
+    )
     for n in range(3):
         share = 1.0 if n < 2 else 0.5
-        run("INSERT INTO consultations_answer (created_at, updated_at, thread_id, author_id, "
+        run(
+            "INSERT INTO consultations_answer (created_at, updated_at, thread_id, author_id, "
             "kind, body, version) SELECT t.created_at + random() * interval '40 hours', now(), "
             f"t.id, {advisor_pick}, CASE WHEN random() < 0.85 THEN 'answer' ELSE 'comment' END, "
-            f"'Näin.', 1 FROM consultations_thread t WHERE random() < {share}")
+            f"'Näin.', 1 FROM consultations_thread t WHERE random() < {share}"
+        )
     Answer.objects.filter(pk=template_answer.pk).delete()
-    run("UPDATE consultations_thread t SET status = 'solved', solution_id = a.id, "
+    run(
+        "UPDATE consultations_thread t SET status = 'solved', solution_id = a.id, "
         "solved_at = a.created_at + random() * interval '10 hours' "
         "FROM (SELECT DISTINCT ON (thread_id) thread_id, id, created_at "
         "      FROM consultations_answer WHERE kind = 'answer' "
         "      ORDER BY thread_id, created_at) a "
-        "WHERE a.thread_id = t.id AND random() < 0.7")
+        "WHERE a.thread_id = t.id AND random() < 0.7"
+    )
     callbacks = contacts // 20
     template = Callback.objects.create(service_line_id=lines[0], due_at=now, reason="Soita.")
-    clone(Callback, template.pk, callbacks, {
-        "created_at": random_time, "service_line_id": line_pick, "requester_id": advisor_pick,
-        "status": "CASE WHEN random() < 0.95 THEN 'done' ELSE 'open' END",
-    })
-    run("UPDATE consultations_callback SET due_at = created_at + interval '4 hours', "
-        "phone = ''")
-    run("UPDATE consultations_callback SET done_at = created_at + random() * interval '6 hours'"
-        " WHERE status = 'done'")
-    print(f"# consultations: {threads:,} threads, {callbacks:,} callbacks "
-          f"in {time.monotonic() - started:.0f} s")
+    clone(
+        Callback,
+        template.pk,
+        callbacks,
+        {
+            "created_at": random_time,
+            "service_line_id": line_pick,
+            "requester_id": advisor_pick,
+            "status": "CASE WHEN random() < 0.95 THEN 'done' ELSE 'open' END",
+        },
+    )
+    run("UPDATE consultations_callback SET due_at = created_at + interval '4 hours', phone = ''")
+    run(
+        "UPDATE consultations_callback SET done_at = created_at + random() * interval '6 hours'"
+        " WHERE status = 'done'"
+    )
+    print(
+        f"# consultations: {threads:,} threads, {callbacks:,} callbacks "
+        f"in {time.monotonic() - started:.0f} s"
+    )
 
     stories = contacts // 500
     template = Story.objects.create(title="Tarina", state="published", published_at=now)
-    clone(Story, template.pk, stories, {
-        "published_at": random_time, "title": "'Tarina ' || g.i",
-        "unit": _pick("ARRAY['Kotkan sosiaaliohjaus','Kouvolan palveluohjaus',"
-                      "'Haminan tiimi','Vammaispalvelut','']", 5),
-        "waiting_days_before": "CASE WHEN random() < 0.6 THEN 20 + (random() * 40)::int END",
-        "waiting_days_after": "CASE WHEN random() < 0.6 THEN (random() * 20)::int END",
-        "partners_count": "CASE WHEN random() < 0.5 THEN (random() * 6)::int END",
-        "savings_eur": "CASE WHEN random() < 0.3 THEN (random() * 20000)::int END",
-    })
+    clone(
+        Story,
+        template.pk,
+        stories,
+        {
+            "published_at": random_time,
+            "title": "'Tarina ' || g.i",
+            "unit": _pick(
+                "ARRAY['Kotkan sosiaaliohjaus','Kouvolan palveluohjaus',"
+                "'Haminan tiimi','Vammaispalvelut','']",
+                5,
+            ),
+            "waiting_days_before": "CASE WHEN random() < 0.6 THEN 20 + (random() * 40)::int END",
+            "waiting_days_after": "CASE WHEN random() < 0.6 THEN (random() * 20)::int END",
+            "partners_count": "CASE WHEN random() < 0.5 THEN (random() * 6)::int END",
+            "savings_eur": "CASE WHEN random() < 0.3 THEN (random() * 20000)::int END",
+        },
+    )
     themes = list(Theme.objects.values_list("pk", flat=True))
     theme_pick = _pick("ARRAY[" + ",".join(map(str, themes)) + "]::bigint[]", len(themes))
-    run(f"INSERT INTO stories_story_themes (story_id, theme_id) SELECT DISTINCT id, t FROM "
+    run(
+        f"INSERT INTO stories_story_themes (story_id, theme_id) SELECT DISTINCT id, t FROM "
         f"(SELECT id, {theme_pick} AS t FROM stories_story UNION ALL "
-        f" SELECT id, {theme_pick} FROM stories_story WHERE random() < 0.4) s")
+        f" SELECT id, {theme_pick} FROM stories_story WHERE random() < 0.4) s"
+    )
     print(f"# stories: {stories:,} in {time.monotonic() - started:.0f} s")
 
     run("SET session_replication_role = DEFAULT")
@@ -237,19 +324,23 @@ def run_reports() -> bool:
     print(f"{'report':<16}{'period':<26}{'seconds':>9}")
     for kind in Kind.values:
         for label, period in periods:
-            report = services.report_request(kind=kind, period_start=period.start,
-                                             period_end=period.end, started_by=manager,
-                                             rerun=True)
+            report = services.report_request(
+                kind=kind,
+                period_start=period.start,
+                period_end=period.end,
+                started_by=manager,
+                rerun=True,
+            )
             started = time.perf_counter()
             outcome = services.report_generate(report_id=report.pk)
             elapsed = time.perf_counter() - started
             assert outcome == "done", outcome
             ok = ok and elapsed <= GOAL_SECONDS
             print(f"{kind:<16}{label + ' ' + period.label():<26}{elapsed:>9.2f}")
-    sample = Report.objects.get(kind=Kind.CONTACTS, period_start=periods[0][1].start,
-                                period_end=periods[0][1].end)
-    print(f"# check: {sample.figures['totals']['count']:,} contacts in "
-          f"{periods[0][1].label()}")
+    sample = Report.objects.get(
+        kind=Kind.CONTACTS, period_start=periods[0][1].start, period_end=periods[0][1].end
+    )
+    print(f"# check: {sample.figures['totals']['count']:,} contacts in {periods[0][1].label()}")
     return ok
 
 

@@ -74,8 +74,11 @@ def main() -> None:
     from apps.catalogue.interchange import loads
 
     catalogue = loads(Path(args.catalogue).read_bytes())
-    queries = [json.loads(line) for line in Path(args.queries).read_text(encoding="utf-8")
-               .splitlines() if line.strip()]
+    queries = [
+        json.loads(line)
+        for line in Path(args.queries).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
     with throwaway_database("quality", keep=args.keep_db):
         from django.contrib.auth import get_user_model
@@ -92,6 +95,7 @@ def main() -> None:
         user = get_user_model().objects.create_user("quality")
         user.groups.add(Group.objects.get(name=ADVISOR))
         from apps.accounts.services import api_token_create
+
         _token, raw = api_token_create(user=user, name="quality benchmark")
         client = Client(HTTP_AUTHORIZATION=f"Token {raw}")
 
@@ -124,8 +128,9 @@ def main() -> None:
             finally:
                 selectors.get_analyzer = original
                 services.rebuild_index(analyzer=configured)
-        rows.append(("baseline: websearch_to_tsquery('finnish') + ts_rank",
-                     evaluate(queries, baseline)))
+        rows.append(
+            ("baseline: websearch_to_tsquery('finnish') + ts_rank", evaluate(queries, baseline))
+        )
 
         entries = len(catalogue.get("services", [])) + len(catalogue.get("offers", []))
         print(f"\n{len(queries)} queries over {entries} entries\n")

@@ -58,16 +58,18 @@ class Corpus:
             for field in ("summary", "body", "eligibility", "how_to_apply", "fees"):
                 text = (item.get(field) or {}).get("fi", "")
                 text = re.sub(r"[*#>`]|^- ", "", text, flags=re.MULTILINE)
-                self.sentences.extend(s.strip() for s in _SENTENCE.split(text.replace("\n", " "))
-                                      if len(s.split()) >= 4)
+                self.sentences.extend(
+                    s.strip()
+                    for s in _SENTENCE.split(text.replace("\n", " "))
+                    if len(s.split()) >= 4
+                )
         words = {w.lower() for s in self.sentences for w in _WORD.findall(s)}
         self.words = sorted(words)
         self.municipalities = [m["code"] for m in data.get("municipalities", [])]
         # New words: compounds of two catalogue words (asiointi + kyyti). Drawn with a
         # Zipf-like law, so that some are common and most are rare, as in a real index.
         heads = [w for w in self.words if len(w) >= 5]
-        self.pool = [self.rng.choice(heads) + self.rng.choice(heads)
-                     for _ in range(POOL_SIZE)]
+        self.pool = [self.rng.choice(heads) + self.rng.choice(heads) for _ in range(POOL_SIZE)]
 
     def new_compound(self) -> str:
         return self.pool[int(len(self.pool) ** self.rng.random()) - 1]
@@ -100,18 +102,29 @@ def fill(args: argparse.Namespace, corpus: Corpus) -> None:
     with transaction.atomic():
         municipalities = list(Municipality.objects.all())
         lines = list(ServiceLine.objects.all())
-        orgs = [Organisation.objects.create(key=f"org-{i}", kind="association",
-                                            name=f"{corpus.new_compound().title()} ry")
-                for i in range(200)]
+        orgs = [
+            Organisation.objects.create(
+                key=f"org-{i}", kind="association", name=f"{corpus.new_compound().title()} ry"
+            )
+            for i in range(200)
+        ]
         entries = []
         for i in range(args.entries):
-            entries.append(Entry(
-                kind=rng.choice(["service", "offer"]), key=f"e-{i}", title=corpus.title(),
-                title_fi="", summary=corpus.text(1, 2), body=corpus.text(4, 10),
-                eligibility=corpus.text(0, 2), how_to_apply=corpus.text(0, 2),
-                fees=corpus.text(0, 1), organisation=rng.choice(orgs),
-                keywords=rng.sample(corpus.keywords, rng.randint(0, 5)),
-            ))
+            entries.append(
+                Entry(
+                    kind=rng.choice(["service", "offer"]),
+                    key=f"e-{i}",
+                    title=corpus.title(),
+                    title_fi="",
+                    summary=corpus.text(1, 2),
+                    body=corpus.text(4, 10),
+                    eligibility=corpus.text(0, 2),
+                    how_to_apply=corpus.text(0, 2),
+                    fees=corpus.text(0, 1),
+                    organisation=rng.choice(orgs),
+                    keywords=rng.sample(corpus.keywords, rng.randint(0, 5)),
+                )
+            )
         for e in entries:
             e.title_fi, e.summary_fi, e.body_fi = e.title, e.summary, e.body
             e.eligibility_fi, e.how_to_apply_fi, e.fees_fi = e.eligibility, e.how_to_apply, e.fees
@@ -144,30 +157,47 @@ def fill(args: argparse.Namespace, corpus: Corpus) -> None:
             question = corpus.text(2, 5)
             posts += 1 + len(answers)
             title = rng.choice(corpus.sentences)[:80].rstrip(".") + "?"
-            docs.append(("benchmark.thread", str(n), registry.Document(
-                doc_type="consultation", key=str(n), url=f"/kysymykset/{n}/",
-                titles={"fi": title},
-                texts=[registry.Text("fi", title, "A"), registry.Text("fi", answers[0], "B"),
-                       registry.Text("fi", question, "C"),
-                       *(registry.Text("fi", a, "C") for a in answers[1:])],
-                snippets={"fi": answers[0]},
-                municipalities=[rng.choice(corpus.municipalities)] if rng.random() < 0.5 else [],
-                lines=[rng.choice(lines).key],
-            )))
+            docs.append(
+                (
+                    "benchmark.thread",
+                    str(n),
+                    registry.Document(
+                        doc_type="consultation",
+                        key=str(n),
+                        url=f"/kysymykset/{n}/",
+                        titles={"fi": title},
+                        texts=[
+                            registry.Text("fi", title, "A"),
+                            registry.Text("fi", answers[0], "B"),
+                            registry.Text("fi", question, "C"),
+                            *(registry.Text("fi", a, "C") for a in answers[1:]),
+                        ],
+                        snippets={"fi": answers[0]},
+                        municipalities=[rng.choice(corpus.municipalities)]
+                        if rng.random() < 0.5
+                        else [],
+                        lines=[rng.choice(lines).key],
+                    ),
+                )
+            )
             n += 1
         services.index_documents(docs)
         services.rebuild_lexicon()
-        print(f"# {n} consultation threads ({posts} posts) indexed in "
-              f"{time.monotonic() - started:.1f} s")
+        print(
+            f"# {n} consultation threads ({posts} posts) indexed in "
+            f"{time.monotonic() - started:.1f} s"
+        )
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE search_searchdocument")
         cursor.execute("VACUUM ANALYZE search_searchlexicon")
-        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('search_searchdocument')),"
-                       " pg_size_pretty(pg_relation_size('searchdoc_vector_gin')),"
-                       " (SELECT count(*) FROM search_searchdocument),"
-                       " (SELECT count(*) FROM search_searchlexicon)")
+        cursor.execute(
+            "SELECT pg_size_pretty(pg_total_relation_size('search_searchdocument')),"
+            " pg_size_pretty(pg_relation_size('searchdoc_vector_gin')),"
+            " (SELECT count(*) FROM search_searchdocument),"
+            " (SELECT count(*) FROM search_searchlexicon)"
+        )
         size, gin, docs_n, lex_n = cursor.fetchone()
     print(f"# index: {docs_n} documents, {lex_n} lexemes, table {size}, GIN {gin}")
 
@@ -193,8 +223,9 @@ def make_queries(args: argparse.Namespace, corpus: Corpus) -> list[dict]:
         elif kind < 0.9:  # a typo in a word
             w = rng.choice([w for w in corpus.words if len(w) > 6])
             i = rng.randrange(1, len(w) - 1)
-            q = rng.choice([w[:i] + w[i + 1:], w[:i] + w[i] + w[i:],
-                            w[:i] + w[i + 1] + w[i] + w[i + 2:]])
+            q = rng.choice(
+                [w[:i] + w[i + 1 :], w[:i] + w[i] + w[i:], w[:i] + w[i + 1] + w[i] + w[i + 2 :]]
+            )
         else:  # one very common word: the worst case for the candidate set
             q = rng.choice(["palvelu", "tuki", "apu", "hakemus", "asiakas", "kotona"])
         queries.append({"q": q})
@@ -238,8 +269,10 @@ def measure(queries: list[dict]) -> None:
         counts.append(len(ctx.captured_queries))
         empty += not response.json()["results"]
     print(f"queries: {len(times)} ({empty} with no results)")
-    print(f"server time ms: p50 {percentile(times, .5):.1f}  p95 {percentile(times, .95):.1f}"
-          f"  max {max(times):.1f}  mean {statistics.mean(times):.1f}")
+    print(
+        f"server time ms: p50 {percentile(times, 0.5):.1f}  p95 {percentile(times, 0.95):.1f}"
+        f"  max {max(times):.1f}  mean {statistics.mean(times):.1f}"
+    )
     print(f"SQL queries per search: min {min(counts)}  max {max(counts)}")
     slow = sorted(zip(times, queries, strict=True), key=lambda x: -x[0])[:5]
     for t, q in slow:
@@ -252,8 +285,11 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--catalogue", default=str(DEFAULT_CATALOGUE))
-    parser.add_argument("--queries-file", default=str(DEFAULT_QUERIES),
-                        help="extra real queries (JSON lines with 'q') mixed in")
+    parser.add_argument(
+        "--queries-file",
+        default=str(DEFAULT_QUERIES),
+        help="extra real queries (JSON lines with 'q') mixed in",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
     parser.add_argument("--use-db", default="", help="measure on a database kept earlier")
@@ -273,8 +309,9 @@ def main() -> None:
     with throwaway_database("speed", keep=args.keep_db):
         from apps.catalogue.interchange import import_catalogue
 
-        import_catalogue({k: v for k, v in data.items()
-                          if k in ("format", "municipalities", "service_lines")})
+        import_catalogue(
+            {k: v for k, v in data.items() if k in ("format", "municipalities", "service_lines")}
+        )
         corpus = Corpus(data, rng)
         fill(args, corpus)
         measure(make_queries(args, corpus))

@@ -32,16 +32,24 @@ from search_speed import DEFAULT_CATALOGUE, DEFAULT_QUERIES, Corpus, fill, make_
 WORD = "omaishoitajan"  # found by "omaishoitaja", "omaishoitajan vapaat", "omais"…
 # What was possible before the models bounded their texts (the example).
 LEGACY_ANSWER = 640 * 1024
-MATCHING = ["omaishoitaja", "omaishoitajan vapaat", "omaishoitajan tuki", "omais",
-            "omaishoitajalle", "omaishoitajien"]
+MATCHING = [
+    "omaishoitaja",
+    "omaishoitajan vapaat",
+    "omaishoitajan tuki",
+    "omais",
+    "omaishoitajalle",
+    "omaishoitajien",
+]
 
 
 def repeated(size: int) -> str:
     return ((WORD + " ") * (size // (len(WORD) + 1) + 1))[:size].strip()
 
 
-NORMAL = ("Omaishoitajan vapaat järjestetään sopimuksen mukaan, ja omaishoitajan sijaisena "
-          "toimii lomittaja. Omaishoitajan kannattaa kysyä lisää omaishoidon ohjaajalta.")
+NORMAL = (
+    "Omaishoitajan vapaat järjestetään sopimuksen mukaan, ja omaishoitajan sijaisena "
+    "toimii lomittaja. Omaishoitajan kannattaa kysyä lisää omaishoidon ohjaajalta."
+)
 
 
 def plant() -> list[tuple[Any, str, int]]:
@@ -61,19 +69,29 @@ def plant() -> list[tuple[Any, str, int]]:
     answerer = user_model.objects.create_user("worst-answerer")
     line = ServiceLine.objects.order_by("pk").first()
     planted: list[tuple[Any, str, int]] = []
-    for label, size in (("answer (ANSWER_BODY)", limits.ANSWER_BODY),
-                        ("legacy answer (640 KB)", LEGACY_ANSWER)):
-        thread = Thread.objects.create(author=author, title=f"Omaishoito: {label}",
-                                       body=NORMAL, service_line=line)
+    for label, size in (
+        ("answer (ANSWER_BODY)", limits.ANSWER_BODY),
+        ("legacy answer (640 KB)", LEGACY_ANSWER),
+    ):
+        thread = Thread.objects.create(
+            author=author, title=f"Omaishoito: {label}", body=NORMAL, service_line=line
+        )
         answer = Answer.objects.create(thread=thread, author=answerer, body=NORMAL)
         thread.solution, thread.status = answer, Thread.Status.SOLVED
         thread.solved_by, thread.solved_at = author, timezone.now()
         thread.save()
         services.index_object(thread)
         planted.append((thread, label, size))
-    entry = Entry.objects.create(kind="service", key="worst-case", title="Omaishoito",
-                                 title_fi="Omaishoito", summary=NORMAL, summary_fi=NORMAL,
-                                 body=NORMAL, body_fi=NORMAL)
+    entry = Entry.objects.create(
+        kind="service",
+        key="worst-case",
+        title="Omaishoito",
+        title_fi="Omaishoito",
+        summary=NORMAL,
+        summary_fi=NORMAL,
+        body=NORMAL,
+        body_fi=NORMAL,
+    )
     entry.service_lines.add(line)
     services.index_object(entry)
     planted.append((entry, "entry body (ENTRY_BODY)", limits.ENTRY_BODY))
@@ -130,8 +148,10 @@ def timed(queries: list[dict]) -> dict[str, list[float]]:
 
 def report(label: str, times: dict[str, list[float]]) -> None:
     for kind, values in times.items():
-        print(f"{label:<28} {kind:<5} p50 {percentile(values, .5):7.1f} ms  "
-              f"p95 {percentile(values, .95):7.1f} ms  max {max(values):7.1f} ms")
+        print(
+            f"{label:<28} {kind:<5} p50 {percentile(values, 0.5):7.1f} ms  "
+            f"p95 {percentile(values, 0.95):7.1f} ms  max {max(values):7.1f} ms"
+        )
 
 
 def main() -> None:
@@ -151,21 +171,25 @@ def main() -> None:
         from apps.catalogue.interchange import import_catalogue
         from apps.search.analyzer import get_analyzer
 
-        import_catalogue({k: v for k, v in data.items()
-                          if k in ("format", "municipalities", "service_lines")})
+        import_catalogue(
+            {k: v for k, v in data.items() if k in ("format", "municipalities", "service_lines")}
+        )
         corpus = Corpus(data, rng)
         fill(args, corpus)
         mix = make_queries(args, corpus)
         matching = [{"q": q} for q in MATCHING] * 5
-        print(f"# analyzer: {get_analyzer().name}; {len(mix)} mixed queries, "
-              f"{len(matching)} matching the planted word")
+        print(
+            f"# analyzer: {get_analyzer().name}; {len(mix)} mixed queries, "
+            f"{len(matching)} matching the planted word"
+        )
         planted = plant()
         before = {"mix": timed(mix), "matching": timed(matching)}
         started = time.monotonic()
         make_worst(planted)
-        print(f"# worst case written and indexed in {time.monotonic() - started:.1f} s: "
-              + ", ".join(f"{label} {size:,} chars of '{WORD}'"
-                          for _obj, label, size in planted))
+        print(
+            f"# worst case written and indexed in {time.monotonic() - started:.1f} s: "
+            + ", ".join(f"{label} {size:,} chars of '{WORD}'" for _obj, label, size in planted)
+        )
         after = {"mix": timed(mix), "matching": timed(matching)}
         for name in ("mix", "matching"):
             report(f"{name}, without worst case", before[name])

@@ -59,8 +59,9 @@ def embedded_database(var_dir: Path) -> dict[str, Any]:
     _exit_on_sigterm()
     info = server.get_postmaster_info()
     host, port = str(info.socket_dir), str(info.port)
-    with psycopg.connect(host=host, port=port, user="postgres", dbname="postgres",
-                         autocommit=True) as conn:
+    with psycopg.connect(
+        host=host, port=port, user="postgres", dbname="postgres", autocommit=True
+    ) as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [EMBEDDED_DB_NAME]
         ).fetchone()

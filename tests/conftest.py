@@ -23,8 +23,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def make_user(django_user_model, username: str, role: str | None = None, **extra):
     user = django_user_model.objects.create_user(
-        username=username, password="pw-" + username, email=f"{username}@example.org",
-        first_name=username.capitalize(), **extra,
+        username=username,
+        password="pw-" + username,
+        email=f"{username}@example.org",
+        first_name=username.capitalize(),
+        **extra,
     )
     if role:
         user.groups.add(Group.objects.get(name=role))
@@ -70,9 +73,12 @@ def celery_config() -> dict[str, object]:
     """``celery_worker`` runs a worker thread (the solo pool: one task at a time, in
     order) on an in-memory broker; results are kept so a test can wait for a task. The
     broker is polled often so the tests don't wait a second per message."""
-    return {"broker_url": "memory://", "result_backend": "cache+memory://",
-            "task_acks_late": True,
-            "broker_transport_options": {"polling_interval": 0.05}}
+    return {
+        "broker_url": "memory://",
+        "result_backend": "cache+memory://",
+        "task_acks_late": True,
+        "broker_transport_options": {"polling_interval": 0.05},
+    }
 
 
 @pytest.fixture

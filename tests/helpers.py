@@ -14,8 +14,9 @@ from collections.abc import Callable
 POLL_INTERVAL = 0.05
 
 
-def poll(condition: Callable[[], object], timeout: float = 10.0,
-         interval: float = POLL_INTERVAL) -> bool:
+def poll(
+    condition: Callable[[], object], timeout: float = 10.0, interval: float = POLL_INTERVAL
+) -> bool:
     """Evaluate ``condition`` until it is true or ``timeout`` seconds have passed; say
     whether it became true. For a state only another thread or process can reach (a
     worker's commit, a session waiting for a lock), which sends no event of its own."""
@@ -28,9 +29,14 @@ def poll(condition: Callable[[], object], timeout: float = 10.0,
         time.sleep(interval)
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 10.0, *,
-             what: str = "the worker", details: Callable[[], str] | None = None,
-             interval: float = POLL_INTERVAL) -> None:
+def wait_for(
+    condition: Callable[[], object],
+    timeout: float = 10.0,
+    *,
+    what: str = "the worker",
+    details: Callable[[], str] | None = None,
+    interval: float = POLL_INTERVAL,
+) -> None:
     """Wait until ``condition`` is true; fail with ``what`` (and ``details()``, e.g. a
     log's tail) after ``timeout`` seconds."""
     if not poll(condition, timeout, interval):

@@ -28,18 +28,29 @@ print(json.dumps({"url": settings.CELERY_BROKER_URL, "var_dir": str(settings.VAR
 def _broker_settings(module: str) -> dict:
     """The broker settings of a settings module, read in a process of its own (a
     settings module reads and sets environment variables when it is imported)."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE")
+    }
     env.setdefault("DJANGO_SECRET_KEY", "broker-test-not-secret")  # base.py requires one
     env["DJANGO_SETTINGS_MODULE"] = module
-    done = subprocess.run([sys.executable, "-c", PRINT_BROKER], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", PRINT_BROKER],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture(scope="module", params=["intranet.settings.base", "intranet.settings.dev",
-                                        "intranet.settings.test"])
+@pytest.fixture(
+    scope="module",
+    params=["intranet.settings.base", "intranet.settings.dev", "intranet.settings.test"],
+)
 def broker(request) -> dict:
     return _broker_settings(request.param)
 
@@ -55,8 +66,7 @@ def test_local_broker_puts_every_folder_under_var(broker):
         assert folder.resolve().is_relative_to(var_dir), (name, folder)
 
 
-def test_sending_a_task_writes_nothing_in_the_working_directory(broker, tmp_path,
-                                                                monkeypatch):
+def test_sending_a_task_writes_nothing_in_the_working_directory(broker, tmp_path, monkeypatch):
     """A real send with the configured options (moved from var/ to a var/ of the test's
     own): every file kombu writes lands under that var/, none where the process runs."""
     var_dir, fake_var = Path(broker["var_dir"]).resolve(), tmp_path / "var"
@@ -80,5 +90,4 @@ def test_sending_a_task_writes_nothing_in_the_working_directory(broker, tmp_path
 
     assert list(cwd.iterdir()) == []
     written = {path.parent.name for path in fake_var.rglob("*") if path.is_file()}
-    assert {Path(options["data_folder_out"]).name,
-            Path(options["control_folder"]).name} <= written
+    assert {Path(options["data_folder_out"]).name, Path(options["control_folder"]).name} <= written

@@ -11,10 +11,19 @@ pytestmark = pytest.mark.django_db
 
 def test_reference_data_is_seeded_by_migrations():
     assert sorted(Municipality.objects.values_list("code", flat=True)) == [
-        "075", "285", "286", "489", "624", "935"]
+        "075",
+        "285",
+        "286",
+        "489",
+        "624",
+        "935",
+    ]
     assert ServiceLine.objects.count() == 5
     assert set(Group.objects.values_list("name", flat=True)) >= {
-        "Neuvoja", "Sisällöntuottaja", "Esihenkilö"}
+        "Neuvoja",
+        "Sisällöntuottaja",
+        "Esihenkilö",
+    }
 
 
 def test_extensions_installed():

@@ -16,8 +16,10 @@ SLEEP = re.compile(r"\b(?:sleep|wait_for_timeout)\s*\(")
 # (file, the line's code) → why that sleep waits for a condition rather than standing in
 # for one.
 ALLOWED_SLEEPS = {
-    ("helpers.py", "time.sleep(interval)"):
-        "the poll interval of poll()/wait_for(), which wait until a condition holds",
+    (
+        "helpers.py",
+        "time.sleep(interval)",
+    ): "the poll interval of poll()/wait_for(), which wait until a condition holds",
 }
 
 # Defined once, in tests/conftest.py or tests/helpers.py; everything else uses those.
@@ -52,10 +54,12 @@ def _sleeps(path: Path) -> list[tuple[str, int, str]]:
 def test_no_test_sleeps_for_a_fixed_time():
     """Wait for the event instead (helpers.wait_for, helpers.drain_worker, Playwright's
     expect/expect_navigation), or assert on state that the event guarantees."""
-    offending = [f"{path}:{number}: {code}"
-                 for source in _sources()
-                 for path, number, code in _sleeps(source)
-                 if (path, code) not in ALLOWED_SLEEPS]
+    offending = [
+        f"{path}:{number}: {code}"
+        for source in _sources()
+        for path, number, code in _sleeps(source)
+        if (path, code) not in ALLOWED_SLEEPS
+    ]
     assert not offending, "a fixed sleep in the tests:\n" + "\n".join(offending)
 
 
@@ -66,19 +70,25 @@ def test_every_allowed_sleep_still_exists():
 
 
 def test_sleep_pattern_catches_the_usual_spellings():
-    for code in ("time.sleep(0.3)", "sleep(1)", "await asyncio.sleep(0)",
-                 "page.wait_for_timeout(500)", "page.wait_for_timeout (500)"):
+    for code in (
+        "time.sleep(0.3)",
+        "sleep(1)",
+        "await asyncio.sleep(0)",
+        "page.wait_for_timeout(500)",
+        "page.wait_for_timeout (500)",
+    ):
         assert SLEEP.search(code), code
     for code in ("page.wait_for_url('**/x/')", "def asleep_at_the_wheel(): ..."):
         assert not SLEEP.search(code), code
 
 
 def test_shared_helpers_and_fixtures_are_defined_once():
-    copies = [f"{source.relative_to(TESTS).as_posix()}: def {name}"
-              for source in _sources()
-              for name in DEFINITION.findall(source.read_text())
-              if name in SHARED and source.relative_to(TESTS).as_posix() != SHARED[name]]
-    assert not copies, ("use the one in tests/conftest.py or tests/helpers.py:\n"
-                        + "\n".join(copies))
+    copies = [
+        f"{source.relative_to(TESTS).as_posix()}: def {name}"
+        for source in _sources()
+        for name in DEFINITION.findall(source.read_text())
+        if name in SHARED and source.relative_to(TESTS).as_posix() != SHARED[name]
+    ]
+    assert not copies, "use the one in tests/conftest.py or tests/helpers.py:\n" + "\n".join(copies)
     for name, home in SHARED.items():
         assert re.search(rf"^def {name}\(", (TESTS / home).read_text(), re.MULTILINE), name

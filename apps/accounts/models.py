@@ -14,22 +14,29 @@ class User(AbstractUser):
     # AbstractUser's fields, with the personal-data guard: the Django admin's user forms
     # (contrib's UserAdmin) validate through the model, so they refuse a henkilötunnus too.
     username = models.CharField(
-        _("username"), max_length=150, unique=True,
+        _("username"),
+        max_length=150,
+        unique=True,
         help_text=_("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
         validators=[AbstractUser.username_validator, no_identity_code],
         error_messages={"unique": _("A user with that username already exists.")},
     )
-    first_name = models.CharField(_("first name"), max_length=150, blank=True,
-                                  validators=[no_identity_code])
-    last_name = models.CharField(_("last name"), max_length=150, blank=True,
-                                 validators=[no_identity_code])
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[no_identity_code]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[no_identity_code]
+    )
     service_lines = models.ManyToManyField(
-        "catalogue.ServiceLine", blank=True, related_name="staff",
+        "catalogue.ServiceLine",
+        blank=True,
+        related_name="staff",
         verbose_name=_("palvelemani linjat"),
         help_text=_("Linjat, joiden kysymyksiä ja soittopyyntöjä hoidat."),
     )
     email_notifications = models.BooleanField(
-        _("ilmoitukset sähköpostiin"), default=True,
+        _("ilmoitukset sähköpostiin"),
+        default=True,
         help_text=_("Lähetä maininnat, vastaukset ja kiireelliset kysymykset myös sähköpostiin."),
     )
 
@@ -48,8 +55,9 @@ class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 hash of the token is stored; the token
     itself is shown once, when it is made (``manage.py create_api_token``)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("nimi"), max_length=100, blank=True, validators=[no_identity_code])
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(max_length=12, editable=False)

@@ -33,8 +33,9 @@ def profile_update(*, user: User, email_notifications: bool) -> User:
     return locked
 
 
-def service_lines_assign(*, user: User, service_lines: Iterable[ServiceLine],
-                         by: User | None) -> User:
+def service_lines_assign(
+    *, user: User, service_lines: Iterable[ServiceLine], by: User | None
+) -> User:
     """Set the lines ``user`` serves (their line questions and callbacks reach them).
 
     ``by`` is the manager deciding (``permissions.can_assign_service_lines``); ``None``
@@ -58,8 +59,9 @@ def hash_token(raw: str) -> str:
 def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new personal token; the raw token is returned once and never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:100], key_hash=hash_token(raw),
-                                    prefix=raw[:12])
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], key_hash=hash_token(raw), prefix=raw[:12]
+    )
     return token, raw
 
 

@@ -16,7 +16,7 @@ from .models import User
 
 @require_http_methods(["GET", "POST"])
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """"Omat asetukset": the e-mail preference; the lines served are shown, not chosen."""
+    """ "Omat asetukset": the e-mail preference; the lines served are shown, not chosen."""
     form = ProfileForm.for_user(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.profile_update(
@@ -25,9 +25,14 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Asetukset on tallennettu."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {
-        "form": form, "service_lines": request.user.service_lines.order_by("position", "key"),
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "service_lines": request.user.service_lines.order_by("position", "key"),
+        },
+    )
 
 
 @require_GET
@@ -54,11 +59,14 @@ def staff_lines_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         raise Http404 from exc
     form = StaffLinesForm.for_user(member, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.service_lines_assign(user=member, by=request.user,
-                                      service_lines=form.cleaned_data["service_lines"])
-        messages.success(request, _("Henkilön %(name)s palvelulinjat tallennettiin.")
-                         % {"name": member})
+        services.service_lines_assign(
+            user=member, by=request.user, service_lines=form.cleaned_data["service_lines"]
+        )
+        messages.success(
+            request, _("Henkilön %(name)s palvelulinjat tallennettiin.") % {"name": member}
+        )
         return redirect("accounts:staff_lines")
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/staff_lines_edit.html",
-                  {"form": form, "member": member}, status=status)
+    return render(
+        request, "accounts/staff_lines_edit.html", {"form": form, "member": member}, status=status
+    )

@@ -108,9 +108,11 @@ class EntryAdminForm(PrivacyGuardedForm):
             raise ValidationError(_conflict_message(), code="edit_conflict")
         # The interchange format's rules, so that every entry can be exported and imported.
         kind = cleaned.get("kind")
-        if kind == Entry.Kind.SERVICE and "service_lines" in cleaned and not cleaned[
-            "service_lines"
-        ]:
+        if (
+            kind == Entry.Kind.SERVICE
+            and "service_lines" in cleaned
+            and not cleaned["service_lines"]
+        ):
             self.add_error("service_lines", _("Palvelulla on oltava vähintään yksi palvelulinja."))
         if kind == Entry.Kind.OFFER and "organisation" in cleaned and not cleaned["organisation"]:
             self.add_error("organisation", _("Tarjonnalla on oltava organisaatio."))
@@ -146,10 +148,15 @@ def export_response(entries: QuerySet[Entry], filename: str) -> HttpResponse:
     sections = {}
     for section in interchange.ENTRY_SECTIONS:
         sections[section] = [item for item in data.get(section, []) if item["key"] in keys]
-    referenced = {item["organisation"] for items in sections.values() for item in items
-                  if item.get("organisation")}
-    data["organisations"] = [org for org in data.get("organisations", [])
-                             if org["key"] in referenced]
+    referenced = {
+        item["organisation"]
+        for items in sections.values()
+        for item in items
+        if item.get("organisation")
+    }
+    data["organisations"] = [
+        org for org in data.get("organisations", []) if org["key"] in referenced
+    ]
     data.update(sections)
     response = HttpResponse(interchange.dumps(data), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -166,8 +173,9 @@ class MunicipalityAdmin(TranslationAdmin[Municipality]):
     search_fields = ("code", "name_fi", "name_sv", "name_en")
     ordering = ("name_fi",)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Municipality | None = None
-                            ) -> tuple[str, ...]:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Municipality | None = None
+    ) -> tuple[str, ...]:
         # The code is the primary key and what files and filters refer to.
         return ("code",) if obj is not None else ()
 
@@ -202,8 +210,13 @@ class OrganisationAdmin(TranslationAdmin[Organisation]):
     def municipality_names(self, obj: Organisation) -> str:
         return _names(obj.municipalities.all()) or gettext("koko alue")
 
-    def save_model(self, request: HttpRequest, obj: Organisation,
-                   form: forms.ModelForm[Organisation], change: bool) -> None:
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: Organisation,
+        form: forms.ModelForm[Organisation],
+        change: bool,
+    ) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             if change:  # its name is part of its entries' search documents
@@ -253,16 +266,37 @@ def _in(lang: str) -> tuple[str, ...]:
 class EntryAdmin(TranslationAdmin[Entry]):
     form = EntryAdminForm
     inlines = (ContactInline,)
-    list_display = ("title_column", "kind", "organisation", "line_names", "municipality_names",
-                    "owner", "last_reviewed", "overdue")
-    list_filter = ("service_lines", "municipalities", "kind",
-                   ("owner", admin.RelatedOnlyFieldListFilter), ReviewOverdueFilter)
+    list_display = (
+        "title_column",
+        "kind",
+        "organisation",
+        "line_names",
+        "municipality_names",
+        "owner",
+        "last_reviewed",
+        "overdue",
+    )
+    list_filter = (
+        "service_lines",
+        "municipalities",
+        "kind",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        ReviewOverdueFilter,
+    )
     list_select_related = ("organisation", "owner")
     list_per_page = 50
-    search_fields = ("key", "title_fi", "title_sv", "title_en", "summary_fi", "keywords_text",
-                     "organisation__name_fi")
-    search_help_text = _("Hakee tunnisteesta, otsikosta, tiivistelmästä, hakusanoista ja "
-                         "organisaation nimestä.")
+    search_fields = (
+        "key",
+        "title_fi",
+        "title_sv",
+        "title_en",
+        "summary_fi",
+        "keywords_text",
+        "organisation__name_fi",
+    )
+    search_help_text = _(
+        "Hakee tunnisteesta, otsikosta, tiivistelmästä, hakusanoista ja organisaation nimestä."
+    )
     autocomplete_fields = ("organisation", "owner")
     readonly_fields = ("last_reviewed", "version", "version_history", "public_link")
     actions = ("delete_selected", "mark_reviewed", "export_selected")
@@ -271,10 +305,30 @@ class EntryAdmin(TranslationAdmin[Entry]):
         (_("Suomeksi"), {"fields": _in("fi")}),
         (_("Ruotsiksi"), {"fields": _in("sv"), "classes": ("collapse",)}),
         (_("Englanniksi"), {"fields": _in("en"), "classes": ("collapse",)}),
-        (_("Luokittelu"), {"fields": ("service_lines", "municipalities", "target_groups",
-                                      "keywords", "legal_basis")}),
-        (_("Tarkistus ja versiot"), {"fields": ("review_interval_days", "last_reviewed",
-                                                "version", "version_history", "public_link")}),
+        (
+            _("Luokittelu"),
+            {
+                "fields": (
+                    "service_lines",
+                    "municipalities",
+                    "target_groups",
+                    "keywords",
+                    "legal_basis",
+                )
+            },
+        ),
+        (
+            _("Tarkistus ja versiot"),
+            {
+                "fields": (
+                    "review_interval_days",
+                    "last_reviewed",
+                    "version",
+                    "version_history",
+                    "public_link",
+                )
+            },
+        ),
     )
 
     # Lists
@@ -283,11 +337,15 @@ class EntryAdmin(TranslationAdmin[Entry]):
         qs = super().get_queryset(request).prefetch_related("service_lines", "municipalities")
         return annotate_review_due(qs, helsinki_today())
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Entry],
-                           search_term: str) -> tuple[QuerySet[Entry], bool]:
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Entry], search_term: str
+    ) -> tuple[QuerySet[Entry], bool]:
         # Keywords are a text[]: search them as one string.
-        queryset = queryset.alias(keywords_text=Func(
-            F("keywords"), Value(" "), function="array_to_string", output_field=TextField()))
+        queryset = queryset.alias(
+            keywords_text=Func(
+                F("keywords"), Value(" "), function="array_to_string", output_field=TextField()
+            )
+        )
         return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description=_("otsikko"), ordering="title_fi")
@@ -302,8 +360,9 @@ class EntryAdmin(TranslationAdmin[Entry]):
     def municipality_names(self, obj: Entry) -> str:
         return _names(obj.municipalities.all()) or gettext("koko alue")
 
-    @admin.display(description=_("myöhässä"), boolean=True,
-                   ordering=F("review_due_on").asc(nulls_first=True))
+    @admin.display(
+        description=_("myöhässä"), boolean=True, ordering=F("review_due_on").asc(nulls_first=True)
+    )
     def overdue(self, obj: Entry) -> bool:
         return bool(obj.review_overdue)  # type: ignore[attr-defined]  # get_queryset annotates
 
@@ -314,12 +373,16 @@ class EntryAdmin(TranslationAdmin[Entry]):
             return super().has_change_permission(request)
         return can_edit_entry(request.user, obj)
 
-    def formfield_for_dbfield(self, db_field: Field[Any, Any], request: HttpRequest,
-                              **kwargs: Any) -> forms.Field | None:
+    def formfield_for_dbfield(
+        self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
         if db_field.name == "legal_basis":
-            kwargs.update(form_class=ListField, delimiter="\n",
-                          widget=forms.Textarea(attrs={"rows": 3}),
-                          help_text=_("Yksi säädös riville."))
+            kwargs.update(
+                form_class=ListField,
+                delimiter="\n",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("Yksi säädös riville."),
+            )
         elif db_field.name in ("keywords", "target_groups"):
             kwargs.update(form_class=ListField, help_text=_("Pilkuilla erotettuina."))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -349,9 +412,13 @@ class EntryAdmin(TranslationAdmin[Entry]):
 
     # Saving: lock, keep a version, update the search index
 
-    def changeform_view(self, request: HttpRequest, object_id: str | None = None,
-                        form_url: str = "", extra_context: dict[str, Any] | None = None
-                        ) -> HttpResponse:
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except EditConflict:
@@ -363,12 +430,12 @@ class EntryAdmin(TranslationAdmin[Entry]):
             key = request.POST.get("key", "")
             if object_id is not None or not Entry.objects.filter(key=key).exists():
                 raise
-            self.message_user(request, gettext("Tällä tunnisteella on jo kortti."),
-                              messages.ERROR)
+            self.message_user(request, gettext("Tällä tunnisteella on jo kortti."), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def save_model(self, request: HttpRequest, obj: Entry, form: EntryAdminForm,
-                   change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Entry, form: EntryAdminForm, change: bool
+    ) -> None:
         if change:
             # changeform_view runs in a transaction: the lock holds until the inlines
             # and the version are saved.
@@ -381,14 +448,17 @@ class EntryAdmin(TranslationAdmin[Entry]):
             obj.version = 0
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request: HttpRequest, form: EntryAdminForm, formsets: Any,
-                     change: bool) -> None:
+    def save_related(
+        self, request: HttpRequest, form: EntryAdminForm, formsets: Any, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         entry = form.instance
         # Versioned and re-indexed in the same transaction: findable exactly when committed.
-        entry_record_version(entry, author=signed_in_user(request),
-                             comment=gettext("Muokattu ylläpidossa") if change
-                             else gettext("Luotu ylläpidossa"))
+        entry_record_version(
+            entry,
+            author=signed_in_user(request),
+            comment=gettext("Muokattu ylläpidossa") if change else gettext("Luotu ylläpidossa"),
+        )
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         # The version history cannot be deleted on its own, but it goes with its entry.
@@ -399,27 +469,41 @@ class EntryAdmin(TranslationAdmin[Entry]):
     def render_delete_form(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
         count = contact_records_citing_count(entries=[context["object"]])
         if count:
-            messages.warning(request, ngettext(
-                "%(count)s yhteydenotto viittaa tähän korttiin; siihen jää kortin otsikko "
-                "aiheeksi.",
-                "%(count)s yhteydenottoa viittaa tähän korttiin; niihin jää kortin otsikko "
-                "aiheeksi.", count) % {"count": count})
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s yhteydenotto viittaa tähän korttiin; siihen jää kortin otsikko "
+                    "aiheeksi.",
+                    "%(count)s yhteydenottoa viittaa tähän korttiin; niihin jää kortin otsikko "
+                    "aiheeksi.",
+                    count,
+                )
+                % {"count": count},
+            )
         return super().render_delete_form(request, context)
 
-    @admin.action(permissions=["delete"],
-                  # set by @admin.action at run time; not in the stubs
-                  description=django_delete_selected.short_description)  # type: ignore[attr-defined]
+    @admin.action(
+        permissions=["delete"],
+        # set by @admin.action at run time; not in the stubs
+        description=django_delete_selected.short_description,  # type: ignore[attr-defined]
+    )
     def delete_selected(self, request: HttpRequest, queryset: QuerySet[Entry]) -> Any:
         """Django's bulk delete, whose confirmation page also says what happens to the
         contacts that cite the selected entries."""
         if not request.POST.get("post"):
             count = contact_records_citing_count(entries=queryset)
             if count:
-                messages.warning(request, ngettext(
-                    "%(count)s yhteydenotto viittaa valittuihin kortteihin; siihen jää kortin "
-                    "otsikko aiheeksi.",
-                    "%(count)s yhteydenottoa viittaa valittuihin kortteihin; niihin jää kortin "
-                    "otsikko aiheeksi.", count) % {"count": count})
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)s yhteydenotto viittaa valittuihin kortteihin; siihen jää kortin "
+                        "otsikko aiheeksi.",
+                        "%(count)s yhteydenottoa viittaa valittuihin kortteihin; niihin jää kortin "
+                        "otsikko aiheeksi.",
+                        count,
+                    )
+                    % {"count": count},
+                )
         return django_delete_selected(self, request, queryset)
 
     def delete_model(self, request: HttpRequest, obj: Entry) -> None:
@@ -438,11 +522,18 @@ class EntryAdmin(TranslationAdmin[Entry]):
     @admin.action(description=_("Merkitse tarkistetuksi"), permissions=["review"])
     def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
         count = Entry.objects.filter(pk__in=queryset.values("pk")).update(
-            last_reviewed=helsinki_today())
-        self.message_user(request, ngettext(
-            "%(count)d kortti merkitty tarkistetuksi.",
-            "%(count)d korttia merkitty tarkistetuksi.", count) % {"count": count},
-            messages.SUCCESS)
+            last_reviewed=helsinki_today()
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d kortti merkitty tarkistetuksi.",
+                "%(count)d korttia merkitty tarkistetuksi.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Vie valitut (JSON)"), permissions=["view"])
     def export_selected(self, request: HttpRequest, queryset: QuerySet[Entry]) -> HttpResponse:
@@ -491,10 +582,25 @@ class ProblemReportAdmin(admin.ModelAdmin[ProblemReport]):
     list_filter = ("status",)
     list_select_related = ("entry", "reporter")
     search_fields = ("entry__key", "entry__title_fi", "what_is_wrong")
-    fields = ("entry", "what_is_wrong", "what_tried", "reporter", "created_at", "status",
-              "resolved_by", "resolved_at")
-    readonly_fields = ("entry", "what_is_wrong", "what_tried", "reporter", "created_at",
-                       "resolved_by", "resolved_at")
+    fields = (
+        "entry",
+        "what_is_wrong",
+        "what_tried",
+        "reporter",
+        "created_at",
+        "status",
+        "resolved_by",
+        "resolved_at",
+    )
+    readonly_fields = (
+        "entry",
+        "what_is_wrong",
+        "what_tried",
+        "reporter",
+        "created_at",
+        "resolved_by",
+        "resolved_at",
+    )
     actions = ("mark_resolved",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -504,13 +610,15 @@ class ProblemReportAdmin(admin.ModelAdmin[ProblemReport]):
     def short_text(self, obj: ProblemReport) -> str:
         return obj.what_is_wrong[:80]
 
-    def save_model(self, request: HttpRequest, obj: ProblemReport, form: Any,
-                   change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: ProblemReport, form: Any, change: bool) -> None:
         if "status" in form.changed_data and obj.status == ProblemReport.Status.RESOLVED:
             obj.status = ProblemReport.Status.OPEN  # the service sets it, with who and when
             resolved = problem_report_resolve(report=obj, user=signed_in_user(request))
             obj.status, obj.resolved_by, obj.resolved_at = (
-                resolved.status, resolved.resolved_by, resolved.resolved_at)
+                resolved.status,
+                resolved.resolved_by,
+                resolved.resolved_at,
+            )
             return
         if obj.status == ProblemReport.Status.OPEN:
             obj.resolved_by, obj.resolved_at = None, None
@@ -522,10 +630,16 @@ class ProblemReportAdmin(admin.ModelAdmin[ProblemReport]):
         for report in queryset.filter(status=ProblemReport.Status.OPEN):
             problem_report_resolve(report=report, user=signed_in_user(request))
             count += 1
-        self.message_user(request, ngettext(
-            "%(count)d virheilmoitus merkitty käsitellyksi.",
-            "%(count)d virheilmoitusta merkitty käsitellyksi.", count) % {"count": count},
-            messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d virheilmoitus merkitty käsitellyksi.",
+                "%(count)d virheilmoitusta merkitty käsitellyksi.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(OwnerReminder)

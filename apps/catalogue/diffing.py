@@ -111,16 +111,21 @@ def inline_diff(old: str, new: str) -> SafeString:
             parts.append(escape("".join(a[i1:i2])))
             continue
         if tag in ("delete", "replace"):
-            parts.append(f'<del><span class="visually-hidden">{removed_prefix}</span>'
-                         f'{escape("".join(a[i1:i2]))}</del>')
+            parts.append(
+                f'<del><span class="visually-hidden">{removed_prefix}</span>'
+                f"{escape(''.join(a[i1:i2]))}</del>"
+            )
         if tag in ("insert", "replace"):
-            parts.append(f'<ins><span class="visually-hidden">{added_prefix}</span>'
-                         f'{escape("".join(b[j1:j2]))}</ins>')
+            parts.append(
+                f'<ins><span class="visually-hidden">{added_prefix}</span>'
+                f"{escape(''.join(b[j1:j2]))}</ins>"
+            )
     return mark_safe("".join(parts))  # noqa: S308 - every text part escaped above
 
 
-def version_diff(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, *,
-                 labels: Labels | None = None) -> list[FieldChange]:
+def version_diff(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, *, labels: Labels | None = None
+) -> list[FieldChange]:
     """What changed from snapshot ``old`` to ``new``, field by field.
 
     Localised fields are compared per language, lists item by item, contacts by
@@ -134,22 +139,26 @@ def version_diff(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, *
 
     for field in VALUE_FIELDS[:1]:  # the key first, it is the entry's identity
         known.add(field)
-        changes += _value_change(field, str(FIELD_LABELS[field]), old.get(field),
-                                 new.get(field), labels.get(field))
+        changes += _value_change(
+            field, str(FIELD_LABELS[field]), old.get(field), new.get(field), labels.get(field)
+        )
     for field in LOCALISED_FIELDS:
         known.add(field)
-        changes += _localised_changes(field, str(FIELD_LABELS[field]), old.get(field),
-                                      new.get(field))
+        changes += _localised_changes(
+            field, str(FIELD_LABELS[field]), old.get(field), new.get(field)
+        )
     for field in LIST_FIELDS:
         known.add(field)
-        changes += _list_change(field, str(FIELD_LABELS[field]), old.get(field),
-                                new.get(field), labels.get(field))
+        changes += _list_change(
+            field, str(FIELD_LABELS[field]), old.get(field), new.get(field), labels.get(field)
+        )
     known.add("contacts")
     changes += _contact_changes(old.get("contacts"), new.get("contacts"), labels)
     for field in VALUE_FIELDS[1:]:
         known.add(field)
-        changes += _value_change(field, str(FIELD_LABELS[field]), old.get(field),
-                                 new.get(field), labels.get(field))
+        changes += _value_change(
+            field, str(FIELD_LABELS[field]), old.get(field), new.get(field), labels.get(field)
+        )
     for field in sorted((set(old) | set(new)) - known):
         label = str(FIELD_LABELS.get(field, field))
         changes += _value_change(field, label, old.get(field), new.get(field), None)
@@ -172,7 +181,8 @@ def _text(value: Any) -> str:
 def _localised(value: Any) -> dict[str, str]:
     if isinstance(value, Mapping):
         return {lang: _text(value.get(lang)) for lang in LANGUAGES} | {
-            k: _text(v) for k, v in value.items() if k not in LANGUAGES}
+            k: _text(v) for k, v in value.items() if k not in LANGUAGES
+        }
     # A plain string is Finnish (tolerated for older snapshots).
     return {"fi": _text(value), "sv": "", "en": ""}
 
@@ -184,15 +194,18 @@ def _localised_changes(path: str, label: str, old: Any, new: Any) -> list[FieldC
         before, after = a.get(lang, ""), b.get(lang, "")
         if before == after:
             continue
-        long_text = (max(len(before), len(after)) >= INLINE_MIN_LENGTH
-                     or "\n" in before or "\n" in after)
-        out.append(FieldChange(
-            path=f"{path}.{lang}",
-            label=f"{label} ({LANGUAGE_LABELS.get(lang, lang)})",
-            old=before,
-            new=after,
-            inline=inline_diff(before, after) if long_text and before and after else None,
-        ))
+        long_text = (
+            max(len(before), len(after)) >= INLINE_MIN_LENGTH or "\n" in before or "\n" in after
+        )
+        out.append(
+            FieldChange(
+                path=f"{path}.{lang}",
+                label=f"{label} ({LANGUAGE_LABELS.get(lang, lang)})",
+                old=before,
+                new=after,
+                inline=inline_diff(before, after) if long_text and before and after else None,
+            )
+        )
     return out
 
 
@@ -202,31 +215,41 @@ def _name(value: str, names: Mapping[str, str] | None) -> str:
     return value
 
 
-def _list_change(path: str, label: str, old: Any, new: Any,
-                 names: Mapping[str, str] | None) -> list[FieldChange]:
+def _list_change(
+    path: str, label: str, old: Any, new: Any, names: Mapping[str, str] | None
+) -> list[FieldChange]:
     a = [_text(v) for v in (old or [])]
     b = [_text(v) for v in (new or [])]
     if a == b:
         return []
     removed = tuple(_name(v, names) for v in a if v not in b)
     added = tuple(_name(v, names) for v in b if v not in a)
-    return [FieldChange(
-        path=path,
-        label=label,
-        old=", ".join(_name(v, names) for v in a),
-        new=", ".join(_name(v, names) for v in b),
-        added=added,
-        removed=removed,
-    )]
+    return [
+        FieldChange(
+            path=path,
+            label=label,
+            old=", ".join(_name(v, names) for v in a),
+            new=", ".join(_name(v, names) for v in b),
+            added=added,
+            removed=removed,
+        )
+    ]
 
 
-def _value_change(path: str, label: str, old: Any, new: Any,
-                  names: Mapping[str, str] | None) -> list[FieldChange]:
+def _value_change(
+    path: str, label: str, old: Any, new: Any, names: Mapping[str, str] | None
+) -> list[FieldChange]:
     a, b = _text(old), _text(new)
     if a == b:
         return []
-    return [FieldChange(path=path, label=label, old=_name(a, names) if a else "",
-                        new=_name(b, names) if b else "")]
+    return [
+        FieldChange(
+            path=path,
+            label=label,
+            old=_name(a, names) if a else "",
+            new=_name(b, names) if b else "",
+        )
+    ]
 
 
 def _contact_changes(old: Any, new: Any, labels: Labels) -> list[FieldChange]:
@@ -238,16 +261,27 @@ def _contact_changes(old: Any, new: Any, labels: Labels) -> list[FieldChange]:
         after = b[index] if index < len(b) else {}
         prefix = gettext("Yhteystieto %(number)s") % {"number": index + 1}
         for field in CONTACT_LOCALISED:
-            out += _localised_changes(f"contacts[{index}].{field}",
-                                      f"{prefix}: {FIELD_LABELS[field]}",
-                                      before.get(field), after.get(field))
+            out += _localised_changes(
+                f"contacts[{index}].{field}",
+                f"{prefix}: {FIELD_LABELS[field]}",
+                before.get(field),
+                after.get(field),
+            )
         for field in CONTACT_VALUES:
-            out += _value_change(f"contacts[{index}].{field}",
-                                 f"{prefix}: {FIELD_LABELS[field]}",
-                                 before.get(field), after.get(field),
-                                 labels.get(field) if field in _REFERENCE_FIELDS else None)
+            out += _value_change(
+                f"contacts[{index}].{field}",
+                f"{prefix}: {FIELD_LABELS[field]}",
+                before.get(field),
+                after.get(field),
+                labels.get(field) if field in _REFERENCE_FIELDS else None,
+            )
         extra = (set(before) | set(after)) - set(CONTACT_LOCALISED) - set(CONTACT_VALUES)
         for field in sorted(extra):
-            out += _value_change(f"contacts[{index}].{field}", f"{prefix}: {field}",
-                                 before.get(field), after.get(field), None)
+            out += _value_change(
+                f"contacts[{index}].{field}",
+                f"{prefix}: {field}",
+                before.get(field),
+                after.get(field),
+                None,
+            )
     return out

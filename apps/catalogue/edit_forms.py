@@ -24,8 +24,11 @@ from apps.core.forms import form_field
 from .models import Entry, Municipality, Organisation, ServiceLine, key_validator
 
 LANGUAGES = ("fi", "sv", "en")
-LANGUAGE_LEGENDS = {"fi": _("Suomeksi"), "sv": _("Ruotsiksi (svenska)"),
-                    "en": _("Englanniksi (English)")}
+LANGUAGE_LEGENDS = {
+    "fi": _("Suomeksi"),
+    "sv": _("Ruotsiksi (svenska)"),
+    "en": _("Englanniksi (English)"),
+}
 LANGUAGE_SUFFIXES = {"fi": "", "sv": _(" ruotsiksi"), "en": _(" englanniksi")}
 
 LOCALISED = {
@@ -37,13 +40,19 @@ LOCALISED = {
     "fees": _("Maksut"),
 }
 MARKDOWN = ("body", "eligibility", "how_to_apply", "fees")
-TEXT_LIMITS = {"summary": limits.ENTRY_SUMMARY, "body": limits.ENTRY_BODY,
-               "eligibility": limits.ENTRY_DETAIL, "how_to_apply": limits.ENTRY_DETAIL,
-               "fees": limits.ENTRY_DETAIL}
+TEXT_LIMITS = {
+    "summary": limits.ENTRY_SUMMARY,
+    "body": limits.ENTRY_BODY,
+    "eligibility": limits.ENTRY_DETAIL,
+    "how_to_apply": limits.ENTRY_DETAIL,
+    "fees": limits.ENTRY_DETAIL,
+}
 MARKDOWN_FIELDS = frozenset(f"{name}_{lang}" for name in MARKDOWN for lang in LANGUAGES)
 LIST_FIELDS = ("target_groups", "keywords", "legal_basis")
-MARKDOWN_HELP = _("Markdown: **lihavointi**, *kursiivi*, rivin alussa - luettelo, "
-                  "[linkin teksti](https://…). Tyhjä rivi aloittaa uuden kappaleen.")
+MARKDOWN_HELP = _(
+    "Markdown: **lihavointi**, *kursiivi*, rivin alussa - luettelo, "
+    "[linkin teksti](https://…). Tyhjä rivi aloittaa uuden kappaleen."
+)
 
 
 class LinesField(forms.CharField):
@@ -51,8 +60,9 @@ class LinesField(forms.CharField):
 
     widget = forms.Textarea(attrs={"rows": 3})
 
-    def __init__(self, *, item_max_length: int, max_items: int = limits.ENTRY_LIST_ITEMS,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *, item_max_length: int, max_items: int = limits.ENTRY_LIST_ITEMS, **kwargs: Any
+    ) -> None:
         self.item_max_length = item_max_length
         self.max_items = max_items
         kwargs.setdefault("required", False)
@@ -73,12 +83,14 @@ class LinesField(forms.CharField):
             raise ValidationError(self.error_messages["required"], code="required")
         if len(value) > self.max_items:
             raise ValidationError(
-                _("Enintään %(max)s riviä."), code="max_items", params={"max": self.max_items})
+                _("Enintään %(max)s riviä."), code="max_items", params={"max": self.max_items}
+            )
         for item in value:
             if len(item) > self.item_max_length:
                 raise ValidationError(
                     _("Rivi ”%(item)s…” on liian pitkä (enintään %(max)s merkkiä)."),
-                    code="max_length", params={"item": item[:30], "max": self.item_max_length},
+                    code="max_length",
+                    params={"item": item[:30], "max": self.item_max_length},
                 )
 
 
@@ -113,43 +125,72 @@ class _Form(forms.Form):
 class EntryForm(_Form):
     """Every field of an entry. ``kind`` and ``key`` only when creating one."""
 
-    kind = forms.ChoiceField(label=_("Tyyppi"), choices=Entry.Kind.choices,
-                             widget=forms.RadioSelect, initial=Entry.Kind.SERVICE)
+    kind = forms.ChoiceField(
+        label=_("Tyyppi"),
+        choices=Entry.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Entry.Kind.SERVICE,
+    )
     key = forms.CharField(
-        label=_("Tunniste"), max_length=100, validators=[key_validator],
-        help_text=_("Pysyvä tunniste osoitteessa, esim. kuljetuspalvelu-kotka. "
-                    "Vain a–z, 0–9 ja väliviiva; ei voi muuttaa myöhemmin."),
+        label=_("Tunniste"),
+        max_length=100,
+        validators=[key_validator],
+        help_text=_(
+            "Pysyvä tunniste osoitteessa, esim. kuljetuspalvelu-kotka. "
+            "Vain a–z, 0–9 ja väliviiva; ei voi muuttaa myöhemmin."
+        ),
     )
     service_lines: forms.ModelMultipleChoiceField[ServiceLine] = forms.ModelMultipleChoiceField(
-        label=_("Palvelulinjat"), queryset=ServiceLine.objects.order_by("position", "key"),
-        to_field_name="key", widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Palvelulinjat"),
+        queryset=ServiceLine.objects.order_by("position", "key"),
+        to_field_name="key",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
         help_text=_("Palveluilla vähintään yksi."),
     )
     municipalities: forms.ModelMultipleChoiceField[Municipality] = forms.ModelMultipleChoiceField(
-        label=_("Kunnat"), queryset=Municipality.objects.order_by("name_fi"),
-        to_field_name="code", widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Kunnat"),
+        queryset=Municipality.objects.order_by("name_fi"),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
         help_text=_("Jätä tyhjäksi, jos koskee koko hyvinvointialuetta."),
     )
     organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
-        label=_("Organisaatio"), queryset=Organisation.objects.order_by("name_fi"),
-        to_field_name="key", required=False,
+        label=_("Organisaatio"),
+        queryset=Organisation.objects.order_by("name_fi"),
+        to_field_name="key",
+        required=False,
         help_text=_("Järjestöjen ja seurakuntien tarjonnalle pakollinen."),
     )
-    target_groups = LinesField(label=_("Kohderyhmät"), item_max_length=100,
-                               help_text=_("Yksi kohderyhmä riville."))
-    keywords = LinesField(label=_("Hakusanat"), item_max_length=100,
-                          help_text=_("Yksi hakusana riville: sanat, joilla neuvojat "
-                                      "hakevat, vaikka teksti ei niitä sisältäisi."))
-    legal_basis = LinesField(label=_("Lakiperusta"), item_max_length=300,
-                             help_text=_("Yksi säädösviittaus riville."))
-    owner = UserChoiceField(label=_("Vastuuhenkilö"), queryset=None, to_field_name="username",
-                            required=False)
+    target_groups = LinesField(
+        label=_("Kohderyhmät"), item_max_length=100, help_text=_("Yksi kohderyhmä riville.")
+    )
+    keywords = LinesField(
+        label=_("Hakusanat"),
+        item_max_length=100,
+        help_text=_(
+            "Yksi hakusana riville: sanat, joilla neuvojat "
+            "hakevat, vaikka teksti ei niitä sisältäisi."
+        ),
+    )
+    legal_basis = LinesField(
+        label=_("Lakiperusta"), item_max_length=300, help_text=_("Yksi säädösviittaus riville.")
+    )
+    owner = UserChoiceField(
+        label=_("Vastuuhenkilö"), queryset=None, to_field_name="username", required=False
+    )
     review_interval_days = forms.IntegerField(
-        label=_("Tarkistusväli (päivää)"), min_value=1, max_value=3650, required=False,
+        label=_("Tarkistusväli (päivää)"),
+        min_value=1,
+        max_value=3650,
+        required=False,
         help_text=_("Tyhjä: oletusväli."),
     )
     comment = forms.CharField(
-        label=_("Muutoksen kuvaus"), max_length=300, required=False,
+        label=_("Muutoksen kuvaus"),
+        max_length=300,
+        required=False,
         help_text=_("Näkyy versiohistoriassa, esim. ”Päivitetty maksut 2026”."),
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -161,7 +202,8 @@ class EntryForm(_Form):
             del self.fields["kind"]
             del self.fields["key"]
         form_field(self, "owner", forms.ModelChoiceField).queryset = (
-            get_user_model().objects.filter(is_active=True)
+            get_user_model()
+            .objects.filter(is_active=True)
             .order_by("last_name", "first_name", "username")
         )
         for name, label in LOCALISED.items():
@@ -170,14 +212,17 @@ class EntryForm(_Form):
                 required = lang == "fi" and name in ("title", "summary")
                 attrs = {"lang": lang}
                 if name == "title":
-                    field: forms.Field = forms.CharField(max_length=300, required=required,
-                                                         widget=forms.TextInput(attrs=attrs))
+                    field: forms.Field = forms.CharField(
+                        max_length=300, required=required, widget=forms.TextInput(attrs=attrs)
+                    )
                 else:
                     rows = 3 if name == "summary" else 6
-                    field = forms.CharField(required=required, strip=True,
-                                            max_length=TEXT_LIMITS[name],
-                                            widget=forms.Textarea(attrs={**attrs,
-                                                                         "rows": rows}))
+                    field = forms.CharField(
+                        required=required,
+                        strip=True,
+                        max_length=TEXT_LIMITS[name],
+                        widget=forms.Textarea(attrs={**attrs, "rows": rows}),
+                    )
                 field.label = f"{label}{LANGUAGE_SUFFIXES[lang]}"
                 if name in MARKDOWN:
                     field.help_text = MARKDOWN_HELP
@@ -187,11 +232,17 @@ class EntryForm(_Form):
         cleaned = super().clean()
         assert cleaned is not None  # Form.clean() returns cleaned_data
         kind = self.entry.kind if self.entry is not None else cleaned.get("kind")
-        if kind == Entry.Kind.SERVICE and "service_lines" in cleaned and not cleaned.get(
-                "service_lines"):
+        if (
+            kind == Entry.Kind.SERVICE
+            and "service_lines" in cleaned
+            and not cleaned.get("service_lines")
+        ):
             self.add_error("service_lines", _("Valitse palvelulle vähintään yksi palvelulinja."))
-        if kind == Entry.Kind.OFFER and "organisation" in cleaned and not cleaned.get(
-                "organisation"):
+        if (
+            kind == Entry.Kind.OFFER
+            and "organisation" in cleaned
+            and not cleaned.get("organisation")
+        ):
             self.add_error("organisation", _("Valitse tarjonnalle organisaatio."))
         return cleaned
 
@@ -202,45 +253,69 @@ class EntryForm(_Form):
             rows = [FieldRow(self[f"{name}_{lang}"], name in MARKDOWN) for name in LOCALISED]
             has_content = any(row.field.value() for row in rows)
             has_errors = any(row.field.errors for row in rows)
-            sections.append(LanguageSection(lang=lang, legend=str(LANGUAGE_LEGENDS[lang]),
-                                            open=lang == "fi" or has_content or has_errors,
-                                            rows=rows))
+            sections.append(
+                LanguageSection(
+                    lang=lang,
+                    legend=str(LANGUAGE_LEGENDS[lang]),
+                    open=lang == "fi" or has_content or has_errors,
+                    rows=rows,
+                )
+            )
         return sections
 
 
 class ContactForm(_Form):
     label_fi = forms.CharField(label=_("Nimi"), max_length=300, required=False)
-    label_sv = forms.CharField(label=_("Nimi ruotsiksi"), max_length=300, required=False,
-                               widget=forms.TextInput(attrs={"lang": "sv"}))
-    label_en = forms.CharField(label=_("Nimi englanniksi"), max_length=300, required=False,
-                               widget=forms.TextInput(attrs={"lang": "en"}))
+    label_sv = forms.CharField(
+        label=_("Nimi ruotsiksi"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "sv"}),
+    )
+    label_en = forms.CharField(
+        label=_("Nimi englanniksi"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
     phone = forms.CharField(label=_("Puhelin"), max_length=50, required=False)
     email = forms.EmailField(label=_("Sähköposti"), max_length=254, required=False)
     address = forms.CharField(label=_("Osoite"), max_length=300, required=False)
     hours_fi = forms.CharField(label=_("Aukioloajat"), max_length=300, required=False)
-    hours_sv = forms.CharField(label=_("Aukioloajat ruotsiksi"), max_length=300,
-                               required=False, widget=forms.TextInput(attrs={"lang": "sv"}))
-    hours_en = forms.CharField(label=_("Aukioloajat englanniksi"), max_length=300,
-                               required=False, widget=forms.TextInput(attrs={"lang": "en"}))
+    hours_sv = forms.CharField(
+        label=_("Aukioloajat ruotsiksi"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "sv"}),
+    )
+    hours_en = forms.CharField(
+        label=_("Aukioloajat englanniksi"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
     municipality: forms.ModelChoiceField[Municipality] = forms.ModelChoiceField(
-        label=_("Kunta"), queryset=Municipality.objects.order_by("name_fi"),
-        to_field_name="code", required=False, empty_label=_("Koko alue"),
+        label=_("Kunta"),
+        queryset=Municipality.objects.order_by("name_fi"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Koko alue"),
     )
 
 
-ContactFormSet = forms.formset_factory(ContactForm, extra=1, can_delete=True,
-                                       max_num=limits.ENTRY_CONTACTS,
-                                       validate_max=True)
+ContactFormSet = forms.formset_factory(
+    ContactForm, extra=1, can_delete=True, max_num=limits.ENTRY_CONTACTS, validate_max=True
+)
 CONTACTS_PREFIX = "contacts"
 
 
 def _localised(cleaned: Mapping[str, Any], name: str) -> dict[str, str]:
-    return {lang: cleaned[f"{name}_{lang}"] for lang in LANGUAGES
-            if cleaned.get(f"{name}_{lang}")}
+    return {lang: cleaned[f"{name}_{lang}"] for lang in LANGUAGES if cleaned.get(f"{name}_{lang}")}
 
 
-def entry_data(form: EntryForm, formset: forms.BaseFormSet[ContactForm]
-               ) -> tuple[dict[str, Any], list[int]]:
+def entry_data(
+    form: EntryForm, formset: forms.BaseFormSet[ContactForm]
+) -> tuple[dict[str, Any], list[int]]:
     """One entry object in the interchange shape from a valid form and formset, and for
     each of its contacts the index of the formset form it came from."""
     cleaned = form.cleaned_data
@@ -286,8 +361,11 @@ def entry_data(form: EntryForm, formset: forms.BaseFormSet[ContactForm]
     return data, indices
 
 
-def initial_from_snapshot(snapshot: Mapping[str, Any], *, version: int,
-                          ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def initial_from_snapshot(
+    snapshot: Mapping[str, Any],
+    *,
+    version: int,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Initial values for EntryForm and ContactFormSet from one entry object."""
     initial: dict[str, Any] = {"base_version": version}
     for name in LOCALISED:
@@ -313,8 +391,12 @@ def initial_from_snapshot(snapshot: Mapping[str, Any], *, version: int,
     return initial, contacts
 
 
-def attach_errors(form: EntryForm, formset: forms.BaseFormSet[ContactForm], error: ValidationError,
-                  contact_indices: list[int]) -> None:
+def attach_errors(
+    form: EntryForm,
+    formset: forms.BaseFormSet[ContactForm],
+    error: ValidationError,
+    contact_indices: list[int],
+) -> None:
     """Put a service's ValidationError next to the fields it names."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
@@ -335,14 +417,17 @@ def attach_errors(form: EntryForm, formset: forms.BaseFormSet[ContactForm], erro
 
 class ProblemReportForm(_Form):
     what_is_wrong = forms.CharField(
-        label=_("Mikä on väärin?"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Mikä on väärin?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
         max_length=limits.PROBLEM_REPORT,
         help_text=_("Esim. ”Puhelinnumero on vaihtunut” tai ”Maksu on noussut vuodelle 2026”."),
     )
     what_tried = forms.CharField(
-        label=_("Mitä yritit tehdä?"), widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=limits.PROBLEM_REPORT, required=False,
-        help_text=_("Esim. ”Yritin ohjata asiakkaan hakemaan palvelua.” "
-                    "Älä kirjoita asiakkaan tietoja."),
+        label=_("Mitä yritit tehdä?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.PROBLEM_REPORT,
+        required=False,
+        help_text=_(
+            "Esim. ”Yritin ohjata asiakkaan hakemaan palvelua.” Älä kirjoita asiakkaan tietoja."
+        ),
     )
-

@@ -33,14 +33,15 @@ class _ReferenceChoicesForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(data, **kwargs)
-        self._set_choices("linja", _("Kaikki palvelulinjat"),
-                          [(line.key, line.name) for line in lines])
+        self._set_choices(
+            "linja", _("Kaikki palvelulinjat"), [(line.key, line.name) for line in lines]
+        )
         self._set_choices("kunta", _("Kaikki kunnat"), [(m.code, m.name) for m in municipalities])
-        self._set_choices("kohderyhma", _("Kaikki kohderyhmät"),
-                          [(group, group) for group in target_groups])
+        self._set_choices(
+            "kohderyhma", _("Kaikki kohderyhmät"), [(group, group) for group in target_groups]
+        )
 
-    def _set_choices(self, name: str, blank: StrOrPromise,
-                     choices: list[tuple[str, str]]) -> None:
+    def _set_choices(self, name: str, blank: StrOrPromise, choices: list[tuple[str, str]]) -> None:
         field = self.fields.get(name)
         if isinstance(field, forms.ChoiceField):
             field.choices = [("", blank), *choices]
@@ -72,8 +73,12 @@ _KIND_CHOICES = [("", _("Palvelut ja tarjonta")), *Entry.Kind.choices]
 class EntryFilterForm(_ReferenceChoicesForm):
     """The catalogue home's filters. The line is chosen with tabs, so it travels hidden."""
 
-    q = forms.CharField(label=_("Rajaa"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+    q = forms.CharField(
+        label=_("Rajaa"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     kunta = forms.ChoiceField(label=_("Kunta"), required=False)
     tyyppi = forms.ChoiceField(label=_("Tyyppi"), required=False, choices=_KIND_CHOICES)
     kohderyhma = forms.ChoiceField(label=_("Kohderyhmä"), required=False)
@@ -92,8 +97,9 @@ class CompareForm(_ReferenceChoicesForm):
     kohderyhma = forms.ChoiceField(label=_("Kohderyhmä"), required=False)
     tyyppi = forms.ChoiceField(label=_("Tyyppi"), required=False, choices=_KIND_CHOICES)
 
-    def __init__(self, data: Any = None, *, lines: Sequence[ServiceLine] = (),
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, data: Any = None, *, lines: Sequence[ServiceLine] = (), **kwargs: Any
+    ) -> None:
         super().__init__(data, lines=lines, **kwargs)
         self._line_list = list(lines)
 

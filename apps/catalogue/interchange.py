@@ -45,9 +45,23 @@ ORGANISATION_FIELDS = ("key", "name", "kind", "municipalities", "website", "phon
 ENTRY_LOCALISED = ("title", "summary", "body", "eligibility", "how_to_apply", "fees")
 ENTRY_LISTS = ("target_groups", "keywords", "legal_basis")
 ENTRY_FIELDS = (
-    "key", "title", "summary", "body", "eligibility", "how_to_apply", "fees",
-    "service_lines", "municipalities", "organisation", "target_groups", "keywords",
-    "contacts", "legal_basis", "owner", "review_interval_days", "last_reviewed",
+    "key",
+    "title",
+    "summary",
+    "body",
+    "eligibility",
+    "how_to_apply",
+    "fees",
+    "service_lines",
+    "municipalities",
+    "organisation",
+    "target_groups",
+    "keywords",
+    "contacts",
+    "legal_basis",
+    "owner",
+    "review_interval_days",
+    "last_reviewed",
 )
 CONTACT_FIELDS = ("label", "phone", "email", "address", "hours", "municipality")
 CONTACT_LOCALISED = ("label", "hours")
@@ -119,8 +133,9 @@ def loads(text: str | bytes) -> Any:
     return data
 
 
-def _duplicate_errors(data: Any, duplicates: dict[int, tuple[dict[str, Any], list[str]]]
-                      ) -> list[str]:
+def _duplicate_errors(
+    data: Any, duplicates: dict[int, tuple[dict[str, Any], list[str]]]
+) -> list[str]:
     """Name each object with a duplicate key by its path, an object before its contents.
 
     An object inside a value that a later duplicate replaced is no longer in the data;
@@ -134,8 +149,10 @@ def _duplicate_errors(data: Any, duplicates: dict[int, tuple[dict[str, Any], lis
         if isinstance(node, dict):
             found = duplicates.get(id(node))
             if found is not None and found[0] is node:
-                errors += [f"{path or '(file)'}: duplicate key "
-                           f"{json.dumps(name, ensure_ascii=False)}" for name in found[1]]
+                errors += [
+                    f"{path or '(file)'}: duplicate key {json.dumps(name, ensure_ascii=False)}"
+                    for name in found[1]
+                ]
             children = [(v, f"{path}.{k}" if path else k) for k, v in node.items()]
         elif isinstance(node, list):
             children = [(v, f"{path}[{i}]") for i, v in enumerate(node)]
@@ -158,11 +175,15 @@ class ImportSummary:
     users_created: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"{section}: {c.created} created, {c.updated} updated, {c.unchanged} unchanged"
-               for section, c in self.counts.items()]
+        out = [
+            f"{section}: {c.created} created, {c.updated} updated, {c.unchanged} unchanged"
+            for section, c in self.counts.items()
+        ]
         if self.users_created:
-            out.append(f"users created (inactive): {len(self.users_created)} "
-                       f"({', '.join(self.users_created)})")
+            out.append(
+                f"users created (inactive): {len(self.users_created)} "
+                f"({', '.join(self.users_created)})"
+            )
         return out
 
     def __str__(self) -> str:
@@ -199,8 +220,16 @@ class _Checker:
                 self.error(f"{path}.{name}", "unknown field")
         return True
 
-    def string(self, value: Any, path: str, *, max_length: int, required: bool = False,
-               pattern: re.Pattern[str] | None = None, what: str = "") -> bool:
+    def string(
+        self,
+        value: Any,
+        path: str,
+        *,
+        max_length: int,
+        required: bool = False,
+        pattern: re.Pattern[str] | None = None,
+        what: str = "",
+    ) -> bool:
         if not isinstance(value, str):
             self.error(path, "expected a string")
             return False
@@ -221,8 +250,9 @@ class _Checker:
             return False
         return True
 
-    def localised(self, container: dict[str, Any], name: str, path: str, *, required: bool,
-                  max_length: int) -> None:
+    def localised(
+        self, container: dict[str, Any], name: str, path: str, *, required: bool, max_length: int
+    ) -> None:
         path = f"{path}.{name}"
         value = container.get(name)
         if value is None:
@@ -245,9 +275,16 @@ class _Checker:
             elif isinstance(fi, str) and not fi.strip():
                 self.error(f"{path}.fi", "must not be empty")
 
-    def optional_string(self, container: dict[str, Any], name: str, path: str, *,
-                        max_length: int, validator: Callable[[str], None] | None = None,
-                        what: str = "") -> None:
+    def optional_string(
+        self,
+        container: dict[str, Any],
+        name: str,
+        path: str,
+        *,
+        max_length: int,
+        validator: Callable[[str], None] | None = None,
+        what: str = "",
+    ) -> None:
         value = container.get(name)
         if value is None:
             return
@@ -257,8 +294,9 @@ class _Checker:
             except ValidationError:
                 self.error(f"{path}.{name}", f"invalid {what} {value!r}")
 
-    def string_list(self, container: dict[str, Any], name: str, path: str, *,
-                    max_length: int, max_items: int) -> None:
+    def string_list(
+        self, container: dict[str, Any], name: str, path: str, *, max_length: int, max_items: int
+    ) -> None:
         value = container.get(name)
         if value is None:
             return
@@ -274,8 +312,14 @@ class _Checker:
 
     def reference(self, value: Any, path: str, what: str) -> None:
         pattern = _CODE_RE if what == "municipality" else _KEY_RE
-        if not self.string(value, path, max_length=100, required=True, pattern=pattern,
-                           what="municipality code" if what == "municipality" else "key"):
+        if not self.string(
+            value,
+            path,
+            max_length=100,
+            required=True,
+            pattern=pattern,
+            what="municipality code" if what == "municipality" else "key",
+        ):
             return
         if not self._lookup(what, value):
             self.error(path, f"unknown {what} {value!r}")
@@ -307,52 +351,84 @@ class _Checker:
         if "code" not in item:
             self.error(f"{path}.code", "missing")
         else:
-            self.string(item["code"], f"{path}.code", max_length=3, pattern=_CODE_RE,
-                        what="municipality code")
-        self.localised(item, "name", path, required=True,
-                       max_length=_max_length(Municipality, "name"))
+            self.string(
+                item["code"],
+                f"{path}.code",
+                max_length=3,
+                pattern=_CODE_RE,
+                what="municipality code",
+            )
+        self.localised(
+            item, "name", path, required=True, max_length=_max_length(Municipality, "name")
+        )
         self.privacy(_localised_texts(item, "name", path))
 
     def service_line(self, item: Any, path: str) -> None:
         if not self.obj(item, path, SERVICE_LINE_FIELDS):
             return
         self._key(item, path, max_length=_max_length(ServiceLine, "key"))
-        self.localised(item, "name", path, required=True,
-                       max_length=_max_length(ServiceLine, "name"))
+        self.localised(
+            item, "name", path, required=True, max_length=_max_length(ServiceLine, "name")
+        )
         self.privacy(_localised_texts(item, "name", path))
 
     def organisation(self, item: Any, path: str) -> None:
         if not self.obj(item, path, ORGANISATION_FIELDS):
             return
         self._key(item, path, max_length=_max_length(Organisation, "key"))
-        self.localised(item, "name", path, required=True,
-                       max_length=_max_length(Organisation, "name"))
+        self.localised(
+            item, "name", path, required=True, max_length=_max_length(Organisation, "name")
+        )
         kind = item.get("kind")
         if kind is None:
             self.error(f"{path}.kind", "missing")
         elif kind not in Organisation.Kind.values:
-            self.error(f"{path}.kind", f"unknown kind {kind!r} (expected one of "
-                                       f"{', '.join(Organisation.Kind.values)})")
+            self.error(
+                f"{path}.kind",
+                f"unknown kind {kind!r} (expected one of {', '.join(Organisation.Kind.values)})",
+            )
         self.references(item, "municipalities", path, "municipality")
-        self.optional_string(item, "website", path,
-                             max_length=_max_length(Organisation, "website"),
-                             validator=URLValidator(), what="URL")
+        self.optional_string(
+            item,
+            "website",
+            path,
+            max_length=_max_length(Organisation, "website"),
+            validator=URLValidator(),
+            what="URL",
+        )
         self.optional_string(item, "phone", path, max_length=_max_length(Organisation, "phone"))
-        self.optional_string(item, "email", path, max_length=_max_length(Organisation, "email"),
-                             validator=validate_email, what="e-mail address")
-        self.privacy({**_plain_texts(item, ("key", "website", "phone", "email"), path),
-                      **_localised_texts(item, "name", path)})
+        self.optional_string(
+            item,
+            "email",
+            path,
+            max_length=_max_length(Organisation, "email"),
+            validator=validate_email,
+            what="e-mail address",
+        )
+        self.privacy(
+            {
+                **_plain_texts(item, ("key", "website", "phone", "email"), path),
+                **_localised_texts(item, "name", path),
+            }
+        )
 
     def entry(self, item: Any, path: str, *, kind: str) -> None:
         if not self.obj(item, path, ENTRY_FIELDS):
             return
         self._key(item, path, max_length=_max_length(Entry, "key"))
         for name in ENTRY_LOCALISED:
-            self.localised(item, name, path, required=name in ("title", "summary"),
-                           max_length=_max_length(Entry, f"{name}_fi"))
+            self.localised(
+                item,
+                name,
+                path,
+                required=name in ("title", "summary"),
+                max_length=_max_length(Entry, f"{name}_fi"),
+            )
         lines = self.references(item, "service_lines", path, "service line")
-        if kind == Entry.Kind.SERVICE and lines == 0 and isinstance(
-            item.get("service_lines"), list | None
+        if (
+            kind == Entry.Kind.SERVICE
+            and lines == 0
+            and isinstance(item.get("service_lines"), list | None)
         ):
             self.error(f"{path}.service_lines", "a service needs at least one service line")
         self.references(item, "municipalities", path, "municipality")
@@ -398,12 +474,17 @@ class _Checker:
         if not self.obj(item, path, CONTACT_FIELDS):
             return
         for name in CONTACT_LOCALISED:
-            self.localised(item, name, path, required=False,
-                           max_length=_max_length(Contact, f"{name}_fi"))
+            self.localised(
+                item, name, path, required=False, max_length=_max_length(Contact, f"{name}_fi")
+            )
         for name in CONTACT_PLAIN:
             self.optional_string(
-                item, name, path, max_length=_max_length(Contact, name),
-                validator=validate_email if name == "email" else None, what="e-mail address",
+                item,
+                name,
+                path,
+                max_length=_max_length(Contact, name),
+                validator=validate_email if name == "email" else None,
+                what="e-mail address",
             )
         if item.get("municipality") not in (None, ""):
             self.reference(item["municipality"], f"{path}.municipality", "municipality")
@@ -420,8 +501,13 @@ class _Checker:
         if "key" not in item or item["key"] is None:
             self.error(f"{path}.key", "missing")
             return
-        self.string(item["key"], f"{path}.key", max_length=max_length, pattern=_KEY_RE,
-                    what="key (a–z, 0–9 and '-' only)")
+        self.string(
+            item["key"],
+            f"{path}.key",
+            max_length=max_length,
+            pattern=_KEY_RE,
+            what="key (a–z, 0–9 and '-' only)",
+        )
 
 
 def _parse_date(value: Any) -> datetime.date | None:
@@ -438,8 +524,7 @@ def _localised_texts(item: dict[str, Any], name: str, path: str) -> dict[str, st
     value = item.get(name)
     if not isinstance(value, dict):
         return {}
-    return {f"{path}.{name}.{lang}": text for lang, text in value.items()
-            if isinstance(text, str)}
+    return {f"{path}.{name}.{lang}": text for lang, text in value.items() if isinstance(text, str)}
 
 
 def _plain_texts(item: dict[str, Any], names: Iterable[str], path: str) -> dict[str, str]:
@@ -455,8 +540,13 @@ def _entry_texts(item: dict[str, Any], path: str) -> dict[str, str]:
     for name in ENTRY_LISTS:
         value = item.get(name)
         if isinstance(value, list):
-            texts.update({f"{path}.{name}[{i}]": text for i, text in enumerate(value)
-                          if isinstance(text, str)})
+            texts.update(
+                {
+                    f"{path}.{name}[{i}]": text
+                    for i, text in enumerate(value)
+                    if isinstance(text, str)
+                }
+            )
     contacts = item.get("contacts")
     if isinstance(contacts, list):
         for i, contact in enumerate(contacts):
@@ -495,8 +585,9 @@ def _defined(data: dict[str, Any], section: str, name: str) -> set[str]:
     items = data.get(section)
     if not isinstance(items, list):
         return set()
-    return {item[name] for item in items if isinstance(item, dict)
-            and isinstance(item.get(name), str)}
+    return {
+        item[name] for item in items if isinstance(item, dict) and isinstance(item.get(name), str)
+    }
 
 
 def _sections(data: dict[str, Any]) -> dict[str, list[Any]]:
@@ -507,11 +598,15 @@ def validate(data: Any) -> None:
     """Raise ``CatalogueFormatError`` naming every mistake in a ``sote-catalogue/1`` file."""
     if not isinstance(data, dict):
         raise CatalogueFormatError("(file): expected a JSON object")
-    check = _Checker(lookup=_DbLookup({
-        "municipality": _defined(data, "municipalities", "code"),
-        "service line": _defined(data, "service_lines", "key"),
-        "organisation": _defined(data, "organisations", "key"),
-    }))
+    check = _Checker(
+        lookup=_DbLookup(
+            {
+                "municipality": _defined(data, "municipalities", "code"),
+                "service line": _defined(data, "service_lines", "key"),
+                "organisation": _defined(data, "organisations", "key"),
+            }
+        )
+    )
     for name in data:
         if name != "format" and name not in SECTIONS:
             check.error(name, "unknown field")
@@ -542,8 +637,9 @@ def validate(data: Any) -> None:
             ident = item.get(id_name) if isinstance(item, dict) else None
             if isinstance(ident, str):
                 if ident in seen:
-                    check.error(f"{path}.{id_name}", f"duplicate {id_name} {ident!r} "
-                                                     f"(also {seen[ident]})")
+                    check.error(
+                        f"{path}.{id_name}", f"duplicate {id_name} {ident!r} (also {seen[ident]})"
+                    )
                 else:
                     seen[ident] = path
     if check.errors:
@@ -583,14 +679,16 @@ def _compact(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _canonical_contact(c: dict[str, Any]) -> dict[str, Any]:
-    return _compact({
-        "label": _loc(c.get("label")),
-        "phone": c.get("phone") or "",
-        "email": c.get("email") or "",
-        "address": c.get("address") or "",
-        "hours": _loc(c.get("hours")),
-        "municipality": c.get("municipality"),
-    })
+    return _compact(
+        {
+            "label": _loc(c.get("label")),
+            "phone": c.get("phone") or "",
+            "email": c.get("email") or "",
+            "address": c.get("address") or "",
+            "hours": _loc(c.get("hours")),
+            "municipality": c.get("municipality"),
+        }
+    )
 
 
 def canonical_entry(data: dict[str, Any], *, kind: str) -> dict[str, Any]:
@@ -620,27 +718,33 @@ def canonical_entry(data: dict[str, Any], *, kind: str) -> dict[str, Any]:
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
     """One entry in the interchange format (also the version-history snapshot)."""
     contacts = sorted(entry.contacts.all(), key=lambda c: (c.position, c.pk))
-    return canonical_entry({
-        "key": entry.key,
-        **{name: _loc_from(entry, name) for name in ENTRY_LOCALISED},
-        "service_lines": [line.key for line in entry.service_lines.all()],
-        "municipalities": [m.code for m in entry.municipalities.all()],
-        "organisation": entry.organisation.key if entry.organisation else None,
-        "target_groups": entry.target_groups,
-        "keywords": entry.keywords,
-        "contacts": [{
-            "label": _loc_from(c, "label"),
-            "phone": c.phone,
-            "email": c.email,
-            "address": c.address,
-            "hours": _loc_from(c, "hours"),
-            "municipality": c.municipality_id,
-        } for c in contacts],
-        "legal_basis": entry.legal_basis,
-        "owner": entry.owner.username if entry.owner else None,
-        "review_interval_days": entry.review_interval_days,
-        "last_reviewed": entry.last_reviewed.isoformat() if entry.last_reviewed else None,
-    }, kind=entry.kind)
+    return canonical_entry(
+        {
+            "key": entry.key,
+            **{name: _loc_from(entry, name) for name in ENTRY_LOCALISED},
+            "service_lines": [line.key for line in entry.service_lines.all()],
+            "municipalities": [m.code for m in entry.municipalities.all()],
+            "organisation": entry.organisation.key if entry.organisation else None,
+            "target_groups": entry.target_groups,
+            "keywords": entry.keywords,
+            "contacts": [
+                {
+                    "label": _loc_from(c, "label"),
+                    "phone": c.phone,
+                    "email": c.email,
+                    "address": c.address,
+                    "hours": _loc_from(c, "hours"),
+                    "municipality": c.municipality_id,
+                }
+                for c in contacts
+            ],
+            "legal_basis": entry.legal_basis,
+            "owner": entry.owner.username if entry.owner else None,
+            "review_interval_days": entry.review_interval_days,
+            "last_reviewed": entry.last_reviewed.isoformat() if entry.last_reviewed else None,
+        },
+        kind=entry.kind,
+    )
 
 
 def _municipality_to_dict(m: Municipality) -> dict[str, Any]:
@@ -660,28 +764,32 @@ def _canonical_service_line(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _canonical_organisation(data: dict[str, Any]) -> dict[str, Any]:
-    out = _compact({
-        "key": data["key"],
-        "name": _loc(data["name"]),
-        "kind": data["kind"],
-        "municipalities": sorted(data.get("municipalities") or []),
-        "website": data.get("website") or "",
-        "phone": data.get("phone") or "",
-        "email": data.get("email") or "",
-    })
+    out = _compact(
+        {
+            "key": data["key"],
+            "name": _loc(data["name"]),
+            "kind": data["kind"],
+            "municipalities": sorted(data.get("municipalities") or []),
+            "website": data.get("website") or "",
+            "phone": data.get("phone") or "",
+            "email": data.get("email") or "",
+        }
+    )
     return out
 
 
 def _organisation_to_dict(org: Organisation) -> dict[str, Any]:
-    return _canonical_organisation({
-        "key": org.key,
-        "name": _loc_from(org, "name"),
-        "kind": org.kind,
-        "municipalities": [m.code for m in org.municipalities.all()],
-        "website": org.website,
-        "phone": org.phone,
-        "email": org.email,
-    })
+    return _canonical_organisation(
+        {
+            "key": org.key,
+            "name": _loc_from(org, "name"),
+            "kind": org.kind,
+            "municipalities": [m.code for m in org.municipalities.all()],
+            "website": org.website,
+            "phone": org.phone,
+            "email": org.email,
+        }
+    )
 
 
 # --- Writing -------------------------------------------------------------------------------
@@ -714,18 +822,19 @@ def _owner(username: str | None) -> tuple[Any, bool]:
     return user, created
 
 
-def _resolve(model: type[models.Model], name: str, values: list[str], path: str,
-             what: str) -> list[Any]:
+def _resolve(
+    model: type[models.Model], name: str, values: list[str], path: str, what: str
+) -> list[Any]:
     found = {getattr(o, name): o for o in model._default_manager.filter(**{f"{name}__in": values})}
-    missing = [f"{path}[{i}]: unknown {what} {v!r}" for i, v in enumerate(values)
-               if v not in found]
+    missing = [f"{path}[{i}]: unknown {what} {v!r}" for i, v in enumerate(values) if v not in found]
     if missing:
         raise CatalogueFormatError(missing)
     return [found[v] for v in values]
 
 
-def entry_apply(entry: Entry | None, data: dict[str, Any], *, kind: str | None = None,
-                path: str = "entry") -> Entry:
+def entry_apply(
+    entry: Entry | None, data: dict[str, Any], *, kind: str | None = None, path: str = "entry"
+) -> Entry:
     """Write one entry object (format as in ``entry_to_dict``) onto ``entry``, or create one.
 
     The caller holds the row lock (``select_for_update``) for an existing entry. Contacts
@@ -741,18 +850,32 @@ def entry_apply(entry: Entry | None, data: dict[str, Any], *, kind: str | None =
 def _apply(entry: Entry | None, data: dict[str, Any], *, kind: str, path: str) -> Entry:
     """``entry_apply`` for data that has already been validated."""
     with transaction.atomic():
-        lines = _resolve(ServiceLine, "key", list(data.get("service_lines") or []),
-                         f"{path}.service_lines", "service line")
-        municipalities = _resolve(Municipality, "code", list(data.get("municipalities") or []),
-                                  f"{path}.municipalities", "municipality")
+        lines = _resolve(
+            ServiceLine,
+            "key",
+            list(data.get("service_lines") or []),
+            f"{path}.service_lines",
+            "service line",
+        )
+        municipalities = _resolve(
+            Municipality,
+            "code",
+            list(data.get("municipalities") or []),
+            f"{path}.municipalities",
+            "municipality",
+        )
         organisation = None
         if data.get("organisation"):
-            organisation = _resolve(Organisation, "key", [data["organisation"]],
-                                    f"{path}.organisation", "organisation")[0]
+            organisation = _resolve(
+                Organisation, "key", [data["organisation"]], f"{path}.organisation", "organisation"
+            )[0]
         contact_municipalities = {
-            m.code: m for m in Municipality.objects.filter(
-                code__in=[c["municipality"] for c in data.get("contacts") or []
-                          if c.get("municipality")])
+            m.code: m
+            for m in Municipality.objects.filter(
+                code__in=[
+                    c["municipality"] for c in data.get("contacts") or [] if c.get("municipality")
+                ]
+            )
         }
         owner, _ = _owner(data.get("owner"))
 
@@ -776,12 +899,18 @@ def _apply(entry: Entry | None, data: dict[str, Any], *, kind: str, path: str) -
         Contact.objects.filter(entry=entry).delete()
         contacts = []
         for i, c in enumerate(data.get("contacts") or []):
-            contact = Contact(entry=entry, position=i, phone=c.get("phone") or "",
-                              email=c.get("email") or "", address=c.get("address") or "",
-                              municipality=contact_municipalities.get(c.get("municipality")))
+            contact = Contact(
+                entry=entry,
+                position=i,
+                phone=c.get("phone") or "",
+                email=c.get("email") or "",
+                address=c.get("address") or "",
+                municipality=contact_municipalities.get(c.get("municipality")),
+            )
             if c.get("municipality") and contact.municipality is None:
-                raise CatalogueFormatError(f"{path}.contacts[{i}].municipality: unknown "
-                                           f"municipality {c['municipality']!r}")
+                raise CatalogueFormatError(
+                    f"{path}.contacts[{i}].municipality: unknown municipality {c['municipality']!r}"
+                )
             for name in CONTACT_LOCALISED:
                 _set_loc(contact, name, c.get(name))
             _clean(contact, f"{path}.contacts[{i}]", exclude=["entry"])
@@ -807,8 +936,12 @@ def import_catalogue(data: Any) -> ImportSummary:
 
         # Municipalities
         wanted = sections["municipalities"]
-        existing_m = {m.code: m for m in Municipality.objects.select_for_update()
-                      .filter(code__in=[m["code"] for m in wanted]).order_by("code")}
+        existing_m = {
+            m.code: m
+            for m in Municipality.objects.select_for_update()
+            .filter(code__in=[m["code"] for m in wanted])
+            .order_by("code")
+        }
         for i, item in enumerate(wanted):
             m = existing_m.get(item["code"])
             counts = summary.counts["municipalities"]
@@ -826,8 +959,12 @@ def import_catalogue(data: Any) -> ImportSummary:
 
         # Service lines
         wanted = sections["service_lines"]
-        existing_l = {line.key: line for line in ServiceLine.objects.select_for_update()
-                      .filter(key__in=[s["key"] for s in wanted]).order_by("key")}
+        existing_l = {
+            line.key: line
+            for line in ServiceLine.objects.select_for_update()
+            .filter(key__in=[s["key"] for s in wanted])
+            .order_by("key")
+        }
         next_position = (ServiceLine.objects.aggregate(p=models.Max("position"))["p"] or 0) + 1
         for i, item in enumerate(wanted):
             line = existing_l.get(item["key"])
@@ -848,9 +985,13 @@ def import_catalogue(data: Any) -> ImportSummary:
         # Organisations (entries of an updated one are re-indexed: its name is searchable)
         updated_orgs: list[Organisation] = []
         wanted = sections["organisations"]
-        existing_o = {o.key: o for o in Organisation.objects.select_for_update()
-                      .filter(key__in=[o["key"] for o in wanted]).order_by("key")
-                      .prefetch_related("municipalities")}
+        existing_o = {
+            o.key: o
+            for o in Organisation.objects.select_for_update()
+            .filter(key__in=[o["key"] for o in wanted])
+            .order_by("key")
+            .prefetch_related("municipalities")
+        }
         for i, item in enumerate(wanted):
             org = existing_o.get(item["key"])
             counts = summary.counts["organisations"]
@@ -870,10 +1011,15 @@ def import_catalogue(data: Any) -> ImportSummary:
             org.email = item.get("email") or ""
             _clean(org, f"organisations[{i}]")
             org.save()
-            org.municipalities.set(_resolve(Municipality, "code",
-                                            list(item.get("municipalities") or []),
-                                            f"organisations[{i}].municipalities",
-                                            "municipality"))
+            org.municipalities.set(
+                _resolve(
+                    Municipality,
+                    "code",
+                    list(item.get("municipalities") or []),
+                    f"organisations[{i}].municipalities",
+                    "municipality",
+                )
+            )
 
         # Owners that do not exist yet become inactive users.
         for section in ENTRY_SECTIONS:
@@ -885,16 +1031,23 @@ def import_catalogue(data: Any) -> ImportSummary:
         # Services and offers
         touched: list[Entry] = []
         keys = [item["key"] for s in ENTRY_SECTIONS for item in sections[s]]
-        existing_e = {e.key: e for e in Entry.objects.select_for_update(of=("self",))
-                      .filter(key__in=keys).order_by("key")
-                      .select_related("organisation", "owner")
-                      .prefetch_related("service_lines", "municipalities", "contacts")}
+        existing_e = {
+            e.key: e
+            for e in Entry.objects.select_for_update(of=("self",))
+            .filter(key__in=keys)
+            .order_by("key")
+            .select_related("organisation", "owner")
+            .prefetch_related("service_lines", "municipalities", "contacts")
+        }
         for section, kind in ENTRY_SECTIONS.items():
             counts = summary.counts[section]
             for i, item in enumerate(sections[section]):
                 entry = existing_e.get(item["key"])
-                if (entry is not None and entry.kind == kind
-                        and entry_to_dict(entry) == canonical_entry(item, kind=kind)):
+                if (
+                    entry is not None
+                    and entry.kind == kind
+                    and entry_to_dict(entry) == canonical_entry(item, kind=kind)
+                ):
                     counts.unchanged += 1
                     continue
                 if entry is None:
@@ -908,8 +1061,11 @@ def import_catalogue(data: Any) -> ImportSummary:
                 entry_record_version(entry, author=None, comment="tuonti", reindex=False)
                 touched.append(entry)
         touched_ids = {e.pk for e in touched}
-        touched += [e for e in Entry.objects.filter(organisation__in=updated_orgs)
-                    if e.pk not in touched_ids]
+        touched += [
+            e
+            for e in Entry.objects.filter(organisation__in=updated_orgs)
+            if e.pk not in touched_ids
+        ]
         index_objects(touched)  # the search index changes with the catalogue (apps.search)
     return summary
 
@@ -919,17 +1075,23 @@ def import_catalogue(data: Any) -> ImportSummary:
 
 def export_catalogue() -> dict[str, Any]:
     """The whole catalogue in the format, deterministically ordered."""
-    entries = (Entry.objects.select_related("organisation", "owner")
-               .prefetch_related("service_lines", "municipalities", "contacts")
-               .order_by("key"))
+    entries = (
+        Entry.objects.select_related("organisation", "owner")
+        .prefetch_related("service_lines", "municipalities", "contacts")
+        .order_by("key")
+    )
     data: dict[str, Any] = {"format": FORMAT}
-    data["municipalities"] = [_municipality_to_dict(m)
-                              for m in Municipality.objects.order_by("code")]
+    data["municipalities"] = [
+        _municipality_to_dict(m) for m in Municipality.objects.order_by("code")
+    ]
     # Lines keep their routing order (position); the format has no field for it.
-    data["service_lines"] = [_service_line_to_dict(line)
-                             for line in ServiceLine.objects.order_by("position", "key")]
-    data["organisations"] = [_organisation_to_dict(org) for org in Organisation.objects
-                             .prefetch_related("municipalities").order_by("key")]
+    data["service_lines"] = [
+        _service_line_to_dict(line) for line in ServiceLine.objects.order_by("position", "key")
+    ]
+    data["organisations"] = [
+        _organisation_to_dict(org)
+        for org in Organisation.objects.prefetch_related("municipalities").order_by("key")
+    ]
     by_kind: dict[str, list[dict[str, Any]]] = {section: [] for section in ENTRY_SECTIONS}
     for entry in entries:
         by_kind[SECTION_OF_KIND[entry.kind]].append(entry_to_dict(entry))

@@ -27,10 +27,10 @@ key_validator = RegexValidator(r"^[a-z0-9-]{1,100}$", _("Vain a–z, 0–9 ja v�
 class Municipality(models.Model):
     # Added by modeltranslation (translation.py) at run time; declared for the type checker.
     name_fi: str | None
-    code = models.CharField(_("kuntanumero"), max_length=3, primary_key=True,
-                            validators=[RegexValidator(r"^\d{3}$")])
-    name = models.CharField(_("nimi"), max_length=100,
-                            validators=[no_identity_code])
+    code = models.CharField(
+        _("kuntanumero"), max_length=3, primary_key=True, validators=[RegexValidator(r"^\d{3}$")]
+    )
+    name = models.CharField(_("nimi"), max_length=100, validators=[no_identity_code])
 
     class Meta:
         ordering = ["name_fi"]
@@ -45,8 +45,7 @@ class ServiceLine(models.Model):
     # Added by modeltranslation (translation.py) at run time; declared for the type checker.
     name_fi: str | None
     key = models.CharField(_("tunniste"), max_length=50, unique=True, validators=[key_validator])
-    name = models.CharField(_("nimi"), max_length=200,
-                            validators=[no_identity_code])
+    name = models.CharField(_("nimi"), max_length=200, validators=[no_identity_code])
     position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
 
     class Meta:
@@ -69,14 +68,13 @@ class Organisation(models.Model):
         COMPANY = "company", _("yritys")
 
     key = models.CharField(_("tunniste"), max_length=100, unique=True, validators=[key_validator])
-    name = models.CharField(_("nimi"), max_length=300,
-                            validators=[no_identity_code])
+    name = models.CharField(_("nimi"), max_length=300, validators=[no_identity_code])
     kind = models.CharField(_("tyyppi"), max_length=20, choices=Kind.choices)
-    municipalities = models.ManyToManyField(Municipality, blank=True, related_name="organisations",
-                                            verbose_name=_("kunnat"))
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="organisations", verbose_name=_("kunnat")
+    )
     website = models.URLField(_("verkkosivu"), blank=True)
-    phone = models.CharField(_("puhelin"), max_length=50, blank=True,
-                             validators=[no_identity_code])
+    phone = models.CharField(_("puhelin"), max_length=50, blank=True, validators=[no_identity_code])
     email = models.EmailField(_("sähköposti"), blank=True)
 
     class Meta:
@@ -103,46 +101,86 @@ class Entry(TimeStampedModel):
 
     kind = models.CharField(_("tyyppi"), max_length=10, choices=Kind.choices)
     key = models.CharField(_("tunniste"), max_length=100, unique=True, validators=[key_validator])
-    title = models.CharField(_("otsikko"), max_length=300,
-                             validators=[no_identity_code])
+    title = models.CharField(_("otsikko"), max_length=300, validators=[no_identity_code])
     summary = models.TextField(
-        _("tiivistelmä"), max_length=limits.ENTRY_SUMMARY,
-        validators=[MaxLengthValidator(limits.ENTRY_SUMMARY), no_identity_code])
+        _("tiivistelmä"),
+        max_length=limits.ENTRY_SUMMARY,
+        validators=[MaxLengthValidator(limits.ENTRY_SUMMARY), no_identity_code],
+    )
     body = models.TextField(
-        _("kuvaus"), blank=True, max_length=limits.ENTRY_BODY,
-        validators=[MaxLengthValidator(limits.ENTRY_BODY), no_identity_code])
+        _("kuvaus"),
+        blank=True,
+        max_length=limits.ENTRY_BODY,
+        validators=[MaxLengthValidator(limits.ENTRY_BODY), no_identity_code],
+    )
     eligibility = models.TextField(
-        _("kenelle"), blank=True, max_length=limits.ENTRY_DETAIL,
-        validators=[MaxLengthValidator(limits.ENTRY_DETAIL), no_identity_code])
+        _("kenelle"),
+        blank=True,
+        max_length=limits.ENTRY_DETAIL,
+        validators=[MaxLengthValidator(limits.ENTRY_DETAIL), no_identity_code],
+    )
     how_to_apply = models.TextField(
-        _("näin haet"), blank=True, max_length=limits.ENTRY_DETAIL,
-        validators=[MaxLengthValidator(limits.ENTRY_DETAIL), no_identity_code])
+        _("näin haet"),
+        blank=True,
+        max_length=limits.ENTRY_DETAIL,
+        validators=[MaxLengthValidator(limits.ENTRY_DETAIL), no_identity_code],
+    )
     fees = models.TextField(
-        _("maksut"), blank=True, max_length=limits.ENTRY_DETAIL,
-        validators=[MaxLengthValidator(limits.ENTRY_DETAIL), no_identity_code])
-    service_lines = models.ManyToManyField(ServiceLine, blank=True, related_name="entries",
-                                           verbose_name=_("palvelulinjat"))
+        _("maksut"),
+        blank=True,
+        max_length=limits.ENTRY_DETAIL,
+        validators=[MaxLengthValidator(limits.ENTRY_DETAIL), no_identity_code],
+    )
+    service_lines = models.ManyToManyField(
+        ServiceLine, blank=True, related_name="entries", verbose_name=_("palvelulinjat")
+    )
     municipalities = models.ManyToManyField(
-        Municipality, blank=True, related_name="entries", verbose_name=_("kunnat"),
+        Municipality,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("kunnat"),
         help_text=_("Tyhjä: koko hyvinvointialue."),
     )
-    organisation = models.ForeignKey(Organisation, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="entries",
-                                     verbose_name=_("organisaatio"))
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("organisaatio"),
+    )
     target_groups = ArrayField(
         models.CharField(max_length=100, validators=[no_identity_code]),
-        size=limits.ENTRY_LIST_ITEMS, blank=True, default=list, verbose_name=_("kohderyhmät"))
+        size=limits.ENTRY_LIST_ITEMS,
+        blank=True,
+        default=list,
+        verbose_name=_("kohderyhmät"),
+    )
     keywords = ArrayField(
         models.CharField(max_length=100, validators=[no_identity_code]),
-        size=limits.ENTRY_LIST_ITEMS, blank=True, default=list, verbose_name=_("hakusanat"))
+        size=limits.ENTRY_LIST_ITEMS,
+        blank=True,
+        default=list,
+        verbose_name=_("hakusanat"),
+    )
     legal_basis = ArrayField(
         models.CharField(max_length=300, validators=[no_identity_code]),
-        size=limits.ENTRY_LIST_ITEMS, blank=True, default=list, verbose_name=_("lakiperusta"))
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="owned_entries",
-                              verbose_name=_("vastuuhenkilö"))
-    review_interval_days = models.PositiveIntegerField(_("tarkistusväli (pv)"), null=True,
-                                                       blank=True)
+        size=limits.ENTRY_LIST_ITEMS,
+        blank=True,
+        default=list,
+        verbose_name=_("lakiperusta"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_entries",
+        verbose_name=_("vastuuhenkilö"),
+    )
+    review_interval_days = models.PositiveIntegerField(
+        _("tarkistusväli (pv)"), null=True, blank=True
+    )
     last_reviewed = models.DateField(_("tarkistettu viimeksi"), null=True, blank=True)
     # Optimistic locking: every save through services.entry_save bumps it.
     version = models.PositiveIntegerField(_("versio"), default=0)
@@ -179,18 +217,23 @@ class Entry(TimeStampedModel):
 class Contact(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="contacts")
     position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
-    label = models.CharField(_("nimi"), max_length=300, blank=True,
-                             validators=[no_identity_code])
-    phone = models.CharField(_("puhelin"), max_length=50, blank=True,
-                             validators=[no_identity_code])
+    label = models.CharField(_("nimi"), max_length=300, blank=True, validators=[no_identity_code])
+    phone = models.CharField(_("puhelin"), max_length=50, blank=True, validators=[no_identity_code])
     email = models.EmailField(_("sähköposti"), blank=True)
-    address = models.CharField(_("osoite"), max_length=300, blank=True,
-                               validators=[no_identity_code])
-    hours = models.CharField(_("aukioloajat"), max_length=300, blank=True,
-                             validators=[no_identity_code])
-    municipality = models.ForeignKey(Municipality, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="contacts",
-                                     verbose_name=_("kunta"))
+    address = models.CharField(
+        _("osoite"), max_length=300, blank=True, validators=[no_identity_code]
+    )
+    hours = models.CharField(
+        _("aukioloajat"), max_length=300, blank=True, validators=[no_identity_code]
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("kunta"),
+    )
 
     class Meta:
         ordering = ["entry", "position", "id"]
@@ -207,10 +250,12 @@ class EntryVersion(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("versio"))
     snapshot = models.JSONField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
-    comment = models.CharField(_("kommentti"), max_length=300, blank=True,
-                               validators=[no_identity_code])
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.CharField(
+        _("kommentti"), max_length=300, blank=True, validators=[no_identity_code]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -226,7 +271,7 @@ class EntryVersion(models.Model):
 
 
 class ProblemReport(TimeStampedModel):
-    """"Ilmoita virheestä": a reader tells the owner something is wrong."""
+    """ "Ilmoita virheestä": a reader tells the owner something is wrong."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("avoin")
@@ -234,20 +279,24 @@ class ProblemReport(TimeStampedModel):
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="problem_reports")
     # Optional: the report outlives a reporter who leaves (SET_NULL) and can still be resolved.
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     what_is_wrong = models.TextField(
-        _("mikä on väärin"), max_length=limits.PROBLEM_REPORT,
-        validators=[MaxLengthValidator(limits.PROBLEM_REPORT),
-                    no_identity_code])
+        _("mikä on väärin"),
+        max_length=limits.PROBLEM_REPORT,
+        validators=[MaxLengthValidator(limits.PROBLEM_REPORT), no_identity_code],
+    )
     what_tried = models.TextField(
-        _("mitä yritit tehdä"), blank=True, max_length=limits.PROBLEM_REPORT,
-        validators=[MaxLengthValidator(limits.PROBLEM_REPORT),
-                    no_identity_code])
-    status = models.CharField(_("tila"), max_length=10, choices=Status.choices,
-                              default=Status.OPEN)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+        _("mitä yritit tehdä"),
+        blank=True,
+        max_length=limits.PROBLEM_REPORT,
+        validators=[MaxLengthValidator(limits.PROBLEM_REPORT), no_identity_code],
+    )
+    status = models.CharField(_("tila"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
     # Set once the owner has been told (services.problem_report_notify): makes the
     # notification task idempotent under at-least-once delivery.
@@ -266,8 +315,7 @@ class ProblemReport(TimeStampedModel):
 class OwnerReminder(models.Model):
     """The weekly "your overdue entries" e-mail, once per owner and week."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     week_start = models.DateField()
     entry_count = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(default=timezone.now)

@@ -25,8 +25,9 @@ from .models import Entry, Municipality, ServiceLine
 LANGUAGES = ("fi", "sv", "en")
 
 # A query naming a municipality ("kotihoito kotka") is read with its place.
-register_places(Places(table=Municipality._meta.db_table, code="code",
-                       names=("name_fi", "name_sv")))
+register_places(
+    Places(table=Municipality._meta.db_table, code="code", names=("name_fi", "name_sv"))
+)
 
 
 class CatalogueFacets:
@@ -62,8 +63,9 @@ class EntrySource(Source):
     position = 10
 
     def queryset(self) -> QuerySet[Entry]:
-        return (Entry.objects.select_related("organisation")
-                .prefetch_related("municipalities", "service_lines"))
+        return Entry.objects.select_related("organisation").prefetch_related(
+            "municipalities", "service_lines"
+        )
 
     def document(self, entry: Entry) -> Document:
         texts: list[Text] = []
@@ -76,8 +78,10 @@ class EntrySource(Source):
                 texts.append(Text(lang, title, "A"))
             summary = getattr(entry, f"summary_{lang}", "") or ""
             texts.append(Text(lang, summary, "B"))
-            body = [plain_text(getattr(entry, f"{name}_{lang}", "") or "")
-                    for name in ("body", "eligibility", "how_to_apply")]
+            body = [
+                plain_text(getattr(entry, f"{name}_{lang}", "") or "")
+                for name in ("body", "eligibility", "how_to_apply")
+            ]
             texts.extend(Text(lang, b, "C") for b in body)
             texts.append(Text(lang, plain_text(getattr(entry, f"fees_{lang}", "") or ""), "D"))
             snippet = "\n".join(t for t in (summary, *body) if t)

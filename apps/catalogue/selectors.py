@@ -110,8 +110,9 @@ def entry_filter(
         qs = qs.filter(_available_in(municipality))
     if line is not None:
         qs = qs.filter(
-            Exists(Entry.service_lines.through.objects.filter(entry=OuterRef("pk"),
-                                                              serviceline=line))
+            Exists(
+                Entry.service_lines.through.objects.filter(entry=OuterRef("pk"), serviceline=line)
+            )
         )
     if kind:
         qs = qs.filter(kind=kind)
@@ -120,8 +121,10 @@ def entry_filter(
     q = q.strip()
     if q:
         qs = qs.filter(
-            Q(title__icontains=q) | Q(title_fi__icontains=q)
-            | Q(summary__icontains=q) | Q(summary_fi__icontains=q)
+            Q(title__icontains=q)
+            | Q(title_fi__icontains=q)
+            | Q(summary__icontains=q)
+            | Q(summary_fi__icontains=q)
             | Q(keywords__contains=[q.lower()])
         )
     return qs
@@ -146,8 +149,9 @@ def entry_list(
 ) -> QuerySet[Entry]:
     """Entries for a list page: organisation joined, municipalities prefetched, by title."""
     return (
-        entry_filter(municipality=municipality, line=line, kind=kind,
-                     target_group=target_group, q=q)
+        entry_filter(
+            municipality=municipality, line=line, kind=kind, target_group=target_group, q=q
+        )
         .select_related("organisation")
         .prefetch_related(_municipalities_prefetch())
         .order_by("title_fi", "key")
@@ -183,9 +187,10 @@ def entry_detail_queryset() -> QuerySet[Entry]:
     return Entry.objects.select_related("organisation", "owner").prefetch_related(
         Prefetch("service_lines", queryset=ServiceLine.objects.order_by("position", "key")),
         _municipalities_prefetch(),
-        Prefetch("contacts",
-                 queryset=Contact.objects.select_related("municipality")
-                 .order_by("position", "id")),
+        Prefetch(
+            "contacts",
+            queryset=Contact.objects.select_related("municipality").order_by("position", "id"),
+        ),
     )
 
 
@@ -297,23 +302,31 @@ def municipality_comparison(
     area_wide = [e for e in entries if not e.municipalities.all()]
     columns = []
     for municipality in municipalities:
-        here = [e for e in entries
-                if any(m.code == municipality.code for m in e.municipalities.all())]
+        here = [
+            e for e in entries if any(m.code == municipality.code for m in e.municipalities.all())
+        ]
         columns.append(ComparisonColumn(municipality=municipality, entries=here))
     return Comparison(area_wide=area_wide, columns=columns)
 
 
 # --- Owners' weekly reminder ------------------------------------------------------
 
+
 def owners_with_overdue_entries(*, today: datetime.date | None = None) -> list[int]:
     today = today or timezone.localdate()
-    return list(Entry.objects.filter(overdue_q(today), owner__isnull=False,
-                                     owner__is_active=True)
-                .exclude(owner__email="")
-                .values_list("owner", flat=True).distinct().order_by("owner"))
+    return list(
+        Entry.objects.filter(overdue_q(today), owner__isnull=False, owner__is_active=True)
+        .exclude(owner__email="")
+        .values_list("owner", flat=True)
+        .distinct()
+        .order_by("owner")
+    )
 
 
 def overdue_entries_of(owner: User, *, today: datetime.date | None = None) -> list[Entry]:
     today = today or timezone.localdate()
-    return list(annotate_review_due(Entry.objects.filter(overdue_q(today), owner=owner), today)
-                .order_by("review_due_on", "title_fi"))
+    return list(
+        annotate_review_due(Entry.objects.filter(overdue_q(today), owner=owner), today).order_by(
+            "review_due_on", "title_fi"
+        )
+    )

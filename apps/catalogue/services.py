@@ -54,8 +54,15 @@ class EditConflict(Exception):
     saves in between, oldest first.
     """
 
-    def __init__(self, *, entry: Entry, base_version: int, current_version: int,
-                 changes: list[FieldChange] | None, versions: list[EntryVersion]) -> None:
+    def __init__(
+        self,
+        *,
+        entry: Entry,
+        base_version: int,
+        current_version: int,
+        changes: list[FieldChange] | None,
+        versions: list[EntryVersion],
+    ) -> None:
         super().__init__(
             f"entry {entry.pk}: edited from version {base_version}, now {current_version}"
         )
@@ -92,8 +99,15 @@ def _localised_texts(name: str, value: Any) -> dict[str, str]:
     return {f"{name}_fi": str(value or "")}
 
 
-def entry_save(*, entry: Entry | None, data: Mapping[str, Any], author: User | None,
-               base_version: int, comment: str = "", kind: str | None = None) -> Entry:
+def entry_save(
+    *,
+    entry: Entry | None,
+    data: Mapping[str, Any],
+    author: User | None,
+    base_version: int,
+    comment: str = "",
+    kind: str | None = None,
+) -> Entry:
     """Create (``entry=None``, needs ``kind``) or update an entry and record a version.
 
     ``data`` is one entry in the interchange shape. ``base_version`` is the version the
@@ -104,8 +118,14 @@ def entry_save(*, entry: Entry | None, data: Mapping[str, Any], author: User | N
     ensure_no_personal_data(entry_free_text(data, comment))
     payload = {k: v for k, v in data.items() if v is not None}
     try:
-        return _entry_save(entry=entry, payload=payload, author=author,
-                           base_version=base_version, comment=comment, kind=kind)
+        return _entry_save(
+            entry=entry,
+            payload=payload,
+            author=author,
+            base_version=base_version,
+            comment=comment,
+            kind=kind,
+        )
     except CatalogueFormatError as exc:
         raise format_errors_as_validation_error(exc) from exc
 
@@ -124,8 +144,15 @@ def format_errors_as_validation_error(exc: CatalogueFormatError) -> ValidationEr
     return ValidationError(errors)
 
 
-def _entry_save(*, entry: Entry | None, payload: dict[str, Any], author: User | None,
-                base_version: int, comment: str, kind: str | None) -> Entry:
+def _entry_save(
+    *,
+    entry: Entry | None,
+    payload: dict[str, Any],
+    author: User | None,
+    base_version: int,
+    comment: str,
+    kind: str | None,
+) -> Entry:
     if entry is None:
         if not kind:
             raise ValueError("kind is required to create an entry")
@@ -138,8 +165,7 @@ def _entry_save(*, entry: Entry | None, payload: dict[str, Any], author: User | 
         except IntegrityError as exc:
             # Two people creating the same key at once: the loser is told, not crashed.
             if Entry.objects.filter(key=payload.get("key")).exists():
-                raise ValidationError(
-                    {"key": gettext("Tällä tunnisteella on jo kortti.")}) from exc
+                raise ValidationError({"key": gettext("Tällä tunnisteella on jo kortti.")}) from exc
             raise
 
     with transaction.atomic():
@@ -156,8 +182,14 @@ def _entry_save(*, entry: Entry | None, payload: dict[str, Any], author: User | 
         return saved
 
 
-def entry_record_version(entry: Entry, *, author: User | None, comment: str,
-                         number: int | None = None, reindex: bool = True) -> EntryVersion:
+def entry_record_version(
+    entry: Entry,
+    *,
+    author: User | None,
+    comment: str,
+    number: int | None = None,
+    reindex: bool = True,
+) -> EntryVersion:
     """Bump the entry's version (to ``number``, or by one) and keep a snapshot under it.
 
     The one place versions are written: intranet edits, restores, admin saves and
@@ -165,9 +197,13 @@ def entry_record_version(entry: Entry, *, author: User | None, comment: str,
     """
     entry.version = number if number is not None else entry.version + 1
     entry.save(update_fields=["version", "updated_at"])
-    version = EntryVersion(entry=entry, number=entry.version, snapshot=entry_to_dict(entry),
-                           author=author if getattr(author, "pk", None) else None,
-                           comment=comment[:300])
+    version = EntryVersion(
+        entry=entry,
+        number=entry.version,
+        snapshot=entry_to_dict(entry),
+        author=author if getattr(author, "pk", None) else None,
+        comment=comment[:300],
+    )
     version.full_clean()
     version.save()
     if reindex:
@@ -195,7 +231,10 @@ def entry_ensure_baseline(entry: Entry) -> None:
     if EntryVersion.objects.filter(entry=entry, number=entry.version).exists():
         return
     EntryVersion.objects.create(
-        entry=entry, number=entry.version, snapshot=entry_to_dict(entry), author=None,
+        entry=entry,
+        number=entry.version,
+        snapshot=entry_to_dict(entry),
+        author=None,
         comment=gettext("Lähtötilanne ennen ensimmäistä muokkausta"),
     )
 
@@ -203,14 +242,23 @@ def entry_ensure_baseline(entry: Entry) -> None:
 def _conflict(entry: Entry, base_version: int) -> EditConflict:
     versions = list(
         EntryVersion.objects.filter(entry=entry, number__gt=base_version)
-        .select_related("author").order_by("number")
+        .select_related("author")
+        .order_by("number")
     )
     base = EntryVersion.objects.filter(entry=entry, number=base_version).first()
     current = entry_to_dict(entry)
-    changes = (version_diff(base.snapshot, current, labels=reference_labels())
-               if base is not None else None)
-    return EditConflict(entry=entry, base_version=base_version,
-                        current_version=entry.version, changes=changes, versions=versions)
+    changes = (
+        version_diff(base.snapshot, current, labels=reference_labels())
+        if base is not None
+        else None
+    )
+    return EditConflict(
+        entry=entry,
+        base_version=base_version,
+        current_version=entry.version,
+        changes=changes,
+        versions=versions,
+    )
 
 
 def entry_restore(*, entry: Entry, number: int, author: User | None, base_version: int) -> Entry:
@@ -223,7 +271,10 @@ def entry_restore(*, entry: Entry, number: int, author: User | None, base_versio
     data = dict(old.snapshot)
     data.pop("last_reviewed", None)
     return entry_save(
-        entry=entry, data=data, author=author, base_version=base_version,
+        entry=entry,
+        data=data,
+        author=author,
+        base_version=base_version,
         comment=gettext("Palautettu versio %(number)s") % {"number": number},
     )
 
@@ -235,8 +286,9 @@ def entry_mark_reviewed(*, entry: Entry, user: User) -> Entry:
     with transaction.atomic():
         locked = Entry.objects.select_for_update().get(pk=entry.pk)
         locked.last_reviewed = helsinki_today()
-        locked.clean_fields(exclude=[f.name for f in Entry._meta.concrete_fields
-                                     if f.name != "last_reviewed"])
+        locked.clean_fields(
+            exclude=[f.name for f in Entry._meta.concrete_fields if f.name != "last_reviewed"]
+        )
         locked.save(update_fields=["last_reviewed"])
     entry.last_reviewed = locked.last_reviewed
     return locked
@@ -245,23 +297,30 @@ def entry_mark_reviewed(*, entry: Entry, user: User) -> Entry:
 # --- Problem reports ----------------------------------------------------------------------
 
 
-def problem_report_create(*, entry: Entry, reporter: User, what_is_wrong: str,
-                          what_tried: str = "") -> ProblemReport:
+def problem_report_create(
+    *, entry: Entry, reporter: User, what_is_wrong: str, what_tried: str = ""
+) -> ProblemReport:
     """'Ilmoita virheestä': store the report and tell the owner once it is committed."""
     what_is_wrong = (what_is_wrong or "").strip()
     what_tried = (what_tried or "").strip()
     ensure_no_personal_data({"what_is_wrong": what_is_wrong, "what_tried": what_tried})
     with transaction.atomic():
-        report = ProblemReport(entry=entry, reporter=reporter, what_is_wrong=what_is_wrong,
-                               what_tried=what_tried)
+        report = ProblemReport(
+            entry=entry, reporter=reporter, what_is_wrong=what_is_wrong, what_tried=what_tried
+        )
         report.full_clean()
         report.save()
         # In the inbox at once; the e-mail (which must reach an owner even with the
         # inbox e-mails turned off) goes through its own task.
-        notify(recipients=problem_report_recipients(report=report), verb="problem_report",
-               text=gettext("Virheilmoitus kortista: %(title)s") % {"title": entry.title},
-               url=entry.get_absolute_url(), actor=reporter, email=False,
-               dedupe_key=f"problem_report:{report.pk}")
+        notify(
+            recipients=problem_report_recipients(report=report),
+            verb="problem_report",
+            text=gettext("Virheilmoitus kortista: %(title)s") % {"title": entry.title},
+            url=entry.get_absolute_url(),
+            actor=reporter,
+            email=False,
+            dedupe_key=f"problem_report:{report.pk}",
+        )
         notify_problem_report.delay_on_commit(report.pk)
     return report
 
@@ -269,8 +328,11 @@ def problem_report_create(*, entry: Entry, reporter: User, what_is_wrong: str,
 def problem_report_resolve(*, report: ProblemReport, user: User) -> ProblemReport:
     """Mark a report handled. Only those who may edit the entry; doing it twice is fine."""
     with transaction.atomic():
-        locked = (ProblemReport.objects.select_for_update(of=("self",))
-                  .select_related("entry").get(pk=report.pk))
+        locked = (
+            ProblemReport.objects.select_for_update(of=("self",))
+            .select_related("entry")
+            .get(pk=report.pk)
+        )
         if not can_edit_entry(user, locked.entry):
             raise PermissionDenied
         if locked.status == ProblemReport.Status.RESOLVED:
@@ -293,12 +355,19 @@ def problem_report_recipients(*, report: ProblemReport) -> list[Any]:
     if owner is not None and owner.is_active and owner.email:
         return [owner]
     User = get_user_model()
-    editors = list(User.objects.with_perm("catalogue.change_entry", include_superusers=False)
-                   .filter(is_active=True).exclude(email="").order_by("username"))
+    editors = list(
+        User.objects.with_perm("catalogue.change_entry", include_superusers=False)
+        .filter(is_active=True)
+        .exclude(email="")
+        .order_by("username")
+    )
     if editors:
         return editors
-    return list(User.objects.filter(is_superuser=True, is_active=True).exclude(email="")
-                .order_by("username"))
+    return list(
+        User.objects.filter(is_superuser=True, is_active=True)
+        .exclude(email="")
+        .order_by("username")
+    )
 
 
 def problem_report_notify(*, report_id: int) -> int:
@@ -307,8 +376,12 @@ def problem_report_notify(*, report_id: int) -> int:
     The mail names the entry and links to it; the report's text stays in the intranet.
     """
     with transaction.atomic():
-        report = (ProblemReport.objects.select_for_update(of=("self",))
-                  .select_related("entry", "entry__owner").filter(pk=report_id).first())
+        report = (
+            ProblemReport.objects.select_for_update(of=("self",))
+            .select_related("entry", "entry__owner")
+            .filter(pk=report_id)
+            .first()
+        )
         if report is None or report.notified_at is not None:
             return 0
         recipients = problem_report_recipients(report=report)
@@ -321,8 +394,9 @@ def problem_report_notify(*, report_id: int) -> int:
     return len(messages)
 
 
-def _problem_report_messages(report: ProblemReport,
-                             recipients: Iterable[Any]) -> list[EmailMessage]:
+def _problem_report_messages(
+    report: ProblemReport, recipients: Iterable[Any]
+) -> list[EmailMessage]:
     site = settings.NEUVOKAS_SITE_URL.rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
         url = site + reverse("catalogue:entry", args=[report.entry.key])
@@ -336,15 +410,18 @@ def _problem_report_messages(report: ProblemReport,
             }
             subject = render_to_string("emails/problem_report_subject.txt", context)
             body = render_to_string("emails/problem_report_body.txt", context)
-            messages.append(EmailMessage(subject=" ".join(subject.split()), body=body,
-                                         to=[user.email]))
+            messages.append(
+                EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email])
+            )
     return messages
 
 
 # --- Owners' weekly reminder ------------------------------------------------------
 
-def owner_remind(*, owner_id: int, week_start: datetime.date,
-                 today: datetime.date | None = None) -> bool:
+
+def owner_remind(
+    *, owner_id: int, week_start: datetime.date, today: datetime.date | None = None
+) -> bool:
     """The weekly e-mail listing one owner's overdue entries; at most once a week."""
     from apps.accounts.models import User
 
@@ -360,15 +437,21 @@ def owner_remind(*, owner_id: int, week_start: datetime.date,
         if not entries:
             return False
         _reminder, created = OwnerReminder.objects.get_or_create(
-            owner=owner, week_start=week_start, defaults={"entry_count": len(entries)})
+            owner=owner, week_start=week_start, defaults={"entry_count": len(entries)}
+        )
         if not created:
             return False
         base = settings.NEUVOKAS_SITE_URL.rstrip("/")
         with translation.override(settings.LANGUAGE_CODE):
-            context = {"owner": owner, "entries": entries, "base_url": base,
-                       "my_entries_url": base + reverse("catalogue:my_entries")}
-            subject = " ".join(render_to_string("catalogue/owner_reminder_subject.txt",
-                                                context).split())
+            context = {
+                "owner": owner,
+                "entries": entries,
+                "base_url": base,
+                "my_entries_url": base + reverse("catalogue:my_entries"),
+            }
+            subject = " ".join(
+                render_to_string("catalogue/owner_reminder_subject.txt", context).split()
+            )
             body = render_to_string("catalogue/owner_reminder_body.txt", context)
         # Inside the transaction: if sending fails the reminder row goes too, and the
         # retried task sends again.

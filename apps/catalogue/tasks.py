@@ -17,12 +17,23 @@ from django.db import OperationalError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-_TASK = {"bind": True, "acks_late": True, "autoretry_for": (OperationalError,),
-         "retry_backoff": True, "max_retries": 5}
+_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
 
 
-@shared_task(name="catalogue.notify_problem_report", bind=True, acks_late=True,
-             autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="catalogue.notify_problem_report",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def notify_problem_report(self: Any, report_id: int) -> int:
     """Tell the entry's owner (or the content editors) about a new problem report."""
     from .services import problem_report_notify
@@ -45,10 +56,13 @@ def remind_owners(self: Any, now_iso: str | None = None) -> list[int]:
 
 
 @shared_task(name="reports.remind_owner", **_TASK)
-def remind_owner(self: Any, owner_id: int, week_start_iso: str,
-                 today_iso: str | None = None) -> bool:
+def remind_owner(
+    self: Any, owner_id: int, week_start_iso: str, today_iso: str | None = None
+) -> bool:
     from .services import owner_remind
 
-    return owner_remind(owner_id=owner_id,
-                        week_start=datetime.date.fromisoformat(week_start_iso),
-                        today=datetime.date.fromisoformat(today_iso) if today_iso else None)
+    return owner_remind(
+        owner_id=owner_id,
+        week_start=datetime.date.fromisoformat(week_start_iso),
+        today=datetime.date.fromisoformat(today_iso) if today_iso else None,
+    )

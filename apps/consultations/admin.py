@@ -48,8 +48,13 @@ class ThreadAdmin(admin.ModelAdmin[Thread]):
             for thread in queryset:
                 services.thread_delete(thread=thread)
 
-    def save_formset(self, request: HttpRequest, form: ModelForm[Thread],
-                     formset: BaseInlineFormSet[Any, Thread, Any], change: bool) -> None:
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: ModelForm[Thread],
+        formset: BaseInlineFormSet[Any, Thread, Any],
+        change: bool,
+    ) -> None:
         if formset.model is not Answer:
             super().save_formset(request, form, formset, change)
             return
@@ -77,8 +82,14 @@ class CallbackAdmin(admin.ModelAdmin[Callback]):
     list_display = ("__str__", "status", "due_at", "assignee", "service_line", "requester")
     list_filter = ("status", "service_line")
     exclude = ("phone",)
-    readonly_fields = ("phone_erased_at", "overdue_notified_at", "done_at", "done_by",
-                       "created_at", "updated_at")
+    readonly_fields = (
+        "phone_erased_at",
+        "overdue_notified_at",
+        "done_at",
+        "done_by",
+        "created_at",
+        "updated_at",
+    )
     raw_id_fields = ("requester", "assignee", "thread")
     inlines = [CallbackEventInline]
 
@@ -98,8 +109,9 @@ class CallbackAdmin(admin.ModelAdmin[Callback]):
             fields += ("assignee",)
         return fields
 
-    def save_model(self, request: HttpRequest, obj: Callback, form: ModelForm[Callback],
-                   change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Callback, form: ModelForm[Callback], change: bool
+    ) -> None:
         """A new assignee goes through ``services.callback_assign`` (an ``assigned``
         event naming the admin, a notice to the assignee), never a silent save."""
         if not (change and "assignee" in form.changed_data):

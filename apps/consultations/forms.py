@@ -31,8 +31,11 @@ class PrivacyGuardMixin:
 
     def _guard(self, cleaned: dict[str, Any]) -> None:
         self.phone_warnings = {}
-        texts = {name: cleaned.get(name) for name in self.privacy_fields
-                 if isinstance(cleaned.get(name), str)}
+        texts = {
+            name: cleaned.get(name)
+            for name in self.privacy_fields
+            if isinstance(cleaned.get(name), str)
+        }
         try:
             privacy.ensure_no_personal_data(texts)
         except ValidationError as exc:
@@ -41,22 +44,29 @@ class PrivacyGuardMixin:
                     self.add_error(field, error)  # type: ignore[attr-defined]
             return
         warnings = privacy.phone_number_warnings(
-            {name: cleaned.get(name) for name in self.phone_warning_fields})
+            {name: cleaned.get(name) for name in self.phone_warning_fields}
+        )
         if warnings and not cleaned.get("confirm_phone"):
             self.phone_warnings = {
                 str(self.fields[name].label): numbers  # type: ignore[attr-defined]
                 for name, numbers in warnings.items()
             }
-            self.add_error("confirm_phone", ValidationError(  # type: ignore[attr-defined]
-                _("Tekstissä näyttää olevan puhelinnumero. Poista asiakkaan numero: se kuuluu "
-                  "vain soittopyyntöön. Jos numero on palvelun oma, vahvista ja tallenna."),
-                code="phone_number"))
+            self.add_error(  # type: ignore[attr-defined]
+                "confirm_phone",
+                ValidationError(
+                    _(
+                        "Tekstissä näyttää olevan puhelinnumero. "
+                        "Poista asiakkaan numero: se kuuluu "
+                        "vain soittopyyntöön. Jos numero on palvelun oma, vahvista ja tallenna."
+                    ),
+                    code="phone_number",
+                ),
+            )
 
 
 class _ConfirmPhoneField(forms.BooleanField):
     def __init__(self) -> None:
-        super().__init__(required=False,
-                         label=_("Numero ei ole asiakkaan, tallenna silti"))
+        super().__init__(required=False, label=_("Numero ei ole asiakkaan, tallenna silti"))
 
 
 # forms.ModelForm[Model] is not subscriptable at runtime (django-stubs-ext would patch it).
@@ -65,7 +75,9 @@ class ThreadForm(PrivacyGuardMixin, forms.ModelForm):  # type: ignore[type-arg] 
     phone_warning_fields = ("title", "body")
 
     entries: forms.ModelMultipleChoiceField[Entry] = forms.ModelMultipleChoiceField(
-        queryset=Entry.objects.none(), required=False, label=_("Liittyvät palvelut"),
+        queryset=Entry.objects.none(),
+        required=False,
+        label=_("Liittyvät palvelut"),
         help_text=_("Valinnainen. Valitse useampi Ctrl- tai Cmd-näppäimellä."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
@@ -83,22 +95,26 @@ class ThreadForm(PrivacyGuardMixin, forms.ModelForm):  # type: ignore[type-arg] 
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_field(self, "entries", forms.ModelMultipleChoiceField).queryset = (
-            selectors.entry_choices())
-        form_field(self, "service_line", forms.ModelChoiceField).queryset = (
-            ServiceLine.objects.order_by("position", "key"))
+        form_field(
+            self, "entries", forms.ModelMultipleChoiceField
+        ).queryset = selectors.entry_choices()
+        form_field(
+            self, "service_line", forms.ModelChoiceField
+        ).queryset = ServiceLine.objects.order_by("position", "key")
         municipality = form_field(self, "municipality", forms.ModelChoiceField)
         municipality.queryset = Municipality.objects.order_by("name_fi")
         municipality.empty_label = _("Ei kuntaa / koko alue")
         form_field(self, "urgency", forms.ChoiceField).choices = Urgency.choices
         if self.suggest:
             # While the title is typed, similar solved threads and entries appear beside it.
-            self.fields["title"].widget.attrs.update({
-                "hx-get": reverse("consultations:suggestions"),
-                "hx-trigger": "input changed delay:400ms",
-                "hx-target": "#suggestions",
-                "hx-sync": "this:replace",
-            })
+            self.fields["title"].widget.attrs.update(
+                {
+                    "hx-get": reverse("consultations:suggestions"),
+                    "hx-trigger": "input changed delay:400ms",
+                    "hx-target": "#suggestions",
+                    "hx-sync": "this:replace",
+                }
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -123,11 +139,18 @@ class AnswerForm(PrivacyGuardMixin, forms.Form):
     privacy_fields = ("body",)
     phone_warning_fields = ("body",)
 
-    kind = forms.ChoiceField(label=_("Tyyppi"), choices=Answer.Kind.choices,
-                             initial=Answer.Kind.ANSWER, widget=forms.RadioSelect)
-    body = forms.CharField(label=_("Vastauksesi"), widget=forms.Textarea(attrs={"rows": 5}),
-                           max_length=limits.ANSWER_BODY,
-                           help_text=_("Markdown. Mainitse kollega: @käyttäjätunnus."))
+    kind = forms.ChoiceField(
+        label=_("Tyyppi"),
+        choices=Answer.Kind.choices,
+        initial=Answer.Kind.ANSWER,
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label=_("Vastauksesi"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=limits.ANSWER_BODY,
+        help_text=_("Markdown. Mainitse kollega: @käyttäjätunnus."),
+    )
     confirm_phone = _ConfirmPhoneField()
 
     def clean(self) -> dict[str, Any]:
@@ -150,15 +173,18 @@ class BoardFilterForm(forms.Form):
     line = forms.ChoiceField(label=_("Linja"), required=False)
     municipality = forms.ChoiceField(label=_("Kunta"), required=False)
     status = forms.ChoiceField(
-        label=_("Tila"), required=False,
-        choices=[("open", _("Avoimet")), ("solved", _("Ratkaistut")), ("all", _("Kaikki"))])
+        label=_("Tila"),
+        required=False,
+        choices=[("open", _("Avoimet")), ("solved", _("Ratkaistut")), ("all", _("Kaikki"))],
+    )
     mine = forms.BooleanField(label=_("Omat"), required=False)
     unanswered = forms.BooleanField(label=_("Vastaamattomat"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         form_field(self, "line", forms.ChoiceField).choices = [
-            ("", _("Kaikki linjat")), ("omat", _("Omat linjani")),
+            ("", _("Kaikki linjat")),
+            ("omat", _("Omat linjani")),
             *((line.key, line.name) for line in ServiceLine.objects.order_by("position", "key")),
         ]
         form_field(self, "municipality", forms.ChoiceField).choices = [
@@ -169,9 +195,12 @@ class BoardFilterForm(forms.Form):
     def filters(self) -> selectors.BoardFilters:
         data = self.cleaned_data if self.is_valid() else {}
         return selectors.BoardFilters(
-            line=data.get("line") or "", municipality=data.get("municipality") or "",
-            mine=bool(data.get("mine")), unanswered=bool(data.get("unanswered")),
-            status=data.get("status") or "open", q=(data.get("q") or "").strip(),
+            line=data.get("line") or "",
+            municipality=data.get("municipality") or "",
+            mine=bool(data.get("mine")),
+            unanswered=bool(data.get("unanswered")),
+            status=data.get("status") or "open",
+            q=(data.get("q") or "").strip(),
         )
 
 
@@ -185,21 +214,27 @@ class CallbackForm(PrivacyGuardMixin, forms.ModelForm):  # type: ignore[type-arg
         model = Callback
         fields = ["assignee", "service_line", "due_at", "reason", "phone"]
         widgets = {
-            "due_at": forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                          format="%Y-%m-%dT%H:%M"),
+            "due_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
             "reason": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
         help_texts = {
-            "phone": _("Näkyy vain sinulle ja soittajalle. Poistetaan, kun soittopyyntö on "
-                       "hoidettu ja säilytysaika on kulunut."),
+            "phone": _(
+                "Näkyy vain sinulle ja soittajalle. Poistetaan, kun soittopyyntö on "
+                "hoidettu ja säilytysaika on kulunut."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         assignee = form_field(self, "assignee", forms.ModelChoiceField)
-        assignee.queryset = get_user_model().objects.filter(
-            is_active=True).order_by("first_name", "last_name", "username")
+        assignee.queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .order_by("first_name", "last_name", "username")
+        )
         assignee.label = _("Kollega")
         assignee.help_text = _("Valitse kollega tai palvelulinja.")
         assignee.empty_label = _("Ei valittu")
@@ -230,11 +265,15 @@ class FaqItemForm(PrivacyGuardMixin, forms.Form):
     phone_warning_fields = ()
 
     entry: forms.ModelChoiceField[Entry] = forms.ModelChoiceField(
-        queryset=Entry.objects.none(), label=_("Palvelu"))
+        queryset=Entry.objects.none(), label=_("Palvelu")
+    )
     question = forms.CharField(label=_("Kysymys"), max_length=300)
-    answer = forms.CharField(label=_("Vastaus"), widget=forms.Textarea(attrs={"rows": 6}),
-                             max_length=limits.FAQ_ANSWER,
-                             help_text=_("Markdown. Muokkaa vastaus yleispäteväksi."))
+    answer = forms.CharField(
+        label=_("Vastaus"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=limits.FAQ_ANSWER,
+        help_text=_("Markdown. Muokkaa vastaus yleispäteväksi."),
+    )
 
     def __init__(self, *args: Any, thread: Thread, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -252,11 +291,13 @@ class FaqItemForm(PrivacyGuardMixin, forms.Form):
 
 class LinkEntriesForm(forms.Form):
     entries: forms.ModelMultipleChoiceField[Entry] = forms.ModelMultipleChoiceField(
-        queryset=Entry.objects.none(), label=_("Liitä palveluihin"),
+        queryset=Entry.objects.none(),
+        label=_("Liitä palveluihin"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_field(self, "entries", forms.ModelMultipleChoiceField).queryset = (
-            selectors.entry_choices())
+        form_field(
+            self, "entries", forms.ModelMultipleChoiceField
+        ).queryset = selectors.entry_choices()

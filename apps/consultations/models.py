@@ -38,35 +38,68 @@ class Thread(TimeStampedModel):
         SOLVED = "solved", _("ratkaistu")
 
     title = models.CharField(_("otsikko"), max_length=200, validators=[no_identity_code])
-    body = models.TextField(_("kysymys"), help_text=_("Markdown. Ei asiakkaan henkilötietoja."),
-                            max_length=limits.THREAD_BODY,
-                            validators=[MaxLengthValidator(limits.THREAD_BODY), no_identity_code])
-    service_line = models.ForeignKey("catalogue.ServiceLine", on_delete=models.PROTECT,
-                                     related_name="threads", verbose_name=_("palvelulinja"))
-    municipality = models.ForeignKey("catalogue.Municipality", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="threads",
-                                     verbose_name=_("kunta"))
-    urgency = models.CharField(_("kiireellisyys"), max_length=10, choices=Urgency.choices,
-                               default=Urgency.NONE)
-    entries = models.ManyToManyField("catalogue.Entry", blank=True,
-                                     related_name="consultation_threads",
-                                     verbose_name=_("liittyvät palvelut"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="asked_threads", verbose_name=_("kysyjä"))
-    status = models.CharField(_("tila"), max_length=10, choices=Status.choices,
-                              default=Status.OPEN)
-    solution = models.ForeignKey("Answer", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", verbose_name=_("ratkaisu"))
-    solved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(
+        _("kysymys"),
+        help_text=_("Markdown. Ei asiakkaan henkilötietoja."),
+        max_length=limits.THREAD_BODY,
+        validators=[MaxLengthValidator(limits.THREAD_BODY), no_identity_code],
+    )
+    service_line = models.ForeignKey(
+        "catalogue.ServiceLine",
+        on_delete=models.PROTECT,
+        related_name="threads",
+        verbose_name=_("palvelulinja"),
+    )
+    municipality = models.ForeignKey(
+        "catalogue.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="threads",
+        verbose_name=_("kunta"),
+    )
+    urgency = models.CharField(
+        _("kiireellisyys"), max_length=10, choices=Urgency.choices, default=Urgency.NONE
+    )
+    entries = models.ManyToManyField(
+        "catalogue.Entry",
+        blank=True,
+        related_name="consultation_threads",
+        verbose_name=_("liittyvät palvelut"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="asked_threads",
+        verbose_name=_("kysyjä"),
+    )
+    status = models.CharField(_("tila"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    solution = models.ForeignKey(
+        "Answer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ratkaisu"),
+    )
+    solved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     solved_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="claimed_threads",
-                                   verbose_name=_("selvittäjä"))
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claimed_threads",
+        verbose_name=_("selvittäjä"),
+    )
     claimed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now, db_index=True)
-    followers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Follow",
-                                       related_name="followed_threads", blank=True)
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Follow", related_name="followed_threads", blank=True
+    )
     # Optimistic locking: every edit through services.thread_update bumps it.
     version = models.PositiveIntegerField(_("versio"), default=1)
 
@@ -102,8 +135,7 @@ class Thread(TimeStampedModel):
 
 class Follow(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -123,10 +155,14 @@ class ThreadRevision(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("versio"))
     title = models.CharField(_("otsikko"), max_length=200, validators=[no_identity_code])
-    body = models.TextField(_("kysymys"), max_length=limits.THREAD_BODY,
-                            validators=[MaxLengthValidator(limits.THREAD_BODY), no_identity_code])
-    editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    body = models.TextField(
+        _("kysymys"),
+        max_length=limits.THREAD_BODY,
+        validators=[MaxLengthValidator(limits.THREAD_BODY), no_identity_code],
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -134,8 +170,9 @@ class ThreadRevision(models.Model):
         verbose_name = _("kysymyksen versio")
         verbose_name_plural = _("kysymysten versiot")
         constraints = [
-            models.UniqueConstraint(fields=["thread", "number"],
-                                    name="threadrevision_unique_number"),
+            models.UniqueConstraint(
+                fields=["thread", "number"], name="threadrevision_unique_number"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -150,13 +187,20 @@ class Answer(TimeStampedModel):
         COMMENT = "comment", _("Kommentti")
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="answers")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="consultation_answers", verbose_name=_("kirjoittaja"))
-    kind = models.CharField(_("tyyppi"), max_length=10, choices=Kind.choices,
-                            default=Kind.ANSWER)
-    body = models.TextField(_("vastaus"), help_text=_("Markdown. @käyttäjätunnus mainitsee."),
-                            max_length=limits.ANSWER_BODY,
-                            validators=[MaxLengthValidator(limits.ANSWER_BODY), no_identity_code])
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="consultation_answers",
+        verbose_name=_("kirjoittaja"),
+    )
+    kind = models.CharField(_("tyyppi"), max_length=10, choices=Kind.choices, default=Kind.ANSWER)
+    body = models.TextField(
+        _("vastaus"),
+        help_text=_("Markdown. @käyttäjätunnus mainitsee."),
+        max_length=limits.ANSWER_BODY,
+        validators=[MaxLengthValidator(limits.ANSWER_BODY), no_identity_code],
+    )
     version = models.PositiveIntegerField(_("versio"), default=1)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -176,10 +220,14 @@ class Answer(TimeStampedModel):
 class AnswerRevision(models.Model):
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("versio"))
-    body = models.TextField(_("vastaus"), max_length=limits.ANSWER_BODY,
-                            validators=[MaxLengthValidator(limits.ANSWER_BODY), no_identity_code])
-    editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    body = models.TextField(
+        _("vastaus"),
+        max_length=limits.ANSWER_BODY,
+        validators=[MaxLengthValidator(limits.ANSWER_BODY), no_identity_code],
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -187,8 +235,9 @@ class AnswerRevision(models.Model):
         verbose_name = _("vastauksen versio")
         verbose_name_plural = _("vastausten versiot")
         constraints = [
-            models.UniqueConstraint(fields=["answer", "number"],
-                                    name="answerrevision_unique_number"),
+            models.UniqueConstraint(
+                fields=["answer", "number"], name="answerrevision_unique_number"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -202,7 +251,7 @@ phone_validator = RegexValidator(
 
 
 class Callback(TimeStampedModel):
-    """"Soittopyyntö": please call the customer back.
+    """ "Soittopyyntö": please call the customer back.
 
     ``phone`` is personal data: encrypted at rest, rendered only to the requester and the
     assignee (``permissions.can_see_callback_phone``; every display is a ``viewed``
@@ -214,30 +263,53 @@ class Callback(TimeStampedModel):
         OPEN = "open", _("avoin")
         DONE = "done", _("hoidettu")
 
-    requester = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                  related_name="requested_callbacks",
-                                  verbose_name=_("pyytäjä"))
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="assigned_callbacks",
-                                 verbose_name=_("soittaja"))
-    service_line = models.ForeignKey("catalogue.ServiceLine", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="callbacks",
-                                     verbose_name=_("palvelulinja"))
-    thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="callbacks", verbose_name=_("kysymys"))
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="requested_callbacks",
+        verbose_name=_("pyytäjä"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_callbacks",
+        verbose_name=_("soittaja"),
+    )
+    service_line = models.ForeignKey(
+        "catalogue.ServiceLine",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
+        verbose_name=_("palvelulinja"),
+    )
+    thread = models.ForeignKey(
+        Thread,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="callbacks",
+        verbose_name=_("kysymys"),
+    )
     due_at = models.DateTimeField(_("soitettava viimeistään"))
-    reason = models.TextField(_("syy"), help_text=_("Mitä asiakas tarvitsee. Ei henkilötietoja."),
-                              max_length=limits.CALLBACK_REASON,
-                              validators=[MaxLengthValidator(limits.CALLBACK_REASON),
-                                          no_identity_code])
+    reason = models.TextField(
+        _("syy"),
+        help_text=_("Mitä asiakas tarvitsee. Ei henkilötietoja."),
+        max_length=limits.CALLBACK_REASON,
+        validators=[MaxLengthValidator(limits.CALLBACK_REASON), no_identity_code],
+    )
     # Encrypted at rest (NEUVOKAS_FIELD_ENCRYPTION_KEYS); never used in a lookup.
-    phone = EncryptedCharField(_("asiakkaan puhelinnumero"), max_length=30, blank=True,
-                               validators=[phone_validator])
-    status = models.CharField(_("tila"), max_length=10, choices=Status.choices,
-                              default=Status.OPEN)
+    phone = EncryptedCharField(
+        _("asiakkaan puhelinnumero"), max_length=30, blank=True, validators=[phone_validator]
+    )
+    status = models.CharField(_("tila"), max_length=10, choices=Status.choices, default=Status.OPEN)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     phone_erased_at = models.DateTimeField(null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
@@ -289,9 +361,14 @@ class CallbackEvent(models.Model):
 
     callback = models.ForeignKey(Callback, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("tapahtuma"), max_length=10, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+",
-                              help_text=_("Tyhjä: järjestelmä."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Tyhjä: järjestelmä."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -300,9 +377,11 @@ class CallbackEvent(models.Model):
         verbose_name_plural = _("soittopyyntöjen tapahtumat")
         constraints = [
             # Erasure and the overdue notice happen once per callback.
-            models.UniqueConstraint(fields=["callback", "kind"],
-                                    condition=Q(kind__in=["erased", "overdue", "created"]),
-                                    name="callbackevent_once"),
+            models.UniqueConstraint(
+                fields=["callback", "kind"],
+                condition=Q(kind__in=["erased", "overdue", "created"]),
+                name="callbackevent_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -310,19 +389,33 @@ class CallbackEvent(models.Model):
 
 
 class FaqItem(models.Model):
-    """"Usein kysyttyä": a solved thread's answer shown on a catalogue entry page."""
+    """ "Usein kysyttyä": a solved thread's answer shown on a catalogue entry page."""
 
-    entry = models.ForeignKey("catalogue.Entry", on_delete=models.CASCADE,
-                              related_name="faq_items", verbose_name=_("palvelu"))
+    entry = models.ForeignKey(
+        "catalogue.Entry",
+        on_delete=models.CASCADE,
+        related_name="faq_items",
+        verbose_name=_("palvelu"),
+    )
     question = models.CharField(_("kysymys"), max_length=300, validators=[no_identity_code])
-    answer = models.TextField(_("vastaus"), help_text=_("Markdown."),
-                              max_length=limits.FAQ_ANSWER,
-                              validators=[MaxLengthValidator(limits.FAQ_ANSWER), no_identity_code])
-    source_thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="faq_items", verbose_name=_("lähdekysymys"))
+    answer = models.TextField(
+        _("vastaus"),
+        help_text=_("Markdown."),
+        max_length=limits.FAQ_ANSWER,
+        validators=[MaxLengthValidator(limits.FAQ_ANSWER), no_identity_code],
+    )
+    source_thread = models.ForeignKey(
+        Thread,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="faq_items",
+        verbose_name=_("lähdekysymys"),
+    )
     position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -330,9 +423,11 @@ class FaqItem(models.Model):
         verbose_name = _("usein kysytty")
         verbose_name_plural = _("usein kysytyt")
         constraints = [
-            models.UniqueConstraint(fields=["entry", "source_thread"],
-                                    condition=Q(source_thread__isnull=False),
-                                    name="faqitem_unique_thread_per_entry"),
+            models.UniqueConstraint(
+                fields=["entry", "source_thread"],
+                condition=Q(source_thread__isnull=False),
+                name="faqitem_unique_thread_per_entry",
+            ),
         ]
 
     def __str__(self) -> str:

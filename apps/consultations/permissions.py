@@ -97,6 +97,7 @@ def can_curate(user: User, thread: Thread) -> bool:
 
 # --- Callbacks -------------------------------------------------------------------------
 
+
 def can_request_callback(user: User) -> bool:
     if not _active(user):
         return False

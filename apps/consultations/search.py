@@ -25,8 +25,9 @@ class ThreadSource(Source):
     permission = "consultations.view_thread"
 
     def queryset(self) -> QuerySet[Thread]:
-        return (Thread.objects.filter(status=Thread.Status.SOLVED)
-                .select_related("solution", "service_line", "municipality"))
+        return Thread.objects.filter(status=Thread.Status.SOLVED).select_related(
+            "solution", "service_line", "municipality"
+        )
 
     def document(self, thread: Thread) -> Document | None:
         solution = thread.solution if thread.solution_id else None
@@ -39,8 +40,15 @@ class ThreadSource(Source):
             key=str(thread.pk),
             url=thread.get_absolute_url(),
             titles={"fi": thread.title},
-            texts=[t for t in (Text("fi", thread.title, "A"), Text("fi", answer, "B"),
-                               Text("fi", question, "C")) if t.text],
+            texts=[
+                t
+                for t in (
+                    Text("fi", thread.title, "A"),
+                    Text("fi", answer, "B"),
+                    Text("fi", question, "C"),
+                )
+                if t.text
+            ],
             snippets={"fi": answer},
             municipalities=[thread.municipality_id] if thread.municipality_id else [],
             lines=[thread.service_line.key],

@@ -56,22 +56,23 @@ def _answer_count() -> Count:
 def thread_board(*, user: User, filters: BoardFilters) -> list[Thread]:
     """Open questions: caller-waiting on top (oldest first, their age ticks), then the
     unanswered, then the rest by latest activity."""
-    qs = (
-        Thread.objects.select_related("service_line", "municipality", "author", "claimed_by")
-        .annotate(
-            answer_count=_answer_count(),
-            answered=Exists(Answer.objects.filter(thread=OuterRef("pk"),
-                                                  kind=Answer.Kind.ANSWER)),
-            bucket=Case(
-                When(Q(urgency=Urgency.WAITING) & Q(status=Thread.Status.OPEN), then=Value(0)),
-                When(Q(answered=False) & Q(status=Thread.Status.OPEN), then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            ),
-            urgency_rank=Case(When(urgency=Urgency.TODAY, then=Value(0)), default=Value(1),
-                              output_field=IntegerField()),
-            following=Exists(Follow.objects.filter(thread=OuterRef("pk"), user=user.pk)),
-        )
+    qs = Thread.objects.select_related(
+        "service_line", "municipality", "author", "claimed_by"
+    ).annotate(
+        answer_count=_answer_count(),
+        answered=Exists(Answer.objects.filter(thread=OuterRef("pk"), kind=Answer.Kind.ANSWER)),
+        bucket=Case(
+            When(Q(urgency=Urgency.WAITING) & Q(status=Thread.Status.OPEN), then=Value(0)),
+            When(Q(answered=False) & Q(status=Thread.Status.OPEN), then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        urgency_rank=Case(
+            When(urgency=Urgency.TODAY, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        following=Exists(Follow.objects.filter(thread=OuterRef("pk"), user=user.pk)),
     )
     if filters.status in (Thread.Status.OPEN, Thread.Status.SOLVED):
         qs = qs.filter(status=filters.status)
@@ -82,8 +83,11 @@ def thread_board(*, user: User, filters: BoardFilters) -> list[Thread]:
     if filters.municipality:
         qs = qs.filter(municipality__code=filters.municipality)
     if filters.mine:
-        qs = qs.filter(Q(author=user) | Q(claimed_by=user)
-                       | Exists(Follow.objects.filter(thread=OuterRef("pk"), user=user.pk)))
+        qs = qs.filter(
+            Q(author=user)
+            | Q(claimed_by=user)
+            | Exists(Follow.objects.filter(thread=OuterRef("pk"), user=user.pk))
+        )
     if filters.unanswered:
         qs = qs.filter(answered=False)
     if filters.q:
@@ -102,10 +106,13 @@ def thread_board(*, user: User, filters: BoardFilters) -> list[Thread]:
 def thread_detail(*, pk: int) -> Thread:
     answers = Answer.objects.select_related("author").order_by("created_at", "pk")
     return (
-        Thread.objects.select_related("service_line", "municipality", "author", "claimed_by",
-                                      "solved_by", "solution__author")
-        .prefetch_related(Prefetch("answers", queryset=answers),
-                          Prefetch("entries", queryset=Entry.objects.order_by("title_fi")))
+        Thread.objects.select_related(
+            "service_line", "municipality", "author", "claimed_by", "solved_by", "solution__author"
+        )
+        .prefetch_related(
+            Prefetch("answers", queryset=answers),
+            Prefetch("entries", queryset=Entry.objects.order_by("title_fi")),
+        )
         .get(pk=pk)
     )
 
@@ -117,18 +124,20 @@ def thread_is_following(*, thread: Thread, user: User) -> bool:
 def thread_history(*, thread: Thread) -> dict[str, list[ThreadRevision] | list[Answer]]:
     return {
         "thread_revisions": list(
-            ThreadRevision.objects.filter(thread=thread).select_related("editor")
+            ThreadRevision.objects.filter(thread=thread)
+            .select_related("editor")
             .order_by("-number")
         ),
         "answers": list(
-            thread.answers.filter(version__gt=1).select_related("author")
-            .prefetch_related("revisions__editor").order_by("created_at")
+            thread.answers.filter(version__gt=1)
+            .select_related("author")
+            .prefetch_related("revisions__editor")
+            .order_by("created_at")
         ),
     }
 
 
-def similar_threads(*, title: str, exclude_pk: int | None = None, limit: int = 5
-                    ) -> list[Thread]:
+def similar_threads(*, title: str, exclude_pk: int | None = None, limit: int = 5) -> list[Thread]:
     """Solved threads whose title or question resembles ``title`` (trigram word
     similarity: survives Finnish inflection reasonably well)."""
     title = " ".join((title or "").split())
@@ -136,8 +145,11 @@ def similar_threads(*, title: str, exclude_pk: int | None = None, limit: int = 5
         return []
     qs = (
         Thread.objects.filter(status=Thread.Status.SOLVED)
-        .annotate(score=Greatest(TrigramWordSimilarity(title, "title"),
-                                 TrigramWordSimilarity(title, "body")))
+        .annotate(
+            score=Greatest(
+                TrigramWordSimilarity(title, "title"), TrigramWordSimilarity(title, "body")
+            )
+        )
         .filter(score__gte=SIMILAR_MIN_SCORE)
         .select_related("service_line")
         .order_by("-score", "-solved_at")
@@ -153,8 +165,11 @@ def similar_entries(*, title: str, limit: int = 5) -> list[Entry]:
     if len(title) < 4:
         return []
     return list(
-        Entry.objects.annotate(score=Greatest(TrigramWordSimilarity(title, "title_fi"),
-                                              TrigramWordSimilarity(title, "summary_fi")))
+        Entry.objects.annotate(
+            score=Greatest(
+                TrigramWordSimilarity(title, "title_fi"), TrigramWordSimilarity(title, "summary_fi")
+            )
+        )
         .filter(score__gte=SIMILAR_MIN_SCORE)
         .order_by("-score", "title_fi")[:limit]
     )
@@ -173,7 +188,8 @@ def entry_faq(*, entry: Entry) -> list[FaqItem]:
 
 def _callback_list_qs() -> QuerySet[Callback]:
     return Callback.objects.defer("phone").select_related(
-        "requester", "assignee", "service_line", "thread")
+        "requester", "assignee", "service_line", "thread"
+    )
 
 
 def callback_board(*, user: User) -> list[Callback]:
@@ -181,15 +197,19 @@ def callback_board(*, user: User) -> list[Callback]:
     return list(
         _callback_list_qs()
         .filter(status=Callback.Status.OPEN)
-        .filter(Q(assignee=user) | Q(requester=user)
-                | Q(assignee__isnull=True, service_line__in=user.service_lines.all()))
+        .filter(
+            Q(assignee=user)
+            | Q(requester=user)
+            | Q(assignee__isnull=True, service_line__in=user.service_lines.all())
+        )
         .order_by("due_at", "pk")
     )
 
 
 def callback_list(*, user: User, include_done: bool = False) -> list[Callback]:
     qs = _callback_list_qs().filter(
-        Q(assignee=user) | Q(requester=user)
+        Q(assignee=user)
+        | Q(requester=user)
         | Q(assignee__isnull=True, service_line__in=user.service_lines.all())
     )
     if not include_done:
@@ -198,24 +218,34 @@ def callback_list(*, user: User, include_done: bool = False) -> list[Callback]:
 
 
 def callback_detail(*, pk: int) -> Callback:
-    return (Callback.objects.select_related("requester", "assignee", "service_line", "thread",
-                                            "done_by")
-            .prefetch_related("events__actor").get(pk=pk))
+    return (
+        Callback.objects.select_related(
+            "requester", "assignee", "service_line", "thread", "done_by"
+        )
+        .prefetch_related("events__actor")
+        .get(pk=pk)
+    )
 
 
 def callbacks_due_for_erasure(*, now: datetime.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     return list(
-        Callback.objects.filter(status=Callback.Status.DONE, phone_erased_at__isnull=True,
-                                done_at__lte=retention_cutoff(now))
-        .order_by("pk").values_list("pk", flat=True)
+        Callback.objects.filter(
+            status=Callback.Status.DONE,
+            phone_erased_at__isnull=True,
+            done_at__lte=retention_cutoff(now),
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 
 def callbacks_newly_overdue(*, now: datetime.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     return list(
-        Callback.objects.filter(status=Callback.Status.OPEN, due_at__lt=now,
-                                overdue_notified_at__isnull=True)
-        .order_by("pk").values_list("pk", flat=True)
+        Callback.objects.filter(
+            status=Callback.Status.OPEN, due_at__lt=now, overdue_notified_at__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )

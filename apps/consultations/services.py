@@ -58,10 +58,11 @@ class EditConflict(Exception):
     ``editors`` who saved in between.
     """
 
-    def __init__(self, *, current: Thread | Answer, base_version: int,
-                 editors: list[Any]) -> None:
-        super().__init__(f"{type(current).__name__} {current.pk}: edited from version "
-                         f"{base_version}, now {current.version}")
+    def __init__(self, *, current: Thread | Answer, base_version: int, editors: list[Any]) -> None:
+        super().__init__(
+            f"{type(current).__name__} {current.pk}: edited from version "
+            f"{base_version}, now {current.version}"
+        )
         self.current = current
         self.base_version = base_version
         self.editors = editors
@@ -111,14 +112,19 @@ def _index_thread(thread: Thread) -> None:
     index_object(Thread.objects.select_related("solution", "service_line").get(pk=thread.pk))
 
 
-def _notify_mentions(*, text: str, thread: Thread, url: str, actor: User,
-                     already: Iterable[str] = "") -> set[int]:
+def _notify_mentions(
+    *, text: str, thread: Thread, url: str, actor: User, already: Iterable[str] = ""
+) -> set[int]:
     """Notify users newly mentioned in ``text`` (not mentioned in ``already``)."""
     before = {u.pk for u in mentioned_users("".join(already))}
     users = [u for u in mentioned_users(text) if u.pk not in before and u.pk != actor.pk]
     if users:
         notify(
-            recipients=users, verb="mention", url=url, actor=actor, email=True,
+            recipients=users,
+            verb="mention",
+            url=url,
+            actor=actor,
+            email=True,
             text=_("%(actor)s mainitsi sinut kysymyksessä ”%(title)s”")
             % {"actor": actor, "title": _short(thread.title)},
         )
@@ -128,30 +134,47 @@ def _notify_mentions(*, text: str, thread: Thread, url: str, actor: User,
 # --- Threads ------------------------------------------------------------------------
 
 
-def thread_create(*, author: User, title: str, body: str, service_line: ServiceLine,
-                  urgency: str = Urgency.NONE, municipality: Municipality | None = None,
-                  entries: Iterable[Entry] = ()) -> Thread:
+def thread_create(
+    *,
+    author: User,
+    title: str,
+    body: str,
+    service_line: ServiceLine,
+    urgency: str = Urgency.NONE,
+    municipality: Municipality | None = None,
+    entries: Iterable[Entry] = (),
+) -> Thread:
     """Ask colleagues. A caller-waiting question alerts everyone serving its line."""
     title, body = (title or "").strip(), (body or "").strip()
     ensure_no_personal_data({"title": title, "body": body})
     with transaction.atomic():
-        thread = Thread(author=author, title=title, body=body, service_line=service_line,
-                        municipality=municipality, urgency=urgency,
-                        last_activity_at=timezone.now())
+        thread = Thread(
+            author=author,
+            title=title,
+            body=body,
+            service_line=service_line,
+            municipality=municipality,
+            urgency=urgency,
+            last_activity_at=timezone.now(),
+        )
         thread.full_clean()
         thread.save()
         if entries:
             thread.entries.set(list(entries))
-        ThreadRevision.objects.create(thread=thread, number=thread.version, title=title,
-                                      body=body, editor=author)
+        ThreadRevision.objects.create(
+            thread=thread, number=thread.version, title=title, body=body, editor=author
+        )
         _follow(thread, author)
         url = thread.get_absolute_url()
-        mentioned = _notify_mentions(text=f"{title}\n{body}", thread=thread, url=url,
-                                     actor=author)
+        mentioned = _notify_mentions(text=f"{title}\n{body}", thread=thread, url=url, actor=author)
         if urgency == Urgency.WAITING:
             staff = [u for u in _line_staff(service_line.pk) if u.pk not in mentioned]
             notify(
-                recipients=staff, verb="caller_waiting", url=url, actor=author, email=True,
+                recipients=staff,
+                verb="caller_waiting",
+                url=url,
+                actor=author,
+                email=True,
                 dedupe_key=f"consultations:thread:{thread.pk}:waiting",
                 text=_("Asiakas odottaa linjalla (%(line)s): ”%(title)s”")
                 % {"line": service_line, "title": _short(title)},
@@ -159,9 +182,17 @@ def thread_create(*, author: User, title: str, body: str, service_line: ServiceL
     return thread
 
 
-def thread_update(*, thread: Thread, editor: User, base_version: int, title: str, body: str,
-                  service_line: ServiceLine | None = None, urgency: str | None = None,
-                  municipality: Municipality | str | None = "keep") -> Thread:
+def thread_update(
+    *,
+    thread: Thread,
+    editor: User,
+    base_version: int,
+    title: str,
+    body: str,
+    service_line: ServiceLine | None = None,
+    urgency: str | None = None,
+    municipality: Municipality | str | None = "keep",
+) -> Thread:
     """Edit the question. Refuses (EditConflict) if someone saved after ``base_version``;
     every save is kept as a ThreadRevision."""
     title, body = (title or "").strip(), (body or "").strip()
@@ -171,8 +202,12 @@ def thread_update(*, thread: Thread, editor: User, base_version: int, title: str
         if not permissions.can_edit_thread(editor, locked):
             raise PermissionDenied
         if locked.version != base_version:
-            editors = [r.editor for r in locked.revisions.filter(number__gt=base_version)
-                       .select_related("editor").order_by("number")]
+            editors = [
+                r.editor
+                for r in locked.revisions.filter(number__gt=base_version)
+                .select_related("editor")
+                .order_by("number")
+            ]
             raise EditConflict(current=locked, base_version=base_version, editors=editors)
         old_text = f"{locked.title}\n{locked.body}"
         fields = ["title", "body", "version", "updated_at", "last_activity_at"]
@@ -190,17 +225,23 @@ def thread_update(*, thread: Thread, editor: User, base_version: int, title: str
         locked.last_activity_at = timezone.now()
         locked.full_clean()
         locked.save(update_fields=fields)
-        ThreadRevision.objects.create(thread=locked, number=locked.version, title=title,
-                                      body=body, editor=editor)
-        _notify_mentions(text=f"{title}\n{body}", thread=locked,
-                         url=locked.get_absolute_url(), actor=editor, already=[old_text])
+        ThreadRevision.objects.create(
+            thread=locked, number=locked.version, title=title, body=body, editor=editor
+        )
+        _notify_mentions(
+            text=f"{title}\n{body}",
+            thread=locked,
+            url=locked.get_absolute_url(),
+            actor=editor,
+            already=[old_text],
+        )
         if locked.is_solved:
             _index_thread(locked)
     return locked
 
 
 def thread_claim(*, thread: Thread, user: User) -> Thread:
-    """"Otan tämän": one colleague researches it. Two claims at once: one wins."""
+    """ "Otan tämän": one colleague researches it. Two claims at once: one wins."""
     with transaction.atomic():
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
         if locked.claimed_by_id == user.pk:
@@ -208,7 +249,8 @@ def thread_claim(*, thread: Thread, user: User) -> Thread:
         if locked.claimed_by_id is not None:
             raise ValidationError(
                 _("%(name)s selvittää jo tätä kysymystä.") % {"name": locked.claimed_by},
-                code="claimed")
+                code="claimed",
+            )
         if not permissions.can_claim(user, locked):
             raise PermissionDenied
         locked.claimed_by, locked.claimed_at = user, timezone.now()
@@ -246,29 +288,51 @@ def thread_solve(*, thread: Thread, answer: Answer, by: User) -> Thread:
         if not permissions.can_mark_solution(by, locked):
             raise PermissionDenied
         if answer.thread_id != locked.pk or answer.kind != Answer.Kind.ANSWER:
-            raise ValidationError(_("Ratkaisuksi voi merkitä vain tämän kysymyksen vastauksen."),
-                                  code="invalid_solution")
+            raise ValidationError(
+                _("Ratkaisuksi voi merkitä vain tämän kysymyksen vastauksen."),
+                code="invalid_solution",
+            )
         if locked.solution_id == answer.pk:
             return locked
         now = timezone.now()
         locked.solution, locked.status = answer, Thread.Status.SOLVED
         locked.solved_by, locked.solved_at, locked.last_activity_at = by, now, now
-        locked.save(update_fields=["solution", "status", "solved_by", "solved_at",
-                                   "last_activity_at", "updated_at"])
+        locked.save(
+            update_fields=[
+                "solution",
+                "status",
+                "solved_by",
+                "solved_at",
+                "last_activity_at",
+                "updated_at",
+            ]
+        )
         url = answer.get_absolute_url()
         title = _short(locked.title)
         key = f"consultations:thread:{locked.pk}:solved:{answer.pk}"
         told: set[int] = {by.pk}
         if answer.author is not None and answer.author.pk not in told:
-            notify(recipients=[answer.author], verb="solved", url=url, actor=by,
-                   email=False, dedupe_key=key,
-                   text=_("Vastauksesi merkittiin ratkaisuksi: ”%(title)s”") % {"title": title})
+            notify(
+                recipients=[answer.author],
+                verb="solved",
+                url=url,
+                actor=by,
+                email=False,
+                dedupe_key=key,
+                text=_("Vastauksesi merkittiin ratkaisuksi: ”%(title)s”") % {"title": title},
+            )
             told.add(answer.author.pk)
         followers = [u for u in _followers(locked) if u.pk not in told]
         if followers:
-            notify(recipients=followers, verb="solved", url=url, actor=by, email=False,
-                   dedupe_key=key,
-                   text=_("Seuraamasi kysymys ratkaistiin: ”%(title)s”") % {"title": title})
+            notify(
+                recipients=followers,
+                verb="solved",
+                url=url,
+                actor=by,
+                email=False,
+                dedupe_key=key,
+                text=_("Seuraamasi kysymys ratkaistiin: ”%(title)s”") % {"title": title},
+            )
             told |= {u.pk for u in followers}
         _notify_entry_owners(thread=locked, entries=list(locked.entries.all()), actor=by)
         _index_thread(locked)
@@ -281,11 +345,16 @@ def _notify_entry_owners(*, thread: Thread, entries: list[Entry], actor: User) -
         if entry.owner is None or not thread.is_solved:
             continue
         notify(
-            recipients=[entry.owner], verb="entry_thread_solved", url=thread.get_absolute_url(),
-            actor=actor, email=False,
+            recipients=[entry.owner],
+            verb="entry_thread_solved",
+            url=thread.get_absolute_url(),
+            actor=actor,
+            email=False,
             dedupe_key=f"consultations:thread:{thread.pk}:entry:{entry.pk}:{thread.solution_id}",
-            text=_("Palveluusi ”%(entry)s” liittyvä kysymys ratkaistiin: ”%(title)s”. "
-                   "Tarvitseeko palvelukuvaus tämän tiedon?")
+            text=_(
+                "Palveluusi ”%(entry)s” liittyvä kysymys ratkaistiin: ”%(title)s”. "
+                "Tarvitseeko palvelukuvaus tämän tiedon?"
+            )
             % {"entry": _short(str(entry), 60), "title": _short(thread.title)},
         )
 
@@ -308,8 +377,9 @@ def thread_link_entries(*, thread: Thread, entries: Iterable[Entry], by: User) -
 # --- Answers ------------------------------------------------------------------------
 
 
-def answer_post(*, thread: Thread, author: User, body: str,
-                kind: str = Answer.Kind.ANSWER) -> Answer:
+def answer_post(
+    *, thread: Thread, author: User, body: str, kind: str = Answer.Kind.ANSWER
+) -> Answer:
     """Answer or comment. The asker hears of answers (e-mail too), followers in-app,
     and ``@username`` mentions notify that person."""
     body = (body or "").strip()
@@ -319,8 +389,9 @@ def answer_post(*, thread: Thread, author: User, body: str,
         answer = Answer(thread=locked, author=author, body=body, kind=kind)
         answer.full_clean()
         answer.save()
-        AnswerRevision.objects.create(answer=answer, number=answer.version, body=body,
-                                      editor=author)
+        AnswerRevision.objects.create(
+            answer=answer, number=answer.version, body=body, editor=author
+        )
         locked.last_activity_at = answer.created_at
         locked.save(update_fields=["last_activity_at"])
         url = answer.get_absolute_url()
@@ -332,16 +403,26 @@ def answer_post(*, thread: Thread, author: User, body: str,
                 text = _("%(actor)s vastasi kysymykseesi ”%(title)s”")
             else:
                 text = _("%(actor)s kommentoi kysymystäsi ”%(title)s”")
-            notify(recipients=[asker], verb="answer", url=url, actor=author,
-                   email=kind == Answer.Kind.ANSWER,
-                   text=text % {"actor": author, "title": title})
+            notify(
+                recipients=[asker],
+                verb="answer",
+                url=url,
+                actor=author,
+                email=kind == Answer.Kind.ANSWER,
+                text=text % {"actor": author, "title": title},
+            )
             told.add(asker.pk)
         followers = [u for u in _followers(locked) if u.pk not in told]
         if followers:
-            notify(recipients=followers, verb="followed_thread", url=url, actor=author,
-                   email=False,
-                   text=_("%(actor)s vastasi seuraamaasi kysymykseen ”%(title)s”")
-                   % {"actor": author, "title": title})
+            notify(
+                recipients=followers,
+                verb="followed_thread",
+                url=url,
+                actor=author,
+                email=False,
+                text=_("%(actor)s vastasi seuraamaasi kysymykseen ”%(title)s”")
+                % {"actor": author, "title": title},
+            )
         _follow(locked, author)
     return answer
 
@@ -354,18 +435,28 @@ def answer_update(*, answer: Answer, editor: User, base_version: int, body: str)
         if not permissions.can_edit_answer(editor, locked):
             raise PermissionDenied
         if locked.version != base_version:
-            editors = [r.editor for r in locked.revisions.filter(number__gt=base_version)
-                       .select_related("editor").order_by("number")]
+            editors = [
+                r.editor
+                for r in locked.revisions.filter(number__gt=base_version)
+                .select_related("editor")
+                .order_by("number")
+            ]
             raise EditConflict(current=locked, base_version=base_version, editors=editors)
         old_body = locked.body
         locked.body, locked.version = body, base_version + 1
         locked.edited_at = timezone.now()
         locked.full_clean()
         locked.save(update_fields=["body", "version", "edited_at", "updated_at"])
-        AnswerRevision.objects.create(answer=locked, number=locked.version, body=body,
-                                      editor=editor)
-        _notify_mentions(text=body, thread=locked.thread, url=locked.get_absolute_url(),
-                         actor=editor, already=[old_body])
+        AnswerRevision.objects.create(
+            answer=locked, number=locked.version, body=body, editor=editor
+        )
+        _notify_mentions(
+            text=body,
+            thread=locked.thread,
+            url=locked.get_absolute_url(),
+            actor=editor,
+            already=[old_body],
+        )
         if locked.thread.solution_id == locked.pk:
             _index_thread(locked.thread)
     return locked
@@ -374,8 +465,9 @@ def answer_update(*, answer: Answer, editor: User, base_version: int, body: str)
 # --- FAQ ----------------------------------------------------------------------------
 
 
-def faq_item_create(*, thread: Thread, entry: Entry, question: str, answer: str,
-                    by: User) -> FaqItem:
+def faq_item_create(
+    *, thread: Thread, entry: Entry, question: str, answer: str, by: User
+) -> FaqItem:
     """Turn a solved thread's solution into a "Usein kysyttyä" item on ``entry`` and link
     the thread to the entry."""
     question, answer = (question or "").strip(), (answer or "").strip()
@@ -384,10 +476,15 @@ def faq_item_create(*, thread: Thread, entry: Entry, question: str, answer: str,
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
         if not permissions.can_curate(by, locked):
             raise PermissionDenied
-        position = (FaqItem.objects.filter(entry=entry).aggregate(m=Max("position"))["m"]
-                    or 0) + 1
-        item = FaqItem(entry=entry, question=question, answer=answer, source_thread=locked,
-                       position=position, created_by=by)
+        position = (FaqItem.objects.filter(entry=entry).aggregate(m=Max("position"))["m"] or 0) + 1
+        item = FaqItem(
+            entry=entry,
+            question=question,
+            answer=answer,
+            source_thread=locked,
+            position=position,
+            created_by=by,
+        )
         item.full_clean(validate_constraints=False)
         try:
             with transaction.atomic():
@@ -395,7 +492,8 @@ def faq_item_create(*, thread: Thread, entry: Entry, question: str, answer: str,
         except IntegrityError as exc:
             raise ValidationError(
                 {"entry": _("Tästä kysymyksestä on jo usein kysytty -kohta tällä palvelulla.")},
-                code="duplicate") from exc
+                code="duplicate",
+            ) from exc
         if not locked.entries.filter(pk=entry.pk).exists():
             locked.entries.add(entry)
             _index_thread(locked)
@@ -406,8 +504,9 @@ def faq_item_create(*, thread: Thread, entry: Entry, question: str, answer: str,
 
 
 def _callback_event(callback: Callback, kind: str, actor: User | None = None) -> None:
-    CallbackEvent.objects.create(callback=callback, kind=kind,
-                                 actor=actor if getattr(actor, "pk", None) else None)
+    CallbackEvent.objects.create(
+        callback=callback, kind=kind, actor=actor if getattr(actor, "pk", None) else None
+    )
 
 
 def _callback_recipients(callback: Callback) -> list[User]:
@@ -420,9 +519,16 @@ def _local(dt: datetime.datetime) -> str:
     return formats.date_format(timezone.localtime(dt), "SHORT_DATETIME_FORMAT")
 
 
-def callback_create(*, requester: User, due_at: datetime.datetime, reason: str, phone: str,
-                    assignee: User | None = None, service_line: ServiceLine | None = None,
-                    thread: Thread | None = None) -> Callback:
+def callback_create(
+    *,
+    requester: User,
+    due_at: datetime.datetime,
+    reason: str,
+    phone: str,
+    assignee: User | None = None,
+    service_line: ServiceLine | None = None,
+    thread: Thread | None = None,
+) -> Callback:
     """Ask a colleague (``assignee``) or a line to call the customer back.
 
     The number is stored for the callback only; it never goes into notifications or
@@ -435,14 +541,24 @@ def callback_create(*, requester: User, due_at: datetime.datetime, reason: str, 
     if assignee is None and service_line is None:
         raise ValidationError(_("Valitse soittaja tai palvelulinja."), code="no_assignee")
     with transaction.atomic():
-        callback = Callback(requester=requester, assignee=assignee, service_line=service_line,
-                            thread=thread, due_at=due_at, reason=reason, phone=phone)
+        callback = Callback(
+            requester=requester,
+            assignee=assignee,
+            service_line=service_line,
+            thread=thread,
+            due_at=due_at,
+            reason=reason,
+            phone=phone,
+        )
         callback.full_clean()
         callback.save()
         _callback_event(callback, CallbackEvent.Kind.CREATED, requester)
         notify(
-            recipients=_callback_recipients(callback), verb="callback_assigned",
-            url=callback.get_absolute_url(), actor=requester, email=False,
+            recipients=_callback_recipients(callback),
+            verb="callback_assigned",
+            url=callback.get_absolute_url(),
+            actor=requester,
+            email=False,
             dedupe_key=f"consultations:callback:{callback.pk}:assigned",
             text=_("%(actor)s pyytää soittamaan asiakkaalle viimeistään %(due)s")
             % {"actor": requester, "due": _local(due_at)},
@@ -457,8 +573,10 @@ def callback_take(*, callback: Callback, user: User) -> Callback:
         if locked.assignee_id == user.pk:
             return locked
         if locked.assignee_id is not None:
-            raise ValidationError(_("%(name)s hoitaa jo tämän soittopyynnön.")
-                                  % {"name": locked.assignee}, code="taken")
+            raise ValidationError(
+                _("%(name)s hoitaa jo tämän soittopyynnön.") % {"name": locked.assignee},
+                code="taken",
+            )
         if not permissions.can_take_callback(user, locked):
             raise PermissionDenied
         locked.assignee = user
@@ -481,16 +599,21 @@ def callback_assign(*, callback: Callback, assignee: User | None, by: User) -> C
         if not permissions.can_assign_callback(by, locked):
             raise PermissionDenied
         if assignee is None and locked.service_line_id is None:
-            raise ValidationError({"assignee": _("Valitse soittaja tai palvelulinja.")},
-                                  code="no_assignee")
+            raise ValidationError(
+                {"assignee": _("Valitse soittaja tai palvelulinja.")}, code="no_assignee"
+            )
         locked.assignee = assignee
         locked.save(update_fields=["assignee", "updated_at"])
-        event = CallbackEvent.objects.create(callback=locked, kind=CallbackEvent.Kind.ASSIGNED,
-                                             actor=by)
+        event = CallbackEvent.objects.create(
+            callback=locked, kind=CallbackEvent.Kind.ASSIGNED, actor=by
+        )
         if assignee is not None:
             notify(
-                recipients=[assignee], verb="callback_assigned",
-                url=locked.get_absolute_url(), actor=by, email=False,
+                recipients=[assignee],
+                verb="callback_assigned",
+                url=locked.get_absolute_url(),
+                actor=by,
+                email=False,
                 dedupe_key=f"consultations:callback:{locked.pk}:assigned:{event.pk}",
                 text=_("%(actor)s pyytää soittamaan asiakkaalle viimeistään %(due)s")
                 % {"actor": by, "due": _local(locked.due_at)},
@@ -541,11 +664,15 @@ def callback_erase_number(*, callback_id: int, now: datetime.datetime | None = N
             return False
         locked.phone, locked.phone_erased_at = "", now
         locked.save(update_fields=["phone", "phone_erased_at", "updated_at"])
-        CallbackEvent.objects.create(callback=locked, kind=CallbackEvent.Kind.ERASED,
-                                     actor=None, created_at=now)
-    logger.info("Callback %s: customer's phone number erased (done %s, retention %s days)",
-                callback_id, locked.done_at.isoformat(),
-                settings.NEUVOKAS_CALLBACK_RETENTION_DAYS)
+        CallbackEvent.objects.create(
+            callback=locked, kind=CallbackEvent.Kind.ERASED, actor=None, created_at=now
+        )
+    logger.info(
+        "Callback %s: customer's phone number erased (done %s, retention %s days)",
+        callback_id,
+        locked.done_at.isoformat(),
+        settings.NEUVOKAS_CALLBACK_RETENTION_DAYS,
+    )
     return True
 
 
@@ -553,19 +680,26 @@ def callback_flag_overdue(*, callback_id: int, now: datetime.datetime | None = N
     """Tell the assignee (or the line) once that a callback is overdue."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = (Callback.objects.select_for_update(of=("self",))
-                  .select_related("assignee").filter(pk=callback_id).first())
+        locked = (
+            Callback.objects.select_for_update(of=("self",))
+            .select_related("assignee")
+            .filter(pk=callback_id)
+            .first()
+        )
         if locked is None or locked.is_done or locked.overdue_notified_at is not None:
             return False
         if locked.due_at >= now:
             return False
         locked.overdue_notified_at = now
         locked.save(update_fields=["overdue_notified_at", "updated_at"])
-        CallbackEvent.objects.create(callback=locked, kind=CallbackEvent.Kind.OVERDUE,
-                                     actor=None, created_at=now)
+        CallbackEvent.objects.create(
+            callback=locked, kind=CallbackEvent.Kind.OVERDUE, actor=None, created_at=now
+        )
         notify(
-            recipients=_callback_recipients(locked), verb="callback_overdue",
-            url=locked.get_absolute_url(), email=False,
+            recipients=_callback_recipients(locked),
+            verb="callback_overdue",
+            url=locked.get_absolute_url(),
+            email=False,
             dedupe_key=f"consultations:callback:{locked.pk}:overdue",
             text=_("Soittopyyntö on myöhässä: soitto piti hoitaa viimeistään %(due)s")
             % {"due": _local(locked.due_at)},
@@ -594,7 +728,8 @@ def answer_delete(*, answer: Answer) -> None:
         if thread.solution_id == answer.pk:
             thread.solution, thread.status = None, Thread.Status.OPEN
             thread.solved_by, thread.solved_at = None, None
-            thread.save(update_fields=["solution", "status", "solved_by", "solved_at",
-                                       "updated_at"])
+            thread.save(
+                update_fields=["solution", "status", "solved_by", "solved_at", "updated_at"]
+            )
         Answer.objects.filter(pk=answer.pk).delete()
         _index_thread(thread)

@@ -13,8 +13,13 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils.dateparse import parse_datetime
 
-_TASK = {"bind": True, "acks_late": True, "autoretry_for": (OperationalError,),
-         "retry_backoff": True, "max_retries": 5}
+_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
 
 
 def _when(now_iso: str | None) -> datetime.datetime | None:

@@ -39,7 +39,9 @@ if TYPE_CHECKING:
 _P = ParamSpec("_P")
 
 
-def _require(predicate: Callable[[User], bool]) -> Callable[
+def _require(
+    predicate: Callable[[User], bool],
+) -> Callable[
     [Callable[Concatenate[AuthenticatedHttpRequest, _P], HttpResponse]],
     Callable[Concatenate[AuthenticatedHttpRequest, _P], HttpResponse],
 ]:
@@ -49,8 +51,9 @@ def _require(predicate: Callable[[User], bool]) -> Callable[
         view: Callable[Concatenate[AuthenticatedHttpRequest, _P], HttpResponse],
     ) -> Callable[Concatenate[AuthenticatedHttpRequest, _P], HttpResponse]:
         @wraps(view)
-        def wrapped(request: AuthenticatedHttpRequest, /, *args: _P.args,
-                    **kwargs: _P.kwargs) -> HttpResponse:
+        def wrapped(
+            request: AuthenticatedHttpRequest, /, *args: _P.args, **kwargs: _P.kwargs
+        ) -> HttpResponse:
             if not predicate(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -104,9 +107,13 @@ def ask(request: AuthenticatedHttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 thread = services.thread_create(
-                    author=request.user, title=data["title"], body=data["body"],
-                    service_line=data["service_line"], municipality=data["municipality"],
-                    urgency=data["urgency"], entries=data["entries"],
+                    author=request.user,
+                    title=data["title"],
+                    body=data["body"],
+                    service_line=data["service_line"],
+                    municipality=data["municipality"],
+                    urgency=data["urgency"],
+                    entries=data["entries"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -115,10 +122,12 @@ def ask(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect(thread)
     else:
         lines = list(request.user.service_lines.all()[:1])
-        form = ThreadForm(initial={
-            "service_line": lines[0].pk if lines else None,
-            "title": request.GET.get("title", ""),
-        })
+        form = ThreadForm(
+            initial={
+                "service_line": lines[0].pk if lines else None,
+                "title": request.GET.get("title", ""),
+            }
+        )
     return render(request, "consultations/ask.html", {"form": form})
 
 
@@ -173,8 +182,11 @@ def thread_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _live_response(request: AuthenticatedHttpRequest, pk: int, *, error: str = "") -> HttpResponse:
     thread = _thread(pk)
-    return render(request, "consultations/thread_detail.html#live",
-                  _thread_context(request, thread, live_error=error))
+    return render(
+        request,
+        "consultations/thread_detail.html#live",
+        _thread_context(request, thread, live_error=error),
+    )
 
 
 @require_POST
@@ -186,9 +198,12 @@ def answer_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
-            answer = services.answer_post(thread=thread, author=request.user,
-                                          body=form.cleaned_data["body"],
-                                          kind=form.cleaned_data["kind"])
+            answer = services.answer_post(
+                thread=thread,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                kind=form.cleaned_data["kind"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -197,8 +212,7 @@ def answer_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             context = _thread_context(request, _thread(pk), oob=True)
             return HttpResponse(
                 render_to_string("consultations/thread_detail.html#live", context, request)
-                + render_to_string("consultations/thread_detail.html#answer_form", context,
-                                   request)
+                + render_to_string("consultations/thread_detail.html#answer_form", context, request)
             )
     context = _thread_context(request, _thread(pk), answer_form=form)
     if request.htmx:
@@ -207,8 +221,9 @@ def answer_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/thread_detail.html", context, status=400)
 
 
-def _thread_action(request: AuthenticatedHttpRequest, pk: int,
-                   action: Callable[[Thread], Any], done: str) -> HttpResponse:
+def _thread_action(
+    request: AuthenticatedHttpRequest, pk: int, action: Callable[[Thread], Any], done: str
+) -> HttpResponse:
     thread = get_object_or_404(Thread, pk=pk)
     error = ""
     try:
@@ -227,17 +242,23 @@ def _thread_action(request: AuthenticatedHttpRequest, pk: int,
 @require_POST
 @_require(permissions.can_view_threads)
 def claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _thread_action(request, pk,
-                          lambda t: services.thread_claim(thread=t, user=request.user),
-                          _("Otit kysymyksen selvitettäväksi."))
+    return _thread_action(
+        request,
+        pk,
+        lambda t: services.thread_claim(thread=t, user=request.user),
+        _("Otit kysymyksen selvitettäväksi."),
+    )
 
 
 @require_POST
 @_require(permissions.can_view_threads)
 def release(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _thread_action(request, pk,
-                          lambda t: services.thread_release(thread=t, user=request.user),
-                          _("Kysymys vapautettiin muiden selvitettäväksi."))
+    return _thread_action(
+        request,
+        pk,
+        lambda t: services.thread_release(thread=t, user=request.user),
+        _("Kysymys vapautettiin muiden selvitettäväksi."),
+    )
 
 
 @require_POST
@@ -257,10 +278,12 @@ def solve(request: AuthenticatedHttpRequest, pk: int, answer_pk: int) -> HttpRes
     answer = get_object_or_404(Answer, pk=answer_pk, thread=thread)
     if not permissions.can_mark_solution(request.user, thread):
         raise PermissionDenied
-    return _thread_action(request, pk,
-                          lambda t: services.thread_solve(thread=t, answer=answer,
-                                                          by=request.user),
-                          _("Vastaus merkittiin ratkaisuksi."))
+    return _thread_action(
+        request,
+        pk,
+        lambda t: services.thread_solve(thread=t, answer=answer, by=request.user),
+        _("Vastaus merkittiin ratkaisuksi."),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -276,9 +299,15 @@ def thread_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.thread_update(
-                    thread=thread, editor=request.user, base_version=data["base_version"],
-                    title=data["title"], body=data["body"], service_line=data["service_line"],
-                    urgency=data["urgency"], municipality=data["municipality"])
+                    thread=thread,
+                    editor=request.user,
+                    base_version=data["base_version"],
+                    title=data["title"],
+                    body=data["body"],
+                    service_line=data["service_line"],
+                    urgency=data["urgency"],
+                    municipality=data["municipality"],
+                )
             except services.EditConflict as exc:
                 conflict = exc
                 form = _rebased(form, exc.current.version)
@@ -289,8 +318,11 @@ def thread_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 return redirect(thread)
     else:
         form = ThreadEditForm(instance=thread, initial={"base_version": thread.version})
-    return render(request, "consultations/thread_edit.html",
-                  {"thread": thread, "form": form, "conflict": conflict})
+    return render(
+        request,
+        "consultations/thread_edit.html",
+        {"thread": thread, "form": form, "conflict": conflict},
+    )
 
 
 def _rebased(form: Any, version: int) -> Any:
@@ -298,8 +330,7 @@ def _rebased(form: Any, version: int) -> Any:
     deliberately overwrites; the conflict notice shows what the others saved."""
     data = form.data.copy()
     data["base_version"] = str(version)
-    rebased = type(form)(data, **({"instance": form.instance}
-                                  if hasattr(form, "instance") else {}))
+    rebased = type(form)(data, **({"instance": form.instance} if hasattr(form, "instance") else {}))
     rebased.is_valid()
     return rebased
 
@@ -315,9 +346,12 @@ def answer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form = AnswerEditForm(request.POST)
         if form.is_valid():
             try:
-                services.answer_update(answer=answer, editor=request.user,
-                                       base_version=form.cleaned_data["base_version"],
-                                       body=form.cleaned_data["body"])
+                services.answer_update(
+                    answer=answer,
+                    editor=request.user,
+                    base_version=form.cleaned_data["base_version"],
+                    body=form.cleaned_data["body"],
+                )
             except services.EditConflict as exc:
                 conflict = exc
                 form = _rebased(form, exc.current.version)
@@ -328,17 +362,22 @@ def answer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 return redirect(answer.get_absolute_url())
     else:
         form = AnswerEditForm(initial={"body": answer.body, "base_version": answer.version})
-    return render(request, "consultations/answer_edit.html",
-                  {"answer": answer, "thread": answer.thread, "form": form,
-                   "conflict": conflict})
+    return render(
+        request,
+        "consultations/answer_edit.html",
+        {"answer": answer, "thread": answer.thread, "form": form, "conflict": conflict},
+    )
 
 
 @require_GET
 @_require(permissions.can_view_threads)
 def history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     thread = get_object_or_404(Thread, pk=pk)
-    return render(request, "consultations/history.html",
-                  {"thread": thread, **selectors.thread_history(thread=thread)})
+    return render(
+        request,
+        "consultations/history.html",
+        {"thread": thread, **selectors.thread_history(thread=thread)},
+    )
 
 
 # --- Knowledge loop -----------------------------------------------------------------
@@ -352,14 +391,17 @@ def curate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_curate(request.user, thread):
         raise PermissionDenied
     solution = thread.solution
-    faq_form = FaqItemForm(thread=thread, initial={
-        "question": thread.title, "answer": solution.body if solution else ""})
+    faq_form = FaqItemForm(
+        thread=thread,
+        initial={"question": thread.title, "answer": solution.body if solution else ""},
+    )
     link_form = LinkEntriesForm()
     if request.method == "POST" and request.POST.get("action") == "link":
         link_form = LinkEntriesForm(request.POST)
         if link_form.is_valid():
-            services.thread_link_entries(thread=thread, by=request.user,
-                                         entries=link_form.cleaned_data["entries"])
+            services.thread_link_entries(
+                thread=thread, by=request.user, entries=link_form.cleaned_data["entries"]
+            )
             messages.success(request, _("Kysymys liitettiin palveluihin."))
             return redirect("consultations:curate", pk=pk)
     elif request.method == "POST":
@@ -367,16 +409,23 @@ def curate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if faq_form.is_valid():
             data = faq_form.cleaned_data
             try:
-                item = services.faq_item_create(thread=thread, entry=data["entry"],
-                                                question=data["question"],
-                                                answer=data["answer"], by=request.user)
+                item = services.faq_item_create(
+                    thread=thread,
+                    entry=data["entry"],
+                    question=data["question"],
+                    answer=data["answer"],
+                    by=request.user,
+                )
             except ValidationError as exc:
                 faq_form.add_error(None, exc)
             else:
                 messages.success(request, _("Usein kysytty -kohta lisättiin palveluun."))
                 return redirect(item.entry)
-    return render(request, "consultations/curate.html",
-                  {"thread": thread, "faq_form": faq_form, "link_form": link_form})
+    return render(
+        request,
+        "consultations/curate.html",
+        {"thread": thread, "faq_form": faq_form, "link_form": link_form},
+    )
 
 
 # --- Callbacks ----------------------------------------------------------------------
@@ -386,10 +435,15 @@ def curate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @_require(permissions.can_view_threads)
 def callback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     include_done = request.GET.get("kaikki") == "1"
-    return render(request, "consultations/callback_list.html", {
-        "callbacks": selectors.callback_list(user=request.user, include_done=include_done),
-        "include_done": include_done, "now": timezone.now(),
-    })
+    return render(
+        request,
+        "consultations/callback_list.html",
+        {
+            "callbacks": selectors.callback_list(user=request.user, include_done=include_done),
+            "include_done": include_done,
+            "now": timezone.now(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -405,9 +459,14 @@ def callback_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 callback = services.callback_create(
-                    requester=request.user, assignee=data["assignee"],
-                    service_line=data["service_line"], due_at=data["due_at"],
-                    reason=data["reason"], phone=data["phone"], thread=thread)
+                    requester=request.user,
+                    assignee=data["assignee"],
+                    service_line=data["service_line"],
+                    due_at=data["due_at"],
+                    reason=data["reason"],
+                    phone=data["phone"],
+                    thread=thread,
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -435,14 +494,18 @@ def callback_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     show_phone = permissions.can_see_callback_phone(user, callback)
     # Showing the number is recorded (a "viewed" event) before the page is rendered.
     phone = services.callback_phone_show(callback=callback, user=user) if show_phone else ""
-    response = render(request, "consultations/callback_detail.html", {
-        "callback": callback,
-        "show_phone": show_phone,
-        "phone": phone,
-        "can_take": permissions.can_take_callback(user, callback),
-        "can_complete": permissions.can_complete_callback(user, callback),
-        "now": timezone.now(),
-    })
+    response = render(
+        request,
+        "consultations/callback_detail.html",
+        {
+            "callback": callback,
+            "show_phone": show_phone,
+            "phone": phone,
+            "can_take": permissions.can_take_callback(user, callback),
+            "can_complete": permissions.can_complete_callback(user, callback),
+            "now": timezone.now(),
+        },
+    )
     # The page may hold a customer's number: never keep it in a shared cache.
     response["Cache-Control"] = "no-store, private"
     return response

@@ -14,26 +14,44 @@ from .models import Channel, Referral
 # Fields a follow-up form keeps from the previous contact (the advisor stays on the
 # same line, channel and municipality); the topic and the yes/no answers start empty.
 KEPT_FIELDS = ("service_line", "channel", "municipality")
-FIELDS = ("service_line", "channel", "municipality", "entry", "topic_text", "solved",
-          "consulted", "referred_to", "anonymous", "submission_key")
+FIELDS = (
+    "service_line",
+    "channel",
+    "municipality",
+    "entry",
+    "topic_text",
+    "solved",
+    "consulted",
+    "referred_to",
+    "anonymous",
+    "submission_key",
+)
 
 
 class ContactForm(forms.Form):
     service_line: forms.ModelChoiceField[ServiceLine] = forms.ModelChoiceField(
-        ServiceLine.objects.all(), label=_("Linja"), empty_label=None, widget=forms.RadioSelect)
-    channel = forms.ChoiceField(label=_("Kanava"), choices=Channel.choices,
-                                widget=forms.RadioSelect, initial=Channel.PHONE)
+        ServiceLine.objects.all(), label=_("Linja"), empty_label=None, widget=forms.RadioSelect
+    )
+    channel = forms.ChoiceField(
+        label=_("Kanava"), choices=Channel.choices, widget=forms.RadioSelect, initial=Channel.PHONE
+    )
     municipality: forms.ModelChoiceField[Municipality] = forms.ModelChoiceField(
-        Municipality.objects.all(), label=_("Kunta"), required=False,
-        empty_label=_("ei tiedossa"))
+        Municipality.objects.all(), label=_("Kunta"), required=False, empty_label=_("ei tiedossa")
+    )
     entry: forms.ModelChoiceField[Entry] = forms.ModelChoiceField(
-        Entry.objects.all(), label=_("Aihe palveluista"), required=False)
-    topic_text = forms.CharField(label=_("Tai oma aihe"), max_length=200, required=False,
-                                 help_text=_("Ei asiakkaan henkilötietoja."))
+        Entry.objects.all(), label=_("Aihe palveluista"), required=False
+    )
+    topic_text = forms.CharField(
+        label=_("Tai oma aihe"),
+        max_length=200,
+        required=False,
+        help_text=_("Ei asiakkaan henkilötietoja."),
+    )
     solved = forms.BooleanField(label=_("Ratkesi tässä yhteydenotossa"), required=False)
     consulted = forms.BooleanField(label=_("Konsultoin kollegaa"), required=False)
-    referred_to = forms.ChoiceField(label=_("Ohjattu"), required=False,
-                                    choices=[("", _("ei ohjattu")), *Referral.choices])
+    referred_to = forms.ChoiceField(
+        label=_("Ohjattu"), required=False, choices=[("", _("ei ohjattu")), *Referral.choices]
+    )
     anonymous = forms.BooleanField(label=_("Asiakas anonyymi"), required=False)
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -41,8 +59,7 @@ class ContactForm(forms.Form):
         data = super().clean()
         assert data is not None  # Form.clean() returns cleaned_data
         if not self.errors and data.get("entry") is None and not data.get("topic_text"):
-            self.add_error("topic_text",
-                           _("Valitse aihe palveluista tai kirjoita oma aihe."))
+            self.add_error("topic_text", _("Valitse aihe palveluista tai kirjoita oma aihe."))
         return data
 
     def line_focus(self) -> str:

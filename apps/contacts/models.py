@@ -31,26 +31,50 @@ class Referral(models.TextChoices):
 
 
 class ContactRecord(models.Model):
-    advisor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                related_name="contact_records", verbose_name=_("neuvoja"))
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="contact_records",
+        verbose_name=_("neuvoja"),
+    )
     created_at = models.DateTimeField(_("kirjattu"), default=timezone.now)
-    service_line = models.ForeignKey("catalogue.ServiceLine", on_delete=models.PROTECT,
-                                     related_name="contact_records",
-                                     verbose_name=_("palvelulinja"))
+    service_line = models.ForeignKey(
+        "catalogue.ServiceLine",
+        on_delete=models.PROTECT,
+        related_name="contact_records",
+        verbose_name=_("palvelulinja"),
+    )
     channel = models.CharField(_("kanava"), max_length=10, choices=Channel.choices)
-    municipality = models.ForeignKey("catalogue.Municipality", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="contact_records",
-                                     verbose_name=_("kunta"), help_text=_("Tyhjä: ei tiedossa."))
-    entry = models.ForeignKey("catalogue.Entry", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="contact_records",
-                              verbose_name=_("aihe palveluista"))
-    topic_text = models.CharField(_("oma aihe"), max_length=200, blank=True,
-                                  help_text=_("Ei asiakkaan henkilötietoja."),
-                                  validators=[no_identity_code])
+    municipality = models.ForeignKey(
+        "catalogue.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contact_records",
+        verbose_name=_("kunta"),
+        help_text=_("Tyhjä: ei tiedossa."),
+    )
+    entry = models.ForeignKey(
+        "catalogue.Entry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact_records",
+        verbose_name=_("aihe palveluista"),
+    )
+    topic_text = models.CharField(
+        _("oma aihe"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ei asiakkaan henkilötietoja."),
+        validators=[no_identity_code],
+    )
     solved = models.BooleanField(_("ratkesi tässä yhteydenotossa"), default=False)
     consulted = models.BooleanField(_("konsultoin kollegaa"), default=False)
-    referred_to = models.CharField(_("ohjattu"), max_length=20, choices=Referral.choices,
-                                   blank=True)
+    referred_to = models.CharField(
+        _("ohjattu"), max_length=20, choices=Referral.choices, blank=True
+    )
     anonymous = models.BooleanField(_("asiakas anonyymi"), default=False)
     submission_key = models.UUIDField(editable=False)
 
@@ -59,10 +83,12 @@ class ContactRecord(models.Model):
         verbose_name = _("yhteydenotto")
         verbose_name_plural = _("yhteydenotot")
         constraints = [
-            models.UniqueConstraint(fields=["advisor", "submission_key"],
-                                    name="contactrecord_unique_submission"),
-            models.CheckConstraint(condition=Q(entry__isnull=False) | ~Q(topic_text=""),
-                                   name="contactrecord_has_topic"),
+            models.UniqueConstraint(
+                fields=["advisor", "submission_key"], name="contactrecord_unique_submission"
+            ),
+            models.CheckConstraint(
+                condition=Q(entry__isnull=False) | ~Q(topic_text=""), name="contactrecord_has_topic"
+            ),
         ]
         indexes = [
             # Every report filters on the period first.
@@ -83,8 +109,7 @@ class RecentEntryView(models.Model):
     """When a staff member last opened an entry page: the contact form offers the
     entries opened in the last minutes first. One row per (user, entry)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     entry = models.ForeignKey("catalogue.Entry", on_delete=models.CASCADE, related_name="+")
     viewed_at = models.DateTimeField(default=timezone.now)
 

@@ -11,8 +11,4 @@ RECORD = "contacts.add_contactrecord"
 
 
 def can_record_contact(user: User | AnonymousUser) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.has_perm(RECORD)
-    )
+    return bool(user.is_authenticated and user.is_active and user.has_perm(RECORD))

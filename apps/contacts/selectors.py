@@ -27,8 +27,7 @@ def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime
     """Midnight to midnight in the current time zone (Europe/Helsinki)."""
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min,
-                                    tzinfo=tz)
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     return start, end
 
 
@@ -52,17 +51,23 @@ def day_tally(user: User, day: datetime.date | None = None) -> DayTally:
         **{f"channel_{value}": Count("id", filter=Q(channel=value)) for value in Channel.values},
     )
     return DayTally(
-        total=figures["total"], solved=figures["solved"], consulted=figures["consulted"],
+        total=figures["total"],
+        solved=figures["solved"],
+        consulted=figures["consulted"],
         by_channel=[(label, figures[f"channel_{value}"]) for value, label in Channel.choices],
     )
 
 
-def recent_entries(user: User, *, minutes: int = RECENT_MINUTES,
-                   limit: int = RECENT_LIMIT) -> list[Entry]:
+def recent_entries(
+    user: User, *, minutes: int = RECENT_MINUTES, limit: int = RECENT_LIMIT
+) -> list[Entry]:
     """Entries the user opened in the last ``minutes``, newest first."""
     since = timezone.now() - datetime.timedelta(minutes=minutes)
-    views = (RecentEntryView.objects.filter(user=user, viewed_at__gte=since)
-             .select_related("entry").order_by("-viewed_at")[:limit])
+    views = (
+        RecentEntryView.objects.filter(user=user, viewed_at__gte=since)
+        .select_related("entry")
+        .order_by("-viewed_at")[:limit]
+    )
     return [view.entry for view in views]
 
 
@@ -73,7 +78,9 @@ def topic_search(q: str, *, limit: int = SEARCH_LIMIT) -> list[Entry]:
         return []
     return list(
         Entry.objects.filter(
-            Q(title_fi__icontains=q) | Q(title_sv__icontains=q) | Q(title_en__icontains=q)
+            Q(title_fi__icontains=q)
+            | Q(title_sv__icontains=q)
+            | Q(title_en__icontains=q)
             | Q(keywords__contains=[q.lower()])
         ).order_by("title_fi")[:limit]
     )
@@ -81,8 +88,12 @@ def topic_search(q: str, *, limit: int = SEARCH_LIMIT) -> list[Entry]:
 
 def default_line(user: User) -> ServiceLine | None:
     """The line of the advisor's latest contact, else the first line they serve."""
-    last = (ContactRecord.objects.filter(advisor=user).order_by("-created_at")
-            .select_related("service_line").first())
+    last = (
+        ContactRecord.objects.filter(advisor=user)
+        .order_by("-created_at")
+        .select_related("service_line")
+        .first()
+    )
     if last is not None:
         return last.service_line
     return user.service_lines.order_by("position", "key").first()
@@ -90,8 +101,11 @@ def default_line(user: User) -> ServiceLine | None:
 
 def own_contacts(user: User, day: datetime.date | None = None) -> QuerySet[ContactRecord]:
     start, end = day_bounds(day or timezone.localdate())
-    return (ContactRecord.objects.filter(advisor=user, created_at__gte=start, created_at__lt=end)
-            .select_related("service_line", "municipality", "entry").order_by("-created_at"))
+    return (
+        ContactRecord.objects.filter(advisor=user, created_at__gte=start, created_at__lt=end)
+        .select_related("service_line", "municipality", "entry")
+        .order_by("-created_at")
+    )
 
 
 def contact_records_citing_count(*, entries: QuerySet[Entry] | list[Entry]) -> int:

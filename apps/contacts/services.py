@@ -43,14 +43,21 @@ def contact_record(
     if entry is None and not topic_text:
         raise ValidationError({"topic_text": _("Valitse aihe palveluista tai kirjoita oma aihe.")})
 
-    existing = ContactRecord.objects.filter(advisor=advisor,
-                                            submission_key=submission_key).first()
+    existing = ContactRecord.objects.filter(advisor=advisor, submission_key=submission_key).first()
     if existing is not None:
         return existing, False
     record = ContactRecord(
-        advisor=advisor, submission_key=submission_key, service_line=service_line,
-        channel=channel, municipality=municipality, entry=entry, topic_text=topic_text,
-        solved=solved, consulted=consulted, referred_to=referred_to, anonymous=anonymous,
+        advisor=advisor,
+        submission_key=submission_key,
+        service_line=service_line,
+        channel=channel,
+        municipality=municipality,
+        entry=entry,
+        topic_text=topic_text,
+        solved=solved,
+        consulted=consulted,
+        referred_to=referred_to,
+        anonymous=anonymous,
     )
     # Uniqueness is left to the database: two simultaneous submits both pass a check.
     record.full_clean(validate_unique=False, validate_constraints=False)
@@ -58,8 +65,9 @@ def contact_record(
         with transaction.atomic():
             record.save(force_insert=True)
     except IntegrityError:
-        existing = ContactRecord.objects.filter(advisor=advisor,
-                                                submission_key=submission_key).first()
+        existing = ContactRecord.objects.filter(
+            advisor=advisor, submission_key=submission_key
+        ).first()
         if existing is None:
             raise
         return existing, False
@@ -72,7 +80,9 @@ def entry_view_record(*, user: User, entry: Entry) -> None:
         return
     RecentEntryView.objects.bulk_create(
         [RecentEntryView(user=user, entry=entry, viewed_at=timezone.now())],
-        update_conflicts=True, unique_fields=["user", "entry"], update_fields=["viewed_at"],
+        update_conflicts=True,
+        unique_fields=["user", "entry"],
+        update_fields=["viewed_at"],
     )
 
 

@@ -64,17 +64,24 @@ def record(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ContactForm(request.POST)
     if form.is_valid():
         try:
-            _contact, created = services.contact_record(advisor=request.user,
-                                                        **form.service_kwargs())
+            _contact, created = services.contact_record(
+                advisor=request.user, **form.service_kwargs()
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            note = (_("Yhteydenotto kirjattu.") if created
-                    else _("Tämä yhteydenotto oli jo kirjattu; sitä ei kirjattu uudelleen."))
+            note = (
+                _("Yhteydenotto kirjattu.")
+                if created
+                else _("Tämä yhteydenotto oli jo kirjattu; sitä ei kirjattu uudelleen.")
+            )
             kept = {name: form.cleaned_data[name] for name in KEPT_FIELDS}
             if request.htmx:
-                return render(request, template, _context(
-                    request, ContactForm.fresh(initial=kept), saved_note=note))
+                return render(
+                    request,
+                    template,
+                    _context(request, ContactForm.fresh(initial=kept), saved_note=note),
+                )
             messages.success(request, note)
             return redirect(_next_url(request) or "contacts:record")
     return render(request, template, _context(request, form))

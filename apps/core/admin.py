@@ -123,18 +123,17 @@ class SensitiveFieldsAdminMixin(SafeAutocompleteAdminMixin):
         return kept
 
     def get_fields(self, request: Any, obj: Any = None) -> Any:
-        return self._without_sensitive_fields(
-            super().get_fields(request, obj))  # type: ignore[misc]
+        return self._without_sensitive_fields(super().get_fields(request, obj))  # type: ignore[misc]
 
     def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
-        return self._without_sensitive(
-            super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        return self._without_sensitive(super().get_readonly_fields(request, obj))  # type: ignore[misc]
 
     def get_fieldsets(self, request: Any, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
-        return [(name, {**options,
-                        "fields": self._without_sensitive_fields(options.get("fields"))})
-                for name, options in fieldsets]
+        return [
+            (name, {**options, "fields": self._without_sensitive_fields(options.get("fields"))})
+            for name, options in fieldsets
+        ]
 
     def get_inlines(self, request: Any, obj: Any) -> Any:
         return [guarded(inline) for inline in super().get_inlines(request, obj)]  # type: ignore[misc]
@@ -152,14 +151,14 @@ def guarded(admin_class: Any) -> Any:
     if issubclass(admin_class, SensitiveFieldsAdminMixin):
         return admin_class
     return type(admin_class)(
-        admin_class.__name__, (SensitiveFieldsAdminMixin, admin_class),
-        {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__})
+        admin_class.__name__,
+        (SensitiveFieldsAdminMixin, admin_class),
+        {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__},
+    )
 
 
 class NeuvokasAdminSite(admin.AdminSite):
     """``admin.site``: every ModelAdmin registered here gets the sensitive-field guard."""
 
-    def register(self, model_or_iterable: Any, admin_class: Any = None,
-                 **options: Any) -> None:
-        super().register(model_or_iterable, guarded(admin_class or admin.ModelAdmin),
-                         **options)
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        super().register(model_or_iterable, guarded(admin_class or admin.ModelAdmin), **options)

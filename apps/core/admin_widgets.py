@@ -21,7 +21,8 @@ class _ValidValuesMixin:
     def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
         remote = self.field.remote_field
         target = remote.model._meta.get_field(
-            getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+            getattr(remote, "field_name", None) or remote.model._meta.pk.name
+        )
         valid = []
         for v in value:
             try:
@@ -45,12 +46,18 @@ class SafeAutocompleteAdminMixin:
 
     def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
-            kwargs["widget"] = AutocompleteSelect(db_field, self.admin_site,  # type: ignore[attr-defined]
-                                                  using=kwargs.get("using"))
+            kwargs["widget"] = AutocompleteSelect(
+                db_field,
+                self.admin_site,  # type: ignore[attr-defined]
+                using=kwargs.get("using"),
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
     def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
-            kwargs["widget"] = AutocompleteSelectMultiple(db_field, self.admin_site,  # type: ignore[attr-defined]
-                                                          using=kwargs.get("using"))
+            kwargs["widget"] = AutocompleteSelectMultiple(
+                db_field,
+                self.admin_site,  # type: ignore[attr-defined]
+                using=kwargs.get("using"),
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]

@@ -81,14 +81,16 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
         raise ImproperlyConfigured(
             f"{KEYS_SETTING} is not set: personal data (callback phone numbers) cannot be "
             "encrypted or decrypted. Set it to one or more comma-separated Fernet keys, "
-            "newest first (generate one with `python -c \"from cryptography.fernet import "
-            "Fernet; print(Fernet.generate_key().decode())\"`).")
+            'newest first (generate one with `python -c "from cryptography.fernet import '
+            'Fernet; print(Fernet.generate_key().decode())"`).'
+        )
     try:
         return MultiFernet([Fernet(key) for key in keys])
     except (ValueError, TypeError) as exc:
         raise ImproperlyConfigured(
             f"{KEYS_SETTING} holds a value that is not a Fernet key (32 url-safe base64 "
-            "encoded bytes); keys are comma-separated, newest first.") from exc
+            "encoded bytes); keys are comma-separated, newest first."
+        ) from exc
 
 
 def fernet() -> MultiFernet:
@@ -120,8 +122,10 @@ class _EmptyOnlyExact(Exact):
 
     def get_prep_lookup(self) -> Any:
         if self.rhs != "":
-            raise FieldError(f"{self.lhs.output_field.name}: an encrypted field cannot be "
-                             "compared with a value; only = '' and isnull are allowed.")
+            raise FieldError(
+                f"{self.lhs.output_field.name}: an encrypted field cannot be "
+                "compared with a value; only = '' and isnull are allowed."
+            )
         return super().get_prep_lookup()
 
 
@@ -155,9 +159,13 @@ class EncryptedCharField(models.CharField):  # type: ignore[type-arg]  # not sub
             return decrypt(value)
         except (InvalidToken, UnicodeError, ValueError, ImproperlyConfigured) as exc:
             model = self.model._meta.label if hasattr(self, "model") else "?"
-            logger.error("%s.%s: a stored value cannot be decrypted (%s): the encryption "
-                         "key is missing or has changed", model, self.name,
-                         type(exc).__name__)
+            logger.error(
+                "%s.%s: a stored value cannot be decrypted (%s): the encryption "
+                "key is missing or has changed",
+                model,
+                self.name,
+                type(exc).__name__,
+            )
             return UnreadableValue(value)
 
     def to_python(self, value: Any) -> Any:

@@ -53,9 +53,12 @@ class RefuseUnstorableInputMiddleware:
 
 
 def refused(request: HttpRequest) -> HttpResponse:
-    message = _("Pyynnössä on merkki, jota ei voi käsitellä (esimerkiksi NUL-merkki). "
-                "Poista se ja yritä uudelleen.")
+    message = _(
+        "Pyynnössä on merkki, jota ei voi käsitellä (esimerkiksi NUL-merkki). "
+        "Poista se ja yritä uudelleen."
+    )
     if request.path.startswith(API_PREFIX):
-        return JsonResponse({"detail": message}, status=400,
-                            json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"detail": message}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -20,8 +20,18 @@ from django.utils.translation import gettext as _
 # added Y X W V U and B C D E F beside the old - and A.
 _CENTURY = {
     "+": 1800,
-    "-": 1900, "Y": 1900, "X": 1900, "W": 1900, "V": 1900, "U": 1900,
-    "A": 2000, "B": 2000, "C": 2000, "D": 2000, "E": 2000, "F": 2000,
+    "-": 1900,
+    "Y": 1900,
+    "X": 1900,
+    "W": 1900,
+    "V": 1900,
+    "U": 1900,
+    "A": 2000,
+    "B": 2000,
+    "C": 2000,
+    "D": 2000,
+    "E": 2000,
+    "F": 2000,
 }
 _CHECK_CHARS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 # Matched on the normalised text (``_normalise``): ASCII digits, "-" for every dash,
@@ -197,14 +207,17 @@ def ensure_no_personal_data(fields: Mapping[str, str | None]) -> None:
 
 def phone_number_warnings(fields: dict[str, str | None]) -> dict[str, list[str]]:
     """Phone numbers found per field, for a 'please remove' warning (not an error)."""
-    return {name: [m.text for m in find_phone_numbers(value or "")]
-            for name, value in fields.items() if find_phone_numbers(value or "")}
+    return {
+        name: [m.text for m in find_phone_numbers(value or "")]
+        for name, value in fields.items()
+        if find_phone_numbers(value or "")
+    }
 
 
 def scrub(text: str) -> str:
     """Replace identity codes and phone numbers with placeholders (for stored logs)."""
     for m in reversed(find_personal_identity_codes(text)):
-        text = text[: m.start] + "[hetu]" + text[m.end:]
+        text = text[: m.start] + "[hetu]" + text[m.end :]
     for m in reversed(find_phone_numbers(text)):
-        text = text[: m.start] + "[puhelin]" + text[m.end:]
+        text = text[: m.start] + "[puhelin]" + text[m.end :]
     return text

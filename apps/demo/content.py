@@ -126,8 +126,12 @@ QUESTIONS = (
             "Muistelen, ettei lyhyt laitosjakso keskeytä palkkiota, mutta en löydä rajaa "
             "palvelukuvauksesta. Tietääkö joku varmasti?"
         ),
-        author="mikko.salo", line="ikaihmiset", municipality="286", urgency="waiting",
-        at=ago(minutes=3), entries=("omaishoidon-tuki",),
+        author="mikko.salo",
+        line="ikaihmiset",
+        municipality="286",
+        urgency="waiting",
+        at=ago(minutes=3),
+        entries=("omaishoidon-tuki",),
     ),
     Question(
         title="Vammaispalvelulain kuljetuspalvelu: saako matkat tehdä naapurikuntaan?",
@@ -136,8 +140,12 @@ QUESTIONS = (
             "säännöllisesti Kotkassa ja kysyy, voiko matkat tehdä sinne vai rajoittuvatko "
             "ne oman kunnan alueelle ja lähikuntiin. Lupasin selvittää asian tänään."
         ),
-        author="aino.lahti", line="vammaispalvelut", municipality="075", urgency="today",
-        at=ago(hours=2), entries=("kuljetuspalvelu-vammaispalvelulaki",),
+        author="aino.lahti",
+        line="vammaispalvelut",
+        municipality="075",
+        urgency="today",
+        at=ago(hours=2),
+        entries=("kuljetuspalvelu-vammaispalvelulaki",),
         claimed_by="leena.aalto",
     ),
     Question(
@@ -148,27 +156,44 @@ QUESTIONS = (
             "ole. Kumpaan ohjaan ensin: ehkäisevään toimeentulotukeen vai sosiaaliseen "
             "luototukseen? Kannattaako asumisneuvojalle soittaa jo nyt?"
         ),
-        author="neuvoja", line="tyoikaiset", municipality="285", urgency="none",
+        author="neuvoja",
+        line="tyoikaiset",
+        municipality="285",
+        urgency="none",
         at=days_ago(1, 9, 20),
         entries=("ehkaiseva-toimeentulotuki", "sosiaalinen-luototus", "asumisneuvonta-kotka"),
         replies=(
-            Reply("aino.lahti", after=35 * _M, body=(
-                "Ehkäisevää toimeentulotukea kannattaa hakea ensin: vuokrarästin "
-                "hoitaminen asumisen turvaamiseksi on juuri sen tavallinen käyttötarkoitus. "
-                "Sosiaalinen luototus sopii paremmin, kun tarve on suurempi ja asiakas "
-                "pystyy lyhentämään lainaa.\n\n"
-                "Asumisneuvojalle kannattaa soittaa heti. Hän voi sopia vuokranantajan "
-                "kanssa maksusuunnitelmasta, ja sopimus tukee myös hakemusta."
-            )),
-            Reply("mikko.salo", after=80 * _M, comment=True, body=(
-                "Hyvä vastaus. @sisalto, Kotkan asumisneuvonnan kuvauksesta puuttuu tieto, "
-                "että asumisneuvoja voi olla mukana neuvottelussa vuokranantajan kanssa. "
-                "Voisitko lisätä sen?"
-            )),
-            Reply("neuvoja", after=2 * _H, comment=True, body=(
-                "Kiitos! Ohjasin asiakkaan asumisneuvojalle ja neuvoin hakemaan ehkäisevää "
-                "toimeentulotukea. Merkitsen ratkaisun, kun päätös on tullut."
-            )),
+            Reply(
+                "aino.lahti",
+                after=35 * _M,
+                body=(
+                    "Ehkäisevää toimeentulotukea kannattaa hakea ensin: vuokrarästin "
+                    "hoitaminen asumisen turvaamiseksi on juuri sen tavallinen käyttötarkoitus. "
+                    "Sosiaalinen luototus sopii paremmin, kun tarve on suurempi ja asiakas "
+                    "pystyy lyhentämään lainaa.\n\n"
+                    "Asumisneuvojalle kannattaa soittaa heti. Hän voi sopia vuokranantajan "
+                    "kanssa maksusuunnitelmasta, ja sopimus tukee myös hakemusta."
+                ),
+            ),
+            Reply(
+                "mikko.salo",
+                after=80 * _M,
+                comment=True,
+                body=(
+                    "Hyvä vastaus. @sisalto, Kotkan asumisneuvonnan kuvauksesta puuttuu tieto, "
+                    "että asumisneuvoja voi olla mukana neuvottelussa vuokranantajan kanssa. "
+                    "Voisitko lisätä sen?"
+                ),
+            ),
+            Reply(
+                "neuvoja",
+                after=2 * _H,
+                comment=True,
+                body=(
+                    "Kiitos! Ohjasin asiakkaan asumisneuvojalle ja neuvoin hakemaan ehkäisevää "
+                    "toimeentulotukea. Merkitsen ratkaisun, kun päätös on tullut."
+                ),
+            ),
         ),
     ),
     Question(
@@ -178,21 +203,30 @@ QUESTIONS = (
             "toinen vanhempi muutti Kotkaan. Kumman kunnan lastenvalvoja vahvistaa "
             "elatussopimuksen, ja voiko tapaamisen hoitaa etäyhteydellä?"
         ),
-        author="juha.koski", line="lapset-perheet", municipality="286", urgency="none",
-        at=before_this_month(12, 9, 40), entries=("lastenvalvoja",),
+        author="juha.koski",
+        line="lapset-perheet",
+        municipality="286",
+        urgency="none",
+        at=before_this_month(12, 9, 40),
+        entries=("lastenvalvoja",),
         replies=(
-            Reply("aino.lahti", after=50 * _M, body=(
-                "Sopimuksen vahvistaa lapsen asuinpaikan lastenvalvoja, tässä siis "
-                "Kouvolan. Kymenlaaksossa lastenvalvojat ovat hyvinvointialueen yhteistä "
-                "palvelua, joten ajanvaraus on sama kunnasta riippumatta.\n\n"
-                "Etätapaaminen onnistuu, kun molemmat vanhemmat tunnistautuvat vahvasti. "
-                "Sopimus allekirjoitetaan sähköisesti tai käynnillä."
-            )),
+            Reply(
+                "aino.lahti",
+                after=50 * _M,
+                body=(
+                    "Sopimuksen vahvistaa lapsen asuinpaikan lastenvalvoja, tässä siis "
+                    "Kouvolan. Kymenlaaksossa lastenvalvojat ovat hyvinvointialueen yhteistä "
+                    "palvelua, joten ajanvaraus on sama kunnasta riippumatta.\n\n"
+                    "Etätapaaminen onnistuu, kun molemmat vanhemmat tunnistautuvat vahvasti. "
+                    "Sopimus allekirjoitetaan sähköisesti tai käynnillä."
+                ),
+            ),
         ),
-        solution=0, solved_after=3 * _H,
+        solution=0,
+        solved_after=3 * _H,
         faq_entry="lastenvalvoja",
         faq_question="Kumman kunnan lastenvalvoja vahvistaa sopimuksen, kun vanhemmat "
-                     "asuvat eri kunnissa?",
+        "asuvat eri kunnissa?",
         faq_answer=(
             "Lapsen asuinpaikan lastenvalvoja. Kymenlaaksossa lastenvalvojat ovat "
             "hyvinvointialueen yhteistä palvelua, joten ajan voi varata samasta "
@@ -207,36 +241,52 @@ QUESTIONS = (
             "laite asentaa ennen joulua. Onko asennukseen jonoa, ja kuka tekee "
             "hakemuksen, kun kotihoito ei vielä käy asiakkaan luona?"
         ),
-        author="mikko.salo", line="ikaihmiset", municipality="624", urgency="none",
-        at=days_ago(6, 13, 5), entries=("turvapuhelin",),
+        author="mikko.salo",
+        line="ikaihmiset",
+        municipality="624",
+        urgency="none",
+        at=days_ago(6, 13, 5),
+        entries=("turvapuhelin",),
         replies=(
-            Reply("neuvoja", after=30 * _M, body=(
-                "Hakemuksen voi tehdä asiakas itse, omainen tai osaston kotiutuksesta "
-                "vastaava hoitaja. Asennus on viime viikkoina järjestynyt noin viikossa "
-                "hakemuksesta.\n\n"
-                "Kotiutuspäivä kannattaa kirjoittaa hakemukseen, niin asennus ajoitetaan "
-                "sen mukaan."
-            )),
+            Reply(
+                "neuvoja",
+                after=30 * _M,
+                body=(
+                    "Hakemuksen voi tehdä asiakas itse, omainen tai osaston kotiutuksesta "
+                    "vastaava hoitaja. Asennus on viime viikkoina järjestynyt noin viikossa "
+                    "hakemuksesta.\n\n"
+                    "Kotiutuspäivä kannattaa kirjoittaa hakemukseen, niin asennus ajoitetaan "
+                    "sen mukaan."
+                ),
+            ),
         ),
-        solution=0, solved_after=2 * _H,
+        solution=0,
+        solved_after=2 * _H,
     ),
     Question(
-        title="Koulukuraattori kysyy: riittääkö yhteydenotto vai tehdäänkö "
-              "lastensuojeluilmoitus?",
+        title="Koulukuraattori kysyy: riittääkö yhteydenotto vai tehdäänkö lastensuojeluilmoitus?",
         body=(
             "Kuraattori on huolissaan yläkoululaisesta, jolla on paljon poissaoloja. "
             "Kotiin on saatu yhteys, ja vanhemmat ottavat tukea vastaan. Riittääkö "
             "sosiaalihuoltolain mukainen yhteydenotto, vai pitääkö tehdä "
             "lastensuojeluilmoitus? Kuraattori toivoo vastausta tänään."
         ),
-        author="juha.koski", line="viranomaiset", municipality="285", urgency="today",
+        author="juha.koski",
+        line="viranomaiset",
+        municipality="285",
+        urgency="today",
         at=ago(minutes=50),
         entries=("yhteydenotto-sosiaalihuoltoon", "lastensuojeluilmoitus"),
         replies=(
-            Reply("aino.lahti", after=10 * _M, comment=True, body=(
-                "@neuvoja, selvitit viime viikolla samantapaista kysymystä. Muistatko, "
-                "mihin silloin päädyttiin?"
-            )),
+            Reply(
+                "aino.lahti",
+                after=10 * _M,
+                comment=True,
+                body=(
+                    "@neuvoja, selvitit viime viikolla samantapaista kysymystä. Muistatko, "
+                    "mihin silloin päädyttiin?"
+                ),
+            ),
         ),
     ),
 )
@@ -254,7 +304,9 @@ class CallbackRequest:
 # Assigned to the demo advisor, due later today; a new one only when the advisor has
 # no open callback.
 CALLBACK = CallbackRequest(
-    requester="aino.lahti", assignee=NEUVOJA, line="tyoikaiset",
+    requester="aino.lahti",
+    assignee=NEUVOJA,
+    line="tyoikaiset",
     reason=(
         "Asiakas kysyi, miten Kelan perustoimeentulotuen päätökseen haetaan oikaisua. "
         "Lupasin, että linjan neuvoja soittaa iltapäivällä ja käy oikaisupyynnön läpi "
@@ -291,10 +343,12 @@ class StoryDemo:
 
 STORIES = (
     StoryDemo(
-        slug="soittopyynnot", author=NEUVOJA, state="published",
+        slug="soittopyynnot",
+        author=NEUVOJA,
+        state="published",
         title="Soittopyynnöt hoituvat nyt samana päivänä",
         lead="Kun soittopyynnöt alettiin kirjata linjalle määräajan kanssa, asiakkaat "
-             "saivat takaisinsoiton yleensä jo samana päivänä.",
+        "saivat takaisinsoiton yleensä jo samana päivänä.",
         body=(
             "Syksyllä soittopyyntöjä kertyi iltapäivisin niin paljon, että osa siirtyi "
             "seuraavalle päivälle ja osa unohtui kokonaan. Kokeilimme kuukauden ajan "
@@ -307,16 +361,21 @@ STORIES = (
             "Odotus takaisinsoittoon lyheni kolmesta päivästä yhteen. Asiakkaat ovat "
             "kiittäneet erityisesti siitä, että soitto tulee luvattuna aikana."
         ),
-        unit="Työikäisten palveluneuvonta", themes=("jonot-lyhenivat", "asiakaskokemus"),
-        at=before_this_month(20, 13, 30), waiting_days_before=3, waiting_days_after=1,
+        unit="Työikäisten palveluneuvonta",
+        themes=("jonot-lyhenivat", "asiakaskokemus"),
+        at=before_this_month(20, 13, 30),
+        waiting_days_before=3,
+        waiting_days_after=1,
         thanked_by=("aino.lahti", "mikko.salo", ESIHENKILO),
         comments=(("aino.lahti", "Tämä on helpottanut meidänkin iltapäiviä. Kiitos mallista!"),),
     ),
     StoryDemo(
-        slug="kylaapu", author="mikko.salo", state="published",
+        slug="kylaapu",
+        author="mikko.salo",
+        state="published",
         title="Kyläyhdistykset ja kotihoito löysivät toisensa Miehikkälässä",
         lead="Kauppakyydit ja kotiapu saatiin kotihoidon asiakkaiden tietoon, ja yksin "
-             "asuvat ikäihmiset tavoitettiin ennen talvea.",
+        "asuvat ikäihmiset tavoitettiin ennen talvea.",
         body=(
             "Miehikkälän kyläyhdistyksillä oli vapaaehtoisia kauppakyyteihin, mutta tieto "
             "ei kulkenut kotihoitoon asti. Palveluneuvonta kokosi samaan pöytään "
@@ -328,14 +387,17 @@ STORIES = (
         ),
         unit="Ikäihmisten palveluneuvonta",
         themes=("monitoimijainen-yhteistyo", "asiakkaat-tavoitettiin"),
-        at=before_this_month(8, 9, 15), partners_count=4,
+        at=before_this_month(8, 9, 15),
+        partners_count=4,
         thanked_by=(NEUVOJA, "leena.aalto"),
     ),
     StoryDemo(
-        slug="tarkistuslista", author="leena.aalto", state="published",
+        slug="tarkistuslista",
+        author="leena.aalto",
+        state="published",
         title="Yhteinen tarkistuslista vähensi turhia siirtoja",
         lead="Puhelun alussa käytävä lyhyt tarkistuslista ohjaa asiakkaan heti oikealle "
-             "työntekijälle.",
+        "työntekijälle.",
         body=(
             "Vammaispalvelujen linjalle soitetaan usein asioista, jotka kuuluvat Kelalle "
             "tai kotihoidolle. Pahimmillaan puhelu siirtyi kolme kertaa. Kokosimme "
@@ -344,16 +406,20 @@ STORIES = (
             "vuositasolla noin 15 000 euroa. Tärkeintä on silti se, että asiakas kertoo "
             "asiansa vain kerran."
         ),
-        unit="Vammaispalvelujen neuvonta", themes=("asiakaskokemus", "saastot"),
-        at=days_ago(3, 10, 30), savings_eur=15_000,
+        unit="Vammaispalvelujen neuvonta",
+        themes=("asiakaskokemus", "saastot"),
+        at=days_ago(3, 10, 30),
+        savings_eur=15_000,
         thanked_by=("juha.koski",),
         comments=((NEUVOJA, "Voisiko tarkistuslistan jakaa myös muille linjoille?"),),
     ),
     StoryDemo(
-        slug="perhekahvila", author="juha.koski", state="published",
+        slug="perhekahvila",
+        author="juha.koski",
+        state="published",
         title="Perhekahvilassa tavoitettiin isiä",
         lead="Lauantaiaamun perhekahvila toi neuvonnan luo perheitä, jotka eivät olleet "
-             "aiemmin käyttäneet palveluja.",
+        "aiemmin käyttäneet palveluja.",
         body=(
             "Lasten ja perheiden neuvonta kävi kolmena lauantaina järjestön "
             "perhekahvilassa Kotkassa, mukana myös perhetyön työntekijä. Moni isä kertoi "
@@ -361,14 +427,18 @@ STORIES = (
             "Kahvilan jälkeen neuvontaan tuli useita yhteydenottoja, joissa mainittiin "
             "tapaaminen. Jatkamme kokeilua keväällä myös Haminassa ja Kouvolassa."
         ),
-        unit="Lasten ja perheiden neuvonta", themes=("asiakkaat-tavoitettiin",),
-        at=before_this_month(40, 11, 0), partners_count=2,
+        unit="Lasten ja perheiden neuvonta",
+        themes=("asiakkaat-tavoitettiin",),
+        at=before_this_month(40, 11, 0),
+        partners_count=2,
     ),
     StoryDemo(
-        slug="usein-kysytyt", author="aino.lahti", state="submitted",
+        slug="usein-kysytyt",
+        author="aino.lahti",
+        state="submitted",
         title="Usein kysytyt kokosivat linjan hiljaisen tiedon",
         lead="Ratkaistut kollegakysymykset muuttuivat palvelukuvausten usein kysytyiksi, "
-             "ja samat kysymykset vähenivät.",
+        "ja samat kysymykset vähenivät.",
         body=(
             "Kysy kollegalta -palstalla ratkaistiin syksyn aikana kymmeniä kysymyksiä. "
             "Kävimme ne sisällöntuottajan kanssa läpi kerran viikossa ja lisäsimme "
@@ -376,11 +446,15 @@ STORIES = (
             "Nyt neuvoja löytää vastauksen palvelun sivulta kesken puhelun, eikä samaa "
             "kysymystä tarvitse kysyä uudelleen."
         ),
-        unit="Työikäisten palveluneuvonta", themes=("asiakaskokemus",),
-        at=days_ago(1, 14, 10), partners_count=1,
+        unit="Työikäisten palveluneuvonta",
+        themes=("asiakaskokemus",),
+        at=days_ago(1, 14, 10),
+        partners_count=1,
     ),
     StoryDemo(
-        slug="tulkkaus-luonnos", author=NEUVOJA, state="draft",
+        slug="tulkkaus-luonnos",
+        author=NEUVOJA,
+        state="draft",
         title="Tulkkauspalvelun hakemus tehtiin yhdessä puhelun aikana",
         lead="Asiakas sai tulkkauspalvelun hakemuksen vireille yhden puhelun aikana.",
         body=(
@@ -389,7 +463,9 @@ STORIES = (
             "(Täydennä vielä: mitä tästä opittiin, ja pitäisikö ohje lisätä "
             "palvelukuvaukseen?)"
         ),
-        unit="", themes=("asiakaskokemus",), at=ago(hours=2),
+        unit="",
+        themes=("asiakaskokemus",),
+        at=ago(hours=2),
     ),
 )
 
@@ -397,12 +473,18 @@ STORIES = (
 # --- Contact log ----------------------------------------------------------------------
 
 # Municipality codes weighted roughly by population; None = not known.
-MUNICIPALITY_WEIGHTS = (("286", 30), ("285", 28), ("075", 12), ("624", 4), ("935", 3),
-                        ("489", 2), (None, 10))
+MUNICIPALITY_WEIGHTS = (
+    ("286", 30),
+    ("285", 28),
+    ("075", 12),
+    ("624", 4),
+    ("935", 3),
+    ("489", 2),
+    (None, 10),
+)
 CHANNEL_WEIGHTS = (("phone", 65), ("chat", 20), ("visit", 10), ("authority", 5))
 AUTHORITY_LINE_CHANNELS = (("authority", 70), ("phone", 30))
-REFERRAL_WEIGHTS = (("", 68), ("area_service", 14), ("kela", 8), ("third_sector", 8),
-                    ("other", 2))
+REFERRAL_WEIGHTS = (("", 68), ("area_service", 14), ("kela", 8), ("third_sector", 8), ("other", 2))
 # Topics advisors write themselves when no catalogue entry fits.
 FREE_TOPICS = (
     "Sähkölaskun maksuvaikeus",

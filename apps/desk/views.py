@@ -10,5 +10,6 @@ from apps.stories import selectors as story_selectors
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The intranet front page: the latest success stories and quick links."""
-    return render(request, "desk/home.html",
-                  {"latest_stories": story_selectors.latest_published(limit=5)})
+    return render(
+        request, "desk/home.html", {"latest_stories": story_selectors.latest_published(limit=5)}
+    )

@@ -11,8 +11,11 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
     """Read-only: for finding out why someone did or did not hear of something."""
 
     list_display = ("created_at", "recipient", "verb", "text", "read_at", "emailed_at")
-    list_filter = ("verb", ("read_at", admin.EmptyFieldListFilter),
-                   ("emailed_at", admin.EmptyFieldListFilter))
+    list_filter = (
+        "verb",
+        ("read_at", admin.EmptyFieldListFilter),
+        ("emailed_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("recipient__username", "recipient__last_name", "text")
     list_select_related = ("recipient",)
     date_hierarchy = "created_at"

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-verb_validator = RegexValidator(r"^[a-z][a-z0-9_]*$",
-                                _("Tunniste: pienet kirjaimet, numerot ja alaviiva."))
+verb_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]*$", _("Tunniste: pienet kirjaimet, numerot ja alaviiva.")
+)
 
 
 class Verb(models.TextChoices):
@@ -34,16 +35,30 @@ class Verb(models.TextChoices):
 class Notification(models.Model):
     TEXT_MAX_LENGTH = 500
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="notifications", verbose_name=_("vastaanottaja"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+", verbose_name=_("tekijä"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("vastaanottaja"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tekijä"),
+    )
     verb = models.CharField(_("tapahtuma"), max_length=40, validators=[verb_validator])
     text = models.CharField(_("teksti"), max_length=TEXT_MAX_LENGTH)
     url = models.CharField(_("osoite"), max_length=500)
     # NULL, not "": a notification without a key is never a duplicate of another.
-    dedupe_key = models.CharField(_("toistoavain"), max_length=200, null=True,  # noqa: DJ001
-                                  blank=True)
+    dedupe_key = models.CharField(  # noqa: DJ001
+        _("toistoavain"),
+        max_length=200,
+        null=True,
+        blank=True,
+    )
     created_at = models.DateTimeField(_("luotu"), default=timezone.now)
     read_at = models.DateTimeField(_("luettu"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("lähetetty sähköpostiin"), null=True, blank=True)
@@ -54,13 +69,17 @@ class Notification(models.Model):
         verbose_name_plural = _("ilmoitukset")
         constraints = [
             # NULL keys are distinct in PostgreSQL: only keyed notifications are deduplicated.
-            models.UniqueConstraint(fields=["recipient", "dedupe_key"],
-                                    name="notification_unique_recipient_dedupe_key"),
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"], name="notification_unique_recipient_dedupe_key"
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
-            models.Index(fields=["recipient"], condition=models.Q(read_at__isnull=True),
-                         name="notification_unread_idx"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,5 +21,8 @@ def unread_count(user: User) -> int:
 
 def inbox(user: User) -> QuerySet[Notification]:
     """The user's notifications, newest first, with the actor for display."""
-    return (Notification.objects.filter(recipient=user).select_related("actor")
-            .order_by("-created_at", "-id"))
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )

@@ -45,7 +45,8 @@ def notify(
     anyway.
     """
     text = Truncator(" ".join(privacy.scrub(text or "").split())).chars(
-        Notification.TEXT_MAX_LENGTH)
+        Notification.TEXT_MAX_LENGTH
+    )
     if not text:
         raise ValidationError({"text": _("Ilmoituksella täytyy olla teksti.")})
     if not is_same_site_path(url):
@@ -62,8 +63,15 @@ def notify(
     now = timezone.now()
     rows = []
     for user_id in sorted(targets):
-        row = Notification(recipient_id=user_id, actor_id=actor_id, verb=verb, text=text,
-                           url=url, dedupe_key=dedupe_key, created_at=now)
+        row = Notification(
+            recipient_id=user_id,
+            actor_id=actor_id,
+            verb=verb,
+            text=text,
+            url=url,
+            dedupe_key=dedupe_key,
+            created_at=now,
+        )
         row.clean_fields(exclude={"recipient", "actor"})  # FK checks would cost a query each
         rows.append(row)
 
@@ -89,8 +97,9 @@ def _create_deduplicated(rows: list[Notification]) -> list[Notification]:
     """
     key = rows[0].dedupe_key
     existing = set(
-        Notification.objects.filter(dedupe_key=key, recipient_id__in=[r.recipient_id for r in rows])
-        .values_list("recipient_id", flat=True)
+        Notification.objects.filter(
+            dedupe_key=key, recipient_id__in=[r.recipient_id for r in rows]
+        ).values_list("recipient_id", flat=True)
     )
     fresh = [r for r in rows if r.recipient_id not in existing]
     if not fresh:
@@ -103,9 +112,15 @@ def _create_deduplicated(rows: list[Notification]) -> list[Notification]:
     created = []
     for row in fresh:
         notification, was_created = Notification.objects.get_or_create(
-            recipient_id=row.recipient_id, dedupe_key=key,
-            defaults={"actor_id": row.actor_id, "verb": row.verb, "text": row.text,
-                      "url": row.url, "created_at": row.created_at},
+            recipient_id=row.recipient_id,
+            dedupe_key=key,
+            defaults={
+                "actor_id": row.actor_id,
+                "verb": row.verb,
+                "text": row.text,
+                "url": row.url,
+                "created_at": row.created_at,
+            },
         )
         if was_created:
             created.append(notification)
@@ -133,13 +148,19 @@ def notification_email_send(*, notification_id: int) -> bool:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient").filter(pk=notification_id).first()
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
         )
         if notification is None or notification.emailed_at is not None:
             return False
         recipient = notification.recipient
-        if (not recipient.email_notifications or not recipient.email
-                or not recipient.is_active or notification.read_at is not None):
+        if (
+            not recipient.email_notifications
+            or not recipient.email
+            or not recipient.is_active
+            or notification.read_at is not None
+        ):
             return False
         _notification_email(notification).send()
         notification.emailed_at = timezone.now()
@@ -158,5 +179,6 @@ def _notification_email(notification: Notification) -> EmailMessage:
         }
         subject = render_to_string("emails/notification_subject.txt", context)
         body = render_to_string("emails/notification_body.txt", context)
-    return EmailMessage(subject=" ".join(subject.split()), body=body,
-                        to=[notification.recipient.email])
+    return EmailMessage(
+        subject=" ".join(subject.split()), body=body, to=[notification.recipient.email]
+    )

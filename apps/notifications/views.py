@@ -44,9 +44,11 @@ def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.mark_read(user=request.user)
     if request.htmx:
         page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(
-            request.POST.get("sivu"))
-        return render(request, "notifications/inbox.html#notification-list",
-                      {"page": page, "badge_oob": True})
+            request.POST.get("sivu")
+        )
+        return render(
+            request, "notifications/inbox.html#notification-list", {"page": page, "badge_oob": True}
+        )
     messages.success(request, _("Kaikki ilmoitukset on merkitty luetuiksi."))
     return redirect("notifications:inbox")
 
@@ -62,6 +64,8 @@ def badge(request: HtmxHttpRequest) -> HttpResponse:
             return HttpResponseStopPolling()
         return redirect_to_login(request.get_full_path())
     # No RequestContext: the other context processors' queries are not needed here.
-    html = render_to_string("notifications/partials/badge.html",
-                            {"unread_notification_count": selectors.unread_count(request.user)})
+    html = render_to_string(
+        "notifications/partials/badge.html",
+        {"unread_notification_count": selectors.unread_count(request.user)},
+    )
     return HttpResponse(html)

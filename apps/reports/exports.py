@@ -74,8 +74,10 @@ def _safe_text(text: str) -> str:
 
 
 def filename(report: Report, extension: str) -> str:
-    return (f"neuvokas-{report.kind.replace('_', '-')}-{report.period_start:%Y%m%d}-"
-            f"{report.period_end:%Y%m%d}.{extension}")
+    return (
+        f"neuvokas-{report.kind.replace('_', '-')}-{report.period_start:%Y%m%d}-"
+        f"{report.period_end:%Y%m%d}.{extension}"
+    )
 
 
 def to_csv(report: Report) -> str:
@@ -90,8 +92,12 @@ def to_csv(report: Report) -> str:
         writer.writerow([str(table.title)])
         writer.writerow([str(c.label) for c in table.columns])
         for row in table.rows:
-            writer.writerow([_safe_text(cell(c, row)) if c.fmt == "text" else cell(c, row)
-                             for c in table.columns])
+            writer.writerow(
+                [
+                    _safe_text(cell(c, row)) if c.fmt == "text" else cell(c, row)
+                    for c in table.columns
+                ]
+            )
     return out.getvalue()
 
 
@@ -132,17 +138,21 @@ def to_xlsx(report: Report) -> bytes:
     bold = Font(bold=True)
     info.append([_("Raportti"), report.get_kind_display()])
     info.append([_("Jakso"), report.period.label()])
-    info.append([_("Valmistunut"),
-                 timezone.localtime(report.finished_at).replace(tzinfo=None)
-                 if report.finished_at else None])
+    info.append(
+        [
+            _("Valmistunut"),
+            timezone.localtime(report.finished_at).replace(tzinfo=None)
+            if report.finished_at
+            else None,
+        ]
+    )
     info["B3"].number_format = "d.m.yyyy h:mm"
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 40
     used = {info.title}
     for table in report_tables(report):
         sheet = workbook.create_sheet(_sheet_title(str(table.title), used))
-        labels = [str(c.label) + (" (h)" if c.fmt == "duration" else "")
-                  for c in table.columns]
+        labels = [str(c.label) + (" (h)" if c.fmt == "duration" else "") for c in table.columns]
         sheet.append(labels)
         for c in sheet[1]:
             c.font = bold

@@ -15,16 +15,21 @@ MAX_DAYS = 2 * 366
 
 class RunReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Raportti"), choices=Kind.choices)
-    period_start = forms.DateField(label=_("Alkaa"),
-                                   widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Päättyy (mukaan lukien)"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("Alkaa"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(
+        label=_("Päättyy (mukaan lukien)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     @classmethod
     def for_last_month(cls) -> RunReportForm:
         last_month = month_of(timezone.localdate().replace(day=1) - datetime.timedelta(days=1))
-        return cls(initial={"kind": Kind.CONTACTS, "period_start": last_month.start,
-                            "period_end": last_month.end})
+        return cls(
+            initial={
+                "kind": Kind.CONTACTS,
+                "period_start": last_month.start,
+                "period_end": last_month.end,
+            }
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

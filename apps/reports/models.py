@@ -40,14 +40,21 @@ class Report(models.Model):
     kind = models.CharField(_("raportti"), max_length=20, choices=Kind.choices)
     period_start = models.DateField(_("alkaa"))
     period_end = models.DateField(_("päättyy"), help_text=_("Viimeinen päivä, mukaan lukien."))
-    status = models.CharField(_("tila"), max_length=10, choices=Status.choices,
-                              default=Status.PENDING)
-    trigger = models.CharField(_("käynnistäjä"), max_length=10, choices=Trigger.choices,
-                               default=Trigger.MANUAL)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name=_("käynnistänyt"),
-                                   help_text=_("Tyhjä: ajastus."))
+    status = models.CharField(
+        _("tila"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    trigger = models.CharField(
+        _("käynnistäjä"), max_length=10, choices=Trigger.choices, default=Trigger.MANUAL
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("käynnistänyt"),
+        help_text=_("Tyhjä: ajastus."),
+    )
     figures = models.JSONField(_("luvut"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     progress = models.PositiveSmallIntegerField(_("edistyminen (%)"), default=0)
     error = models.TextField(_("virhe"), blank=True)
@@ -63,10 +70,12 @@ class Report(models.Model):
         verbose_name_plural = _("raportit")
         permissions = [("run_report", _("Voi ajaa raportteja"))]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "period_start", "period_end"],
-                                    name="report_unique_kind_period"),
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")),
-                                   name="report_period_not_reversed"),
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "period_end"], name="report_unique_kind_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="report_period_not_reversed"
+            ),
         ]
         indexes = [models.Index(fields=["status"], name="report_status")]
 
@@ -92,8 +101,12 @@ class Report(models.Model):
 class ReportSubscription(models.Model):
     """A manager who gets a report kind by e-mail whenever a scheduled run completes."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="report_subscriptions", verbose_name=_("tilaaja"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_subscriptions",
+        verbose_name=_("tilaaja"),
+    )
     kind = models.CharField(_("raportti"), max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -15,15 +15,8 @@ RUN = "reports.run_report"
 
 
 def can_view_reports(user: User | AnonymousUser) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.has_perm(VIEW)
-    )
+    return bool(user.is_authenticated and user.is_active and user.has_perm(VIEW))
 
 
 def can_run_reports(user: User | AnonymousUser) -> bool:
-    return bool(
-        can_view_reports(user)
-        and user.has_perm(RUN)
-    )
+    return bool(can_view_reports(user) and user.has_perm(RUN))

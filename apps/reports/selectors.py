@@ -23,9 +23,21 @@ def report_list(*, kind: str = "") -> QuerySet[Report]:
 
 def report_status(report_id: int) -> Report | None:
     """Just what the progress fragment shows."""
-    return (Report.objects.only("pk", "kind", "period_start", "period_end", "status",
-                                "progress", "error", "started_at", "finished_at")
-            .filter(pk=report_id).first())
+    return (
+        Report.objects.only(
+            "pk",
+            "kind",
+            "period_start",
+            "period_end",
+            "status",
+            "progress",
+            "error",
+            "started_at",
+            "finished_at",
+        )
+        .filter(pk=report_id)
+        .first()
+    )
 
 
 def subscribed_kinds(user: User) -> set[str]:

@@ -69,7 +69,9 @@ def report_request(
     trigger = Report.Trigger.MANUAL if started_by else Report.Trigger.SCHEDULE
     with transaction.atomic():
         report, created = Report.objects.get_or_create(
-            kind=kind, period_start=period_start, period_end=period_end,
+            kind=kind,
+            period_start=period_start,
+            period_end=period_end,
             defaults={"trigger": trigger, "started_by": started_by},
         )
         if created or not rerun:
@@ -85,8 +87,18 @@ def report_request(
         report.attempts = 0
         report.requested_at = timezone.now()
         report.mailed_at = None
-        report.save(update_fields=["status", "trigger", "started_by", "progress", "error",
-                                   "attempts", "requested_at", "mailed_at"])
+        report.save(
+            update_fields=[
+                "status",
+                "trigger",
+                "started_by",
+                "progress",
+                "error",
+                "attempts",
+                "requested_at",
+                "mailed_at",
+            ]
+        )
     return report
 
 
@@ -104,7 +116,9 @@ def _locked_ids() -> set[int]:
         cursor.execute(
             "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s "
             "AND objsubid = 2 AND database = (SELECT oid FROM pg_database "
-            "WHERE datname = current_database())", [LOCK_CLASS])
+            "WHERE datname = current_database())",
+            [LOCK_CLASS],
+        )
         return {int(row[0]) for row in cursor.fetchall()}
 
 
@@ -124,13 +138,17 @@ class _StatusWriter:
     def _update(self, sql: str, params: list[Any]) -> None:
         with self.connection.cursor() as cursor:
             # ``sql`` is one of the fixed column lists below, never user input.
-            cursor.execute(f"UPDATE reports_report SET {sql} WHERE id = %s",  # noqa: S608
-                           [*params, self.report_id])
+            cursor.execute(
+                f"UPDATE reports_report SET {sql} WHERE id = %s",  # noqa: S608
+                [*params, self.report_id],
+            )
 
     def start(self) -> None:
-        self._update("status = %s, progress = 0, error = '', started_at = %s, "
-                     "finished_at = NULL, attempts = attempts + 1",
-                     [Report.Status.RUNNING, timezone.now()])
+        self._update(
+            "status = %s, progress = 0, error = '', started_at = %s, "
+            "finished_at = NULL, attempts = attempts + 1",
+            [Report.Status.RUNNING, timezone.now()],
+        )
 
     def progress(self, percent: int) -> None:
         percent = max(0, min(99, int(percent)))
@@ -170,8 +188,8 @@ def report_generate(*, report_id: int) -> str:
             writer.close()
         finished = timezone.now()
         Report.objects.filter(pk=report_id).update(
-            figures=figures, status=Report.Status.DONE, progress=100, error="",
-            finished_at=finished)
+            figures=figures, status=Report.Status.DONE, progress=100, error="", finished_at=finished
+        )
         if report.trigger == Report.Trigger.SCHEDULE:
             from .tasks import mail_report
 
@@ -189,7 +207,9 @@ def reports_to_resume(*, now: datetime.datetime | None = None) -> list[int]:
             Q(status=Report.Status.RUNNING)
             | Q(status=Report.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
             | Q(status=Report.Status.PENDING, requested_at__lt=now - PENDING_GRACE)
-        ).order_by("requested_at").values_list("pk", flat=True)
+        )
+        .order_by("requested_at")
+        .values_list("pk", flat=True)
     )
     if not candidates:
         return []
@@ -215,22 +235,25 @@ def report_mail(*, report_id: int) -> int:
         report = Report.objects.select_for_update().filter(pk=report_id).first()
         if report is None or report.status != Report.Status.DONE or report.mailed_at:
             return 0
-        recipients = sorted({
-            s.user.email for s in ReportSubscription.objects.filter(kind=report.kind)
-            .select_related("user")
-            if s.user.is_active and s.user.email and s.user.has_perm("reports.view_report")
-        })
+        recipients = sorted(
+            {
+                s.user.email
+                for s in ReportSubscription.objects.filter(kind=report.kind).select_related("user")
+                if s.user.is_active and s.user.email and s.user.has_perm("reports.view_report")
+            }
+        )
         sent = 0
         if recipients:
             with translation.override(settings.LANGUAGE_CODE):
-                context = {"report": report, "tables": exports.report_tables(report),
-                           "url": settings.NEUVOKAS_SITE_URL.rstrip("/")
-                           + reverse("reports:detail", args=[report.pk])}
-                subject = " ".join(render_to_string("reports/email_subject.txt",
-                                                    context).split())
+                context = {
+                    "report": report,
+                    "tables": exports.report_tables(report),
+                    "url": settings.NEUVOKAS_SITE_URL.rstrip("/")
+                    + reverse("reports:detail", args=[report.pk]),
+                }
+                subject = " ".join(render_to_string("reports/email_subject.txt", context).split())
                 body = render_to_string("reports/email_body.txt", context)
-                attachment = (exports.filename(report, "csv"), exports.to_csv(report),
-                              "text/csv")
+                attachment = (exports.filename(report, "csv"), exports.to_csv(report), "text/csv")
             messages = []
             for address in recipients:
                 message = EmailMessage(subject=subject, body=body, to=[address])

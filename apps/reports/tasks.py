@@ -18,8 +18,13 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-_TASK = {"bind": True, "acks_late": True, "autoretry_for": (OperationalError,),
-         "retry_backoff": True, "max_retries": 5}
+_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
 
 
 def _now(now_iso: str | None) -> datetime.datetime:
@@ -31,8 +36,9 @@ def _now(now_iso: str | None) -> datetime.datetime:
 
 
 @shared_task(name="reports.schedule_due_reports", **_TASK)
-def schedule_due_reports(self: Any, now_iso: str | None = None,
-                         kinds: list[str] | None = None, months: int = 1) -> list[int]:
+def schedule_due_reports(
+    self: Any, now_iso: str | None = None, kinds: list[str] | None = None, months: int = 1
+) -> list[int]:
     """Request the runs of ``kinds`` for the ``months`` whole months before now (in
     Finnish time) and fan them out. Firing twice makes no second run."""
     from .models import Kind, Report
@@ -44,8 +50,7 @@ def schedule_due_reports(self: Any, now_iso: str | None = None,
     ids = []
     with transaction.atomic():
         for kind in kinds or Kind.values:
-            report = report_request(kind=kind, period_start=period.start,
-                                    period_end=period.end)
+            report = report_request(kind=kind, period_start=period.start, period_end=period.end)
             if report.status != Report.Status.DONE:
                 generate_report.delay_on_commit(report.pk)
             ids.append(report.pk)
@@ -74,4 +79,3 @@ def mail_report(self: Any, report_id: int) -> int:
     from .services import report_mail
 
     return report_mail(report_id=report_id)
-

@@ -24,10 +24,12 @@ from .tasks import generate_report
 PAGE_SIZE = 50
 
 
-def _index_context(request: AuthenticatedHttpRequest,
-                   form: RunReportForm | None = None) -> dict[str, object]:
-    page = Paginator(selectors.report_list(kind=request.GET.get("raportti", "")),
-                     PAGE_SIZE).get_page(request.GET.get("sivu"))
+def _index_context(
+    request: AuthenticatedHttpRequest, form: RunReportForm | None = None
+) -> dict[str, object]:
+    page = Paginator(
+        selectors.report_list(kind=request.GET.get("raportti", "")), PAGE_SIZE
+    ).get_page(request.GET.get("sivu"))
     subscribed = selectors.subscribed_kinds(request.user)
     return {
         "page": page,
@@ -51,8 +53,12 @@ def run(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/index.html", _index_context(request, form), status=400)
     report = services.report_request(
-        kind=form.cleaned_data["kind"], period_start=form.cleaned_data["period_start"],
-        period_end=form.cleaned_data["period_end"], started_by=request.user, rerun=True)
+        kind=form.cleaned_data["kind"],
+        period_start=form.cleaned_data["period_start"],
+        period_end=form.cleaned_data["period_end"],
+        started_by=request.user,
+        rerun=True,
+    )
     if report.status != Report.Status.DONE:
         generate_report.delay_on_commit(report.pk)
     return redirect(report)
@@ -64,8 +70,11 @@ def run(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required(permissions.VIEW, raise_exception=True)
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("started_by"), pk=pk)
-    context = {"report": report, "tables": exports.report_tables(report),
-               "can_run": permissions.can_run_reports(request.user)}
+    context = {
+        "report": report,
+        "tables": exports.report_tables(report),
+        "can_run": permissions.can_run_reports(request.user),
+    }
     if request.htmx:
         status = 200 if report.is_in_progress else HTMX_STOP_POLLING
         return render(request, "reports/detail.html#report-body", context, status=status)
@@ -81,7 +90,8 @@ def _download(pk: int, extension: str) -> HttpResponse:
     else:
         response = HttpResponse(
             exports.to_xlsx(report),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     name = exports.filename(report, extension)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -104,8 +114,11 @@ def download_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def subscribe(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SubscriptionForm(request.POST)
     if form.is_valid():
-        services.subscription_set(user=request.user, kind=form.cleaned_data["kind"],
-                                  subscribed=form.cleaned_data["subscribed"])
+        services.subscription_set(
+            user=request.user,
+            kind=form.cleaned_data["kind"],
+            subscribed=form.cleaned_data["subscribed"],
+        )
         label = dict(Kind.choices)[form.cleaned_data["kind"]]
         if form.cleaned_data["subscribed"]:
             messages.success(request, _("Saat raportin %(kind)s sähköpostiisi.") % {"kind": label})

@@ -29,8 +29,16 @@ class SynonymGroupAdmin(admin.ModelAdmin[SynonymGroup]):
 
 @admin.register(SearchLog)
 class SearchLogAdmin(admin.ModelAdmin[SearchLog]):
-    list_display = ["created_at", "query", "source", "municipality", "line", "result_count",
-                    "opened_position", "user"]
+    list_display = [
+        "created_at",
+        "query",
+        "source",
+        "municipality",
+        "line",
+        "result_count",
+        "opened_position",
+        "user",
+    ]
     list_filter = ["source", "municipality", "corrected"]
     search_fields = ["query"]
     date_hierarchy = "created_at"
@@ -40,4 +48,3 @@ class SearchLogAdmin(admin.ModelAdmin[SearchLog]):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-

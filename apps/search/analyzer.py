@@ -46,21 +46,129 @@ _STOP_CLASSES = {"sidesana", "kieltosana", "asemosana", "huudahdussana"}
 _STOP_LEMMAS = {"olla"}
 # The same stop words for the Snowball backend (surface forms and their stems).
 _FI_STOPWORDS = {
-    "ja", "tai", "sekä", "että", "mutta", "kun", "jos", "koska", "vaikka", "kuin", "eli",
-    "ei", "eikä", "en", "et", "emme", "ette", "eivät", "ole", "on", "oli", "olla", "ovat",
-    "olen", "olet", "olemme", "olette", "olisi", "ollut", "se", "sen", "sitä", "siitä",
-    "siihen", "sille", "ne", "niiden", "niitä", "joka", "jonka", "jota", "jossa",
-    "joiden", "jotka", "mikä", "mitä", "minkä", "missä", "mihin", "kuka", "kenen",
-    "hän", "hänen", "häntä", "he", "heidän", "minä", "sinä", "me", "te", "tämä", "tämän",
-    "tätä", "tässä", "nämä", "näiden", "tuo", "nuo", "itse", "oma", "myös", "vain", "nyt",
+    "ja",
+    "tai",
+    "sekä",
+    "että",
+    "mutta",
+    "kun",
+    "jos",
+    "koska",
+    "vaikka",
+    "kuin",
+    "eli",
+    "ei",
+    "eikä",
+    "en",
+    "et",
+    "emme",
+    "ette",
+    "eivät",
+    "ole",
+    "on",
+    "oli",
+    "olla",
+    "ovat",
+    "olen",
+    "olet",
+    "olemme",
+    "olette",
+    "olisi",
+    "ollut",
+    "se",
+    "sen",
+    "sitä",
+    "siitä",
+    "siihen",
+    "sille",
+    "ne",
+    "niiden",
+    "niitä",
+    "joka",
+    "jonka",
+    "jota",
+    "jossa",
+    "joiden",
+    "jotka",
+    "mikä",
+    "mitä",
+    "minkä",
+    "missä",
+    "mihin",
+    "kuka",
+    "kenen",
+    "hän",
+    "hänen",
+    "häntä",
+    "he",
+    "heidän",
+    "minä",
+    "sinä",
+    "me",
+    "te",
+    "tämä",
+    "tämän",
+    "tätä",
+    "tässä",
+    "nämä",
+    "näiden",
+    "tuo",
+    "nuo",
+    "itse",
+    "oma",
+    "myös",
+    "vain",
+    "nyt",
 }
 _SV_STOPWORDS = {
-    "och", "i", "att", "det", "som", "en", "ett", "på", "är", "av", "för", "med", "till",
-    "den", "har", "de", "inte", "om", "så", "men", "du", "vi", "han", "hon", "eller",
+    "och",
+    "i",
+    "att",
+    "det",
+    "som",
+    "en",
+    "ett",
+    "på",
+    "är",
+    "av",
+    "för",
+    "med",
+    "till",
+    "den",
+    "har",
+    "de",
+    "inte",
+    "om",
+    "så",
+    "men",
+    "du",
+    "vi",
+    "han",
+    "hon",
+    "eller",
 }
 _EN_STOPWORDS = {
-    "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "is", "are", "with",
-    "by", "at", "be", "it", "as", "from", "not", "no",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "of",
+    "to",
+    "in",
+    "on",
+    "for",
+    "is",
+    "are",
+    "with",
+    "by",
+    "at",
+    "be",
+    "it",
+    "as",
+    "from",
+    "not",
+    "no",
 }
 LANGUAGE_PREFIX = {"fi": "", "sv": "sv:", "en": "en:"}
 ROOT_PREFIX = "r:"
@@ -181,8 +289,11 @@ class BaseAnalyzer:
                     out.words.append(lexeme)
         return out
 
-    def analyze_positions(self, text: str, language: str = "fi",
-                          ) -> tuple[list[tuple[int, tuple[str, ...], tuple[str, ...]]], int]:
+    def analyze_positions(
+        self,
+        text: str,
+        language: str = "fi",
+    ) -> tuple[list[tuple[int, tuple[str, ...], tuple[str, ...]]], int]:
         """``([(word index, whole-word lexemes, part lexemes), …], number of words)``;
         stop words are left out but still counted, so that distances stay true."""
         out: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = []
@@ -221,9 +332,14 @@ class SnowballAnalyzer(BaseAnalyzer):
         stems = [self.fi_stem(p) for p in pieces]
         lemmas = [self.fi_stem(lower.replace("-", ""))] if len(pieces) > 1 else stems[:1]
         parts = tuple(s for s in stems if len(s) >= MIN_PART) if len(pieces) > 1 else ()
-        return WordAnalysis(lower, tuple(dict.fromkeys(lemmas)), parts=parts, known=False,
-                            stem=lemmas[0] if lemmas else lower,
-                            compounds=(parts,) if len(parts) > 1 else ())
+        return WordAnalysis(
+            lower,
+            tuple(dict.fromkeys(lemmas)),
+            parts=parts,
+            known=False,
+            stem=lemmas[0] if lemmas else lower,
+            compounds=(parts,) if len(parts) > 1 else (),
+        )
 
 
 class VoikkoAnalyzer(BaseAnalyzer):
@@ -257,8 +373,7 @@ class VoikkoAnalyzer(BaseAnalyzer):
             nen = word[:-1] + "nen"
             if any(a.get("BASEFORM", "").lower() == nen for a in self._analyze(nen)):
                 return (word, nen)
-        nominal = [a.get("BASEFORM", "").lower() for a in analyses
-                   if a.get("CLASS") != "teonsana"]
+        nominal = [a.get("BASEFORM", "").lower() for a in analyses if a.get("CLASS") != "teonsana"]
         return tuple(dict.fromkeys(f for f in (*nominal, *found) if f))
 
     @functools.lru_cache(maxsize=200_000)  # noqa: B019
@@ -267,11 +382,11 @@ class VoikkoAnalyzer(BaseAnalyzer):
         analyses = self._analyze(word) or (self._analyze(lower) if word != lower else [])
         if not analyses:
             return self._unknown(lower)
-        if all(a.get("CLASS") in _STOP_CLASSES or a.get("BASEFORM") in _STOP_LEMMAS
-               for a in analyses):
+        if all(
+            a.get("CLASS") in _STOP_CLASSES or a.get("BASEFORM") in _STOP_LEMMAS for a in analyses
+        ):
             return WordAnalysis(lower, (), stop=True)
-        lemmas = tuple(dict.fromkeys(a["BASEFORM"].lower() for a in analyses
-                                     if a.get("BASEFORM")))
+        lemmas = tuple(dict.fromkeys(a["BASEFORM"].lower() for a in analyses if a.get("BASEFORM")))
         # Compound structure: the analyses with the fewest splits (kokonais|valtainen,
         # not koko|nais|valtainen).
         splits = [(_boundaries(a.get("STRUCTURE", ""), lower), a) for a in analyses]
@@ -298,9 +413,15 @@ class VoikkoAnalyzer(BaseAnalyzer):
                 roots.extend(_derivational_bases(a.get("WORDBASES", "")))
         taken = lemma_set | set(parts) | set(spans)
         roots = [r for r in dict.fromkeys(roots) if r not in taken and len(r) >= MIN_PART]
-        return WordAnalysis(lower, lemmas, parts=tuple(parts), spans=tuple(spans),
-                            stem=self.fi_stem(lower), roots=tuple(roots),
-                            compounds=tuple(compounds))
+        return WordAnalysis(
+            lower,
+            lemmas,
+            parts=tuple(parts),
+            spans=tuple(spans),
+            stem=self.fi_stem(lower),
+            roots=tuple(roots),
+            compounds=tuple(compounds),
+        )
 
     def _unknown(self, lower: str) -> WordAnalysis:
         """A word Voikko does not know: hyphenated pieces analysed one by one, else the
@@ -312,13 +433,23 @@ class VoikkoAnalyzer(BaseAnalyzer):
                 sub = self.analyze_word(p)
                 parts.extend(sub.lemmas if sub.lemmas else (p,))
             parts = [p for p in dict.fromkeys(parts) if len(p) >= MIN_PART and p != lower]
-            return WordAnalysis(lower, (lower,), parts=tuple(parts), known=False, stem=lower,
-                                compounds=(tuple(parts),) if len(parts) > 1 else ())
+            return WordAnalysis(
+                lower,
+                (lower,),
+                parts=tuple(parts),
+                known=False,
+                stem=lower,
+                compounds=(tuple(parts),) if len(parts) > 1 else (),
+            )
         stem = self.fi_stem(lower)
         return WordAnalysis(lower, (lower,), known=False, stem=stem)
 
-    def _decompound(self, lower: str, bounds: list[int], baseform: str,
-                    ) -> tuple[list[str], list[str], list[str]]:
+    def _decompound(
+        self,
+        lower: str,
+        bounds: list[int],
+        baseform: str,
+    ) -> tuple[list[str], list[str], list[str]]:
         """Parts (one per member), other readings of members, and multi-part spans of a
         compound cut at ``bounds``.
 
@@ -327,14 +458,14 @@ class VoikkoAnalyzer(BaseAnalyzer):
         carries the inflection of the whole word.
         """
         cuts = [0, *bounds, len(lower)]
-        pieces = [lower[cuts[i]:cuts[i + 1]] for i in range(len(cuts) - 1)]
+        pieces = [lower[cuts[i] : cuts[i + 1]] for i in range(len(cuts) - 1)]
         pieces = [p.strip("-") for p in pieces]
         prefix = lower[: bounds[-1]]
         head = ""
         if baseform.startswith(prefix):
-            head = baseform[len(prefix):].strip("-")
+            head = baseform[len(prefix) :].strip("-")
         elif baseform.replace("-", "").startswith(prefix.replace("-", "")):
-            head = baseform.replace("-", "")[len(prefix.replace("-", "")):]
+            head = baseform.replace("-", "")[len(prefix.replace("-", "")) :]
         if not head:
             head_lemmas = self._lemmas_of(pieces[-1])
             head = head_lemmas[0] if head_lemmas else pieces[-1]
@@ -415,8 +546,10 @@ def get_analyzer(name: str | None = None) -> BaseAnalyzer:
             try:
                 analyzer = _ANALYZERS.get("voikko") or VoikkoAnalyzer()
             except Exception as exc:
-                logger.warning("libvoikko unavailable (%s); Finnish search is degraded to "
-                               "Snowball stemming", exc)
+                logger.warning(
+                    "libvoikko unavailable (%s); Finnish search is degraded to Snowball stemming",
+                    exc,
+                )
                 analyzer = _ANALYZERS.get("snowball") or SnowballAnalyzer()
             _ANALYZERS[analyzer.name] = analyzer
         _ANALYZERS[wanted] = analyzer

@@ -24,8 +24,10 @@ MAX_QUERY = 200
 
 
 def _unauthorized() -> JsonResponse:
-    response = JsonResponse({"detail": "Authentication required: session or "
-                                       "'Authorization: Token <token>'."}, status=401)
+    response = JsonResponse(
+        {"detail": "Authentication required: session or 'Authorization: Token <token>'."},
+        status=401,
+    )
     response["WWW-Authenticate"] = 'Token realm="neuvokas"'
     return response
 
@@ -49,9 +51,14 @@ def openapi_schema(request: HttpRequest) -> JsonResponse:
     """The OpenAPI 3 description of this API, behind the same authentication."""
     if api_user(request) is None:
         return _unauthorized()
-    schema = openapi.search_api(municipalities=municipality_codes(), lines=line_keys(),
-                                types=registry.doc_types(), default_limit=DEFAULT_LIMIT,
-                                max_limit=selectors.MAX_LIMIT, max_query=MAX_QUERY)
+    schema = openapi.search_api(
+        municipalities=municipality_codes(),
+        lines=line_keys(),
+        types=registry.doc_types(),
+        default_limit=DEFAULT_LIMIT,
+        max_limit=selectors.MAX_LIMIT,
+        max_query=MAX_QUERY,
+    )
     return JsonResponse(schema, json_dumps_params={"ensure_ascii": False})
 
 
@@ -80,28 +87,42 @@ def search(request: HttpRequest) -> JsonResponse:
     types = [t for t in visible if not doc_type or t == doc_type]
     result = selectors.SearchResult(query=query)
     if query and types:
-        result = selectors.search(query=query, municipality=municipality, line=line,
-                                  doc_types=types, limit=limit,
-                                  language=get_language() or "fi")
-        services.search_log_create(query=query, user=user, source=SearchLog.Source.API,
-                                   result_count=result.total, municipality=municipality,
-                                   line=line, doc_type=doc_type,
-                                   language=get_language() or "",
-                                   corrected=bool(result.corrections))
-    return JsonResponse({
-        "query": query,
-        "total": result.total,
-        "corrected_query": result.corrected_query,
-        "results": [
-            {
-                "type": hit.doc_type,
-                "key": hit.key,
-                "title": hit.title,
-                "url": request.build_absolute_uri(hit.url),
-                "snippet": str(hit.snippet),
-                "organisation": hit.organisation,
-                "municipalities": hit.municipalities,
-            }
-            for hit in result.hits
-        ],
-    }, json_dumps_params={"ensure_ascii": False})
+        result = selectors.search(
+            query=query,
+            municipality=municipality,
+            line=line,
+            doc_types=types,
+            limit=limit,
+            language=get_language() or "fi",
+        )
+        services.search_log_create(
+            query=query,
+            user=user,
+            source=SearchLog.Source.API,
+            result_count=result.total,
+            municipality=municipality,
+            line=line,
+            doc_type=doc_type,
+            language=get_language() or "",
+            corrected=bool(result.corrections),
+        )
+    return JsonResponse(
+        {
+            "query": query,
+            "total": result.total,
+            "corrected_query": result.corrected_query,
+            "results": [
+                {
+                    "type": hit.doc_type,
+                    "key": hit.key,
+                    "title": hit.title,
+                    "url": request.build_absolute_uri(hit.url),
+                    "snippet": str(hit.snippet),
+                    "organisation": hit.organisation,
+                    "municipalities": hit.municipalities,
+                }
+                for hit in result.hits
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -17,9 +17,11 @@ def voikko_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
         return []
     if voikko_available():
         return []
-    return [checks.Warning(
-        "libvoikko or its Finnish dictionary is missing: Finnish search falls back to "
-        "Snowball stemming (no compound splitting, weaker inflection handling).",
-        hint="apt-get install libvoikko1 voikko-fi, then manage.py rebuild_search_index",
-        id="search.W001",
-    )]
+    return [
+        checks.Warning(
+            "libvoikko or its Finnish dictionary is missing: Finnish search falls back to "
+            "Snowball stemming (no compound splitting, weaker inflection handling).",
+            hint="apt-get install libvoikko1 voikko-fi, then manage.py rebuild_search_index",
+            id="search.W001",
+        )
+    ]

@@ -77,16 +77,24 @@ class _Marks:
         return found
 
 
-def highlight(text: str, matcher: Matcher, analyzer: BaseAnalyzer, language: str = "fi",
-              ) -> SafeString:
+def highlight(
+    text: str,
+    matcher: Matcher,
+    analyzer: BaseAnalyzer,
+    language: str = "fi",
+) -> SafeString:
     """The whole (short) text with matched words in ``<mark>`` (those in its first
     ``MAX_SCAN`` characters: a title is far shorter)."""
     marked = _Marks(matcher, analyzer, language)
     return _render(text, [(s, e) for w, s, e in tokenize(text[:MAX_SCAN]) if marked(w)])
 
 
-def snippet(text: str, matcher: Matcher, analyzer: BaseAnalyzer, language: str = "fi",
-            ) -> SafeString:
+def snippet(
+    text: str,
+    matcher: Matcher,
+    analyzer: BaseAnalyzer,
+    language: str = "fi",
+) -> SafeString:
     """The sentence with the most matched words (cut to about 32 words), marked.
 
     Only the first ``MAX_SCAN`` characters are considered, and of each sentence its first
@@ -100,7 +108,7 @@ def snippet(text: str, matcher: Matcher, analyzer: BaseAnalyzer, language: str =
     best: tuple[int, list[tuple[str, int, int]], list[int], bool] | None = None
     for start, stop in _sentences(text):
         clipped = stop - start > MAX_SENTENCE
-        sentence = text[start:min(stop, start + MAX_SENTENCE)]
+        sentence = text[start : min(stop, start + MAX_SENTENCE)]
         words = [(w, start + s, start + e) for w, s, e in tokenize(sentence)]
         if not words:
             continue
@@ -114,15 +122,16 @@ def snippet(text: str, matcher: Matcher, analyzer: BaseAnalyzer, language: str =
     first = 0
     if len(words) > MAX_WORDS and hits:
         first = max(0, min(hits[0] - 4, len(words) - MAX_WORDS))
-    window = words[first:first + MAX_WORDS]
+    window = words[first : first + MAX_WORDS]
     begin = window[0][1] if first else _sentence_start(text, window[0][1])
     end = window[-1][2]
     at_end = first + MAX_WORDS >= len(words)
     if at_end:
         end = _sentence_end(text, end)
     in_window = set(hits)
-    marks = [(s - begin, e - begin) for i, (_w, s, e) in enumerate(window, start=first)
-             if i in in_window]
+    marks = [
+        (s - begin, e - begin) for i, (_w, s, e) in enumerate(window, start=first) if i in in_window
+    ]
     html = _render(text[begin:end], marks)
     prefix = "… " if first else ""
     suffix = " …" if not at_end or continues else ""

@@ -28,8 +28,7 @@ class SearchDocument(models.Model):
     source = models.CharField(max_length=60)  # the registered source ("catalogue.entry")
     object_id = models.CharField(max_length=64)
     # One of the types the registered sources declare, with their labels.
-    doc_type = models.CharField(_("tyyppi"), max_length=20,
-                                choices=registry.doc_type_choices)
+    doc_type = models.CharField(_("tyyppi"), max_length=20, choices=registry.doc_type_choices)
     key = models.CharField(max_length=200, blank=True)
     url = models.CharField(max_length=500)
     titles = models.JSONField(default=dict)  # {"fi": …, "sv": …}
@@ -49,8 +48,9 @@ class SearchDocument(models.Model):
         verbose_name = _("hakuindeksin dokumentti")
         verbose_name_plural = _("hakuindeksin dokumentit")
         constraints = [
-            models.UniqueConstraint(fields=["source", "object_id"],
-                                    name="searchdocument_unique_object"),
+            models.UniqueConstraint(
+                fields=["source", "object_id"], name="searchdocument_unique_object"
+            ),
         ]
         indexes = [
             GinIndex(fields=["vector"], name="searchdoc_vector_gin"),
@@ -77,9 +77,12 @@ class SearchLexicon(models.Model):
         indexes = [
             # Typo correction looks among words seen in two documents or in a title or
             # keywords: a one-off word (often itself a typo) is never suggested.
-            GinIndex(fields=["word"], name="searchlexicon_fuzzy_trgm",
-                     opclasses=["gin_trgm_ops"],
-                     condition=models.Q(df__gte=2) | models.Q(head_df__gte=1)),
+            GinIndex(
+                fields=["word"],
+                name="searchlexicon_fuzzy_trgm",
+                opclasses=["gin_trgm_ops"],
+                condition=models.Q(df__gte=2) | models.Q(head_df__gte=1),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,18 +98,26 @@ class SynonymGroup(models.Model):
 
     terms = models.TextField(
         _("synonyymit"),
-        help_text=_("Yksi sana tai sanonta riville tai pilkuilla erotettuna. "
-                    "Perusmuoto riittää: taivutetut muodot löytyvät."),
+        help_text=_(
+            "Yksi sana tai sanonta riville tai pilkuilla erotettuna. "
+            "Perusmuoto riittää: taivutetut muodot löytyvät."
+        ),
         max_length=limits.SYNONYM_TERMS,
         validators=[MaxLengthValidator(limits.SYNONYM_TERMS), no_identity_code],
     )
-    note = models.CharField(_("huomautus"), max_length=300, blank=True,
-                            validators=[no_identity_code])
+    note = models.CharField(
+        _("huomautus"), max_length=300, blank=True, validators=[no_identity_code]
+    )
     is_active = models.BooleanField(_("käytössä"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+",
-                                   editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["terms"]
@@ -148,8 +159,9 @@ class SearchLog(models.Model):
         API = "api", _("rajapinta")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     source = models.CharField(max_length=10, choices=Source.choices)
     query = models.CharField(_("haku"), max_length=300)
     municipality = models.CharField(max_length=3, blank=True)

@@ -18,24 +18,35 @@ ERROR = {
 }
 
 
-def search_api(*, municipalities: list[str], lines: list[str], types: list[str],
-               default_limit: int, max_limit: int, max_query: int) -> dict[str, Any]:
+def search_api(
+    *,
+    municipalities: list[str],
+    lines: list[str],
+    types: list[str],
+    default_limit: int,
+    max_limit: int,
+    max_query: int,
+) -> dict[str, Any]:
     result = {
         "type": "object",
         "additionalProperties": False,
-        "required": ["type", "key", "title", "url", "snippet", "organisation",
-                     "municipalities"],
+        "required": ["type", "key", "title", "url", "snippet", "organisation", "municipalities"],
         "properties": {
             "type": {"type": "string", "enum": types},
-            "key": {"type": "string", "description": "The entry's key or the thread's or "
-                                                     "story's number."},
+            "key": {
+                "type": "string",
+                "description": "The entry's key or the thread's or story's number.",
+            },
             "title": {"type": "string"},
             "url": {"type": "string", "description": "Absolute URL of the page."},
-            "snippet": {"type": "string", "description": "HTML: escaped text with the "
-                                                         "matched words in <mark>."},
+            "snippet": {
+                "type": "string",
+                "description": "HTML: escaped text with the matched words in <mark>.",
+            },
             "organisation": {"type": "string"},
             "municipalities": {
-                "type": "array", "items": {"type": "string"},
+                "type": "array",
+                "items": {"type": "string"},
                 "description": "Municipality codes; empty: the whole wellbeing area.",
             },
         },
@@ -45,27 +56,42 @@ def search_api(*, municipalities: list[str], lines: list[str], types: list[str],
         "additionalProperties": False,
         "required": ["query", "total", "corrected_query", "results"],
         "properties": {
-            "query": {"type": "string", "description": "The query as searched (trimmed, "
-                                                       f"at most {max_query} characters)."},
-            "total": {"type": "integer", "minimum": 0,
-                      "description": "How many documents matched in all."},
-            "corrected_query": {"type": "string",
-                                "description": "The query with typos corrected; empty "
-                                               "when nothing was corrected."},
-            "results": {"type": "array", "maxItems": max_limit,
-                        "items": {"$ref": "#/components/schemas/Result"}},
+            "query": {
+                "type": "string",
+                "description": f"The query as searched (trimmed, at most {max_query} characters).",
+            },
+            "total": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "How many documents matched in all.",
+            },
+            "corrected_query": {
+                "type": "string",
+                "description": "The query with typos corrected; empty when nothing was corrected.",
+            },
+            "results": {
+                "type": "array",
+                "maxItems": max_limit,
+                "items": {"$ref": "#/components/schemas/Result"},
+            },
         },
     }
 
     def error(description: str) -> dict[str, Any]:
-        return {"description": description, "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        return {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
 
     def enum_parameter(name: str, values: list[str], description: str) -> dict[str, Any]:
         # Empty is the same as leaving the filter out.
-        return {"name": name, "in": "query", "required": False,
-                "description": description + " Empty: no filter.",
-                "schema": {"type": "string", "enum": ["", *values]}}
+        return {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": description + " Empty: no filter.",
+            "schema": {"type": "string", "enum": ["", *values]},
+        }
 
     unauthorized = error("No valid session or token.")
     unauthorized["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
@@ -75,9 +101,9 @@ def search_api(*, municipalities: list[str], lines: list[str], types: list[str],
             "title": "Neuvokas search API",
             "version": "1",
             "description": "The intranet's ranked Finnish search as JSON. Authenticate "
-                           "with the browser session or a personal token "
-                           "(`Authorization: Token <token>`, made with "
-                           "`manage.py create_api_token USERNAME`).",
+            "with the browser session or a personal token "
+            "(`Authorization: Token <token>`, made with "
+            "`manage.py create_api_token USERNAME`).",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"token": []}, {"session": []}],
@@ -87,26 +113,43 @@ def search_api(*, municipalities: list[str], lines: list[str], types: list[str],
                     "operationId": "search",
                     "summary": "Search services, offers, solved consultations and stories",
                     "parameters": [
-                        {"name": "q", "in": "query", "required": False,
-                         "description": f"The query; cut to {max_query} characters. Empty: "
-                                        "no results.",
-                         "schema": {"type": "string"}},
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": False,
+                            "description": f"The query; cut to {max_query} characters. Empty: "
+                            "no results.",
+                            "schema": {"type": "string"},
+                        },
                         enum_parameter("type", types, "Only documents of this type."),
-                        enum_parameter("municipality", municipalities,
-                                       "Only what is available in this municipality "
-                                       "(documents for the whole area included)."),
+                        enum_parameter(
+                            "municipality",
+                            municipalities,
+                            "Only what is available in this municipality "
+                            "(documents for the whole area included).",
+                        ),
                         enum_parameter("line", lines, "Only documents of this service line."),
-                        {"name": "limit", "in": "query", "required": False,
-                         "description": f"Results to return; brought within 1 to "
-                                        f"{max_limit}.",
-                         "schema": {"type": "integer", "default": default_limit}},
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "required": False,
+                            "description": f"Results to return; brought within 1 to {max_limit}.",
+                            "schema": {"type": "integer", "default": default_limit},
+                        },
                     ],
                     "responses": {
-                        "200": {"description": "The best matches first.", "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/SearchResults"}}}},
-                        "400": error("An unknown type, municipality or line, a limit that is "
-                                     "no number, or a character no text can hold (NUL)."),
+                        "200": {
+                            "description": "The best matches first.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/SearchResults"}
+                                }
+                            },
+                        },
+                        "400": error(
+                            "An unknown type, municipality or line, a limit that is "
+                            "no number, or a character no text can hold (NUL)."
+                        ),
                         "401": unauthorized,
                     },
                 },
@@ -114,10 +157,13 @@ def search_api(*, municipalities: list[str], lines: list[str], types: list[str],
         },
         "components": {
             "securitySchemes": {
-                "token": {"type": "apiKey", "in": "header", "name": "Authorization",
-                          "description": "`Token <token>`"},
-                "session": {"type": "apiKey", "in": "cookie",
-                            "name": settings.SESSION_COOKIE_NAME},
+                "token": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "Authorization",
+                    "description": "`Token <token>`",
+                },
+                "session": {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME},
             },
             "schemas": {"SearchResults": results, "Result": result, "Error": ERROR},
         },

@@ -107,8 +107,13 @@ class Lookup:
 
     def alt(self, lexemes: tuple[str, ...], factor: float, kind: str) -> Alt:
         found = [self.df.get(w, (0, 0)) for w in lexemes]
-        return Alt(lexemes, factor, kind=kind, df=min(f[0] for f in found),
-                   head_df=min(f[1] for f in found))
+        return Alt(
+            lexemes,
+            factor,
+            kind=kind,
+            df=min(f[0] for f in found),
+            head_df=min(f[1] for f in found),
+        )
 
 
 @dataclass
@@ -125,12 +130,14 @@ class Words:
 def parse(query: str, analyzer: BaseAnalyzer, *, typing: bool = False) -> Words:
     """``typing``: the query is still being typed, so its last word may be unfinished
     ("omaishoitajan vap") and also matches as a prefix."""
-    tokens = [w for w, _s, _e in tokenize(query)][:MAX_TERMS * 2]
+    tokens = [w for w, _s, _e in tokenize(query)][: MAX_TERMS * 2]
     analyses = [(w, analyzer.analyze_word(w)) for w in tokens]
     content = [(w, a) for w, a in analyses if not a.stop]
     if not content:  # only stop words: search them as they are
-        content = [(w, WordAnalysis(w.lower(), (w.lower(),), known=False, stem=w.lower()))
-                   for w, _a in analyses]
+        content = [
+            (w, WordAnalysis(w.lower(), (w.lower(),), known=False, stem=w.lower()))
+            for w, _a in analyses
+        ]
     terms = [Term(word=w, analysis=_as_typed(a)) for w, a in content[:MAX_TERMS]]
     exact: set[str] = set()
     prefixes: set[str] = set()
@@ -160,7 +167,7 @@ def parse(query: str, analyzer: BaseAnalyzer, *, typing: bool = False) -> Words:
     primaries = [t.analysis.primary for t in terms]
     for size in (2, 3):
         for i in range(len(primaries) - size + 1):
-            keys.add(" ".join(primaries[i:i + size]))
+            keys.add(" ".join(primaries[i : i + size]))
     return Words(terms, exact, prefixes, fuzzy, keys)
 
 
@@ -175,8 +182,11 @@ def _as_typed(a: WordAnalysis) -> WordAnalysis:
 def _root_alternatives(a: WordAnalysis) -> list[str]:
     if not a.known:
         return []
-    return [*(ROOT_PREFIX + lemma for lemma in a.lemmas),
-            *(ROOT_PREFIX + r for r in a.roots), *a.roots]
+    return [
+        *(ROOT_PREFIX + lemma for lemma in a.lemmas),
+        *(ROOT_PREFIX + r for r in a.roots),
+        *a.roots,
+    ]
 
 
 def idf(df: int | None, n_docs: int) -> float:
@@ -202,8 +212,9 @@ def plan(words: Words, lookup: Lookup, analyzer: BaseAnalyzer, language: str) ->
         if a.compounds:
             alts.extend(lookup.alt((p,), F_PART, "part") for p in a.parts if lookup.has(p))
         # Derived words of the same base (raskaana ~ raskausaikana, käyttää ~ käyttö).
-        alts.extend(lookup.alt((r,), F_ROOT, "root")
-                    for r in _root_alternatives(a) if lookup.has(r))
+        alts.extend(
+            lookup.alt((r,), F_ROOT, "root") for r in _root_alternatives(a) if lookup.has(r)
+        )
         # Swedish and English stems.
         for lang in ("sv", "en"):
             other = analyzer.other_word(term.word, lang)
@@ -214,26 +225,34 @@ def plan(words: Words, lookup: Lookup, analyzer: BaseAnalyzer, language: str) ->
                 alts.append(lookup.alt((other,), factor, lang))
             elif lookup.prefix_df.get(other, (0, 0))[0] > 0:
                 df, head_df = lookup.prefix_df[other]
-                alts.append(Alt((other,), factor * 0.85, prefix=True, kind=lang, df=df,
-                                head_df=head_df))
+                alts.append(
+                    Alt((other,), factor * 0.85, prefix=True, kind=lang, df=df, head_df=head_df)
+                )
         # A word Voikko does not know (or the Snowball backend): its stem as a prefix.
         if not a.known and lookup.prefix_df.get(a.stem, (0, 0))[0] > 0:
             df, head_df = lookup.prefix_df[a.stem]
-            alts.append(Alt((a.stem,), F_STEM_PREFIX if exact else F_EXACT * 0.9, prefix=True,
-                            kind="stem", df=df, head_df=head_df))
+            alts.append(
+                Alt(
+                    (a.stem,),
+                    F_STEM_PREFIX if exact else F_EXACT * 0.9,
+                    prefix=True,
+                    kind="stem",
+                    df=df,
+                    head_df=head_df,
+                )
+            )
         # A word still being typed: the beginning of any indexed word.
         if term.unfinished and lookup.prefix_df.get(a.surface, (0, 0))[0] > 0:
             df, head_df = lookup.prefix_df[a.surface]
-            alts.append(Alt((a.surface,), F_TYPING, prefix=True, kind="stem", df=df,
-                            head_df=head_df))
+            alts.append(
+                Alt((a.surface,), F_TYPING, prefix=True, kind="stem", df=df, head_df=head_df)
+            )
         # Editors' synonyms.
         for key in (*a.lemmas, a.surface):
             for lexemes, syn_df, syn_head in lookup.synonyms.get(key, []):
-                alts.append(Alt(lexemes, F_SYNONYM, kind="synonym", df=syn_df,
-                                head_df=syn_head))
+                alts.append(Alt(lexemes, F_SYNONYM, kind="synonym", df=syn_df, head_df=syn_head))
         # Typos: nothing in the index matched the word itself.
-        found = bool(exact) or whole_compound or any(x.kind in ("stem", "sv", "en")
-                                                     for x in alts)
+        found = bool(exact) or whole_compound or any(x.kind in ("stem", "sv", "en") for x in alts)
         if not found:
             _typo_alternatives(term, lookup, alts)
         term.alts = _dedupe(alts)
@@ -252,8 +271,7 @@ def _typo_alternatives(term: Term, lookup: Lookup, alts: list[Alt]) -> None:
                 best = near
     if best is not None:
         word, sim, df, head_df = best
-        alts.append(Alt((word,), F_TYPO * min(1.0, sim / 0.7), kind="typo", df=df,
-                        head_df=head_df))
+        alts.append(Alt((word,), F_TYPO * min(1.0, sim / 0.7), kind="typo", df=df, head_df=head_df))
         if not a.known:  # a real word the index lacks (holhooja) is no typo to show
             term.correction = word
     # A compound with one mistyped part (omaishoidon|tukki): fix that part.
@@ -270,8 +288,15 @@ def _typo_alternatives(term: Term, lookup: Lookup, alts: list[Alt]) -> None:
             w, _sim, df, head_df = max(close, key=lambda x: x[1])
             fixed.append((w, df, head_df))
         if fixed:
-            alts.append(Alt(tuple(f[0] for f in fixed), F_TYPO, kind="typo",
-                            df=min(f[1] for f in fixed), head_df=min(f[2] for f in fixed)))
+            alts.append(
+                Alt(
+                    tuple(f[0] for f in fixed),
+                    F_TYPO,
+                    kind="typo",
+                    df=min(f[1] for f in fixed),
+                    head_df=min(f[2] for f in fixed),
+                )
+            )
 
 
 def _attach_phrase_synonyms(terms: list[Term], lookup: Lookup) -> None:
@@ -279,11 +304,12 @@ def _attach_phrase_synonyms(terms: list[Term], lookup: Lookup) -> None:
     primaries = [t.analysis.primary for t in terms]
     for size in (3, 2):
         for i in range(len(terms) - size + 1):
-            key = " ".join(primaries[i:i + size])
+            key = " ".join(primaries[i : i + size])
             for lexemes, syn_df, syn_head in lookup.synonyms.get(key, []):
-                for term in terms[i:i + size]:
-                    term.alts.append(Alt(lexemes, F_SYNONYM, kind="synonym", df=syn_df,
-                                         head_df=syn_head))
+                for term in terms[i : i + size]:
+                    term.alts.append(
+                        Alt(lexemes, F_SYNONYM, kind="synonym", df=syn_df, head_df=syn_head)
+                    )
 
 
 def _dedupe(alts: list[Alt]) -> list[Alt]:
@@ -336,8 +362,7 @@ def compile_terms(terms: list[Term], n_docs: int) -> Compiled | None:
                 f"WHEN x.v @@ %s::tsquery THEN {CLASS_VALUES['C']} "
                 f"ELSE {CLASS_VALUES['D']} END)"
             )
-            params.extend([alt.tsquery(), alt.tsquery("A"), alt.tsquery("AB"),
-                           alt.tsquery("ABC")])
+            params.extend([alt.tsquery(), alt.tsquery("A"), alt.tsquery("AB"), alt.tsquery("ABC")])
         if term.places:
             weight = F_PLACE * idf(n_docs // 2, n_docs)  # about as telling as a common word
             pieces.append(
@@ -346,8 +371,9 @@ def compile_terms(terms: list[Term], n_docs: int) -> Compiled | None:
             )
             params.append(sorted(set(term.places)))
         if pieces:
-            term_sqls.append(pieces[0] if len(pieces) == 1
-                             else "GREATEST(" + ", ".join(pieces) + ")")
+            term_sqls.append(
+                pieces[0] if len(pieces) == 1 else "GREATEST(" + ", ".join(pieces) + ")"
+            )
     # Words of the query that stand close together in a text (nuoria … kotona).
     for i, j, weight in _pairs(terms, n_docs):
         term_sqls.append(f"{weight:.5f} * (x.v @@ %s::tsquery)::int")
@@ -420,5 +446,6 @@ def _near(first: Term, second: Term) -> str:
         return items[0] if len(items) == 1 else "(" + " | ".join(items) + ")"
 
     a, b = group(first), group(second)
-    return " | ".join(f"({x} <{n}> {y})" for n in range(1, NEAR_WORDS + 1)
-                      for x, y in ((a, b), (b, a)))
+    return " | ".join(
+        f"({x} <{n}> {y})" for n in range(1, NEAR_WORDS + 1) for x, y in ((a, b), (b, a))
+    )

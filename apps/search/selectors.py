@@ -65,9 +65,10 @@ def _places_sql() -> str:
     return "".join(
         f"""
         UNION ALL
-        SELECT 'place', {qn(p.code)}, 0, 0, 0.0, concat_ws('|', {', '.join(map(qn, p.names))})
+        SELECT 'place', {qn(p.code)}, 0, 0, 0.0, concat_ws('|', {", ".join(map(qn, p.names))})
           FROM {qn(p.table)}"""  # noqa: S608 - registered names, quoted
-        for p in registry.places())
+        for p in registry.places()
+    )
 
 
 def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
@@ -121,10 +122,17 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
         {_places_sql()}
     """  # noqa: S608 - table names only
     with connection.cursor() as cursor:
-        cursor.execute(sql, [[t for t, _w, _k in words.fuzzy], [w for _t, w, _k in words.fuzzy],
-                             [k for _t, _w, k in words.fuzzy],
-                             sorted(words.exact | {""}), sorted(words.prefixes),
-                             sorted(words.synonym_keys)])
+        cursor.execute(
+            sql,
+            [
+                [t for t, _w, _k in words.fuzzy],
+                [w for _t, w, _k in words.fuzzy],
+                [k for _t, _w, k in words.fuzzy],
+                sorted(words.exact | {""}),
+                sorted(words.prefixes),
+                sorted(words.synonym_keys),
+            ],
+        )
         rows = cursor.fetchall()
     lookup = q.Lookup()
     for kind, word, df, head_df, sim, extra in rows:
@@ -136,12 +144,12 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
         elif kind == "pre":
             lookup.prefix_df[word] = (int(df), int(head_df))
         elif kind == "fz":
-            lookup.fuzzy.setdefault(word, []).append((extra, float(sim), int(df),
-                                                      int(head_df)))
+            lookup.fuzzy.setdefault(word, []).append((extra, float(sim), int(df), int(head_df)))
         elif kind == "syn":
             if int(df) > 0:
-                lookup.synonyms.setdefault(word, []).append((tuple(extra.split()), int(df),
-                                                             int(head_df)))
+                lookup.synonyms.setdefault(word, []).append(
+                    (tuple(extra.split()), int(df), int(head_df))
+                )
         elif kind == "place":
             for name in extra.split("|"):
                 for lemma in analyzer.analyze_word(name).lemmas if name else ():
@@ -149,9 +157,17 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
     return lookup
 
 
-def search(*, query: str, municipality: str = "", line: str = "",
-           doc_types: list[str] | tuple[str, ...] = (), limit: int = 10, language: str = "fi",
-           typing: bool = False, analyzer: BaseAnalyzer | None = None) -> SearchResult:
+def search(
+    *,
+    query: str,
+    municipality: str = "",
+    line: str = "",
+    doc_types: list[str] | tuple[str, ...] = (),
+    limit: int = 10,
+    language: str = "fi",
+    typing: bool = False,
+    analyzer: BaseAnalyzer | None = None,
+) -> SearchResult:
     """Ranked search over everything registered. ``municipality`` (a code) keeps what is
     available there (documents for the whole area included); ``line`` a service line key.
     ``typing``: results as you type, the last word may be unfinished.
@@ -173,8 +189,9 @@ def search(*, query: str, municipality: str = "", line: str = "",
     where: list[str] = []
     filter_params: list[Any] = []
     if municipality:
-        where.append("(cardinality(d.municipalities) = 0 "
-                     "OR d.municipalities @> ARRAY[%s]::varchar[])")
+        where.append(
+            "(cardinality(d.municipalities) = 0 OR d.municipalities @> ARRAY[%s]::varchar[])"
+        )
         filter_params.append(municipality)
     if line:
         where.append("d.lines @> ARRAY[%s]::varchar[]")
@@ -189,8 +206,10 @@ def search(*, query: str, municipality: str = "", line: str = "",
     params: list[Any] = []
     for b in compiled.branches:
         # Only integers, floats, fixed column names and placeholders go in.
-        branch = (f"SELECT d.id, {b.term:d} AS t, {b.value:.5f}::float8 AS s "  # noqa: S608
-                  f"FROM {table} d WHERE d.{b.column} @@ %s::tsquery{filters}")
+        branch = (
+            f"SELECT d.id, {b.term:d} AS t, {b.value:.5f}::float8 AS s "  # noqa: S608
+            f"FROM {table} d WHERE d.{b.column} @@ %s::tsquery{filters}"
+        )
         if b.capped:
             branch = f"({branch} ORDER BY d.title_length, d.id LIMIT {q.HEAD_CAP})"
         branch_sqls.append(branch)
@@ -220,21 +239,39 @@ def search(*, query: str, municipality: str = "", line: str = "",
         rows = cursor.fetchall()
     matcher = _matcher(terms)
     for position, row in enumerate(rows, start=1):
-        (_id, doc_type, key, url, titles, organisation, snippets, municipalities, score,
-         total, _serial) = row
+        (
+            _id,
+            doc_type,
+            key,
+            url,
+            titles,
+            organisation,
+            snippets,
+            municipalities,
+            score,
+            total,
+            _serial,
+        ) = row
         result.total = int(total)
         titles, organisation, snippets = (_json(titles), _json(organisation), _json(snippets))
         lang = language if titles.get(language) else "fi"
         title = titles.get(lang) or next(iter(titles.values()), "")
         text_lang = language if snippets.get(language) else "fi"
         text = snippets.get(text_lang) or ""
-        result.hits.append(Hit(
-            position=position, doc_type=doc_type, key=key, url=url, title=title,
-            title_html=highlight(title, matcher, analyzer, lang),
-            snippet=snippet(text, matcher, analyzer, text_lang),
-            organisation=organisation.get(language) or organisation.get("fi", ""),
-            municipalities=list(municipalities), score=float(score),
-        ))
+        result.hits.append(
+            Hit(
+                position=position,
+                doc_type=doc_type,
+                key=key,
+                url=url,
+                title=title,
+                title_html=highlight(title, matcher, analyzer, lang),
+                snippet=snippet(text, matcher, analyzer, text_lang),
+                organisation=organisation.get(language) or organisation.get("fi", ""),
+                municipalities=list(municipalities),
+                score=float(score),
+            )
+        )
     return result
 
 

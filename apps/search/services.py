@@ -65,9 +65,10 @@ MAX_DOCUMENT_CHARS = 200_000
 SNIPPET_CHARS = MAX_SCAN
 
 
-def document_positions(doc: registry.Document, analyzer: BaseAnalyzer,
-                       ) -> tuple[dict[str, list[tuple[int, str]]],
-                                  dict[str, list[tuple[int, str]]], int]:
+def document_positions(
+    doc: registry.Document,
+    analyzer: BaseAnalyzer,
+) -> tuple[dict[str, list[tuple[int, str]]], dict[str, list[tuple[int, str]]], int]:
     """Each lexeme of ``doc`` with where it occurs and at what weight, and the head.
 
     A word counts at its text's weight and a compound part one class weaker (a title
@@ -102,13 +103,11 @@ def document_positions(doc: registry.Document, analyzer: BaseAnalyzer,
                 for lexeme in lexemes:
                     head[lexeme[:120]] = [(1, "A")]
         position = min(position + length + FIELD_GAP, 16383)
-    title_length = max(1, len(tokenize(bounded_prefix(doc.titles.get("fi", ""),
-                                                      MAX_TEXT_CHARS))))
+    title_length = max(1, len(tokenize(bounded_prefix(doc.titles.get("fi", ""), MAX_TEXT_CHARS))))
     return positions, head, title_length
 
 
-def _put(positions: dict[str, list[tuple[int, str]]], lexeme: str, at: int,
-         weight: str) -> None:
+def _put(positions: dict[str, list[tuple[int, str]]], lexeme: str, at: int, weight: str) -> None:
     if not lexeme:
         return
     found = positions.setdefault(lexeme, [])
@@ -120,8 +119,10 @@ def _put(positions: dict[str, list[tuple[int, str]]], lexeme: str, at: int,
         found[-1] = (at, weight)
 
 
-def _rows_for(objs: Iterable[Any], analyzer: BaseAnalyzer,
-              ) -> tuple[list[IndexRow], list[tuple[str, str]]]:
+def _rows_for(
+    objs: Iterable[Any],
+    analyzer: BaseAnalyzer,
+) -> tuple[list[IndexRow], list[tuple[str, str]]]:
     rows: list[IndexRow] = []
     gone: list[tuple[str, str]] = []
     for obj in objs:
@@ -133,8 +134,9 @@ def _rows_for(objs: Iterable[Any], analyzer: BaseAnalyzer,
             gone.append((source.label, source.object_id(obj)))
             continue
         positions, head, title_length = document_positions(doc, analyzer)
-        rows.append(IndexRow(source.label, source.object_id(obj), doc, positions, head,
-                             title_length))
+        rows.append(
+            IndexRow(source.label, source.object_id(obj), doc, positions, head, title_length)
+        )
     return rows, gone
 
 
@@ -143,12 +145,15 @@ def _lock_objects(keys: Iterable[tuple[str, str]]) -> None:
     ids = sorted({zlib.crc32(f"{s}:{o}".encode()) for s, o in keys})
     if ids:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(4242, k) FROM unnest(%s::int[]) k",
-                           [[i - 2**31 for i in ids]])
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(4242, k) FROM unnest(%s::int[]) k",
+                [[i - 2**31 for i in ids]],
+            )
 
 
-def _old_lexemes(keys: list[tuple[str, str]],
-                 ) -> dict[tuple[str, str], tuple[list[str], list[str]]]:
+def _old_lexemes(
+    keys: list[tuple[str, str]],
+) -> dict[tuple[str, str], tuple[list[str], list[str]]]:
     """The lexemes (all, and the head's) the documents of ``keys`` have now."""
     if not keys:
         return {}
@@ -203,13 +208,24 @@ def _upsert(rows: list[IndexRow], label: str) -> None:
     import json
 
     params = [
-        (r.source, r.object_id, r.doc.doc_type, r.doc.key[:200], r.doc.url[:500],
-         json.dumps(r.doc.titles), json.dumps(r.doc.organisation),
-         json.dumps({lang: bounded_prefix(text, SNIPPET_CHARS)
-                     for lang, text in r.doc.snippets.items()}),
-         sorted(set(r.doc.municipalities)), sorted(set(r.doc.lines)),
-         tsvector_literal(r.positions), tsvector_literal(r.head), min(r.title_length, 32767),
-         label)
+        (
+            r.source,
+            r.object_id,
+            r.doc.doc_type,
+            r.doc.key[:200],
+            r.doc.url[:500],
+            json.dumps(r.doc.titles),
+            json.dumps(r.doc.organisation),
+            json.dumps(
+                {lang: bounded_prefix(text, SNIPPET_CHARS) for lang, text in r.doc.snippets.items()}
+            ),
+            sorted(set(r.doc.municipalities)),
+            sorted(set(r.doc.lines)),
+            tsvector_literal(r.positions),
+            tsvector_literal(r.head),
+            min(r.title_length, 32767),
+            label,
+        )
         for r in rows
     ]
     with connection.cursor() as cursor:
@@ -228,8 +244,9 @@ def _delete(keys: list[tuple[str, str]]) -> None:
         )
 
 
-def index_objects(objs: Iterable[Any], *, analyzer: BaseAnalyzer | None = None,
-                  batch_size: int = 500) -> int:
+def index_objects(
+    objs: Iterable[Any], *, analyzer: BaseAnalyzer | None = None, batch_size: int = 500
+) -> int:
     """(Re)index registered objects; those whose source returns no document are removed.
 
     Runs in the caller's transaction (or its own), so the index changes exactly when the
@@ -300,8 +317,12 @@ def remove_object(obj: Any) -> None:
         _apply_lexicon_deltas(deltas, head_deltas)
 
 
-def index_documents(items: Iterable[tuple[str, str, registry.Document]], *,
-                    analyzer: BaseAnalyzer | None = None, batch_size: int = 1000) -> int:
+def index_documents(
+    items: Iterable[tuple[str, str, registry.Document]],
+    *,
+    analyzer: BaseAnalyzer | None = None,
+    batch_size: int = 1000,
+) -> int:
     """Bulk-load ready-made documents ``(source label, object id, document)`` without
     lexicon bookkeeping; call :func:`rebuild_lexicon` afterwards. Used by the rebuild
     and by benchmarks."""
@@ -337,12 +358,19 @@ def rebuild_lexicon() -> None:
             f"  SELECT w, 0, 1 FROM {doc_table}, unnest(tsvector_to_array(head)) w"
             ") x WHERE w <> '' GROUP BY w"
         )
-        cursor.execute(f"INSERT INTO {lex_table} (word, df, head_df) "  # noqa: S608
-                       f"SELECT '', count(*), 0 FROM {doc_table}")
+        cursor.execute(
+            f"INSERT INTO {lex_table} (word, df, head_df) "  # noqa: S608
+            f"SELECT '', count(*), 0 FROM {doc_table}"
+        )
 
 
-def rebuild_index(*, analyzer: BaseAnalyzer | None = None, batch_size: int = 500,
-                  stale_only: bool = False, progress: Any = None) -> int:
+def rebuild_index(
+    *,
+    analyzer: BaseAnalyzer | None = None,
+    batch_size: int = 500,
+    stale_only: bool = False,
+    progress: Any = None,
+) -> int:
     """Rebuild the whole index from every registered source, in one transaction.
 
     Searches keep seeing the old index until the new one is committed. With
@@ -363,15 +391,18 @@ def rebuild_index(*, analyzer: BaseAnalyzer | None = None, batch_size: int = 500
                 if source is None:
                     SearchDocument.objects.filter(source=source_label).delete()
                     continue
-                total += index_objects(source.queryset().filter(pk__in=ids),
-                                       analyzer=analyzer, batch_size=batch_size)
+                total += index_objects(
+                    source.queryset().filter(pk__in=ids), analyzer=analyzer, batch_size=batch_size
+                )
             rebuild_lexicon()
             return total
         SearchDocument.objects.all().delete()
         for source in registry.sources():
-            items = ((source.label, source.object_id(obj), doc)
-                     for obj in source.queryset().iterator(chunk_size=batch_size)
-                     if (doc := source.document(obj)) is not None)
+            items = (
+                (source.label, source.object_id(obj), doc)
+                for obj in source.queryset().iterator(chunk_size=batch_size)
+                if (doc := source.document(obj)) is not None
+            )
             count = index_documents(items, analyzer=analyzer, batch_size=batch_size)
             total += count
             if progress:
@@ -401,8 +432,12 @@ def synonym_members(text: str, analyzer: BaseAnalyzer) -> tuple[str, list[str]] 
     return " ".join(match)[:300], lexemes
 
 
-def synonym_group_save(*, group: SynonymGroup, user: User | AnonymousUser | None = None,
-                       analyzer: BaseAnalyzer | None = None) -> SynonymGroup:
+def synonym_group_save(
+    *,
+    group: SynonymGroup,
+    user: User | AnonymousUser | None = None,
+    analyzer: BaseAnalyzer | None = None,
+) -> SynonymGroup:
     """Save a group and its analysed members; searches use it from the next query on."""
     analyzer = analyzer or get_analyzer()
     terms = group.term_list()
@@ -417,8 +452,7 @@ def synonym_group_save(*, group: SynonymGroup, user: User | AnonymousUser | None
         group.save()
         SynonymTerm.objects.filter(group=group).delete()
         SynonymTerm.objects.bulk_create(
-            SynonymTerm(group=group, text=t[:200], match=m[0], lexemes=m[1])
-            for t, m in members
+            SynonymTerm(group=group, text=t[:200], match=m[0], lexemes=m[1]) for t, m in members
         )
     return group
 
@@ -435,31 +469,49 @@ def synonym_groups_reanalyse(analyzer: BaseAnalyzer | None = None) -> int:
 # --- The search log -------------------------------------------------------------------
 
 
-def search_log_create(*, query: str, user: User | AnonymousUser | None, source: str,
-                      result_count: int,
-                      municipality: str = "", line: str = "", doc_type: str = "",
-                      language: str = "", corrected: bool = False) -> SearchLog:
+def search_log_create(
+    *,
+    query: str,
+    user: User | AnonymousUser | None,
+    source: str,
+    result_count: int,
+    municipality: str = "",
+    line: str = "",
+    doc_type: str = "",
+    language: str = "",
+    corrected: bool = False,
+) -> SearchLog:
     """Log one search; identity codes and phone numbers never reach the table."""
     return SearchLog.objects.create(
         query=scrub(query or "")[:300],
         user=user if user is not None and user.is_authenticated else None,
-        source=source, result_count=result_count, municipality=municipality or "",
-        line=(line or "")[:50], doc_type=doc_type or "", language=(language or "")[:5],
+        source=source,
+        result_count=result_count,
+        municipality=municipality or "",
+        line=(line or "")[:50],
+        doc_type=doc_type or "",
+        language=(language or "")[:5],
         corrected=corrected,
     )
 
 
-def search_log_open(*, log_id: int, position: int, url: str, key: str,
-                    user: User | AnonymousUser) -> bool:
+def search_log_open(
+    *, log_id: int, position: int, url: str, key: str, user: User | AnonymousUser
+) -> bool:
     """Record which result (1-based position) was opened from a logged search.
 
     Only the user who searched can record it, and only the first opening counts.
     """
-    updated = (SearchLog.objects
-               .filter(pk=log_id, user=user if user.is_authenticated else None,
-                       opened_at__isnull=True)
-               # Both come from the request: scrubbed like the query.
-               .update(opened_position=position, opened_url=scrub(url)[:500],
-                       opened_key=scrub(key)[:200],
-                       opened_at=timezone.now()))
+    updated = (
+        SearchLog.objects.filter(
+            pk=log_id, user=user if user.is_authenticated else None, opened_at__isnull=True
+        )
+        # Both come from the request: scrubbed like the query.
+        .update(
+            opened_position=position,
+            opened_url=scrub(url)[:500],
+            opened_key=scrub(key)[:200],
+            opened_at=timezone.now(),
+        )
+    )
     return bool(updated)

@@ -48,8 +48,15 @@ def _filters(request: HtmxHttpRequest, lines: list[Any]) -> Filters:
     return Filters(municipality, line, doc_type)
 
 
-def _run(request: HtmxHttpRequest, *, query: str, filters: Filters, limit: int,
-         source: str, typing: bool = False) -> tuple[selectors.SearchResult, SearchLog | None]:
+def _run(
+    request: HtmxHttpRequest,
+    *,
+    query: str,
+    filters: Filters,
+    limit: int,
+    source: str,
+    typing: bool = False,
+) -> tuple[selectors.SearchResult, SearchLog | None]:
     visible = registry.visible_types(request.user)
     types = [filters.doc_type] if filters.doc_type in visible else visible
     if filters.doc_type and filters.doc_type not in visible:
@@ -57,15 +64,24 @@ def _run(request: HtmxHttpRequest, *, query: str, filters: Filters, limit: int,
     if not query or not types:
         return selectors.SearchResult(query=query), None
     result = selectors.search(
-        query=query, municipality=filters.municipality.code if filters.municipality else "",
-        line=filters.line.key if filters.line else "", doc_types=types, limit=limit,
-        language=get_language() or "fi", typing=typing,
+        query=query,
+        municipality=filters.municipality.code if filters.municipality else "",
+        line=filters.line.key if filters.line else "",
+        doc_types=types,
+        limit=limit,
+        language=get_language() or "fi",
+        typing=typing,
     )
     log = services.search_log_create(
-        query=query, user=request.user, source=source, result_count=result.total,
+        query=query,
+        user=request.user,
+        source=source,
+        result_count=result.total,
         municipality=filters.municipality.code if filters.municipality else "",
-        line=filters.line.key if filters.line else "", doc_type=filters.doc_type,
-        language=get_language() or "", corrected=bool(result.corrections),
+        line=filters.line.key if filters.line else "",
+        doc_type=filters.doc_type,
+        language=get_language() or "",
+        corrected=bool(result.corrections),
     )
     return result, log
 
@@ -76,17 +92,28 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     lines = registry.facets().lines()
     filters = _filters(request, lines)
-    result, log = _run(request, query=query, filters=filters, limit=PAGE_LIMIT,
-                       source=SearchLog.Source.PAGE)
+    result, log = _run(
+        request, query=query, filters=filters, limit=PAGE_LIMIT, source=SearchLog.Source.PAGE
+    )
     template = "search/results.html"
     if request.htmx and request.htmx.target == "search-results":
         template += "#results"
-    return render(request, template, {
-        "query": query, "result": result, "log": log, "filters": filters, "lines": lines,
-        "types": registry.doc_type_choices(), "municipality": filters.municipality,
-        "municipality_param": MUNICIPALITY_PARAM, "line_param": LINE_PARAM,
-        "type_param": TYPE_PARAM,
-    })
+    return render(
+        request,
+        template,
+        {
+            "query": query,
+            "result": result,
+            "log": log,
+            "filters": filters,
+            "lines": lines,
+            "types": registry.doc_type_choices(),
+            "municipality": filters.municipality,
+            "municipality_param": MUNICIPALITY_PARAM,
+            "line_param": LINE_PARAM,
+            "type_param": TYPE_PARAM,
+        },
+    )
 
 
 @require_GET
@@ -94,10 +121,19 @@ def live(request: HtmxHttpRequest) -> HttpResponse:
     """The header's results-as-you-type list (an htmx fragment)."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     filters = Filters(registry.facets().current_municipality(request), None, "")
-    result, log = _run(request, query=query, filters=filters, limit=LIVE_LIMIT,
-                       source=SearchLog.Source.LIVE, typing=True)
-    return render(request, "search/live.html", {"query": query, "result": result, "log": log,
-                                                "municipality": filters.municipality})
+    result, log = _run(
+        request,
+        query=query,
+        filters=filters,
+        limit=LIVE_LIMIT,
+        source=SearchLog.Source.LIVE,
+        typing=True,
+    )
+    return render(
+        request,
+        "search/live.html",
+        {"query": query, "result": result, "log": log, "municipality": filters.municipality},
+    )
 
 
 @require_GET
@@ -106,6 +142,11 @@ def open_result(request: HtmxHttpRequest, log_id: int, position: int) -> HttpRes
     target = request.GET.get("to", "")
     if not is_same_site_path(target):
         return HttpResponseBadRequest("bad target")
-    services.search_log_open(log_id=log_id, position=position, url=target,
-                             key=request.GET.get("k", ""), user=request.user)
+    services.search_log_open(
+        log_id=log_id,
+        position=position,
+        url=target,
+        key=request.GET.get("k", ""),
+        user=request.user,
+    )
     return redirect(target)

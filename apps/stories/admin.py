@@ -21,8 +21,9 @@ class ThemeForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         assert data is not None  # ModelForm.clean() returns cleaned_data
-        ensure_no_personal_data({name: data.get(name) for name in ("name_fi", "name_sv",
-                                                                     "name_en")})
+        ensure_no_personal_data(
+            {name: data.get(name) for name in ("name_fi", "name_sv", "name_en")}
+        )
         return data
 
 

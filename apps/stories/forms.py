@@ -42,37 +42,64 @@ class StoryForm(forms.Form):
     session = forms.UUIDField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(min_value=0, initial=0, widget=forms.HiddenInput)
     title = forms.CharField(label=_label("title"), max_length=200)
-    lead = forms.CharField(label=_label("lead"), help_text=_help("lead"), max_length=500,
-                           required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    body = forms.CharField(label=_label("body"), required=False, max_length=limits.STORY_BODY,
-                           help_text=_("Kerro, mitä tehtiin ja mikä muuttui. "
-                                       "Markdown-muotoilu käy (**lihavointi**, - luettelo)."),
-                           widget=forms.Textarea(attrs={"rows": 10}))
+    lead = forms.CharField(
+        label=_label("lead"),
+        help_text=_help("lead"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    body = forms.CharField(
+        label=_label("body"),
+        required=False,
+        max_length=limits.STORY_BODY,
+        help_text=_(
+            "Kerro, mitä tehtiin ja mikä muuttui. "
+            "Markdown-muotoilu käy (**lihavointi**, - luettelo)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
     themes: forms.ModelMultipleChoiceField[Theme] = forms.ModelMultipleChoiceField(
-        label=_("Teemat"), queryset=Theme.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple)
-    unit = forms.CharField(label=_label("unit"), max_length=150, required=False,
-                           widget=forms.TextInput(attrs={"list": "unit-suggestions",
-                                                         "autocomplete": "off"}))
-    waiting_days_before = forms.IntegerField(label=_label("waiting_days_before"),
-                                             min_value=0, max_value=3650, required=False)
-    waiting_days_after = forms.IntegerField(label=_label("waiting_days_after"),
-                                            min_value=0, max_value=3650, required=False)
-    partners_count = forms.IntegerField(label=_label("partners_count"), min_value=0,
-                                        max_value=500, required=False)
-    savings_eur = forms.IntegerField(label=_label("savings_eur"), min_value=0,
-                                     max_value=100_000_000, required=False)
+        label=_("Teemat"),
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    unit = forms.CharField(
+        label=_label("unit"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "unit-suggestions", "autocomplete": "off"}),
+    )
+    waiting_days_before = forms.IntegerField(
+        label=_label("waiting_days_before"), min_value=0, max_value=3650, required=False
+    )
+    waiting_days_after = forms.IntegerField(
+        label=_label("waiting_days_after"), min_value=0, max_value=3650, required=False
+    )
+    partners_count = forms.IntegerField(
+        label=_label("partners_count"), min_value=0, max_value=500, required=False
+    )
+    savings_eur = forms.IntegerField(
+        label=_label("savings_eur"), min_value=0, max_value=100_000_000, required=False
+    )
     image = forms.FileField(
-        label=_("Kuva (valinnainen)"), required=False,
-        help_text=_("JPEG, PNG tai WebP, enintään 5 Mt. Kuva pienennetään ja sen "
-                    "metatiedot (esim. sijainti) poistetaan. Ei asiakkaita kuviin."),
-        widget=forms.FileInput(attrs={"accept": images.ACCEPT_ATTRIBUTE}))
-    image_alt = forms.CharField(label=_label("image_alt"), help_text=_help("image_alt"),
-                                max_length=300, required=False)
+        label=_("Kuva (valinnainen)"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG tai WebP, enintään 5 Mt. Kuva pienennetään ja sen "
+            "metatiedot (esim. sijainti) poistetaan. Ei asiakkaita kuviin."
+        ),
+        widget=forms.FileInput(attrs={"accept": images.ACCEPT_ATTRIBUTE}),
+    )
+    image_alt = forms.CharField(
+        label=_label("image_alt"), help_text=_help("image_alt"), max_length=300, required=False
+    )
     remove_image = forms.BooleanField(label=_("Poista nykyinen kuva"), required=False)
 
-    def __init__(self, *args: Any, story: Story | None = None, autosave: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, story: Story | None = None, autosave: bool = False, **kwargs: Any
+    ) -> None:
         if story is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_for(story)
         super().__init__(*args, **kwargs)
@@ -141,20 +168,28 @@ class StoryForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label=_("Mitä kirjoittajan pitää muuttaa?"),
-                              max_length=limits.COMMENT,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Mitä kirjoittajan pitää muuttaa?"),
+        max_length=limits.COMMENT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class TransitionCommentForm(forms.Form):
-    comment = forms.CharField(label=_("Kommentti (valinnainen)"), max_length=limits.COMMENT,
-                              required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Kommentti (valinnainen)"),
+        max_length=limits.COMMENT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ScheduleForm(forms.Form):
     publish_at = forms.DateTimeField(
-        label=_("Julkaisuaika"), input_formats=["%Y-%m-%dT%H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+        label=_("Julkaisuaika"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
 
     def clean_publish_at(self) -> datetime.datetime:
         value: datetime.datetime = self.cleaned_data["publish_at"]
@@ -164,8 +199,9 @@ class ScheduleForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Kommentti"), max_length=limits.COMMENT,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Kommentti"), max_length=limits.COMMENT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class StoryFilters(TypedDict):
@@ -176,11 +212,14 @@ class StoryFilters(TypedDict):
 
 class StoryFilterForm(forms.Form):
     theme: forms.ModelChoiceField[Theme] = forms.ModelChoiceField(
-        label=_("Teema"), queryset=Theme.objects.all(), to_field_name="key", required=False,
-        empty_label=_("Kaikki teemat"))
+        label=_("Teema"),
+        queryset=Theme.objects.all(),
+        to_field_name="key",
+        required=False,
+        empty_label=_("Kaikki teemat"),
+    )
     unit = forms.ChoiceField(label=_("Yksikkö"), required=False)
-    year = forms.TypedChoiceField(label=_("Vuosi"), coerce=int, required=False,
-                                  empty_value=None)
+    year = forms.TypedChoiceField(label=_("Vuosi"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -195,15 +234,20 @@ class StoryFilterForm(forms.Form):
         if not self.is_valid():
             return {"theme": None, "unit": "", "year": None}
         data = self.cleaned_data
-        return {"theme": data.get("theme"), "unit": data.get("unit") or "",
-                "year": data.get("year")}
+        return {
+            "theme": data.get("theme"),
+            "unit": data.get("unit") or "",
+            "year": data.get("year"),
+        }
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Alkaen"),
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("Päättyen"),
-                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(
+        label=_("Alkaen"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("Päättyen"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     @staticmethod
     def default_period() -> dict[str, datetime.date]:

@@ -45,8 +45,10 @@ def _too_many_pixels(pixels: int) -> ValidationError:
     return ValidationError(
         _("Kuva on liian suuri (pikseleitä %(pixels)s, enintään %(limit)s)."),
         code="too_many_pixels",
-        params={"pixels": number_format(pixels, force_grouping=True),
-                "limit": number_format(MAX_PIXELS, force_grouping=True)},
+        params={
+            "pixels": number_format(pixels, force_grouping=True),
+            "limit": number_format(MAX_PIXELS, force_grouping=True),
+        },
     )
 
 
@@ -91,7 +93,8 @@ def _reencode(image: Image.Image) -> ContentFile[bytes]:
     ImageOps.exif_transpose(image, in_place=True)
     image.thumbnail((MAX_DIMENSION, MAX_DIMENSION), Image.Resampling.LANCZOS)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-        image.mode == "P" and "transparency" in image.info)
+        image.mode == "P" and "transparency" in image.info
+    )
     clean = image.convert("RGBA" if has_alpha else "RGB")
     clean.info = {}  # no EXIF, XMP, ICC or comments can ride along into the new file
     out = io.BytesIO()

@@ -34,7 +34,8 @@ class Theme(models.Model):
     name = models.CharField(_("nimi"), max_length=100, validators=[no_identity_code])
     position = models.PositiveSmallIntegerField(_("järjestys"), default=0)
     is_active = models.BooleanField(
-        _("käytössä"), default=True,
+        _("käytössä"),
+        default=True,
         help_text=_("Poistettua teemaa ei voi valita uusiin tarinoihin; vanhat säilyttävät sen."),
     )
 
@@ -63,55 +64,85 @@ class Story(TimeStampedModel):
         ARCHIVED = "archived", _("arkistoitu")
 
     # The state machine: (from, to) pairs a service may make.
-    TRANSITIONS = frozenset({
-        (State.DRAFT, State.SUBMITTED),
-        (State.RETURNED, State.SUBMITTED),
-        (State.SUBMITTED, State.PUBLISHED),
-        (State.SUBMITTED, State.RETURNED),
-        (State.SUBMITTED, State.SCHEDULED),
-        (State.SCHEDULED, State.SCHEDULED),  # a new time
-        (State.SCHEDULED, State.PUBLISHED),  # now, or when the time comes
-        (State.SCHEDULED, State.RETURNED),
-        (State.PUBLISHED, State.ARCHIVED),
-    })
+    TRANSITIONS = frozenset(
+        {
+            (State.DRAFT, State.SUBMITTED),
+            (State.RETURNED, State.SUBMITTED),
+            (State.SUBMITTED, State.PUBLISHED),
+            (State.SUBMITTED, State.RETURNED),
+            (State.SUBMITTED, State.SCHEDULED),
+            (State.SCHEDULED, State.SCHEDULED),  # a new time
+            (State.SCHEDULED, State.PUBLISHED),  # now, or when the time comes
+            (State.SCHEDULED, State.RETURNED),
+            (State.PUBLISHED, State.ARCHIVED),
+        }
+    )
     # The author edits these; publishers edit the others before they are archived.
     AUTHOR_EDITABLE = frozenset({State.DRAFT, State.RETURNED})
     PUBLISHER_EDITABLE = frozenset({State.SUBMITTED, State.SCHEDULED, State.PUBLISHED})
 
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="stories", verbose_name=_("kirjoittaja"))
-    state = models.CharField(_("tila"), max_length=10, choices=State.choices,
-                             default=State.DRAFT)
-    title = models.CharField(_("otsikko"), max_length=200, blank=True,
-                             validators=[no_identity_code])
-    lead = models.CharField(_("ingressi"), max_length=500, blank=True,
-                            help_text=_("Yksi tai kaksi virkettä: mikä onnistui?"),
-                            validators=[no_identity_code])
-    body = models.TextField(_("tarina"), blank=True, help_text=_("Markdown-muotoilu käy."),
-                            max_length=limits.STORY_BODY,
-                            validators=[MaxLengthValidator(limits.STORY_BODY), no_identity_code])
-    themes = models.ManyToManyField(Theme, blank=True, related_name="stories",
-                                    verbose_name=_("teemat"))
-    unit = models.CharField(_("tiimi tai yksikkö"), max_length=150, blank=True,
-                            validators=[no_identity_code])
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+        verbose_name=_("kirjoittaja"),
+    )
+    state = models.CharField(_("tila"), max_length=10, choices=State.choices, default=State.DRAFT)
+    title = models.CharField(
+        _("otsikko"), max_length=200, blank=True, validators=[no_identity_code]
+    )
+    lead = models.CharField(
+        _("ingressi"),
+        max_length=500,
+        blank=True,
+        help_text=_("Yksi tai kaksi virkettä: mikä onnistui?"),
+        validators=[no_identity_code],
+    )
+    body = models.TextField(
+        _("tarina"),
+        blank=True,
+        help_text=_("Markdown-muotoilu käy."),
+        max_length=limits.STORY_BODY,
+        validators=[MaxLengthValidator(limits.STORY_BODY), no_identity_code],
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="stories", verbose_name=_("teemat")
+    )
+    unit = models.CharField(
+        _("tiimi tai yksikkö"), max_length=150, blank=True, validators=[no_identity_code]
+    )
     waiting_days_before = models.PositiveIntegerField(
-        _("odotusaika ennen (pv)"), null=True, blank=True, validators=[MaxValueValidator(3650)])
+        _("odotusaika ennen (pv)"), null=True, blank=True, validators=[MaxValueValidator(3650)]
+    )
     waiting_days_after = models.PositiveIntegerField(
-        _("odotusaika jälkeen (pv)"), null=True, blank=True, validators=[MaxValueValidator(3650)])
+        _("odotusaika jälkeen (pv)"), null=True, blank=True, validators=[MaxValueValidator(3650)]
+    )
     partners_count = models.PositiveSmallIntegerField(
-        _("mukana olleet yhteistyötahot (kpl)"), null=True, blank=True,
-        validators=[MaxValueValidator(500)])
+        _("mukana olleet yhteistyötahot (kpl)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(500)],
+    )
     savings_eur = models.PositiveIntegerField(
-        _("arvioitu säästö (€)"), null=True, blank=True,
-        validators=[MaxValueValidator(100_000_000)])
-    image = models.ImageField(_("kuva"), upload_to=story_image_path, blank=True,
-                              width_field="image_width", height_field="image_height")
+        _("arvioitu säästö (€)"), null=True, blank=True, validators=[MaxValueValidator(100_000_000)]
+    )
+    image = models.ImageField(
+        _("kuva"),
+        upload_to=story_image_path,
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_alt = models.CharField(
-        _("kuvan tekstivastine"), max_length=300, blank=True,
+        _("kuvan tekstivastine"),
+        max_length=300,
+        blank=True,
         help_text=_("Mitä kuvassa näkyy, ruudunlukijaa käyttävälle kollegalle."),
-        validators=[no_identity_code])
+        validators=[no_identity_code],
+    )
     # The create form's one-time token: a double submit finds the story the first made.
     client_token = models.UUIDField(null=True, blank=True, editable=False)
     # Optimistic concurrency: every content save bumps ``version``; a save based on an
@@ -121,9 +152,14 @@ class Story(TimeStampedModel):
     editing_session = models.UUIDField(null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("lähetetty"), null=True, blank=True)
     publish_at = models.DateTimeField(_("julkaistaan"), null=True, blank=True)
-    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+",
-                                     verbose_name=_("ajastaja"))
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ajastaja"),
+    )
     published_at = models.DateTimeField(_("julkaistu"), null=True, blank=True)
 
     class Meta:
@@ -134,14 +170,17 @@ class Story(TimeStampedModel):
             ("publish_story", _("Voi julkaista, ajastaa, palauttaa ja arkistoida tarinoita")),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["author", "client_token"],
-                                    name="stories_story_unique_client_token"),
+            models.UniqueConstraint(
+                fields=["author", "client_token"], name="stories_story_unique_client_token"
+            ),
             models.CheckConstraint(
                 condition=~Q(state="published") | Q(published_at__isnull=False),
-                name="stories_story_published_has_time"),
+                name="stories_story_published_has_time",
+            ),
             models.CheckConstraint(
                 condition=~Q(state="scheduled") | Q(publish_at__isnull=False),
-                name="stories_story_scheduled_has_time"),
+                name="stories_story_scheduled_has_time",
+            ),
         ]
         indexes = [
             models.Index(fields=["state", "-published_at"], name="stories_state_published"),
@@ -168,8 +207,15 @@ class Story(TimeStampedModel):
 
     @property
     def has_impact(self) -> bool:
-        return any(v is not None for v in (self.waiting_days_before, self.waiting_days_after,
-                                           self.partners_count, self.savings_eur))
+        return any(
+            v is not None
+            for v in (
+                self.waiting_days_before,
+                self.waiting_days_after,
+                self.partners_count,
+                self.savings_eur,
+            )
+        )
 
 
 class StoryTransition(models.Model):
@@ -178,12 +224,21 @@ class StoryTransition(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(_("tilasta"), max_length=10, choices=Story.State.choices)
     to_state = models.CharField(_("tilaan"), max_length=10, choices=Story.State.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+",
-                              verbose_name=_("tekijä"),
-                              help_text=_("Tyhjä: ajastettu julkaisu."))
-    comment = models.TextField(_("kommentti"), blank=True, max_length=limits.COMMENT,
-                               validators=[MaxLengthValidator(limits.COMMENT), no_identity_code])
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("tekijä"),
+        help_text=_("Tyhjä: ajastettu julkaisu."),
+    )
+    comment = models.TextField(
+        _("kommentti"),
+        blank=True,
+        max_length=limits.COMMENT,
+        validators=[MaxLengthValidator(limits.COMMENT), no_identity_code],
+    )
     at = models.DateTimeField(_("aika"), default=timezone.now)
 
     class Meta:
@@ -199,8 +254,7 @@ class StoryThanks(models.Model):
     """A colleague's "kiitos": at most one per person and story."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="thanks")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -216,10 +270,18 @@ class StoryThanks(models.Model):
 
 class StoryComment(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="+", verbose_name=_("kirjoittaja"))
-    body = models.TextField(_("kommentti"), max_length=limits.COMMENT,
-                            validators=[MaxLengthValidator(limits.COMMENT), no_identity_code])
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("kirjoittaja"),
+    )
+    body = models.TextField(
+        _("kommentti"),
+        max_length=limits.COMMENT,
+        validators=[MaxLengthValidator(limits.COMMENT), no_identity_code],
+    )
     created_at = models.DateTimeField(_("aika"), default=timezone.now)
 
     class Meta:

@@ -38,8 +38,9 @@ def latest_published(*, limit: int = 5) -> list[Story]:
     return list(_listing(published()).order_by("-published_at", "-pk")[:limit])
 
 
-def story_list(*, theme: Theme | None = None, unit: str = "",
-               year: int | None = None) -> QuerySet[Story]:
+def story_list(
+    *, theme: Theme | None = None, unit: str = "", year: int | None = None
+) -> QuerySet[Story]:
     """Published stories, newest first, filtered by theme, unit and publication year."""
     qs = published()
     if theme is not None:
@@ -58,22 +59,32 @@ def theme_choices() -> QuerySet[Theme]:
 def unit_choices() -> list[str]:
     """Units of published stories, for the filter (case variants merged)."""
     seen: dict[str, str] = {}
-    for unit in (published().exclude(unit="").order_by("unit")
-                 .values_list("unit", flat=True).distinct()):
+    for unit in (
+        published().exclude(unit="").order_by("unit").values_list("unit", flat=True).distinct()
+    ):
         seen.setdefault(unit.casefold(), unit)
     return sorted(seen.values(), key=str.casefold)
 
 
 def known_units() -> list[str]:
     """Every unit written so far, as suggestions for a new story."""
-    return list(Story.objects.exclude(unit="").order_by("unit")
-                .values_list("unit", flat=True).distinct()[:200])
+    return list(
+        Story.objects.exclude(unit="")
+        .order_by("unit")
+        .values_list("unit", flat=True)
+        .distinct()[:200]
+    )
 
 
 def year_choices() -> list[int]:
     tz = timezone.get_current_timezone()
-    return list(published().annotate(year=ExtractYear("published_at", tzinfo=tz))
-                .order_by("-year").values_list("year", flat=True).distinct())
+    return list(
+        published()
+        .annotate(year=ExtractYear("published_at", tzinfo=tz))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
 
 
 def story_for_page(*, pk: int, user: User) -> Story:
@@ -83,10 +94,14 @@ def story_for_page(*, pk: int, user: User) -> Story:
     return (
         _with_counts(Story.objects.all())
         .select_related("author", "scheduled_by")
-        .prefetch_related("themes", Prefetch("comments", queryset=comments),
-                          Prefetch("transitions", queryset=transitions))
-        .annotate(thanked_by_me=Exists(
-            StoryThanks.objects.filter(story=OuterRef("pk"), user_id=user.pk)))
+        .prefetch_related(
+            "themes",
+            Prefetch("comments", queryset=comments),
+            Prefetch("transitions", queryset=transitions),
+        )
+        .annotate(
+            thanked_by_me=Exists(StoryThanks.objects.filter(story=OuterRef("pk"), user_id=user.pk))
+        )
         .get(pk=pk)
     )
 
@@ -98,24 +113,30 @@ def thanks_summary(*, story: Story, user: User) -> tuple[int, bool]:
 
 
 def my_stories(*, user: User) -> QuerySet[Story]:
-    return (_listing(Story.objects.filter(author=user))
-            .order_by(F("published_at").desc(nulls_first=True), "-updated_at"))
+    return _listing(Story.objects.filter(author=user)).order_by(
+        F("published_at").desc(nulls_first=True), "-updated_at"
+    )
 
 
 def review_queue() -> QuerySet[Story]:
     """What waits for a manager: submitted first (oldest first), then scheduled."""
-    return (_listing(Story.objects.filter(state__in=[State.SUBMITTED, State.SCHEDULED]))
-            .order_by("-state", "submitted_at", "publish_at"))
+    return _listing(Story.objects.filter(state__in=[State.SUBMITTED, State.SCHEDULED])).order_by(
+        "-state", "submitted_at", "publish_at"
+    )
 
 
 def recently_handled(*, limit: int = 20) -> QuerySet[Story]:
-    return (_listing(Story.objects.filter(state__in=[State.RETURNED, State.ARCHIVED]))
-            .order_by("-updated_at")[:limit])
+    return _listing(Story.objects.filter(state__in=[State.RETURNED, State.ARCHIVED])).order_by(
+        "-updated_at"
+    )[:limit]
 
 
 def due_story_ids(*, now: datetime.datetime) -> list[int]:
-    return list(Story.objects.filter(state=State.SCHEDULED, publish_at__lte=now)
-                .order_by("publish_at").values_list("pk", flat=True))
+    return list(
+        Story.objects.filter(state=State.SCHEDULED, publish_at__lte=now)
+        .order_by("publish_at")
+        .values_list("pk", flat=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -140,9 +161,11 @@ def period_report(*, start: datetime.date, end: datetime.date) -> PeriodReport:
     A story published in the period counts even if it has been archived since, as in
     the reports app's success-story report.
     """
-    in_period = Story.objects.filter(state__in=[State.PUBLISHED, State.ARCHIVED],
-                                     published_at__date__gte=start,
-                                     published_at__date__lte=end)
+    in_period = Story.objects.filter(
+        state__in=[State.PUBLISHED, State.ARCHIVED],
+        published_at__date__gte=start,
+        published_at__date__lte=end,
+    )
     has_waiting = Q(waiting_days_before__isnull=False, waiting_days_after__isnull=False)
     totals = in_period.aggregate(
         savings=Sum("savings_eur"),
@@ -152,7 +175,12 @@ def period_report(*, start: datetime.date, end: datetime.date) -> PeriodReport:
     )
     stories = list(_listing(in_period).order_by("published_at", "pk"))
     return PeriodReport(
-        start=start, end=end, stories=stories, count=len(stories),
-        savings_eur=totals["savings"] or 0, partners=totals["partners"] or 0,
-        waiting_days_saved=totals["waiting"] or 0, with_waiting=totals["with_waiting"],
+        start=start,
+        end=end,
+        stories=stories,
+        count=len(stories),
+        savings_eur=totals["savings"] or 0,
+        partners=totals["partners"] or 0,
+        waiting_days_saved=totals["waiting"] or 0,
+        with_waiting=totals["with_waiting"],
     )

@@ -60,8 +60,7 @@ class StoryContent:
     image_alt: str = ""
 
     TEXT_FIELDS = ("title", "lead", "body", "unit", "image_alt")
-    NUMBER_FIELDS = ("waiting_days_before", "waiting_days_after", "partners_count",
-                     "savings_eur")
+    NUMBER_FIELDS = ("waiting_days_before", "waiting_days_after", "partners_count", "savings_eur")
 
     def is_empty(self) -> bool:
         return not any(getattr(self, name).strip() for name in self.TEXT_FIELDS)
@@ -94,8 +93,14 @@ def _differs(story: Story, content: StoryContent) -> bool:
     return current != {theme.pk for theme in content.themes}
 
 
-def _save_content(story: Story, content: StoryContent, image: ImageChange | None,
-                  *, version: int, session: uuid.UUID | None) -> Story:
+def _save_content(
+    story: Story,
+    content: StoryContent,
+    image: ImageChange | None,
+    *,
+    version: int,
+    session: uuid.UUID | None,
+) -> Story:
     """Under the lock: no-op on a replay, refuse a stale version from another page,
     else save and bump the version."""
     changes_image = image is not None and image.changes_anything
@@ -134,8 +139,14 @@ def _save_content(story: Story, content: StoryContent, image: ImageChange | None
     return story
 
 
-def story_create(*, author: User, token: uuid.UUID, content: StoryContent, version: int = 0,
-                 image: ImageChange | None = None) -> Story:
+def story_create(
+    *,
+    author: User,
+    token: uuid.UUID,
+    content: StoryContent,
+    version: int = 0,
+    image: ImageChange | None = None,
+) -> Story:
     """Create the author's draft, or, if this form's token already made one (an autosave
     or the first of a double submit), save onto that one instead. The token is also the
     create page's editing session."""
@@ -160,23 +171,29 @@ def story_create(*, author: User, token: uuid.UUID, content: StoryContent, versi
 
 
 def _locked_by_token(author: User, token: uuid.UUID) -> Story | None:
-    return (Story.objects.select_for_update()
-            .filter(author=author, client_token=token).first())
+    return Story.objects.select_for_update().filter(author=author, client_token=token).first()
 
 
-def story_update(*, story: Story, actor: User, content: StoryContent, version: int,
-                 session: uuid.UUID | None = None, image: ImageChange | None = None,
-                 autosave: bool = False) -> Story:
+def story_update(
+    *,
+    story: Story,
+    actor: User,
+    content: StoryContent,
+    version: int,
+    session: uuid.UUID | None = None,
+    image: ImageChange | None = None,
+    autosave: bool = False,
+) -> Story:
     """Save edited content. ``session`` identifies the editing page (see the model);
     ``autosave`` is only ever the author's draft or returned story."""
     _guard(content)
     with transaction.atomic():
         locked = Story.objects.select_for_update().get(pk=story.pk)
-        allowed = (permissions.can_autosave_story if autosave
-                   else permissions.can_edit_story)(actor, locked)
+        allowed = (permissions.can_autosave_story if autosave else permissions.can_edit_story)(
+            actor, locked
+        )
         if not allowed:
-            if (permissions.can_author_story(actor, locked)
-                    or permissions.can_review_stories(actor)):
+            if permissions.can_author_story(actor, locked) or permissions.can_review_stories(actor):
                 raise StoryConflict(locked)  # it moved on (e.g. submitted in another tab)
             raise PermissionDenied
         return _save_content(locked, content, image, version=version, session=session)
@@ -198,14 +215,14 @@ def _check_move(story: Story, to_state: str) -> None:
         )
 
 
-def _transition(*, story: Story, to_state: str, actor: User | None,
-                comment: str = "") -> None:
+def _transition(*, story: Story, to_state: str, actor: User | None, comment: str = "") -> None:
     """On a locked row: check the move from its current state and record it."""
     _check_move(story, to_state)
     from_state = story.state
     story.state = to_state
-    StoryTransition.objects.create(story=story, from_state=from_state, to_state=to_state,
-                                   actor=actor, comment=comment)
+    StoryTransition.objects.create(
+        story=story, from_state=from_state, to_state=to_state, actor=actor, comment=comment
+    )
 
 
 def _require_reviewer(actor: User) -> None:
@@ -221,9 +238,11 @@ def story_submit(*, story: Story, actor: User) -> Story:
             raise PermissionDenied
         if locked.state == State.SUBMITTED:
             return locked
-        missing = {name: _("Täytä tämä ennen lähettämistä.")
-                   for name in ("title", "lead", "body", "unit")
-                   if not getattr(locked, name).strip()}
+        missing = {
+            name: _("Täytä tämä ennen lähettämistä.")
+            for name in ("title", "lead", "body", "unit")
+            if not getattr(locked, name).strip()
+        }
         if not locked.themes.exists():
             missing["themes"] = _("Valitse vähintään yksi teema.")
         _check_move(locked, State.SUBMITTED)
@@ -253,14 +272,20 @@ def _published(story: Story, *, actor: User | None) -> Story:
     story.save(update_fields=["state", "published_at", "publish_at", "updated_at"])
     index_object(story)
     if story.author is not None:
-        notify(recipients=[story.author], verb="story_published", actor=actor,
-               text=_("Tarinasi ”%(title)s” on julkaistu.") % {"title": _short(story.title)},
-               url=story.get_absolute_url(), dedupe_key=f"story_published:{story.pk}")
+        notify(
+            recipients=[story.author],
+            verb="story_published",
+            actor=actor,
+            text=_("Tarinasi ”%(title)s” on julkaistu.") % {"title": _short(story.title)},
+            url=story.get_absolute_url(),
+            dedupe_key=f"story_published:{story.pk}",
+        )
     return story
 
 
-def story_schedule(*, story: Story, actor: User, publish_at: datetime.datetime,
-                   comment: str = "") -> Story:
+def story_schedule(
+    *, story: Story, actor: User, publish_at: datetime.datetime, comment: str = ""
+) -> Story:
     """A manager approves the story to be published at ``publish_at`` (in the future)."""
     ensure_no_personal_data({"comment": comment})
     if publish_at <= timezone.now():
@@ -271,8 +296,12 @@ def story_schedule(*, story: Story, actor: User, publish_at: datetime.datetime,
         if locked.state == State.SCHEDULED and locked.publish_at == publish_at:
             return locked
         when = timezone.localtime(publish_at).strftime("%d.%m.%Y %H.%M")
-        _transition(story=locked, to_state=State.SCHEDULED, actor=actor,
-                    comment=comment or _("Ajastettu julkaistavaksi %(when)s") % {"when": when})
+        _transition(
+            story=locked,
+            to_state=State.SCHEDULED,
+            actor=actor,
+            comment=comment or _("Ajastettu julkaistavaksi %(when)s") % {"when": when},
+        )
         locked.publish_at = publish_at
         locked.scheduled_by = actor
         locked.save(update_fields=["state", "publish_at", "scheduled_by", "updated_at"])
@@ -295,10 +324,14 @@ def story_return(*, story: Story, actor: User, comment: str) -> Story:
         locked.scheduled_by = None
         locked.save(update_fields=["state", "publish_at", "scheduled_by", "updated_at"])
         if locked.author is not None:
-            notify(recipients=[locked.author], verb="story_returned", actor=actor,
-                   text=_("Tarinasi ”%(title)s” palautettiin: %(comment)s")
-                   % {"title": _short(locked.title), "comment": comment},
-                   url=locked.get_absolute_url())
+            notify(
+                recipients=[locked.author],
+                verb="story_returned",
+                actor=actor,
+                text=_("Tarinasi ”%(title)s” palautettiin: %(comment)s")
+                % {"title": _short(locked.title), "comment": comment},
+                url=locked.get_absolute_url(),
+            )
         return locked
 
 
@@ -320,20 +353,25 @@ def story_publish_scheduled(*, story_id: int, now: datetime.datetime) -> bool:
     """Publish one scheduled story if its time has come. Idempotent: a second run, a
     story published or returned meanwhile, or one rescheduled later, is left alone."""
     with transaction.atomic():
-        locked = (Story.objects.select_for_update(skip_locked=True)
-                  .filter(pk=story_id, state=State.SCHEDULED, publish_at__lte=now).first())
+        locked = (
+            Story.objects.select_for_update(skip_locked=True)
+            .filter(pk=story_id, state=State.SCHEDULED, publish_at__lte=now)
+            .first()
+        )
         if locked is None:
             return False
-        _transition(story=locked, to_state=State.PUBLISHED, actor=None,
-                    comment=_("Ajastettu julkaisu"))
+        _transition(
+            story=locked, to_state=State.PUBLISHED, actor=None, comment=_("Ajastettu julkaisu")
+        )
         _published(locked, actor=locked.scheduled_by)
         return True
 
 
 def stories_publish_due(*, now: datetime.datetime) -> int:
     """Publish every scheduled story due at ``now``, each in its own transaction."""
-    return sum(story_publish_scheduled(story_id=pk, now=now)
-               for pk in selectors.due_story_ids(now=now))
+    return sum(
+        story_publish_scheduled(story_id=pk, now=now) for pk in selectors.due_story_ids(now=now)
+    )
 
 
 # --- Colleagues ---------------------------------------------------------------------
@@ -361,10 +399,14 @@ def comment_post(*, story: Story, author: User, body: str) -> StoryComment:
         comment.full_clean()
         comment.save()
         if locked.author is not None:
-            notify(recipients=[locked.author], verb="story_comment", actor=author,
-                   text=_("%(who)s kommentoi tarinaasi ”%(title)s”: %(body)s")
-                   % {"who": author, "title": _short(locked.title), "body": _short(body)},
-                   url=locked.get_absolute_url() + f"#kommentti-{comment.pk}")
+            notify(
+                recipients=[locked.author],
+                verb="story_comment",
+                actor=author,
+                text=_("%(who)s kommentoi tarinaasi ”%(title)s”: %(body)s")
+                % {"who": author, "title": _short(locked.title), "body": _short(body)},
+                url=locked.get_absolute_url() + f"#kommentti-{comment.pk}",
+            )
         return comment
 
 

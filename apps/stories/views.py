@@ -54,8 +54,11 @@ def story_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "stories/story_list.html"
     if request.htmx:
         template += "#results"
-    return render(request, template, {"form": form, "page": page,
-                                      "can_write": permissions.can_write_story(request.user)})
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "can_write": permissions.can_write_story(request.user)},
+    )
 
 
 @require_GET
@@ -69,8 +72,9 @@ def story_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "stories/story_detail.html", _detail_context(request, story))
 
 
-def _detail_context(request: AuthenticatedHttpRequest, story: Story,
-                    **forms: Form) -> dict[str, object]:
+def _detail_context(
+    request: AuthenticatedHttpRequest, story: Story, **forms: Form
+) -> dict[str, object]:
     user = request.user
     return {
         "story": story,
@@ -87,9 +91,12 @@ def _detail_context(request: AuthenticatedHttpRequest, story: Story,
         },
         "comment_form": forms.get("comment_form") or CommentForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
-        "schedule_form": forms.get("schedule_form") or ScheduleForm(
+        "schedule_form": forms.get("schedule_form")
+        or ScheduleForm(
             initial={"publish_at": timezone.localtime(story.publish_at)}
-            if story.publish_at else None),
+            if story.publish_at
+            else None
+        ),
         "publish_form": TransitionCommentForm(prefix="publish"),
         "archive_form": TransitionCommentForm(prefix="archive"),
     }
@@ -124,10 +131,13 @@ def story_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if token is None:
         return HttpResponseBadRequest()
     try:
-        story = services.story_create(author=request.user, token=token,
-                                      content=form.content(),
-                                      version=form.cleaned_data["version"],
-                                      image=form.image_change())
+        story = services.story_create(
+            author=request.user,
+            token=token,
+            content=form.content(),
+            version=form.cleaned_data["version"],
+            image=form.image_change(),
+        )
     except StoryConflict as conflict:
         return _render_form(request, form, story=None, conflict=conflict.story, status=409)
     except ValidationError as exc:
@@ -148,10 +158,14 @@ def story_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_form(request, form, story=story, status=422)
     try:
-        story = services.story_update(story=story, actor=request.user, content=form.content(),
-                                      version=form.cleaned_data["version"],
-                                      session=form.cleaned_data["session"],
-                                      image=form.image_change())
+        story = services.story_update(
+            story=story,
+            actor=request.user,
+            content=form.content(),
+            version=form.cleaned_data["version"],
+            session=form.cleaned_data["session"],
+            image=form.image_change(),
+        )
     except StoryConflict as conflict:
         return _render_form(request, form, story=story, conflict=conflict.story, status=409)
     except ValidationError as exc:
@@ -167,8 +181,11 @@ def _after_save(request: AuthenticatedHttpRequest, story: Story) -> HttpResponse
     try:
         services.story_submit(story=story, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, _("Tarina tallennettiin luonnoksena, mutta sitä ei voitu "
-                                  "lähettää. %(reason)s") % {"reason": _not_submitted(exc)})
+        messages.error(
+            request,
+            _("Tarina tallennettiin luonnoksena, mutta sitä ei voitu lähettää. %(reason)s")
+            % {"reason": _not_submitted(exc)},
+        )
         return redirect("stories:edit", story.pk)
     except PermissionDenied:
         messages.success(request, _("Tarina tallennettiin."))
@@ -178,21 +195,37 @@ def _after_save(request: AuthenticatedHttpRequest, story: Story) -> HttpResponse
 
 
 def _not_submitted(exc: ValidationError) -> str:
-    """"Täytä ensin: Otsikko, Teemat." or the transition's own message."""
+    """ "Täytä ensin: Otsikko, Teemat." or the transition's own message."""
     if not hasattr(exc, "error_dict"):
         return " ".join(exc.messages)
-    labels = [str(StoryForm.base_fields[name].label) if name in StoryForm.base_fields
-              else name for name in exc.error_dict]
+    labels = [
+        str(StoryForm.base_fields[name].label) if name in StoryForm.base_fields else name
+        for name in exc.error_dict
+    ]
     return _("Täytä ensin: %(fields)s.") % {"fields": ", ".join(labels)}
 
 
-def _render_form(request: AuthenticatedHttpRequest, form: StoryForm, *, story: Story | None,
-                 conflict: Story | None = None, status: int = 200) -> HttpResponse:
+def _render_form(
+    request: AuthenticatedHttpRequest,
+    form: StoryForm,
+    *,
+    story: Story | None,
+    conflict: Story | None = None,
+    status: int = 200,
+) -> HttpResponse:
     autosave = story is None or permissions.can_autosave_story(request.user, story)
-    return render(request, "stories/story_form.html", {
-        "form": form, "story": story, "conflict": conflict, "autosave": autosave,
-        "unit_suggestions": selectors.known_units(),
-    }, status=status)
+    return render(
+        request,
+        "stories/story_form.html",
+        {
+            "form": form,
+            "story": story,
+            "conflict": conflict,
+            "autosave": autosave,
+            "unit_suggestions": selectors.known_units(),
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -207,8 +240,12 @@ def autosave_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if content.is_empty() and form.cleaned_data["version"] == 0:
         return _autosave_status(request, form=form)  # nothing typed yet: nothing to save
     try:
-        story = services.story_create(author=request.user, token=form.cleaned_data["token"],
-                                      content=content, version=form.cleaned_data["version"])
+        story = services.story_create(
+            author=request.user,
+            token=form.cleaned_data["token"],
+            content=content,
+            version=form.cleaned_data["version"],
+        )
     except StoryConflict as conflict:
         return _autosave_status(request, form=form, conflict=conflict.story, status=409)
     except ValidationError as exc:
@@ -220,16 +257,23 @@ def autosave_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def story_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _visible_story(request, pk)
-    if not (permissions.can_author_story(request.user, story)
-            or permissions.can_review_stories(request.user)):
+    if not (
+        permissions.can_author_story(request.user, story)
+        or permissions.can_review_stories(request.user)
+    ):
         raise PermissionDenied
     form = StoryForm(request.POST, story=story, autosave=True)
     if not form.is_valid():
         return _autosave_status(request, form=form, status=422)
     try:
-        story = services.story_update(story=story, actor=request.user, content=form.content(),
-                                      version=form.cleaned_data["version"],
-                                      session=form.cleaned_data["session"], autosave=True)
+        story = services.story_update(
+            story=story,
+            actor=request.user,
+            content=form.content(),
+            version=form.cleaned_data["version"],
+            session=form.cleaned_data["session"],
+            autosave=True,
+        )
     except StoryConflict as conflict:
         return _autosave_status(request, form=form, conflict=conflict.story, status=409)
     except ValidationError as exc:
@@ -238,12 +282,25 @@ def story_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _autosave_status(request, form=form, story=story)
 
 
-def _autosave_status(request: AuthenticatedHttpRequest, *, form: StoryForm,
-                     story: Story | None = None, conflict: Story | None = None,
-                     status: int = 200) -> HttpResponse:
-    return render(request, "stories/partials/autosave_status.html", {
-        "form": form, "story": story, "conflict": conflict, "saved_at": timezone.now(),
-    }, status=status)
+def _autosave_status(
+    request: AuthenticatedHttpRequest,
+    *,
+    form: StoryForm,
+    story: Story | None = None,
+    conflict: Story | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "stories/partials/autosave_status.html",
+        {
+            "form": form,
+            "story": story,
+            "conflict": conflict,
+            "saved_at": timezone.now(),
+        },
+        status=status,
+    )
 
 
 # --- Workflow -----------------------------------------------------------------------
@@ -275,8 +332,14 @@ def story_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect(story)
 
 
-def _commented_transition(request: AuthenticatedHttpRequest, pk: int, *, prefix: str,
-                          transition: Callable[..., object], done: str) -> HttpResponse:
+def _commented_transition(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    *,
+    prefix: str,
+    transition: Callable[..., object],
+    done: str,
+) -> HttpResponse:
     """A reviewer's move that takes an optional comment (publish, archive)."""
     story = _reviewer_story(request, pk)
     form = TransitionCommentForm(request.POST, prefix=prefix)
@@ -291,9 +354,13 @@ def _commented_transition(request: AuthenticatedHttpRequest, pk: int, *, prefix:
 
 @require_POST
 def story_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _commented_transition(request, pk, prefix="publish",
-                                 transition=services.story_publish,
-                                 done=_("Tarina julkaistiin."))
+    return _commented_transition(
+        request,
+        pk,
+        prefix="publish",
+        transition=services.story_publish,
+        done=_("Tarina julkaistiin."),
+    )
 
 
 @require_POST
@@ -302,18 +369,26 @@ def story_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = ScheduleForm(request.POST)
     if form.is_valid():
         try:
-            story = services.story_schedule(story=story, actor=request.user,
-                                            publish_at=form.cleaned_data["publish_at"])
+            story = services.story_schedule(
+                story=story, actor=request.user, publish_at=form.cleaned_data["publish_at"]
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             when = timezone.localtime(story.publish_at)
-            messages.success(request, _("Tarina julkaistaan %(day)s klo %(time)s.") % {
-                "day": when.strftime("%d.%m.%Y"), "time": when.strftime("%H.%M")})
+            messages.success(
+                request,
+                _("Tarina julkaistaan %(day)s klo %(time)s.")
+                % {"day": when.strftime("%d.%m.%Y"), "time": when.strftime("%H.%M")},
+            )
             return redirect(story)
     story = selectors.story_for_page(pk=story.pk, user=request.user)
-    return render(request, "stories/story_detail.html",
-                  _detail_context(request, story, schedule_form=form), status=422)
+    return render(
+        request,
+        "stories/story_detail.html",
+        _detail_context(request, story, schedule_form=form),
+        status=422,
+    )
 
 
 @require_POST
@@ -322,8 +397,9 @@ def story_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
-            services.story_return(story=story, actor=request.user,
-                                  comment=form.cleaned_data["comment"])
+            services.story_return(
+                story=story, actor=request.user, comment=form.cleaned_data["comment"]
+            )
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
                 return _refused(request, story, exc)
@@ -332,15 +408,23 @@ def story_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Tarina palautettiin kirjoittajalle."))
             return redirect(story)
     story = selectors.story_for_page(pk=story.pk, user=request.user)
-    return render(request, "stories/story_detail.html",
-                  _detail_context(request, story, return_form=form), status=422)
+    return render(
+        request,
+        "stories/story_detail.html",
+        _detail_context(request, story, return_form=form),
+        status=422,
+    )
 
 
 @require_POST
 def story_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _commented_transition(request, pk, prefix="archive",
-                                 transition=services.story_archive,
-                                 done=_("Tarina arkistoitiin."))
+    return _commented_transition(
+        request,
+        pk,
+        prefix="archive",
+        transition=services.story_archive,
+        done=_("Tarina arkistoitiin."),
+    )
 
 
 # --- Colleagues ---------------------------------------------------------------------
@@ -355,8 +439,11 @@ def story_thank(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         return redirect(story)
     count, thanked = selectors.thanks_summary(story=story, user=request.user)
-    return render(request, "stories/partials/thanks.html", {
-        "story": story, "thanks_count": count, "thanked_by_me": thanked, "can_thank": True})
+    return render(
+        request,
+        "stories/partials/thanks.html",
+        {"story": story, "thanks_count": count, "thanked_by_me": thanked, "can_thank": True},
+    )
 
 
 @require_POST
@@ -367,8 +454,7 @@ def story_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.comment_post(story=story, author=request.user,
-                                  body=form.cleaned_data["body"])
+            services.comment_post(story=story, author=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -389,16 +475,20 @@ def story_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def my_stories(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_write_story(request.user):
         raise PermissionDenied
-    return render(request, "stories/my_stories.html",
-                  {"stories": selectors.my_stories(user=request.user)})
+    return render(
+        request, "stories/my_stories.html", {"stories": selectors.my_stories(user=request.user)}
+    )
 
 
 @require_GET
 def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_review_stories(request.user):
         raise PermissionDenied
-    return render(request, "stories/review_queue.html", {
-        "stories": selectors.review_queue(), "handled": selectors.recently_handled()})
+    return render(
+        request,
+        "stories/review_queue.html",
+        {"stories": selectors.review_queue(), "handled": selectors.recently_handled()},
+    )
 
 
 @require_GET
@@ -409,6 +499,7 @@ def period_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None, initial=PeriodForm.default_period())
     report = None
     if form.is_bound and form.is_valid():
-        report = selectors.period_report(start=form.cleaned_data["start"],
-                                         end=form.cleaned_data["end"])
+        report = selectors.period_report(
+            start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        )
     return render(request, "stories/period_report.html", {"form": form, "report": report})

@@ -173,8 +173,9 @@ SECURE_CSP = {
 }
 
 # --- E-mail ---------------------------------------------------------------------------
-EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND",
-                        default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = env.str(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="neuvokas@localhost")
@@ -207,8 +208,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- Domain settings ------------------------------------------------------------------
 # The intranet's own address, for links in e-mails.
 NEUVOKAS_SITE_URL = env.str("NEUVOKAS_SITE_URL", default="http://127.0.0.1:8000")
-NEUVOKAS_DEFAULT_REVIEW_INTERVAL_DAYS = env.int("NEUVOKAS_DEFAULT_REVIEW_INTERVAL_DAYS",
-                                                default=365)
+NEUVOKAS_DEFAULT_REVIEW_INTERVAL_DAYS = env.int(
+    "NEUVOKAS_DEFAULT_REVIEW_INTERVAL_DAYS", default=365
+)
 # Callback requests: the customer's phone number is erased this many days after "done".
 NEUVOKAS_CALLBACK_RETENTION_DAYS = env.int("NEUVOKAS_CALLBACK_RETENTION_DAYS", default=7)
 # Keys that encrypt personal data at rest (callback phone numbers): comma-separated

@@ -9,8 +9,9 @@ os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
 # A fixed, public key: only for data made on a developer's machine or in tests.
-os.environ.setdefault("NEUVOKAS_FIELD_ENCRYPTION_KEYS",
-                      "bmV1dm9rYXMtdGVzdC1hbmQtZGV2LW5vdC1zZWNyZXQ=")
+os.environ.setdefault(
+    "NEUVOKAS_FIELD_ENCRYPTION_KEYS", "bmV1dm9rYXMtdGVzdC1hbmQtZGV2LW5vdC1zZWNyZXQ="
+)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from .base import *  # noqa: F403

@@ -11,8 +11,7 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.django_db
 
 
-def test_user_changelist_shows_roles_without_query_per_row(client, superuser,
-                                                           django_user_model):
+def test_user_changelist_shows_roles_without_query_per_row(client, superuser, django_user_model):
     client.force_login(superuser)
     make_user(django_user_model, "neuvoja1", roles.ADVISOR)
 

@@ -28,8 +28,9 @@ def test_api_tokens_made_in_search_still_authenticate_after_the_move(advisor):
     old = _migrate(BEFORE)
     OldToken = old.get_model("search", "ApiToken")
     assert OldToken._meta.db_table == "search_apitoken"
-    OldToken.objects.create(user_id=advisor.pk, name="vanha", key_hash=hash_token("nvk_old"),
-                            prefix="nvk_old")
+    OldToken.objects.create(
+        user_id=advisor.pk, name="vanha", key_hash=hash_token("nvk_old"), prefix="nvk_old"
+    )
 
     _migrate(AFTER)
 

@@ -13,8 +13,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_lines():
-    return (ServiceLine.objects.create(key="g-vanha", name="Vanha"),
-            ServiceLine.objects.create(key="g-uusi", name="Uusi"))
+    return (
+        ServiceLine.objects.create(key="g-vanha", name="Vanha"),
+        ServiceLine.objects.create(key="g-uusi", name="Uusi"),
+    )
 
 
 def test_profile_update_sets_email_and_leaves_lines(advisor, two_lines):

@@ -12,10 +12,16 @@ PROFILE = reverse("accounts:profile")
 
 @pytest.fixture
 def lines():
-    return [ServiceLine.objects.get_or_create(key=key, defaults={"name": name, "position": i})[0]
-            for i, (key, name) in enumerate([("g-aikuiset", "Aikuissosiaalityö"),
-                                              ("g-lapsiperheet", "Lapsiperheet"),
-                                              ("g-ikaantyneet", "Ikääntyneet")])]
+    return [
+        ServiceLine.objects.get_or_create(key=key, defaults={"name": name, "position": i})[0]
+        for i, (key, name) in enumerate(
+            [
+                ("g-aikuiset", "Aikuissosiaalityö"),
+                ("g-lapsiperheet", "Lapsiperheet"),
+                ("g-ikaantyneet", "Ikääntyneet"),
+            ]
+        )
+    ]
 
 
 def test_profile_requires_login(client):
@@ -121,8 +127,9 @@ def test_manager_sets_a_staff_members_lines(client, manager, advisor, lines):
     client.force_login(manager)
 
     page = client.get(_edit_url(advisor))
-    response = client.post(_edit_url(advisor), {"service_lines": [lines[0].pk, lines[1].pk]},
-                           follow=True)
+    response = client.post(
+        _edit_url(advisor), {"service_lines": [lines[0].pk, lines[1].pk]}, follow=True
+    )
 
     assert page.status_code == 200 and 'name="service_lines"' in page.text
     assert response.redirect_chain == [(STAFF_LINES, 302)]
@@ -140,8 +147,9 @@ def test_manager_edit_with_unknown_line_saves_nothing(client, manager, advisor, 
     assert not advisor.service_lines.exists()
 
 
-def test_staff_lines_lists_staff_with_lines_and_filters_by_name(client, manager, advisor,
-                                                                editor, lines):
+def test_staff_lines_lists_staff_with_lines_and_filters_by_name(
+    client, manager, advisor, editor, lines
+):
     advisor.service_lines.set([lines[0]])
     client.force_login(manager)
 

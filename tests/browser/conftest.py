@@ -42,9 +42,15 @@ def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -52,8 +58,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(locale="fi-FI", base_url=live_server.url,
-                                  viewport={"width": 1280, "height": 800})
+    context = browser.new_context(
+        locale="fi-FI", base_url=live_server.url, viewport={"width": 1280, "height": 800}
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
@@ -88,4 +95,3 @@ def assert_accessible(page: Page) -> None:
         + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
         for v in bad
     )
-

@@ -16,13 +16,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_superuser_edits_an_overdue_entry_in_admin(page: Page, superuser):
     long_ago = timezone.localdate() - datetime.timedelta(days=800)
-    overdue = entry("kuljetuspalvelu", title="Kuljetuspalvelu", lines=["vammaispalvelut"],
-                    summary="Vanha tiivistelmä.", last_reviewed=long_ago)
+    overdue = entry(
+        "kuljetuspalvelu",
+        title="Kuljetuspalvelu",
+        lines=["vammaispalvelut"],
+        summary="Vanha tiivistelmä.",
+        last_reviewed=long_ago,
+    )
     contact(overdue)
     entry("omaishoito", title="Omaishoidon tuki", lines=["ikaihmiset"])
     csp_errors: list[str] = []
-    page.on("console", lambda msg: csp_errors.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
 
     login(page, "root")
     page.get_by_role("link", name="Ylläpito").click()
@@ -49,8 +56,10 @@ def test_superuser_edits_an_overdue_entry_in_admin(page: Page, superuser):
 
 def test_superuser_adds_an_entry_with_a_contact(page: Page, superuser):
     csp_errors: list[str] = []
-    page.on("console", lambda msg: csp_errors.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     login(page, "root")
     page.goto("/admin/catalogue/entry/add/")
 

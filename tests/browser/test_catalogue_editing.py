@@ -20,8 +20,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def transport(editor) -> Entry:
-    found = entry("kuljetuspalvelu", title="Kuljetuspalvelu", lines=["vammaispalvelut"],
-                  body="Matkoja saa 18 kuukaudessa.", owner=editor, last_reviewed=None)
+    found = entry(
+        "kuljetuspalvelu",
+        title="Kuljetuspalvelu",
+        lines=["vammaispalvelut"],
+        body="Matkoja saa 18 kuukaudessa.",
+        owner=editor,
+        last_reviewed=None,
+    )
     contact(found, label="Asiakasohjaus")
     return found
 
@@ -70,11 +76,17 @@ def test_conflict_page_keeps_my_text(page: Page, editor, django_user_model, tran
     page.goto(f"/palvelut/kortti/{transport.key}/muokkaa/")
     page.get_by_label("Maksut", exact=True).fill("Omavastuu 3 €.")
 
-    other = django_user_model.objects.create_user(username="kollega", first_name="Kaisa",
-                                                  last_name="Kollega")
+    other = django_user_model.objects.create_user(
+        username="kollega", first_name="Kaisa", last_name="Kollega"
+    )
     fresh = Entry.objects.get(pk=transport.pk)
-    services.entry_save(entry=fresh, data=entry_to_dict(fresh) | {"title": {"fi": "Uusi nimi"}},
-                        author=other, base_version=0, comment="Nimi vaihdettu")
+    services.entry_save(
+        entry=fresh,
+        data=entry_to_dict(fresh) | {"title": {"fi": "Uusi nimi"}},
+        author=other,
+        base_version=0,
+        comment="Nimi vaihdettu",
+    )
 
     page.get_by_role("button", name="Tallenna", exact=True).click()
     alert = page.get_by_role("alert")
@@ -90,8 +102,9 @@ def test_conflict_page_keeps_my_text(page: Page, editor, django_user_model, tran
     assert Entry.objects.get(pk=transport.pk).fees_fi == "Omavastuu 3 €."
 
 
-def test_problem_report_round_trip(page: Page, browser, live_server, advisor, editor, transport,
-                                   quiet_celery):
+def test_problem_report_round_trip(
+    page: Page, browser, live_server, advisor, editor, transport, quiet_celery
+):
     login(page, "advisor")
     page.goto(transport.get_absolute_url())
     page.get_by_role("link", name="Ilmoita virheestä").click()

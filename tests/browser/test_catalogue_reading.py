@@ -18,17 +18,36 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def catalogue():
-    org = organisation("kotkan-srk", name="Kotkan seurakuntayhtymä", kind="parish",
-                       municipalities=[KOTKA])
-    transport = entry("kuljetuspalvelu", title="Kuljetuspalvelu", lines=["vammaispalvelut"],
-                      eligibility="Vaikeavammaiset", how_to_apply="Soita", fees="Taksa",
-                      target_groups=["vammaiset"], last_reviewed=None)
+    org = organisation(
+        "kotkan-srk", name="Kotkan seurakuntayhtymä", kind="parish", municipalities=[KOTKA]
+    )
+    transport = entry(
+        "kuljetuspalvelu",
+        title="Kuljetuspalvelu",
+        lines=["vammaispalvelut"],
+        eligibility="Vaikeavammaiset",
+        how_to_apply="Soita",
+        fees="Taksa",
+        target_groups=["vammaiset"],
+        last_reviewed=None,
+    )
     contact(transport, municipality=KOTKA, label="Kotkan ohjaus")
     contact(transport, label="Alueen ohjaus")
-    entry("ruoka-apu", title="Ruoka-apu", kind=Entry.Kind.OFFER, organisation=org,
-          municipalities=[KOTKA], lines=["tyoikaiset"])
-    entry("kouvolan-kerho", title="Kouvolan kerho", kind=Entry.Kind.OFFER,
-          municipalities=[KOUVOLA], lines=["vammaispalvelut"])
+    entry(
+        "ruoka-apu",
+        title="Ruoka-apu",
+        kind=Entry.Kind.OFFER,
+        organisation=org,
+        municipalities=[KOTKA],
+        lines=["tyoikaiset"],
+    )
+    entry(
+        "kouvolan-kerho",
+        title="Kouvolan kerho",
+        kind=Entry.Kind.OFFER,
+        municipalities=[KOUVOLA],
+        lines=["vammaispalvelut"],
+    )
     return transport
 
 

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def colleague_page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(locale="fi-FI", base_url=live_server.url,
-                                  viewport={"width": 1280, "height": 800})
+    context = browser.new_context(
+        locale="fi-FI", base_url=live_server.url, viewport={"width": 1280, "height": 800}
+    )
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
@@ -30,16 +31,18 @@ def test_ask_answer_solve(page: Page, colleague_page: Page, advisor, django_user
     colleague = make_user(django_user_model, "kollega", "Neuvoja")
     line = factories.line("ikaihmiset")
     colleague.service_lines.add(line)
-    factories.solved_thread(author=colleague, answerer=colleague,
-                            title="Omaishoidon tuen hakeminen")
+    factories.solved_thread(
+        author=colleague, answerer=colleague, title="Omaishoidon tuen hakeminen"
+    )
 
     # The advisor asks; a similar solved question appears while the title is typed.
     login(page, "advisor")
     page.goto("/kysymykset/")
     page.get_by_role("link", name="Uusi kysymys").click()
     page.get_by_label("Otsikko").press_sequentially("Omaishoidon tuki", delay=20)
-    expect(page.locator("#suggestions").get_by_role(
-        "link", name="Omaishoidon tuen hakeminen")).to_be_visible()
+    expect(
+        page.locator("#suggestions").get_by_role("link", name="Omaishoidon tuen hakeminen")
+    ).to_be_visible()
     page.get_by_label(re.compile(r"^Kysymys")).fill("Asiakas kysyy, mistä tukea haetaan.")
     page.get_by_label("Palvelulinja").select_option(label=line.name)
     page.get_by_label("Asiakas odottaa linjalla").check()
@@ -60,7 +63,8 @@ def test_ask_answer_solve(page: Page, colleague_page: Page, advisor, django_user
     colleague_page.get_by_role("button", name="Otan tämän").click()
     expect(colleague_page.get_by_text("Kollega selvittää tätä")).to_be_visible()
     colleague_page.get_by_label("Vastauksesi").fill(
-        "@advisor Hakemus tehdään hyvinvointialueen lomakkeella.")
+        "@advisor Hakemus tehdään hyvinvointialueen lomakkeella."
+    )
     colleague_page.get_by_role("button", name="Lähetä", exact=True).click()
     expect(colleague_page.locator(".answer")).to_contain_text("hyvinvointialueen lomakkeella")
     expect(colleague_page.get_by_label("Vastauksesi")).to_have_value("")

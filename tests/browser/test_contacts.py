@@ -54,14 +54,21 @@ def test_record_contact_by_keyboard_without_leaving_the_page(page: Page, advisor
     expect(panel).to_contain_text("Tänään kirjattu 1 yhteydenotto")
     assert page.url == entry_url
     record = ContactRecord.objects.get()
-    assert (record.service_line.key, record.channel, record.municipality_id, record.entry,
-            record.solved, record.consulted, record.advisor) == (
-        "ikaihmiset", "chat", KOTKA, transport, True, False, advisor)
+    assert (
+        record.service_line.key,
+        record.channel,
+        record.municipality_id,
+        record.entry,
+        record.solved,
+        record.consulted,
+        record.advisor,
+    ) == ("ikaihmiset", "chat", KOTKA, transport, True, False, advisor)
 
     # The next contact keeps line and channel; a double press saves it once.
     expect(_focused(page)).to_have_attribute("name", "service_line")
     expect(page.locator("input[name=service_line]:checked")).to_have_value(
-        str(line("ikaihmiset").pk))
+        str(line("ikaihmiset").pk)
+    )
     page.locator("#id_topic_text").focus()
     page.keyboard.type("Omaishoidon tuki")
     page.keyboard.press("Control+Enter")

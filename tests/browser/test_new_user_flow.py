@@ -24,10 +24,12 @@ def demo_catalogue(quiet_celery):
 
 
 def test_new_user_finds_reads_switches_municipality_edits_and_sees_history(
-        page: Page, editor, demo_catalogue):
+    page: Page, editor, demo_catalogue
+):
     login(page, "editor")
     page.get_by_role("navigation", name="Päävalikko").get_by_role(
-        "link", name="Palvelut", exact=True).click()
+        "link", name="Palvelut", exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Palvelut ja tarjonta")
 
     # Find: the live filter narrows the list while typing.
@@ -47,7 +49,8 @@ def test_new_user_finds_reads_switches_municipality_edits_and_sees_history(
     contacts = page.locator(".contact-card")
     expect(contacts.first).to_contain_text("Kouvola")
     page.get_by_role("navigation", name="Päävalikko").get_by_role(
-        "link", name="Kuntavertailu").click()
+        "link", name="Kuntavertailu"
+    ).click()
     expect(page.get_by_label("Kunta", exact=True)).to_have_value("286")
     page.go_back()
 
@@ -64,7 +67,8 @@ def test_new_user_finds_reads_switches_municipality_edits_and_sees_history(
     expect(page.locator("tbody tr")).to_have_count(2)
     expect(page.locator("tbody")).to_contain_text("Vapaapäivät mainittu")
     assert_accessible(page)
-    page.locator("tbody tr").first.get_by_role("link", name=re.compile("muutokset|Näytä",
-                                                                      re.I)).first.click()
+    page.locator("tbody tr").first.get_by_role(
+        "link", name=re.compile("muutokset|Näytä", re.I)
+    ).first.click()
     expect(page.locator("ins").first).to_contain_text("vapaapäivät")
     assert Entry.objects.get(key="omaishoidon-tuki").version == 2

@@ -16,8 +16,9 @@ from .conftest import assert_accessible, login
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_run_report_now_ends_with_the_charts(page: Page, manager, current_celery_app,
-                                                   celery_worker):
+def test_run_report_now_ends_with_the_charts(
+    page: Page, manager, current_celery_app, celery_worker
+):
     contact(at=at(2026, 3, 2, 10, 0), solved=True)
     contact(at=at(2026, 2, 2, 10, 0))
     login(page, "manager")
@@ -35,5 +36,8 @@ def test_run_report_now_ends_with_the_charts(page: Page, manager, current_celery
     expect(page.get_by_role("link", name="Lataa XLSX")).to_be_visible()
     report = Report.objects.get()
     assert (report.status, report.started_by, report.figures["totals"]["count"]) == (
-        "done", manager, 1)
+        "done",
+        manager,
+        1,
+    )
     assert_accessible(page)

@@ -23,8 +23,7 @@ def indexed_catalogue(transactional_db):
     import_catalogue(CATALOGUE)
 
 
-def test_search_as_you_type_then_keyboard_opens_a_result(page: Page, advisor,
-                                                         indexed_catalogue):
+def test_search_as_you_type_then_keyboard_opens_a_result(page: Page, advisor, indexed_catalogue):
     login(page, "advisor")
     page.keyboard.press("/")
     box = page.get_by_role("combobox", name=re.compile("Hae"))
@@ -51,8 +50,9 @@ def test_search_as_you_type_then_keyboard_opens_a_result(page: Page, advisor,
     assert opened.source == SearchLog.Source.LIVE
 
 
-def test_escape_closes_live_results_and_enter_opens_results_page(page: Page, advisor,
-                                                                 indexed_catalogue):
+def test_escape_closes_live_results_and_enter_opens_results_page(
+    page: Page, advisor, indexed_catalogue
+):
     login(page, "advisor")
     box = page.get_by_role("combobox", name=re.compile("Hae"))
     box.click()
@@ -76,8 +76,7 @@ def test_escape_closes_live_results_and_enter_opens_results_page(page: Page, adv
     expect(page).to_have_url(re.compile(r"/palvelut/kortti/kuljetuspalvelu/$"))
 
 
-def test_results_page_filters_change_results_without_reload(page: Page, advisor,
-                                                            indexed_catalogue):
+def test_results_page_filters_change_results_without_reload(page: Page, advisor, indexed_catalogue):
     login(page, "advisor")
     page.goto("/haku/?q=ruoka-apu")
     hits = page.locator(".search-hit-list [data-search-hit]")

@@ -35,12 +35,14 @@ def test_write_submit_publish_then_front_page(page: Page, advisor, manager):
     # Autosave: typing makes the draft, and the page says when it was saved.
     page.get_by_label("Otsikko").fill("Kuljetuspalvelun jono purettiin")
     expect(page.locator("#autosave-status")).to_contain_text(
-        re.compile(r"Tallennettu klo \d{2}\.\d{2}"), timeout=8000)
+        re.compile(r"Tallennettu klo \d{2}\.\d{2}"), timeout=8000
+    )
     assert Story.objects.get().title == "Kuljetuspalvelun jono purettiin"
 
     page.get_by_label("Ingressi").fill("Hakemukset käsitellään nyt viikossa.")
     page.get_by_label("Tarina:", exact=True).fill(
-        "Sovimme **yhteisestä** käsittelypäivästä kolmen toimijan kesken.")
+        "Sovimme **yhteisestä** käsittelypäivästä kolmen toimijan kesken."
+    )
     page.get_by_label("Jonot lyhenivät").check()
     page.get_by_label("Monitoimijainen yhteistyö").check()
     page.get_by_label("Tiimi tai yksikkö").fill("Kotkan vammaispalvelut")
@@ -126,6 +128,7 @@ def test_stale_tab_autosave_shows_a_conflict_and_overwrites_nothing(page: Page, 
     page.get_by_label("Otsikko").fill("Vanhan välilehden otsikko")
 
     expect(page.locator("#autosave-status")).to_contain_text(
-        "muutettu toisessa ikkunassa", timeout=8000)
+        "muutettu toisessa ikkunassa", timeout=8000
+    )
     draft.refresh_from_db()
     assert draft.title == "Toisen välilehden otsikko"

@@ -82,8 +82,14 @@ def entry(
     if last_reviewed == "today":
         last_reviewed = timezone.localdate()
     created = Entry.objects.create(
-        key=key, kind=kind, title=title, title_fi=title, summary=summary, summary_fi=summary,
-        last_reviewed=last_reviewed, **fields,
+        key=key,
+        kind=kind,
+        title=title,
+        title_fi=title,
+        summary=summary,
+        summary_fi=summary,
+        last_reviewed=last_reviewed,
+        **fields,
     )
     if lines:
         created.service_lines.set([x if isinstance(x, ServiceLine) else line(x) for x in lines])
@@ -103,7 +109,11 @@ def contact(
     if isinstance(municipality, str):
         municipality = Municipality.objects.get(code=municipality)
     return Contact.objects.create(
-        entry=for_entry, municipality=municipality, label=label, label_fi=label, phone=phone,
+        entry=for_entry,
+        municipality=municipality,
+        label=label,
+        label_fi=label,
+        phone=phone,
         **fields,
     )
 

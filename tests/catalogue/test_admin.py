@@ -64,10 +64,10 @@ def review_cases(settings):
         "old-default": entry("old-default", last_reviewed=days_ago(366)),
         "fresh-default": entry("fresh-default", last_reviewed=days_ago(364)),
         "due-today": entry("due-today", last_reviewed=days_ago(10), review_interval_days=10),
-        "short-overdue": entry("short-overdue", last_reviewed=days_ago(11),
-                               review_interval_days=10),
-        "long-fresh": entry("long-fresh", last_reviewed=days_ago(400),
-                            review_interval_days=500),
+        "short-overdue": entry(
+            "short-overdue", last_reviewed=days_ago(11), review_interval_days=10
+        ),
+        "long-fresh": entry("long-fresh", last_reviewed=days_ago(400), review_interval_days=500),
     }
 
 
@@ -101,8 +101,7 @@ def test_overdue_q_uses_default_interval_setting(settings):
 # --- Changelist: filters, search, query count -------------------------------------------------
 
 
-def test_entry_changelist_review_filter_returns_overdue_or_up_to_date(admin_client,
-                                                                       review_cases):
+def test_entry_changelist_review_filter_returns_overdue_or_up_to_date(admin_client, review_cases):
     url = reverse(CHANGELIST)
     assert listed(admin_client.get(url, {"tarkistus": "myohassa"})) == OVERDUE
     assert listed(admin_client.get(url, {"tarkistus": "ajan-tasalla"})) == UP_TO_DATE
@@ -143,16 +142,23 @@ def test_entry_changelist_filters_by_line_municipality_kind_and_owner(admin_clie
 def test_entry_changelist_owner_filter_lists_only_owners(admin_client, editor, advisor):
     entry(owner=editor)
     response = admin_client.get(reverse(CHANGELIST))
-    owner_filter = next(spec for spec in response.context["cl"].filter_specs
-                        if getattr(spec, "field_path", "") == "owner")
+    owner_filter = next(
+        spec
+        for spec in response.context["cl"].filter_specs
+        if getattr(spec, "field_path", "") == "owner"
+    )
     assert [label for _pk, label in owner_filter.lookup_choices] == [str(editor)]
 
 
 def test_entry_search_finds_by_title_keyword_and_organisation(admin_client):
     entry("kuljetus", title="Kuljetuspalvelu", keywords=["taksi", "kela-kyyti"])
     entry("omaishoito", title="Omaishoidon tuki", keywords=["hoitaja"])
-    entry("ruoka", kind=Entry.Kind.OFFER, title="Ruoka-apu",
-          organisation=organisation("kotkan-seurakunta", name="Kotkan seurakuntayhtymä"))
+    entry(
+        "ruoka",
+        kind=Entry.Kind.OFFER,
+        title="Ruoka-apu",
+        organisation=organisation("kotkan-seurakunta", name="Kotkan seurakuntayhtymä"),
+    )
     url = reverse(CHANGELIST)
 
     assert listed(admin_client.get(url, {"q": "kuljetus"})) == ["kuljetus"]
@@ -173,9 +179,14 @@ def _changelist_queries(client, params: dict[str, Any]) -> int:
 def test_entry_changelist_query_count_does_not_grow_with_rows(admin_client, editor, params):
     def add(n: int) -> None:
         for _ in range(n):
-            e = entry(title="Palvelu", lines=["vammaispalvelut", "ikaihmiset"],
-                      municipalities=[KOTKA, HAMINA], owner=editor, last_reviewed=None,
-                      organisation=organisation())
+            e = entry(
+                title="Palvelu",
+                lines=["vammaispalvelut", "ikaihmiset"],
+                municipalities=[KOTKA, HAMINA],
+                owner=editor,
+                last_reviewed=None,
+                organisation=organisation(),
+            )
             contact(e)
 
     add(2)
@@ -190,8 +201,10 @@ def test_entry_changelist_query_count_does_not_grow_with_rows(admin_client, edit
 
 
 def _action(client, action: str, entries: list[Entry]):
-    return client.post(reverse(CHANGELIST), {
-        "action": action, helpers.ACTION_CHECKBOX_NAME: [e.pk for e in entries]})
+    return client.post(
+        reverse(CHANGELIST),
+        {"action": action, helpers.ACTION_CHECKBOX_NAME: [e.pk for e in entries]},
+    )
 
 
 def test_mark_reviewed_sets_today_for_selection_in_one_update(admin_client):
@@ -202,8 +215,9 @@ def test_mark_reviewed_sets_today_for_selection_in_one_update(admin_client):
         response = _action(admin_client, "mark_reviewed", chosen)
 
     assert response.status_code == 302
-    updates = [q["sql"] for q in ctx.captured_queries
-               if q["sql"].startswith('UPDATE "catalogue_entry"')]
+    updates = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].startswith('UPDATE "catalogue_entry"')
+    ]
     assert len(updates) == 1
     assert [Entry.objects.get(pk=e.pk).last_reviewed for e in chosen] == [today(), today()]
     assert Entry.objects.get(pk=other.pk).last_reviewed == days_ago(500)
@@ -214,12 +228,12 @@ def test_mark_reviewed_sets_today_for_selection_in_one_update(admin_client):
 def test_mark_reviewed_needs_review_permission(client, django_user_model):
     staff = django_user_model.objects.create_user("staff", is_staff=True)
     staff.user_permissions.add(
-        Permission.objects.get(codename="view_entry", content_type__app_label="catalogue"))
+        Permission.objects.get(codename="view_entry", content_type__app_label="catalogue")
+    )
     client.force_login(staff)
     stale = entry(last_reviewed=days_ago(500))
 
-    actions = dict(client.get(reverse(CHANGELIST)).context["action_form"]
-                   .fields["action"].choices)
+    actions = dict(client.get(reverse(CHANGELIST)).context["action_form"].fields["action"].choices)
     assert "mark_reviewed" not in actions
     assert "export_selected" in actions
     _action(client, "mark_reviewed", [stale])
@@ -232,8 +246,7 @@ def test_entry_change_permission_follows_can_edit_entry(client, django_user_mode
     client.force_login(owner)
 
     assert client.get(reverse("admin:catalogue_entry_change", args=[own.pk])).status_code == 200
-    assert client.get(reverse("admin:catalogue_entry_change",
-                              args=[others.pk])).status_code == 403
+    assert client.get(reverse("admin:catalogue_entry_change", args=[others.pk])).status_code == 403
 
 
 def test_export_selected_returns_catalogue_with_selected_entries_only(admin_client):
@@ -261,45 +274,80 @@ def test_export_selected_returns_catalogue_with_selected_entries_only(admin_clie
 # --- Add and change through the form ----------------------------------------------------------
 
 
-def _entry_post(e: Entry | None = None, *, contacts: list[dict[str, Any]] = (),
-                **overrides: Any) -> dict[str, Any]:
+def _entry_post(
+    e: Entry | None = None, *, contacts: list[dict[str, Any]] = (), **overrides: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "kind": Entry.Kind.SERVICE, "key": "uusi-palvelu", "organisation": "", "owner": "",
-        "title_fi": "Uusi palvelu", "summary_fi": "Tiivistelmä.", "title_sv": "", "title_en": "",
-        "summary_sv": "", "summary_en": "", "service_lines": [line("vammaispalvelut").pk],
-        "municipalities": [], "target_groups": "", "keywords": "taksi, matkat,",
-        "legal_basis": "Vammaispalvelulaki 675/2023\n\n", "review_interval_days": "",
+        "kind": Entry.Kind.SERVICE,
+        "key": "uusi-palvelu",
+        "organisation": "",
+        "owner": "",
+        "title_fi": "Uusi palvelu",
+        "summary_fi": "Tiivistelmä.",
+        "title_sv": "",
+        "title_en": "",
+        "summary_sv": "",
+        "summary_en": "",
+        "service_lines": [line("vammaispalvelut").pk],
+        "municipalities": [],
+        "target_groups": "",
+        "keywords": "taksi, matkat,",
+        "legal_basis": "Vammaispalvelulaki 675/2023\n\n",
+        "review_interval_days": "",
     }
     for name in ("body", "eligibility", "how_to_apply", "fees"):
         for lang in ("fi", "sv", "en"):
             data[f"{name}_{lang}"] = ""
     if e is not None:
-        data.update({
-            "kind": e.kind, "key": e.key, "base_version": e.version, "title_fi": e.title_fi,
-            "summary_fi": e.summary_fi,
-            "service_lines": [x.pk for x in e.service_lines.all()],
-        })
+        data.update(
+            {
+                "kind": e.kind,
+                "key": e.key,
+                "base_version": e.version,
+                "title_fi": e.title_fi,
+                "summary_fi": e.summary_fi,
+                "service_lines": [x.pk for x in e.service_lines.all()],
+            }
+        )
     existing = list(e.contacts.all()) if e is not None else []
-    data.update({
-        "contacts-TOTAL_FORMS": len(existing) + len(contacts),
-        "contacts-INITIAL_FORMS": len(existing),
-        "contacts-MIN_NUM_FORMS": 0, "contacts-MAX_NUM_FORMS": 1000,
-    })
+    data.update(
+        {
+            "contacts-TOTAL_FORMS": len(existing) + len(contacts),
+            "contacts-INITIAL_FORMS": len(existing),
+            "contacts-MIN_NUM_FORMS": 0,
+            "contacts-MAX_NUM_FORMS": 1000,
+        }
+    )
     for i, c in enumerate(existing):
-        data.update({f"contacts-{i}-id": c.pk, f"contacts-{i}-entry": e.pk,
-                     f"contacts-{i}-position": c.position, f"contacts-{i}-label_fi": c.label_fi,
-                     f"contacts-{i}-phone": c.phone})
+        data.update(
+            {
+                f"contacts-{i}-id": c.pk,
+                f"contacts-{i}-entry": e.pk,
+                f"contacts-{i}-position": c.position,
+                f"contacts-{i}-label_fi": c.label_fi,
+                f"contacts-{i}-phone": c.phone,
+            }
+        )
     for i, c in enumerate(contacts, start=len(existing)):
-        data.update({f"contacts-{i}-position": i, **{f"contacts-{i}-{k}": v
-                                                     for k, v in c.items()}})
+        data.update({f"contacts-{i}-position": i, **{f"contacts-{i}-{k}": v for k, v in c.items()}})
     data.update(overrides)
     return data
 
 
 def test_entry_add_with_contact_creates_first_version(admin_client, superuser):
-    response = admin_client.post(reverse("admin:catalogue_entry_add"), _entry_post(contacts=[
-        {"label_fi": "Asiakasohjaus", "phone": "05 000 2000", "hours_fi": "ma–pe 9–12",
-         "municipality": KOTKA}]))
+    response = admin_client.post(
+        reverse("admin:catalogue_entry_add"),
+        _entry_post(
+            contacts=[
+                {
+                    "label_fi": "Asiakasohjaus",
+                    "phone": "05 000 2000",
+                    "hours_fi": "ma–pe 9–12",
+                    "municipality": KOTKA,
+                }
+            ]
+        ),
+    )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     created = Entry.objects.get(key="uusi-palvelu")
@@ -308,7 +356,8 @@ def test_entry_add_with_contact_creates_first_version(admin_client, superuser):
     assert created.keywords == ["taksi", "matkat"]
     assert created.legal_basis == ["Vammaispalvelulaki 675/2023"]
     assert [(c.label_fi, c.municipality_id) for c in created.contacts.all()] == [
-        ("Asiakasohjaus", KOTKA)]
+        ("Asiakasohjaus", KOTKA)
+    ]
     version = EntryVersion.objects.get(entry=created)
     assert (version.number, version.author) == (1, superuser)
     assert version.snapshot == interchange.entry_to_dict(created)
@@ -320,9 +369,14 @@ def test_entry_change_keeps_baseline_and_new_version(admin_client):
     contact(existing, label="Vanha numero")
     url = reverse("admin:catalogue_entry_change", args=[existing.pk])
 
-    response = admin_client.post(url, _entry_post(
-        existing, summary_fi="Uusi tiivistelmä.",
-        contacts=[{"label_fi": "Toinen", "email": "toinen@example.org"}]))
+    response = admin_client.post(
+        url,
+        _entry_post(
+            existing,
+            summary_fi="Uusi tiivistelmä.",
+            contacts=[{"label_fi": "Toinen", "email": "toinen@example.org"}],
+        ),
+    )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     existing.refresh_from_db()
@@ -339,9 +393,15 @@ def test_entry_change_snapshot_and_search_index_follow_new_lines(admin_client):
     existing = entry("kuljetus", title="Kuljetuspalvelu", lines=["vammaispalvelut"])
     url = reverse("admin:catalogue_entry_change", args=[existing.pk])
 
-    response = admin_client.post(url, _entry_post(
-        existing, title_fi="Kuljetuspalvelu ja saattaja",
-        service_lines=[line("ikaihmiset").pk], municipalities=[KOTKA]))
+    response = admin_client.post(
+        url,
+        _entry_post(
+            existing,
+            title_fi="Kuljetuspalvelu ja saattaja",
+            service_lines=[line("ikaihmiset").pk],
+            municipalities=[KOTKA],
+        ),
+    )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     snapshot = EntryVersion.objects.get(entry=existing, number=1).snapshot
@@ -352,12 +412,14 @@ def test_entry_change_snapshot_and_search_index_follow_new_lines(admin_client):
 
 def test_entry_delete_removes_it_from_search_index(admin_client):
     existing = entry("kuljetus", lines=["vammaispalvelut"])
-    admin_client.post(reverse("admin:catalogue_entry_change", args=[existing.pk]),
-                      _entry_post(existing))
+    admin_client.post(
+        reverse("admin:catalogue_entry_change", args=[existing.pk]), _entry_post(existing)
+    )
     assert SearchDocument.objects.filter(object_id=str(existing.pk)).exists()
 
-    response = admin_client.post(reverse("admin:catalogue_entry_delete", args=[existing.pk]),
-                                 {"post": "yes"})
+    response = admin_client.post(
+        reverse("admin:catalogue_entry_delete", args=[existing.pk]), {"post": "yes"}
+    )
 
     assert response.status_code == 302
     assert not Entry.objects.exists()
@@ -379,9 +441,12 @@ def test_entry_change_from_stale_version_is_refused(admin_client):
 
 
 def test_entry_form_refuses_personal_identity_code(admin_client):
-    response = admin_client.post(reverse("admin:catalogue_entry_add"), _entry_post(
-        body_fi="Asiakas 131052-308T soitti.",
-        contacts=[{"label_fi": "Henkilö 131052-308T"}]))
+    response = admin_client.post(
+        reverse("admin:catalogue_entry_add"),
+        _entry_post(
+            body_fi="Asiakas 131052-308T soitti.", contacts=[{"label_fi": "Henkilö 131052-308T"}]
+        ),
+    )
 
     assert response.status_code == 200
     assert "body_fi" in response.context["adminform"].form.errors
@@ -390,11 +455,13 @@ def test_entry_form_refuses_personal_identity_code(admin_client):
 
 
 def test_entry_form_applies_format_rules_per_kind(admin_client):
-    response = admin_client.post(reverse("admin:catalogue_entry_add"), _entry_post(
-        kind=Entry.Kind.OFFER, service_lines=[]))
+    response = admin_client.post(
+        reverse("admin:catalogue_entry_add"), _entry_post(kind=Entry.Kind.OFFER, service_lines=[])
+    )
     assert set(response.context["adminform"].form.errors) == {"organisation"}
-    response = admin_client.post(reverse("admin:catalogue_entry_add"), _entry_post(
-        service_lines=[]))
+    response = admin_client.post(
+        reverse("admin:catalogue_entry_add"), _entry_post(service_lines=[])
+    )
     assert set(response.context["adminform"].form.errors) == {"service_lines"}
 
 
@@ -414,12 +481,14 @@ def test_entry_change_form_renders_with_links(admin_client):
 
 def test_entry_version_admin_is_read_only(admin_client, superuser):
     existing = entry("kuljetus", lines=["vammaispalvelut"])
-    version = EntryVersion.objects.create(entry=existing, number=1, author=superuser,
-                                          snapshot=interchange.entry_to_dict(existing))
+    version = EntryVersion.objects.create(
+        entry=existing, number=1, author=superuser, snapshot=interchange.entry_to_dict(existing)
+    )
     change_url = reverse("admin:catalogue_entryversion_change", args=[version.pk])
 
-    listing = admin_client.get(reverse("admin:catalogue_entryversion_changelist"),
-                               {"entry__id__exact": existing.pk})
+    listing = admin_client.get(
+        reverse("admin:catalogue_entryversion_changelist"), {"entry__id__exact": existing.pk}
+    )
     assert listing.status_code == 200
     assert reverse("admin:catalogue_entry_change", args=[existing.pk]) in listing.content.decode()
     page = admin_client.get(change_url)
@@ -427,16 +496,22 @@ def test_entry_version_admin_is_read_only(admin_client, superuser):
     assert 'type="submit"' not in page.content.decode().split('id="content-main"')[1]
     assert admin_client.get(reverse("admin:catalogue_entryversion_add")).status_code == 403
     admin_client.post(change_url, {"number": 5, "comment": "muutettu"})
-    assert admin_client.get(
-        reverse("admin:catalogue_entryversion_delete", args=[version.pk])).status_code == 403
+    assert (
+        admin_client.get(
+            reverse("admin:catalogue_entryversion_delete", args=[version.pk])
+        ).status_code
+        == 403
+    )
     version.refresh_from_db()
     assert (version.number, version.comment) == (1, "")
 
 
 def test_problem_report_resolve_action_records_who(admin_client, superuser, advisor):
     report = problem_report(entry(), reporter=advisor)
-    response = admin_client.post(reverse("admin:catalogue_problemreport_changelist"), {
-        "action": "mark_resolved", helpers.ACTION_CHECKBOX_NAME: [report.pk]})
+    response = admin_client.post(
+        reverse("admin:catalogue_problemreport_changelist"),
+        {"action": "mark_resolved", helpers.ACTION_CHECKBOX_NAME: [report.pk]},
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == ProblemReport.Status.RESOLVED
@@ -455,11 +530,16 @@ def test_problem_report_resolved_in_change_form_records_who(admin_client, superu
     admin_client.post(url, {"status": ProblemReport.Status.OPEN})
     report.refresh_from_db()
     assert (report.status, report.resolved_by, report.resolved_at) == (
-        ProblemReport.Status.OPEN, None, None)
+        ProblemReport.Status.OPEN,
+        None,
+        None,
+    )
 
 
-@pytest.mark.parametrize("model", ["municipality", "serviceline", "organisation", "entry",
-                                   "entryversion", "problemreport"])
+@pytest.mark.parametrize(
+    "model",
+    ["municipality", "serviceline", "organisation", "entry", "entryversion", "problemreport"],
+)
 def test_admin_changelists_load(admin_client, model):
     e = entry(lines=["vammaispalvelut"], municipalities=[municipality(KOTKA)])
     problem_report(e)
@@ -475,8 +555,7 @@ def _wait_until_someone_waits_for_a_lock(cursor, timeout: float = 10.0) -> None:
         cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
         return bool(cursor.fetchone()[0])
 
-    wait_for(someone_waits, timeout, interval=0.02,
-             what="the admin request to wait for the lock")
+    wait_for(someone_waits, timeout, interval=0.02, what="the admin request to wait for the lock")
 
 
 def _in_other_transaction(work) -> threading.Thread:
@@ -506,8 +585,10 @@ def test_entry_change_racing_another_save_is_refused_without_writing(admin_clien
 
     def someone_else_saves(cursor) -> None:
         cursor.execute("SELECT id FROM catalogue_entry WHERE id = %s FOR UPDATE", [existing.pk])
-        cursor.execute("UPDATE catalogue_entry SET version = 1, summary_fi = 'Toisen muutos.' "
-                       "WHERE id = %s", [existing.pk])
+        cursor.execute(
+            "UPDATE catalogue_entry SET version = 1, summary_fi = 'Toisen muutos.' WHERE id = %s",
+            [existing.pk],
+        )
 
     other = _in_other_transaction(someone_else_saves)
     response = admin_client.post(url, _entry_post(existing, summary_fi="Minun muutokseni."))
@@ -531,7 +612,8 @@ def test_entry_add_racing_the_same_key_tells_the_loser(admin_client):
             "INSERT INTO catalogue_entry (created_at, updated_at, kind, key, title, title_fi, "
             "summary, summary_fi, body, eligibility, how_to_apply, fees, target_groups, "
             "keywords, legal_basis, version) VALUES (now(), now(), 'service', 'uusi-palvelu', "
-            "'Toinen', 'Toinen', 'S', 'S', '', '', '', '', '{}', '{}', '{}', 0)")
+            "'Toinen', 'Toinen', 'S', 'S', '', '', '', '', '{}', '{}', '{}', 0)"
+        )
 
     other = _in_other_transaction(someone_else_adds)
     url = reverse("admin:catalogue_entry_add")
@@ -540,8 +622,7 @@ def test_entry_add_racing_the_same_key_tells_the_loser(admin_client):
 
     assert response.status_code == 302
     assert response["Location"] == url
-    assert [str(m) for m in response.wsgi_request._messages] == [
-        "Tällä tunnisteella on jo kortti."]
+    assert [str(m) for m in response.wsgi_request._messages] == ["Tällä tunnisteella on jo kortti."]
     assert Entry.objects.get(key="uusi-palvelu").title_fi == "Toinen"
     assert not EntryVersion.objects.exists()
 
@@ -572,8 +653,9 @@ def cited_entry(superuser):
     RecentEntryView.objects.create(user=superuser, entry=cited)
     thread = consultation_factories.thread(author=superuser)
     thread.entries.add(cited)
-    FaqItem.objects.create(entry=cited, question="Miten haetaan?", answer="Lomakkeella.",
-                           source_thread=thread)
+    FaqItem.objects.create(
+        entry=cited, question="Miten haetaan?", answer="Lomakkeella.", source_thread=thread
+    )
     return cited
 
 
@@ -590,13 +672,18 @@ def _assert_deleted_keeping_contact_topics(cited: Entry) -> None:
     assert Thread.objects.get().entries.count() == 0
     records = ContactRecord.objects.order_by("topic_text")
     assert [(r.entry_id, r.topic_text) for r in records] == [
-        (None, "Kuljetuspalvelu"), (None, "Kuljetuspalvelu"), (None, "muu aihe")]
-    assert not SearchDocument.objects.filter(source="catalogue.entry",
-                                             object_id=str(cited.pk)).exists()
+        (None, "Kuljetuspalvelu"),
+        (None, "Kuljetuspalvelu"),
+        (None, "muu aihe"),
+    ]
+    assert not SearchDocument.objects.filter(
+        source="catalogue.entry", object_id=str(cited.pk)
+    ).exists()
 
 
 def test_entry_delete_view_says_what_happens_to_contacts_and_keeps_their_topic(
-        admin_client, cited_entry):
+    admin_client, cited_entry
+):
     url = reverse("admin:catalogue_entry_delete", args=[cited_entry.pk])
 
     page = admin_client.get(url)
@@ -611,16 +698,20 @@ def test_entry_delete_view_says_what_happens_to_contacts_and_keeps_their_topic(
 
 
 def test_entry_bulk_delete_says_what_happens_to_contacts_and_keeps_their_topic(
-        admin_client, cited_entry):
+    admin_client, cited_entry
+):
     other = entry("toinen", lines=["vammaispalvelut"])
-    data = {"action": "delete_selected",
-            helpers.ACTION_CHECKBOX_NAME: [str(cited_entry.pk), str(other.pk)]}
+    data = {
+        "action": "delete_selected",
+        helpers.ACTION_CHECKBOX_NAME: [str(cited_entry.pk), str(other.pk)],
+    }
 
     page = admin_client.post(reverse(CHANGELIST), data)
 
     assert page.status_code == 200
-    assert ("2 yhteydenottoa viittaa valittuihin kortteihin; niihin jää kortin otsikko "
-            "aiheeksi.") in page.content.decode()
+    assert (
+        "2 yhteydenottoa viittaa valittuihin kortteihin; niihin jää kortin otsikko aiheeksi."
+    ) in page.content.decode()
 
     response = admin_client.post(reverse(CHANGELIST), {**data, "post": "yes"})
 

@@ -41,8 +41,12 @@ def test_version_diff_lists_show_added_and_removed_with_names():
 
 
 def test_version_diff_contacts_by_position_and_field():
-    new = OLD | {"contacts": [{"label": {"fi": "Asiakasohjaus"}, "phone": "05 000 3000"},
-                              {"email": "uusi@example.org"}]}
+    new = OLD | {
+        "contacts": [
+            {"label": {"fi": "Asiakasohjaus"}, "phone": "05 000 3000"},
+            {"email": "uusi@example.org"},
+        ]
+    }
     changes = version_diff(OLD, new)
     assert [(c.path, c.label, c.old, c.new) for c in changes] == [
         ("contacts[0].phone", "Yhteystieto 1: puhelin", "05 000 2000", "05 000 3000"),
@@ -53,8 +57,11 @@ def test_version_diff_contacts_by_position_and_field():
 def test_version_diff_values_and_unknown_fields():
     new = OLD | {"owner": "matti", "review_interval_days": 180, "extra": "x"}
     changes = {c.path: (c.old, c.new) for c in version_diff(OLD, new)}
-    assert changes == {"owner": ("sanna", "matti"), "review_interval_days": ("", "180"),
-                       "extra": ("", "x")}
+    assert changes == {
+        "owner": ("sanna", "matti"),
+        "review_interval_days": ("", "180"),
+        "extra": ("", "x"),
+    }
 
 
 def test_version_diff_long_text_has_word_level_inline_diff():

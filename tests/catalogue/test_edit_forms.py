@@ -28,8 +28,9 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.django_db
 
 
-def _post(initial: dict[str, Any], contacts: list[dict[str, Any]] = (),
-          **changes: Any) -> MultiValueDict:
+def _post(
+    initial: dict[str, Any], contacts: list[dict[str, Any]] = (), **changes: Any
+) -> MultiValueDict:
     """What the browser posts for a form showing ``initial`` and ``contacts``."""
     values = {**initial, **changes}
     data = MultiValueDict()
@@ -55,11 +56,20 @@ def _bound(data: MultiValueDict, entry: Entry | None = None):
 
 @pytest.fixture
 def transport(editor) -> Entry:
-    found = entry("kuljetuspalvelu", title="Kuljetuspalvelu", lines=["vammaispalvelut"],
-                  municipalities=[KOTKA, HAMINA], owner=editor, review_interval_days=180,
-                  body="Matkoja saa **18** kuukaudessa.", title_sv="Färdtjänst",
-                  fees="Taksa", fees_fi="Taksa", keywords=["taksi", "kela-kyyti"],
-                  target_groups=["vaikeavammaiset"])
+    found = entry(
+        "kuljetuspalvelu",
+        title="Kuljetuspalvelu",
+        lines=["vammaispalvelut"],
+        municipalities=[KOTKA, HAMINA],
+        owner=editor,
+        review_interval_days=180,
+        body="Matkoja saa **18** kuukaudessa.",
+        title_sv="Färdtjänst",
+        fees="Taksa",
+        fees_fi="Taksa",
+        keywords=["taksi", "kela-kyyti"],
+        target_groups=["vaikeavammaiset"],
+    )
     contact(found, label="Kotkan ohjaus", municipality=KOTKA, phone="05 000 1000")
     contact(found, label="Alueen ohjaus", phone="05 000 2000", email="ohjaus@example.org")
     return found
@@ -123,14 +133,32 @@ class TestEntryForm:
         assert not owners.filter(username="lahtenyt").exists()
 
     def test_service_needs_a_line(self):
-        form, _ = _bound(_post({"kind": "service", "key": "uusi", "title_fi": "Uusi",
-                                "summary_fi": "Lyhyesti.", "base_version": 0}))
+        form, _ = _bound(
+            _post(
+                {
+                    "kind": "service",
+                    "key": "uusi",
+                    "title_fi": "Uusi",
+                    "summary_fi": "Lyhyesti.",
+                    "base_version": 0,
+                }
+            )
+        )
         assert not form.is_valid()
         assert list(form.errors) == ["service_lines"]
 
     def test_offer_needs_an_organisation(self):
-        form, _ = _bound(_post({"kind": "offer", "key": "uusi", "title_fi": "Uusi",
-                                "summary_fi": "Lyhyesti.", "base_version": 0}))
+        form, _ = _bound(
+            _post(
+                {
+                    "kind": "offer",
+                    "key": "uusi",
+                    "title_fi": "Uusi",
+                    "summary_fi": "Lyhyesti.",
+                    "base_version": 0,
+                }
+            )
+        )
         assert not form.is_valid()
         assert list(form.errors) == ["organisation"]
 
@@ -143,10 +171,8 @@ class TestEntryForm:
     def test_language_sections_open_finnish_and_what_has_content_or_errors(self, transport):
         initial, _ = initial_from_snapshot(entry_to_dict(transport), version=0)
         sections = EntryForm(entry=transport, initial=initial).language_sections()
-        assert [(s.lang, s.open) for s in sections] == [("fi", True), ("sv", True),
-                                                        ("en", False)]
-        assert [row.markdown for row in sections[0].rows] == [False, False, True, True,
-                                                              True, True]
+        assert [(s.lang, s.open) for s in sections] == [("fi", True), ("sv", True), ("en", False)]
+        assert [row.markdown for row in sections[0].rows] == [False, False, True, True, True, True]
         form, _ = _bound(_post(initial, title_en="x" * 301), entry=transport)
         assert not form.is_valid()
         assert [s.open for s in form.language_sections()] == [True, True, True]
@@ -168,30 +194,41 @@ class TestRoundTrip:
         assert indices == [0, 1]
         # The snapshot leaves empty values out; review dates are not edited here.
         assert {name: value for name, value in data.items() if value not in ([], {})} == {
-            name: value for name, value in snapshot.items() if name != "last_reviewed"}
+            name: value for name, value in snapshot.items() if name != "last_reviewed"
+        }
         assert (data["title"], data["owner"], data["review_interval_days"]) == (
-            {"fi": "Kuljetuspalvelu", "sv": "Färdtjänst"}, "editor", 180)
+            {"fi": "Kuljetuspalvelu", "sv": "Färdtjänst"},
+            "editor",
+            180,
+        )
         assert data["municipalities"] == sorted([KOTKA, HAMINA])
         assert len(data["contacts"]) == 2
         assert initial["base_version"] == transport.version
         assert initial["keywords"] == "taksi\nkela-kyyti"
 
-    def test_saving_the_form_through_the_service_records_the_change(self, transport,
-                                                                     editor):
-        initial, contacts = initial_from_snapshot(entry_to_dict(transport),
-                                                  version=transport.version)
-        form, formset = _bound(_post(initial, contacts, summary_fi="Uusi tiivistelmä."),
-                               entry=transport)
+    def test_saving_the_form_through_the_service_records_the_change(self, transport, editor):
+        initial, contacts = initial_from_snapshot(
+            entry_to_dict(transport), version=transport.version
+        )
+        form, formset = _bound(
+            _post(initial, contacts, summary_fi="Uusi tiivistelmä."), entry=transport
+        )
         assert form.is_valid() and formset.is_valid()
         data, _ = entry_data(form, formset)
 
-        saved = services.entry_save(entry=transport, data=data, author=editor,
-                                    base_version=form.cleaned_data["base_version"])
+        saved = services.entry_save(
+            entry=transport,
+            data=data,
+            author=editor,
+            base_version=form.cleaned_data["base_version"],
+        )
 
         assert saved.summary_fi == "Uusi tiivistelmä."
         assert saved.title_sv == "Färdtjänst"
-        assert sorted(c.label_fi for c in saved.contacts.all()) == ["Alueen ohjaus",
-                                                                    "Kotkan ohjaus"]
+        assert sorted(c.label_fi for c in saved.contacts.all()) == [
+            "Alueen ohjaus",
+            "Kotkan ohjaus",
+        ]
 
     def test_deleted_and_empty_contact_rows_are_left_out(self, transport):
         initial, contacts = initial_from_snapshot(entry_to_dict(transport), version=0)
@@ -206,15 +243,28 @@ class TestRoundTrip:
 
     def test_new_offer_carries_key_and_organisation(self):
         org = organisation("kotkan-srk", name="Kotkan seurakunta")
-        form, formset = _bound(_post({"kind": "offer", "key": "ruoka-apu",
-                                      "title_fi": "Ruoka-apu", "summary_fi": "Ruokakassit.",
-                                      "organisation": org.key, "base_version": 0}))
+        form, formset = _bound(
+            _post(
+                {
+                    "kind": "offer",
+                    "key": "ruoka-apu",
+                    "title_fi": "Ruoka-apu",
+                    "summary_fi": "Ruokakassit.",
+                    "organisation": org.key,
+                    "base_version": 0,
+                }
+            )
+        )
         assert form.is_valid(), form.errors
 
         data, indices = entry_data(form, formset)
 
         assert (data["key"], data["organisation"], data["title"], indices) == (
-            "ruoka-apu", "kotkan-srk", {"fi": "Ruoka-apu"}, [])
+            "ruoka-apu",
+            "kotkan-srk",
+            {"fi": "Ruoka-apu"},
+            [],
+        )
         assert "body" not in data  # an empty optional text is left out
 
 
@@ -233,10 +283,17 @@ class TestAttachErrors:
 
     def test_field_errors_go_next_to_their_fields(self, bound):
         form, formset, indices = bound
-        attach_errors(form, formset, ValidationError({
-            "summary_fi": "Henkilötunnus tekstissä.",
-            "contacts.0.phone": "Ei puhelinnumero.",
-        }), indices)
+        attach_errors(
+            form,
+            formset,
+            ValidationError(
+                {
+                    "summary_fi": "Henkilötunnus tekstissä.",
+                    "contacts.0.phone": "Ei puhelinnumero.",
+                }
+            ),
+            indices,
+        )
         assert form.errors["summary_fi"] == ["Henkilötunnus tekstissä."]
         # The service's contact 0 is the formset's second row (the first was deleted).
         assert formset.forms[1].errors["phone"] == ["Ei puhelinnumero."]
@@ -244,17 +301,24 @@ class TestAttachErrors:
 
     def test_unknown_names_and_the_base_version_become_form_errors(self, bound):
         form, formset, indices = bound
-        attach_errors(form, formset, ValidationError({
-            "no_such_field": "Outo.", "base_version": "Vanha.",
-            NON_FIELD_ERRORS: "Yleinen.", "contacts.5.phone": "Ei riviä.",
-        }), indices)
-        assert sorted(form.non_field_errors()) == ["Ei riviä.", "Outo.", "Vanha.",
-                                                   "Yleinen."]
+        attach_errors(
+            form,
+            formset,
+            ValidationError(
+                {
+                    "no_such_field": "Outo.",
+                    "base_version": "Vanha.",
+                    NON_FIELD_ERRORS: "Yleinen.",
+                    "contacts.5.phone": "Ei riviä.",
+                }
+            ),
+            indices,
+        )
+        assert sorted(form.non_field_errors()) == ["Ei riviä.", "Outo.", "Vanha.", "Yleinen."]
 
     def test_unknown_contact_field_is_that_rows_own_error(self, bound):
         form, formset, indices = bound
-        attach_errors(form, formset, ValidationError({"contacts.0.position": "Outo."}),
-                      indices)
+        attach_errors(form, formset, ValidationError({"contacts.0.position": "Outo."}), indices)
         assert formset.forms[1].non_field_errors() == ["Outo."]
 
     def test_an_error_without_fields_is_a_form_error(self, bound):

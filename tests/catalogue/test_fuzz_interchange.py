@@ -52,24 +52,44 @@ from apps.search.models import SearchDocument
 pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small-catalogue.json"
-FUZZ = settings(derandomize=True, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 
 
 # --- The database before and after -----------------------------------------------------------
 
 
-TABLES = [model._meta.db_table for model in (Municipality, ServiceLine, Organisation, Entry,
-                                              Contact, EntryVersion, SearchDocument,
-                                              get_user_model())]
-TABLES += [Entry.service_lines.through._meta.db_table,
-           Entry.municipalities.through._meta.db_table,
-           Organisation.municipalities.through._meta.db_table]
+TABLES = [
+    model._meta.db_table
+    for model in (
+        Municipality,
+        ServiceLine,
+        Organisation,
+        Entry,
+        Contact,
+        EntryVersion,
+        SearchDocument,
+        get_user_model(),
+    )
+]
+TABLES += [
+    Entry.service_lines.through._meta.db_table,
+    Entry.municipalities.through._meta.db_table,
+    Organisation.municipalities.through._meta.db_table,
+]
 
 
-_FINGERPRINT_SQL = ("SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
-                    " FROM {} t")
+_FINGERPRINT_SQL = (
+    "SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {} t"
+)
 
 
 def db_fingerprint() -> dict[str, tuple[int, str]]:
@@ -116,16 +136,27 @@ def _typed(code: str, how: str) -> str:
     }[how]
 
 
-HOW_TYPED = ["plain", "lower", "spaces around the sign", "space before the check", "en dash",
-             "non-breaking hyphen", "minus sign", "zero width inside"]
+HOW_TYPED = [
+    "plain",
+    "lower",
+    "spaces around the sign",
+    "space before the check",
+    "en dash",
+    "non-breaking hyphen",
+    "minus sign",
+    "zero width inside",
+]
 
 
 @st.composite
 def texts_with_identity_code(draw) -> tuple[str, str]:
     code = draw(identity_codes())
     typed = _typed(code, draw(st.sampled_from(HOW_TYPED)))
-    glue = draw(st.sampled_from([("", ""), ("asiakas ", " soitti"), ("asiakas", "soitti"),
-                                 ("hetu: ", "."), ("(", ")")]))
+    glue = draw(
+        st.sampled_from(
+            [("", ""), ("asiakas ", " soitti"), ("asiakas", "soitti"), ("hetu: ", "."), ("(", ")")]
+        )
+    )
     return f"{glue[0]}{typed}{glue[1]}", code
 
 
@@ -178,17 +209,39 @@ def _string_leaves(node: Any) -> list[tuple[Any, Any]]:
 hostile_strings = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
-    st.sampled_from(["", " ", "\x00", "a\x00b", "\ud800", "x\udfffy", "\u200b", "\ufeff",
-                     "<script>alert(1)</script>", "../../etc/passwd", "Ä" * 301, "0" * 5000,
-                     "999", "000", "12a", "kotka", "[]", "{}", "null"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "a\x00b",
+            "\ud800",
+            "x\udfffy",
+            "\u200b",
+            "\ufeff",
+            "<script>alert(1)</script>",
+            "../../etc/passwd",
+            "Ä" * 301,
+            "0" * 5000,
+            "999",
+            "000",
+            "12a",
+            "kotka",
+            "[]",
+            "{}",
+            "null",
+        ]
+    ),
     st.integers(1, 200_000).map(lambda n: "x" * n),
 )
 wrong_values = st.one_of(
     hostile_strings,
-    st.none(), st.booleans(), st.integers(-(2**70), 2**70),
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.none(),
-                                                         max_size=2),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.none(), max_size=2),
 )
 
 
@@ -199,9 +252,24 @@ def mutated_files(draw) -> tuple[bytes, list[str]]:
     codes: list[str] = []
     placeholders: dict[str, str] = {}  # text-level edits done after serialising
     for _ in range(draw(st.integers(1, 3))):
-        what = draw(st.sampled_from(["text", "text", "text", "code", "code", "string",
-                                     "replace", "delete", "add", "municipality", "duplicate",
-                                     "nest"]))
+        what = draw(
+            st.sampled_from(
+                [
+                    "text",
+                    "text",
+                    "text",
+                    "code",
+                    "code",
+                    "string",
+                    "replace",
+                    "delete",
+                    "add",
+                    "municipality",
+                    "duplicate",
+                    "nest",
+                ]
+            )
+        )
         if what in ("text", "code", "string"):
             # A string the file already has (mostly free text): the rest of the file stays
             # valid, so the value itself decides whether the file is imported.
@@ -252,8 +320,15 @@ def mutated_files(draw) -> tuple[bytes, list[str]]:
         raw = raw[: draw(st.integers(0, len(raw)))]
     elif damage == "bytes":
         at = draw(st.integers(0, len(raw)))
-        raw = raw[:at] + draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00",
-                                               b"\xef\xbb\xbf", b"\x80\x80"])) + raw[at:]
+        raw = (
+            raw[:at]
+            + draw(
+                st.sampled_from(
+                    [b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00", b"\xef\xbb\xbf", b"\x80\x80"]
+                )
+            )
+            + raw[at:]
+        )
     return raw, codes
 
 

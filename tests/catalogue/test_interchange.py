@@ -63,13 +63,23 @@ def small() -> dict[str, Any]:
 
 
 def service(key: str, **fields: Any) -> dict[str, Any]:
-    return {"key": key, "title": {"fi": f"Palvelu {key}"},
-            "summary": {"fi": "Lyhyt kuvaus."}, "service_lines": ["tyoikaiset"], **fields}
+    return {
+        "key": key,
+        "title": {"fi": f"Palvelu {key}"},
+        "summary": {"fi": "Lyhyt kuvaus."},
+        "service_lines": ["tyoikaiset"],
+        **fields,
+    }
 
 
 def offer(key: str, **fields: Any) -> dict[str, Any]:
-    return {"key": key, "title": {"fi": f"Tarjonta {key}"},
-            "summary": {"fi": "Lyhyt kuvaus."}, "organisation": "testiyhdistys", **fields}
+    return {
+        "key": key,
+        "title": {"fi": f"Tarjonta {key}"},
+        "summary": {"fi": "Lyhyt kuvaus."},
+        "organisation": "testiyhdistys",
+        **fields,
+    }
 
 
 def db_state() -> dict[str, Any]:
@@ -78,8 +88,15 @@ def db_state() -> dict[str, Any]:
     return {
         "counts": {
             model.__name__: model._default_manager.count()
-            for model in (Municipality, ServiceLine, Organisation, Entry, Contact,
-                          EntryVersion, get_user_model())
+            for model in (
+                Municipality,
+                ServiceLine,
+                Organisation,
+                Entry,
+                Contact,
+                EntryVersion,
+                get_user_model(),
+            )
         },
         "versions": dict(Entry.objects.values_list("key", "version")),
         "export": dumps(export_catalogue()),
@@ -112,15 +129,18 @@ def assert_round_trip(data: dict[str, Any]) -> str:
         ident = "code" if section == "municipalities" else "key"
         by_ident = {item[ident]: unordered_references(item) for item in exported[section]}
         assert [by_ident.get(item[ident]) for item in data[section]] == [
-            unordered_references(item) for item in data[section]], section
+            unordered_references(item) for item in data[section]
+        ], section
     return first
 
 
 def unordered_references(item: dict[str, Any]) -> dict[str, Any]:
     """``item`` with its lists of municipalities and service lines sorted: they are sets,
     which the export writes sorted."""
-    return {name: sorted(value) if name in ("municipalities", "service_lines") else value
-            for name, value in item.items()}
+    return {
+        name: sorted(value) if name in ("municipalities", "service_lines") else value
+        for name, value in item.items()
+    }
 
 
 # --- Import: valid files -----------------------------------------------------------------
@@ -138,19 +158,30 @@ def test_import_catalogue_creates_everything():
     }
     parish = Organisation.objects.get(key="testikylan-seurakunta")
     assert (parish.name_fi, parish.name_sv, parish.kind) == (
-        "Testikylän seurakunta", "Testby församling", Organisation.Kind.PARISH)
+        "Testikylän seurakunta",
+        "Testby församling",
+        Organisation.Kind.PARISH,
+    )
     assert sorted(parish.municipalities.values_list("code", flat=True)) == ["075", "285"]
     assert (parish.website, parish.phone, parish.email) == (
-        "https://seurakunta.example.org", "040 000 0101", "diakonia@example.org")
+        "https://seurakunta.example.org",
+        "040 000 0101",
+        "diakonia@example.org",
+    )
 
     home_care = Entry.objects.get(key="testi-kotihoito")
     assert home_care.kind == Entry.Kind.SERVICE
     assert (home_care.title_fi, home_care.title_sv, home_care.title_en) == (
-        "Kotihoito (testi)", "Hemvård (test)", "Home care (test)")
+        "Kotihoito (testi)",
+        "Hemvård (test)",
+        "Home care (test)",
+    )
     assert home_care.body_fi.startswith("Kotihoito käy asiakkaan luona **sovittuina")
     assert home_care.fees_fi == "Kuukausimaksu tulojen mukaan."
     assert sorted(home_care.service_lines.values_list("key", flat=True)) == [
-        "ikaihmiset", "vammaispalvelut"]
+        "ikaihmiset",
+        "vammaispalvelut",
+    ]
     assert sorted(home_care.municipalities.values_list("code", flat=True)) == ["285", "286"]
     assert home_care.organisation.key == "kymenlaakson-hyvinvointialue-testi"
     assert home_care.target_groups == ["ikäihmiset", "omaiset"]
@@ -166,7 +197,10 @@ def test_import_catalogue_creates_everything():
         ("", "05 000 0203", None),
     ]
     assert (contacts[0].hours_fi, contacts[0].hours_sv, contacts[0].address) == (
-        "ma–pe 9–12", "mån–fre 9–12", "Testikatu 1, 48100 Kotka")
+        "ma–pe 9–12",
+        "mån–fre 9–12",
+        "Testikatu 1, 48100 Kotka",
+    )
 
     food = Entry.objects.get(key="testi-ruoka-apu")
     assert food.kind == Entry.Kind.OFFER
@@ -190,7 +224,8 @@ def test_import_catalogue_again_changes_nothing():
     summary = import_catalogue(small())
 
     assert {s: (c.created, c.updated) for s, c in summary.counts.items()} == {
-        s: (0, 0) for s in summary.counts}
+        s: (0, 0) for s in summary.counts
+    }
     assert summary.counts["services"].unchanged == 2
     assert summary.counts["offers"].unchanged == 2
     assert summary.counts["organisations"].unchanged == 3
@@ -206,8 +241,7 @@ def test_import_catalogue_updates_an_existing_key():
     home_care = data["services"][0]
     home_care["title"] = {"fi": "Kotihoito ja kotisairaanhoito (testi)"}
     home_care["service_lines"] = ["ikaihmiset"]
-    home_care["contacts"] = [{"label": {"fi": "Keskitetty asiakasohjaus"},
-                              "phone": "05 000 0299"}]
+    home_care["contacts"] = [{"label": {"fi": "Keskitetty asiakasohjaus"}, "phone": "05 000 0299"}]
     del home_care["owner"]
 
     summary = import_catalogue(data)
@@ -219,7 +253,8 @@ def test_import_catalogue_updates_an_existing_key():
     assert entry.title_sv == ""  # the file is the whole truth about the entry
     assert list(entry.service_lines.values_list("key", flat=True)) == ["ikaihmiset"]
     assert [(c.label_fi, c.phone) for c in entry.contacts.all()] == [
-        ("Keskitetty asiakasohjaus", "05 000 0299")]
+        ("Keskitetty asiakasohjaus", "05 000 0299")
+    ]
     assert entry.owner is None
     assert entry.version == 2
     assert list(entry.versions.values_list("number", flat=True)) == [2, 1]
@@ -236,16 +271,19 @@ def test_import_catalogue_updates_changed_organisation_and_reports_it():
 
     summary = import_catalogue(data)
 
-    assert (summary.counts["organisations"].updated,
-            summary.counts["organisations"].unchanged) == (1, 2)
+    assert (summary.counts["organisations"].updated, summary.counts["organisations"].unchanged) == (
+        1,
+        2,
+    )
     parish = Organisation.objects.get(key="testikylan-seurakunta")
     assert list(parish.municipalities.values_list("code", flat=True)) == ["285"]
     assert parish.phone == "040 000 0999"
 
 
 def test_import_catalogue_leaves_entries_not_in_the_file_untouched():
-    other = factories.entry("muu-kortti", title="Muu kortti", lines=["ikaihmiset"],
-                            municipalities=[factories.HAMINA])
+    other = factories.entry(
+        "muu-kortti", title="Muu kortti", lines=["ikaihmiset"], municipalities=[factories.HAMINA]
+    )
     factories.contact(other, municipality=factories.HAMINA, phone="05 000 0777")
     other_org = factories.organisation("muu-yhdistys")
     snapshot = entry_to_dict(other)
@@ -265,19 +303,28 @@ def test_import_catalogue_leaves_entries_not_in_the_file_untouched():
 def test_import_catalogue_adds_municipalities_and_lines_and_renames_them():
     data = {
         "format": "sote-catalogue/1",
-        "municipalities": [{"code": "999", "name": {"fi": "Testilä", "sv": "Testby"}},
-                           {"code": "285", "name": {"fi": "Kotkan kaupunki"}}],
+        "municipalities": [
+            {"code": "999", "name": {"fi": "Testilä", "sv": "Testby"}},
+            {"code": "285", "name": {"fi": "Kotkan kaupunki"}},
+        ],
         "service_lines": [{"key": "uusi-linja", "name": {"fi": "Uusi linja"}}],
-        "services": [service("uusi-palvelu", service_lines=["uusi-linja"],
-                             municipalities=["999"],
-                             contacts=[{"phone": "05 000 0100", "municipality": "999"}])],
+        "services": [
+            service(
+                "uusi-palvelu",
+                service_lines=["uusi-linja"],
+                municipalities=["999"],
+                contacts=[{"phone": "05 000 0100", "municipality": "999"}],
+            )
+        ],
     }
     positions = list(ServiceLine.objects.values_list("position", flat=True))
 
     summary = import_catalogue(data)
 
-    assert (summary.counts["municipalities"].created,
-            summary.counts["municipalities"].updated) == (1, 1)
+    assert (summary.counts["municipalities"].created, summary.counts["municipalities"].updated) == (
+        1,
+        1,
+    )
     assert summary.counts["service_lines"].created == 1
     assert Municipality.objects.get(code="999").name_sv == "Testby"
     kotka = Municipality.objects.get(code="285")
@@ -300,7 +347,9 @@ def test_import_catalogue_creates_missing_owners_inactive_without_password(edito
     assert not owner.has_usable_password()
     assert not owner.is_staff and not owner.is_superuser
     assert list(owner.owned_entries.order_by("key").values_list("key", flat=True)) == [
-        "testi-kotihoito", "testi-vertaisryhma"]
+        "testi-kotihoito",
+        "testi-vertaisryhma",
+    ]
     editor.refresh_from_db()
     assert editor.is_active and editor.check_password("pw-editor")
     assert Entry.objects.get(key="testi-ruoka-apu").owner == editor
@@ -317,13 +366,27 @@ def test_import_catalogue_accepts_empty_and_missing_sections():
 
 
 def test_import_catalogue_treats_empty_optional_values_as_absent():
-    data = {"format": "sote-catalogue/1",
-            "services": [service("tyhjat", organisation="", owner="", last_reviewed="",
-                                 body={"fi": "", "sv": None}, keywords=[], contacts=[])]}
+    data = {
+        "format": "sote-catalogue/1",
+        "services": [
+            service(
+                "tyhjat",
+                organisation="",
+                owner="",
+                last_reviewed="",
+                body={"fi": "", "sv": None},
+                keywords=[],
+                contacts=[],
+            )
+        ],
+    }
     import_catalogue(data)
     assert entry_to_dict(Entry.objects.get(key="tyhjat")) == {
-        "key": "tyhjat", "title": {"fi": "Palvelu tyhjat"},
-        "summary": {"fi": "Lyhyt kuvaus."}, "service_lines": ["tyoikaiset"]}
+        "key": "tyhjat",
+        "title": {"fi": "Palvelu tyhjat"},
+        "summary": {"fi": "Lyhyt kuvaus."},
+        "service_lines": ["tyoikaiset"],
+    }
 
 
 # --- Import: refused files ---------------------------------------------------------------
@@ -361,102 +424,162 @@ def _without(item: dict[str, Any], name: str) -> dict[str, Any]:
 
 # (section, bad entry appended at the end of it, expected error after the entry's path)
 BAD_ENTRIES = {
-    "unknown entry field": (
-        "services", _bad_service(colour="sininen"), ".colour: unknown field"),
+    "unknown entry field": ("services", _bad_service(colour="sininen"), ".colour: unknown field"),
     "unknown contact field": (
-        "services", _bad_service(contacts=[{"phone": "05 000 0400", "fax": "05 000 0401"}]),
-        ".contacts[0].fax: unknown field"),
+        "services",
+        _bad_service(contacts=[{"phone": "05 000 0400", "fax": "05 000 0401"}]),
+        ".contacts[0].fax: unknown field",
+    ),
     "unknown language": (
-        "services", _bad_service(title={"fi": "Otsikko", "de": "Titel"}),
-        ".title.de: unknown language"),
+        "services",
+        _bad_service(title={"fi": "Otsikko", "de": "Titel"}),
+        ".title.de: unknown language",
+    ),
     "unknown language in a contact": (
-        "offers", _bad_offer(contacts=[{"hours": {"fi": "ma 9–12", "ru": "пн 9–12"}}]),
-        ".contacts[0].hours.ru: unknown language"),
-    "title without fi": (
-        "services", _bad_service(title={"sv": "Titel"}), ".title.fi: missing"),
+        "offers",
+        _bad_offer(contacts=[{"hours": {"fi": "ma 9–12", "ru": "пн 9–12"}}]),
+        ".contacts[0].hours.ru: unknown language",
+    ),
+    "title without fi": ("services", _bad_service(title={"sv": "Titel"}), ".title.fi: missing"),
     "title with empty fi": (
-        "services", _bad_service(title={"fi": "  "}), ".title.fi: must not be empty"),
-    "missing summary": (
-        "offers", _without(_bad_offer(), "summary"), ".summary: missing"),
+        "services",
+        _bad_service(title={"fi": "  "}),
+        ".title.fi: must not be empty",
+    ),
+    "missing summary": ("offers", _without(_bad_offer(), "summary"), ".summary: missing"),
     "text not localised": (
-        "services", _bad_service(body="Pelkkä teksti"),
-        ".body: expected an object from language code to text"),
-    "missing key": (
-        "services", _without(_bad_service(), "key"), ".key: missing"),
+        "services",
+        _bad_service(body="Pelkkä teksti"),
+        ".body: expected an object from language code to text",
+    ),
+    "missing key": ("services", _without(_bad_service(), "key"), ".key: missing"),
     "key with capitals": (
-        "services", service("Iso-Kirjain"),
-        ".key: invalid key (a–z, 0–9 and '-' only) 'Iso-Kirjain'"),
+        "services",
+        service("Iso-Kirjain"),
+        ".key: invalid key (a–z, 0–9 and '-' only) 'Iso-Kirjain'",
+    ),
     "key with a space": (
-        "offers", offer("kaksi sanaa"),
-        ".key: invalid key (a–z, 0–9 and '-' only) 'kaksi sanaa'"),
-    "key too long": (
-        "services", service("a" * 101), ".key: longer than 100 characters"),
+        "offers",
+        offer("kaksi sanaa"),
+        ".key: invalid key (a–z, 0–9 and '-' only) 'kaksi sanaa'",
+    ),
+    "key too long": ("services", service("a" * 101), ".key: longer than 100 characters"),
     "unknown municipality": (
-        "services", _bad_service(municipalities=["285", "999"]),
-        ".municipalities[1]: unknown municipality '999'"),
+        "services",
+        _bad_service(municipalities=["285", "999"]),
+        ".municipalities[1]: unknown municipality '999'",
+    ),
     "bad municipality code": (
-        "services", _bad_service(municipalities=["Kotka"]),
-        ".municipalities[0]: invalid municipality code 'Kotka'"),
+        "services",
+        _bad_service(municipalities=["Kotka"]),
+        ".municipalities[0]: invalid municipality code 'Kotka'",
+    ),
     "unknown municipality in a contact": (
-        "services", _bad_service(contacts=[{"phone": "05 000 0400", "municipality": "998"}]),
-        ".contacts[0].municipality: unknown municipality '998'"),
+        "services",
+        _bad_service(contacts=[{"phone": "05 000 0400", "municipality": "998"}]),
+        ".contacts[0].municipality: unknown municipality '998'",
+    ),
     "unknown service line": (
-        "services", _bad_service(service_lines=["tyoikaiset", "ei-linjaa"]),
-        ".service_lines[1]: unknown service line 'ei-linjaa'"),
+        "services",
+        _bad_service(service_lines=["tyoikaiset", "ei-linjaa"]),
+        ".service_lines[1]: unknown service line 'ei-linjaa'",
+    ),
     "duplicate service line": (
-        "services", _bad_service(service_lines=["tyoikaiset", "tyoikaiset"]),
-        ".service_lines[1]: duplicate service line 'tyoikaiset'"),
+        "services",
+        _bad_service(service_lines=["tyoikaiset", "tyoikaiset"]),
+        ".service_lines[1]: duplicate service line 'tyoikaiset'",
+    ),
     "unknown organisation": (
-        "offers", _bad_offer(organisation="ei-ole-olemassa"),
-        ".organisation: unknown organisation 'ei-ole-olemassa'"),
+        "offers",
+        _bad_offer(organisation="ei-ole-olemassa"),
+        ".organisation: unknown organisation 'ei-ole-olemassa'",
+    ),
     "service without service lines": (
-        "services", _bad_service(service_lines=[]),
-        ".service_lines: a service needs at least one service line"),
+        "services",
+        _bad_service(service_lines=[]),
+        ".service_lines: a service needs at least one service line",
+    ),
     "service with service lines missing": (
-        "services", _without(_bad_service(), "service_lines"),
-        ".service_lines: a service needs at least one service line"),
+        "services",
+        _without(_bad_service(), "service_lines"),
+        ".service_lines: a service needs at least one service line",
+    ),
     "offer without organisation": (
-        "offers", _without(_bad_offer(), "organisation"), ".organisation: missing"),
+        "offers",
+        _without(_bad_offer(), "organisation"),
+        ".organisation: missing",
+    ),
     "offer with empty organisation": (
-        "offers", _bad_offer(organisation=""), ".organisation: missing"),
+        "offers",
+        _bad_offer(organisation=""),
+        ".organisation: missing",
+    ),
     "impossible date": (
-        "services", _bad_service(last_reviewed="2026-02-30"),
-        ".last_reviewed: expected an ISO date (YYYY-MM-DD)"),
+        "services",
+        _bad_service(last_reviewed="2026-02-30"),
+        ".last_reviewed: expected an ISO date (YYYY-MM-DD)",
+    ),
     "Finnish date": (
-        "offers", _bad_offer(last_reviewed="3.12.2026"),
-        ".last_reviewed: expected an ISO date (YYYY-MM-DD)"),
+        "offers",
+        _bad_offer(last_reviewed="3.12.2026"),
+        ".last_reviewed: expected an ISO date (YYYY-MM-DD)",
+    ),
     "date as a number": (
-        "services", _bad_service(last_reviewed=20261203),
-        ".last_reviewed: expected an ISO date (YYYY-MM-DD)"),
+        "services",
+        _bad_service(last_reviewed=20261203),
+        ".last_reviewed: expected an ISO date (YYYY-MM-DD)",
+    ),
     "zero review interval": (
-        "services", _bad_service(review_interval_days=0),
-        ".review_interval_days: expected a positive whole number"),
+        "services",
+        _bad_service(review_interval_days=0),
+        ".review_interval_days: expected a positive whole number",
+    ),
     "review interval as text": (
-        "services", _bad_service(review_interval_days="180"),
-        ".review_interval_days: expected a positive whole number"),
+        "services",
+        _bad_service(review_interval_days="180"),
+        ".review_interval_days: expected a positive whole number",
+    ),
     "keyword not a string": (
-        "services", _bad_service(keywords=["taksi", 5]), ".keywords[1]: expected a string"),
+        "services",
+        _bad_service(keywords=["taksi", 5]),
+        ".keywords[1]: expected a string",
+    ),
     "empty keyword": (
-        "services", _bad_service(keywords=["taksi", ""]), ".keywords[1]: must not be empty"),
+        "services",
+        _bad_service(keywords=["taksi", ""]),
+        ".keywords[1]: must not be empty",
+    ),
     "keywords not a list": (
-        "services", _bad_service(keywords="taksi"), ".keywords: expected a list"),
+        "services",
+        _bad_service(keywords="taksi"),
+        ".keywords: expected a list",
+    ),
     "contacts not a list": (
-        "services", _bad_service(contacts={"phone": "05 000 0400"}),
-        ".contacts: expected a list"),
+        "services",
+        _bad_service(contacts={"phone": "05 000 0400"}),
+        ".contacts: expected a list",
+    ),
     "bad contact e-mail": (
-        "services", _bad_service(contacts=[{"email": "ei-sahkoposti"}]),
-        ".contacts[0].email: invalid e-mail address 'ei-sahkoposti'"),
+        "services",
+        _bad_service(contacts=[{"email": "ei-sahkoposti"}]),
+        ".contacts[0].email: invalid e-mail address 'ei-sahkoposti'",
+    ),
     "bad owner": (
-        "services", _bad_service(owner="sanna virtanen"),
-        ".owner: invalid username 'sanna virtanen'"),
+        "services",
+        _bad_service(owner="sanna virtanen"),
+        ".owner: invalid username 'sanna virtanen'",
+    ),
     "NUL character": (
-        "services", _bad_service(summary={"fi": "Lyhyt\u0000kuvaus."}),
-        ".summary.fi: contains a NUL character"),
+        "services",
+        _bad_service(summary={"fi": "Lyhyt\u0000kuvaus."}),
+        ".summary.fi: contains a NUL character",
+    ),
     "lone surrogate": (
-        "services", _bad_service(summary={"fi": "Lyhyt\ud800kuvaus."}),
-        ".summary.fi: contains a lone surrogate (not a character)"),
-    "entry not an object": (
-        "offers", ["uusi-huono"], ": expected an object"),
+        "services",
+        _bad_service(summary={"fi": "Lyhyt\ud800kuvaus."}),
+        ".summary.fi: contains a lone surrogate (not a character)",
+    ),
+    "entry not an object": ("offers", ["uusi-huono"], ": expected an object"),
 }
 
 
@@ -479,8 +602,7 @@ def test_import_catalogue_refuses_a_bad_entry_after_good_ones(case, existing_ent
 
 
 def test_import_catalogue_names_the_entry_and_field_as_the_spec_does():
-    data = {"format": "sote-catalogue/1",
-            "services": [service(f"palvelu-{i}") for i in range(12)]}
+    data = {"format": "sote-catalogue/1", "services": [service(f"palvelu-{i}") for i in range(12)]}
     data["services"].append(service("palvelu-12", title={"sv": "Bara svenska"}))
 
     with pytest.raises(CatalogueFormatError) as refused:
@@ -492,63 +614,79 @@ def test_import_catalogue_names_the_entry_and_field_as_the_spec_does():
 
 
 BAD_FILES = {
-    "unknown top-level field": (
-        lambda d: d.update(extras=[]), "extras: unknown field"),
-    "missing format": (
-        lambda d: d.pop("format"), "format: missing"),
+    "unknown top-level field": (lambda d: d.update(extras=[]), "extras: unknown field"),
+    "missing format": (lambda d: d.pop("format"), "format: missing"),
     "other format": (
         lambda d: d.update(format="sote-catalogue/2"),
-        "format: expected 'sote-catalogue/1', got 'sote-catalogue/2'"),
-    "section not a list": (
-        lambda d: d.update(offers={"key": "x"}), "offers: expected a list"),
+        "format: expected 'sote-catalogue/1', got 'sote-catalogue/2'",
+    ),
+    "section not a list": (lambda d: d.update(offers={"key": "x"}), "offers: expected a list"),
     "duplicate key across services and offers": (
         lambda d: d["offers"].append(offer("testi-kotihoito")),
-        "offers[2].key: duplicate key 'testi-kotihoito' (also services[0])"),
+        "offers[2].key: duplicate key 'testi-kotihoito' (also services[0])",
+    ),
     "duplicate key within services": (
         lambda d: d["services"].append(service("testi-toimeentulotuki")),
-        "services[3].key: duplicate key 'testi-toimeentulotuki' (also services[1])"),
+        "services[3].key: duplicate key 'testi-toimeentulotuki' (also services[1])",
+    ),
     "unknown organisation field": (
         lambda d: d["organisations"].append(
-            {"key": "uusi", "name": {"fi": "Uusi"}, "kind": "association", "y_tunnus": "1"}),
-        "organisations[3].y_tunnus: unknown field"),
+            {"key": "uusi", "name": {"fi": "Uusi"}, "kind": "association", "y_tunnus": "1"}
+        ),
+        "organisations[3].y_tunnus: unknown field",
+    ),
     "unknown organisation kind": (
         lambda d: d["organisations"].append(
-            {"key": "uusi", "name": {"fi": "Uusi"}, "kind": "club"}),
+            {"key": "uusi", "name": {"fi": "Uusi"}, "kind": "club"}
+        ),
         "organisations[3].kind: unknown kind 'club' (expected one of wellbeing_area, "
-        "municipality, state, association, parish, foundation, company)"),
+        "municipality, state, association, parish, foundation, company)",
+    ),
     "organisation with unknown language": (
         lambda d: d["organisations"].append(
-            {"key": "uusi", "name": {"fi": "Uusi", "se": "Ny"}, "kind": "company"}),
-        "organisations[3].name.se: unknown language"),
+            {"key": "uusi", "name": {"fi": "Uusi", "se": "Ny"}, "kind": "company"}
+        ),
+        "organisations[3].name.se: unknown language",
+    ),
     "organisation in an unknown municipality": (
         lambda d: d["organisations"].append(
-            {"key": "uusi", "name": {"fi": "Uusi"}, "kind": "parish",
-             "municipalities": ["000"]}),
-        "organisations[3].municipalities[0]: unknown municipality '000'"),
+            {"key": "uusi", "name": {"fi": "Uusi"}, "kind": "parish", "municipalities": ["000"]}
+        ),
+        "organisations[3].municipalities[0]: unknown municipality '000'",
+    ),
     "organisation with a bad website": (
         lambda d: d["organisations"][0].update(website="www.example.org"),
-        "organisations[0].website: invalid URL 'www.example.org'"),
+        "organisations[0].website: invalid URL 'www.example.org'",
+    ),
     "duplicate organisation": (
         lambda d: d["organisations"].append(copy.deepcopy(d["organisations"][0])),
         "organisations[3].key: duplicate key 'kymenlaakson-hyvinvointialue-testi' "
-        "(also organisations[0])"),
+        "(also organisations[0])",
+    ),
     "unknown municipality field": (
-        lambda d: d.update(municipalities=[
-            {"code": "285", "name": {"fi": "Kotka"}, "population": 50000}]),
-        "municipalities[0].population: unknown field"),
+        lambda d: d.update(
+            municipalities=[{"code": "285", "name": {"fi": "Kotka"}, "population": 50000}]
+        ),
+        "municipalities[0].population: unknown field",
+    ),
     "municipality with unknown language": (
-        lambda d: d.update(municipalities=[{"code": "075", "name": {"fi": "Hamina",
-                                                                     "de": "Hamina"}}]),
-        "municipalities[0].name.de: unknown language"),
+        lambda d: d.update(
+            municipalities=[{"code": "075", "name": {"fi": "Hamina", "de": "Hamina"}}]
+        ),
+        "municipalities[0].name.de: unknown language",
+    ),
     "bad municipality code": (
         lambda d: d.update(municipalities=[{"code": "75", "name": {"fi": "Hamina"}}]),
-        "municipalities[0].code: invalid municipality code '75'"),
+        "municipalities[0].code: invalid municipality code '75'",
+    ),
     "service line without name": (
         lambda d: d.update(service_lines=[{"key": "uusi-linja"}]),
-        "service_lines[0].name: missing"),
+        "service_lines[0].name: missing",
+    ),
     "service line with a bad key": (
         lambda d: d.update(service_lines=[{"key": "Uusi_linja", "name": {"fi": "Uusi"}}]),
-        "service_lines[0].key: invalid key (a–z, 0–9 and '-' only) 'Uusi_linja'"),
+        "service_lines[0].key: invalid key (a–z, 0–9 and '-' only) 'Uusi_linja'",
+    ),
 }
 
 
@@ -591,9 +729,12 @@ def test_import_catalogue_lists_every_mistake_at_once():
 
 def test_import_catalogue_accepts_references_already_in_the_database():
     factories.organisation("vanha-yhdistys")
-    data = {"format": "sote-catalogue/1",
-            "offers": [offer("uusi-tarjous", organisation="vanha-yhdistys",
-                             municipalities=["489", "935"])]}
+    data = {
+        "format": "sote-catalogue/1",
+        "offers": [
+            offer("uusi-tarjous", organisation="vanha-yhdistys", municipalities=["489", "935"])
+        ],
+    }
     import_catalogue(data)
     assert Entry.objects.get(key="uusi-tarjous").organisation.key == "vanha-yhdistys"
 
@@ -604,21 +745,37 @@ def test_import_catalogue_accepts_references_already_in_the_database():
 @pytest.mark.parametrize(
     ("change", "path"),
     [
-        (lambda e: e.update(body={"fi": f"Esimerkki: asiakas {HETU} soitti."}),
-         "services[3].body.fi"),
-        (lambda e: e.update(summary={"fi": "Lyhyt.", "sv": f"Kund {HETU.lower()}."}),
-         "services[3].summary.sv"),
+        (
+            lambda e: e.update(body={"fi": f"Esimerkki: asiakas {HETU} soitti."}),
+            "services[3].body.fi",
+        ),
+        (
+            lambda e: e.update(summary={"fi": "Lyhyt.", "sv": f"Kund {HETU.lower()}."}),
+            "services[3].summary.sv",
+        ),
         (lambda e: e.update(keywords=["taksi", HETU]), "services[3].keywords[1]"),
         (lambda e: e.update(legal_basis=[f"Päätös {HETU}"]), "services[3].legal_basis[0]"),
-        (lambda e: e.update(contacts=[{"label": {"fi": "Ohjaus"}, "address": HETU}]),
-         "services[3].contacts[0].address"),
-        (lambda e: e.update(contacts=[{"hours": {"fi": f"ma 9–12 ({HETU})"}}]),
-         "services[3].contacts[0].hours.fi"),
+        (
+            lambda e: e.update(contacts=[{"label": {"fi": "Ohjaus"}, "address": HETU}]),
+            "services[3].contacts[0].address",
+        ),
+        (
+            lambda e: e.update(contacts=[{"hours": {"fi": f"ma 9–12 ({HETU})"}}]),
+            "services[3].contacts[0].hours.fi",
+        ),
         (lambda e: e.update(key=HETU.lower()), "services[3].key"),
         (lambda e: e.update(owner=HETU), "services[3].owner"),
     ],
-    ids=["body", "summary-sv", "keyword", "legal-basis", "contact-address", "contact-hours",
-         "key", "owner"],
+    ids=[
+        "body",
+        "summary-sv",
+        "keyword",
+        "legal-basis",
+        "contact-address",
+        "contact-hours",
+        "key",
+        "owner",
+    ],
 )
 def test_import_catalogue_refuses_a_personal_identity_code(change, path, existing_entry):
     data = good_file()
@@ -646,13 +803,15 @@ def test_import_catalogue_refuses_a_personal_identity_code_in_an_organisation_na
     assert not Organisation.objects.exists()
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("email", f"{HETU}@example.org"),
-    ("website", f"https://example.org/{HETU}"),
-    ("phone", f"040 {HETU}"),
-])
-def test_import_catalogue_refuses_a_personal_identity_code_in_an_organisation_contact(
-        field, value):
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("email", f"{HETU}@example.org"),
+        ("website", f"https://example.org/{HETU}"),
+        ("phone", f"040 {HETU}"),
+    ],
+)
+def test_import_catalogue_refuses_a_personal_identity_code_in_an_organisation_contact(field, value):
     """Found by the importer fuzzing: an organisation's e-mail and website were not guarded
     (a contact's were)."""
     data = small()
@@ -665,8 +824,10 @@ def test_import_catalogue_refuses_a_personal_identity_code_in_an_organisation_co
 
 def test_import_catalogue_accepts_an_invalid_identity_code_lookalike():
     # Wrong check character: not a personal identity code, so not refused.
-    data = {"format": "sote-catalogue/1",
-            "services": [service("lookalike", body={"fi": "Diaarinumero 131052-308A."})]}
+    data = {
+        "format": "sote-catalogue/1",
+        "services": [service("lookalike", body={"fi": "Diaarinumero 131052-308A."})],
+    }
     import_catalogue(data)
     assert Entry.objects.filter(key="lookalike").exists()
 
@@ -677,12 +838,24 @@ def test_import_catalogue_accepts_an_invalid_identity_code_lookalike():
 def test_export_catalogue_is_ordered_and_canonical():
     import_catalogue(small())
     data = export_catalogue()
-    assert list(data) == ["format", "municipalities", "service_lines", "organisations",
-                          "services", "offers"]
+    assert list(data) == [
+        "format",
+        "municipalities",
+        "service_lines",
+        "organisations",
+        "services",
+        "offers",
+    ]
     assert [m["code"] for m in data["municipalities"]] == sorted(
-        m["code"] for m in data["municipalities"])
+        m["code"] for m in data["municipalities"]
+    )
     assert [line["key"] for line in data["service_lines"]][:5] == [
-        "vammaispalvelut", "ikaihmiset", "tyoikaiset", "lapset-perheet", "viranomaiset"]
+        "vammaispalvelut",
+        "ikaihmiset",
+        "tyoikaiset",
+        "lapset-perheet",
+        "viranomaiset",
+    ]
     assert [e["key"] for e in data["services"]] == ["testi-kotihoito", "testi-toimeentulotuki"]
     assert [e["key"] for e in data["offers"]] == ["testi-ruoka-apu", "testi-vertaisryhma"]
     validate(data)
@@ -694,7 +867,8 @@ def test_export_catalogue_of_the_small_fixture_is_the_fixture():
     exported = assert_round_trip(small())
     sections = json.loads(exported)
     assert {k: sections[k] for k in ("organisations", *ENTRY_SECTIONS)} == {
-        k: small()[k] for k in ("organisations", *ENTRY_SECTIONS)}
+        k: small()[k] for k in ("organisations", *ENTRY_SECTIONS)
+    }
 
 
 def test_round_trip_of_the_demo_catalogue():
@@ -717,11 +891,16 @@ def test_demo_catalogue_reads_well_for_a_new_user():
     # Names of municipalities and lines as the migrations seed them, English included.
     assert {m["code"]: m["name"] for m in data["municipalities"]} == {
         m.code: {"fi": m.name_fi, "sv": m.name_sv, "en": m.name_en}
-        for m in Municipality.objects.filter(code__in=["075", "285", "286", "489", "624",
-                                                       "935"])}
+        for m in Municipality.objects.filter(code__in=["075", "285", "286", "489", "624", "935"])
+    }
     lines = {line["key"] for line in data["service_lines"]}
-    assert lines == {"vammaispalvelut", "ikaihmiset", "tyoikaiset", "lapset-perheet",
-                     "viranomaiset"}
+    assert lines == {
+        "vammaispalvelut",
+        "ikaihmiset",
+        "tyoikaiset",
+        "lapset-perheet",
+        "viranomaiset",
+    }
     for line in lines:
         assert any(line in e["service_lines"] for e in services), line
     for code in ("075", "285", "286", "489", "624", "935"):
@@ -797,8 +976,10 @@ def test_import_command_refuses_a_bad_file_and_leaves_the_database(tmp_path, exi
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b'{"format": "sote-catalogue/1",\n "services": [}',
-         "Tiedosto ei ole kelvollista JSONia: rivi 2"),
+        (
+            b'{"format": "sote-catalogue/1",\n "services": [}',
+            "Tiedosto ei ole kelvollista JSONia: rivi 2",
+        ),
         (b"\xff\xfe{}", "Tiedostoa ei voi lukea"),
     ],
     ids=["not-json", "not-utf8"],
@@ -869,13 +1050,15 @@ def test_import_catalogue_two_imports_at_once_both_succeed_and_write_once():
         t.join(timeout=30)
 
     assert failures == []
-    created = sorted(s.counts["services"].created + s.counts["offers"].created
-                     for s in summaries)
+    created = sorted(s.counts["services"].created + s.counts["offers"].created for s in summaries)
     assert created == [0, 4]  # the second import found the first one's work unchanged
     assert Entry.objects.count() == 4
     assert sorted(EntryVersion.objects.values_list("entry__key", "number")) == [
-        ("testi-kotihoito", 1), ("testi-ruoka-apu", 1), ("testi-toimeentulotuki", 1),
-        ("testi-vertaisryhma", 1)]
+        ("testi-kotihoito", 1),
+        ("testi-ruoka-apu", 1),
+        ("testi-toimeentulotuki", 1),
+        ("testi-vertaisryhma", 1),
+    ]
     assert get_user_model().objects.filter(username="testi.omistaja").count() == 1
 
 
@@ -887,21 +1070,26 @@ DUPLICATE_KEY_FILES = {
         '{"format": "sote-catalogue/1", "services": [{"key": "kaksi", '
         '"title": {"fi": "Eka", "fi": "Toka"}, "summary": {"fi": "S"}, '
         '"service_lines": ["tyoikaiset"]}]}',
-        'services[0].title: duplicate key "fi"'),
+        'services[0].title: duplicate key "fi"',
+    ),
     "in an entry": (
         '{"format": "sote-catalogue/1", "offers": [{"key": "kaksi", "key": "kolme", '
         '"title": {"fi": "T"}, "summary": {"fi": "S"}, "organisation": "testiyhdistys"}]}',
-        'offers[0]: duplicate key "key"'),
+        'offers[0]: duplicate key "key"',
+    ),
     "at the top": (
         '{"format": "sote-catalogue/1", "services": [], "services": []}',
-        '(file): duplicate key "services"'),
+        '(file): duplicate key "services"',
+    ),
     "spelled with an escape": (
         '{"format": "sote-catalogue/1", "municipalities": '
         '[{"code": "999", "name": {"fi": "A", "\\u0066i": "B"}}]}',
-        'municipalities[0].name: duplicate key "fi"'),
+        'municipalities[0].name: duplicate key "fi"',
+    ),
     "inside a value that a duplicate replaced": (
         '{"format": "sote-catalogue/1", "services": [{"a": 1, "a": 2}], "services": []}',
-        '(file): duplicate key "services"'),
+        '(file): duplicate key "services"',
+    ),
 }
 
 
@@ -916,8 +1104,10 @@ def test_loads_refuses_a_key_twice_in_one_object_naming_the_path(case):
 
 
 def test_loads_lists_every_duplicate_an_object_before_its_contents():
-    text = ('{"format": "sote-catalogue/1", "services": [{"key": "a", "key": "b"}, '
-            '{"title": {"sv": "x", "sv": "y"}}], "offers": [], "offers": []}')
+    text = (
+        '{"format": "sote-catalogue/1", "services": [{"key": "a", "key": "b"}, '
+        '{"title": {"sv": "x", "sv": "y"}}], "offers": [], "offers": []}'
+    )
 
     with pytest.raises(CatalogueFormatError) as refused:
         loads(text)
@@ -950,12 +1140,12 @@ def test_loads_reads_a_valid_file():
     assert loads(FIXTURE.read_bytes()) == small()
 
 
-def test_import_command_refuses_a_duplicate_key_and_leaves_the_database(tmp_path,
-                                                                         existing_entry):
+def test_import_command_refuses_a_duplicate_key_and_leaves_the_database(tmp_path, existing_entry):
     text = json.dumps(good_file(), ensure_ascii=False)
     # Without the check, the last value would win and the entry's title would change.
-    text = text.replace('"title": {"fi": "Uusi otsikko"',
-                        '"title": {"fi": "Vanha kortti", "fi": "Uusi otsikko"', 1)
+    text = text.replace(
+        '"title": {"fi": "Uusi otsikko"', '"title": {"fi": "Vanha kortti", "fi": "Uusi otsikko"', 1
+    )
     assert '"fi": "Vanha kortti", "fi"' in text
     path = tmp_path / "dup.json"
     path.write_text(text, encoding="utf-8")
@@ -976,8 +1166,7 @@ def test_import_command_refuses_a_duplicate_key_and_leaves_the_database(tmp_path
 def test_import_catalogue_refuses_a_million_character_entry_body(existing_entry):
     """Issue 15: a 1,000,000-character body imported, and a search that hit it ran for
     over ten minutes. The importer refuses it like any other format error."""
-    data = {"format": "sote-catalogue/1",
-            "services": [service(f"palvelu-{i}") for i in range(12)]}
+    data = {"format": "sote-catalogue/1", "services": [service(f"palvelu-{i}") for i in range(12)]}
     data["services"].append(service("palvelu-12", body={"fi": "sana " * 200_000}))
     before = db_state()
 
@@ -985,23 +1174,33 @@ def test_import_catalogue_refuses_a_million_character_entry_body(existing_entry)
         import_catalogue(data)
 
     assert refused.value.errors == [
-        f"services[12].body.fi: longer than {limits.ENTRY_BODY} characters"]
+        f"services[12].body.fi: longer than {limits.ENTRY_BODY} characters"
+    ]
     assert db_state() == before
 
 
-@pytest.mark.parametrize(("name", "limit"), [
-    ("summary", limits.ENTRY_SUMMARY), ("body", limits.ENTRY_BODY),
-    ("eligibility", limits.ENTRY_DETAIL), ("how_to_apply", limits.ENTRY_DETAIL),
-    ("fees", limits.ENTRY_DETAIL),
-])
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [
+        ("summary", limits.ENTRY_SUMMARY),
+        ("body", limits.ENTRY_BODY),
+        ("eligibility", limits.ENTRY_DETAIL),
+        ("how_to_apply", limits.ENTRY_DETAIL),
+        ("fees", limits.ENTRY_DETAIL),
+    ],
+)
 def test_import_catalogue_text_limits_are_the_models(name, limit):
-    at_limit = {"format": "sote-catalogue/1", "services": [
-        service("rajalla", **{name: {"fi": "x" * limit, "sv": "y" * limit}})]}
+    at_limit = {
+        "format": "sote-catalogue/1",
+        "services": [service("rajalla", **{name: {"fi": "x" * limit, "sv": "y" * limit}})],
+    }
     import_catalogue(at_limit)
     assert len(getattr(Entry.objects.get(key="rajalla"), f"{name}_sv")) == limit
 
-    over = {"format": "sote-catalogue/1", "services": [
-        service("yli", **{name: {"fi": "ok", "en": "x" * (limit + 1)}})]}
+    over = {
+        "format": "sote-catalogue/1",
+        "services": [service("yli", **{name: {"fi": "ok", "en": "x" * (limit + 1)}})],
+    }
     with pytest.raises(CatalogueFormatError) as refused:
         import_catalogue(over)
     assert refused.value.errors == [f"services[0].{name}.en: longer than {limit} characters"]
@@ -1014,7 +1213,8 @@ def test_import_catalogue_refuses_a_list_over_its_item_limit(name):
     with pytest.raises(CatalogueFormatError) as refused:
         import_catalogue(data)
     assert refused.value.errors == [
-        f"services[0].{name}: more than {limits.ENTRY_LIST_ITEMS} items"]
+        f"services[0].{name}: more than {limits.ENTRY_LIST_ITEMS} items"
+    ]
 
     data["services"][0][name] = items[:-1]
     import_catalogue(data)
@@ -1023,9 +1223,9 @@ def test_import_catalogue_refuses_a_list_over_its_item_limit(name):
 
 def test_import_catalogue_refuses_more_contacts_than_the_edit_form_holds():
     contacts = [{"phone": "05 000 2000"}] * (limits.ENTRY_CONTACTS + 1)
-    data = {"format": "sote-catalogue/1",
-            "services": [service("yhteystiedot", contacts=contacts)]}
+    data = {"format": "sote-catalogue/1", "services": [service("yhteystiedot", contacts=contacts)]}
     with pytest.raises(CatalogueFormatError) as refused:
         import_catalogue(data)
     assert refused.value.errors == [
-        f"services[0].contacts: more than {limits.ENTRY_CONTACTS} items"]
+        f"services[0].contacts: more than {limits.ENTRY_CONTACTS} items"
+    ]

@@ -16,8 +16,10 @@ from intranet.celery import app
 pytestmark = pytest.mark.django_db
 
 BEFORE = [("catalogue", "0005_entry_list_sizes"), ("reports", "0002_roles_and_schedules")]
-AFTER = [("catalogue", "0006_ownerreminder_from_reports"),
-         ("reports", "0003_ownerreminder_moves_to_catalogue")]
+AFTER = [
+    ("catalogue", "0006_ownerreminder_from_reports"),
+    ("reports", "0003_ownerreminder_moves_to_catalogue"),
+]
 
 
 def _migrate(targets):
@@ -40,12 +42,16 @@ def test_reminders_sent_before_the_move_still_count(editor):
     old = _migrate(BEFORE)
     OldReminder = old.get_model("reports", "OwnerReminder")
     assert OldReminder._meta.db_table == "reports_ownerreminder"
-    OldReminder.objects.create(owner_id=editor.pk, week_start=datetime.date(2026, 3, 16),
-                               entry_count=3)
+    OldReminder.objects.create(
+        owner_id=editor.pk, week_start=datetime.date(2026, 3, 16), entry_count=3
+    )
 
     _migrate(AFTER)
 
     assert OwnerReminder._meta.db_table == "catalogue_ownerreminder"
     reminder = OwnerReminder.objects.get()
     assert (reminder.owner, reminder.week_start, reminder.entry_count) == (
-        editor, datetime.date(2026, 3, 16), 3)
+        editor,
+        datetime.date(2026, 3, 16),
+        3,
+    )

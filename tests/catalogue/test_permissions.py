@@ -52,14 +52,16 @@ class TestEntryPredicates:
     def test_can_review_entry_review_permission(self, django_user_model):
         reviewer = make_user(django_user_model, "reviewer")
         reviewer.user_permissions.add(
-            Permission.objects.get(codename="review_entry", content_type__app_label="catalogue"))
+            Permission.objects.get(codename="review_entry", content_type__app_label="catalogue")
+        )
         assert can_review_entry(reviewer, self.entry)
         assert not can_edit_entry(reviewer, self.entry)
 
     def test_can_review_entry_change_permission_alone_is_not_enough(self, django_user_model):
         changer = make_user(django_user_model, "changer")
         changer.user_permissions.add(
-            Permission.objects.get(codename="change_entry", content_type__app_label="catalogue"))
+            Permission.objects.get(codename="change_entry", content_type__app_label="catalogue")
+        )
         assert can_edit_entry(changer, self.entry)
         assert not can_review_entry(changer, self.entry)
 

@@ -36,7 +36,11 @@ class TestEntryListMunicipality:
 
     def test_entry_list_without_municipality_returns_everything(self):
         assert keys(selectors.entry_list()) == [
-            "area-wide", "hamina-only", "kotka-and-kouvola", "kotka-only"]
+            "area-wide",
+            "hamina-only",
+            "kotka-and-kouvola",
+            "kotka-only",
+        ]
 
     def test_entry_list_area_wide_entry_matches_every_municipality(self):
         assert "area-wide" in keys(selectors.entry_list(municipality=municipality(HAMINA)))
@@ -44,7 +48,9 @@ class TestEntryListMunicipality:
 
     def test_entry_list_kotka_only_entry_never_appears_for_kouvola(self):
         assert keys(selectors.entry_list(municipality=municipality(KOUVOLA))) == [
-            "area-wide", "kotka-and-kouvola"]
+            "area-wide",
+            "kotka-and-kouvola",
+        ]
 
     def test_entry_list_municipality_filter_returns_no_duplicates(self):
         result = list(selectors.entry_list(municipality=municipality(KOTKA)))
@@ -143,7 +149,8 @@ def test_open_problem_reports_are_open_ones_newest_first():
     older = problem_report(e, what_is_wrong="Vanha")
     newer = problem_report(e, what_is_wrong="Uusi")
     ProblemReport.objects.filter(pk=older.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=1))
+        created_at=timezone.now() - datetime.timedelta(days=1)
+    )
     problem_report(e, status=ProblemReport.Status.RESOLVED)
     problem_report(entry())  # another entry's
     assert [r.pk for r in selectors.open_problem_reports(e)] == [newer.pk, older.pk]
@@ -170,7 +177,8 @@ def test_municipality_comparison_puts_area_wide_once_and_splits_the_rest():
     entry("hamina", lines=["vammaispalvelut"], municipalities=[HAMINA], kind=Entry.Kind.OFFER)
     entry("other-line", lines=["ikaihmiset"], municipalities=[KOTKA])
     comparison = selectors.municipality_comparison(
-        municipalities=selectors.municipality_list(), line=line("vammaispalvelut"))
+        municipalities=selectors.municipality_list(), line=line("vammaispalvelut")
+    )
     assert keys(comparison.area_wide) == ["wide"]
     by_code = {c.municipality.code: keys(c.entries) for c in comparison.columns}
     assert len(by_code) == 6
@@ -185,9 +193,9 @@ def test_municipality_comparison_by_target_group():
     entry("carers", target_groups=["omaishoitajat"], municipalities=[KOTKA])
     entry("others", target_groups=["nuoret"], municipalities=[KOTKA])
     comparison = selectors.municipality_comparison(
-        municipalities=selectors.municipality_list(), target_group="omaishoitajat")
-    assert {c.municipality.code: keys(c.entries) for c in comparison.columns}[KOTKA] == [
-        "carers"]
+        municipalities=selectors.municipality_list(), target_group="omaishoitajat"
+    )
+    assert {c.municipality.code: keys(c.entries) for c in comparison.columns}[KOTKA] == ["carers"]
 
 
 def test_current_municipality_reads_the_session(rf):

@@ -32,16 +32,27 @@ def service_data(key: str = "kuljetuspalvelu", **overrides: Any) -> dict[str, An
         "service_lines": ["vammaispalvelut"],
         "municipalities": ["285"],
         "keywords": ["taksi", "kela-kyyti"],
-        "contacts": [{"label": {"fi": "Asiakasohjaus"}, "phone": "05 000 2000",
-                      "hours": {"fi": "ma–pe 9–12"}, "municipality": "285"}],
+        "contacts": [
+            {
+                "label": {"fi": "Asiakasohjaus"},
+                "phone": "05 000 2000",
+                "hours": {"fi": "ma–pe 9–12"},
+                "municipality": "285",
+            }
+        ],
     }
     data.update(overrides)
     return data
 
 
 def create(author: Any, **overrides: Any) -> Entry:
-    return services.entry_save(entry=None, data=service_data(**overrides), author=author,
-                               base_version=0, kind=Entry.Kind.SERVICE)
+    return services.entry_save(
+        entry=None,
+        data=service_data(**overrides),
+        author=author,
+        base_version=0,
+        kind=Entry.Kind.SERVICE,
+    )
 
 
 def with_title(entry: Entry, title: str) -> dict[str, Any]:
@@ -74,8 +85,13 @@ def test_entry_save_creates_version_one_with_snapshot(editor):
 def test_entry_save_bumps_version_and_keeps_every_snapshot(editor):
     entry = create(editor)
 
-    services.entry_save(entry=entry, data=with_title(entry, "Kuljetuspalvelu (VPL)"),
-                        author=editor, base_version=1, comment="Otsikko tarkennettu")
+    services.entry_save(
+        entry=entry,
+        data=with_title(entry, "Kuljetuspalvelu (VPL)"),
+        author=editor,
+        base_version=1,
+        comment="Otsikko tarkennettu",
+    )
     entry.refresh_from_db()
 
     assert entry.version == 2
@@ -87,37 +103,51 @@ def test_entry_save_bumps_version_and_keeps_every_snapshot(editor):
 
 
 def test_entry_save_second_editor_from_same_base_gets_conflict_and_nothing_is_overwritten(
-        editor, django_user_model):
+    editor, django_user_model
+):
     other = make_user(django_user_model, "toinen", "Sisällöntuottaja")
     entry = create(editor)
     stale = Entry.objects.get(pk=entry.pk)
 
-    services.entry_save(entry=entry, data=with_title(entry, "Ensimmäisen otsikko"),
-                        author=other, base_version=1, comment="eka")
+    services.entry_save(
+        entry=entry,
+        data=with_title(entry, "Ensimmäisen otsikko"),
+        author=other,
+        base_version=1,
+        comment="eka",
+    )
     with pytest.raises(services.EditConflict) as caught:
-        services.entry_save(entry=stale, data=with_title(stale, "Toisen otsikko"),
-                            author=editor, base_version=1)
+        services.entry_save(
+            entry=stale, data=with_title(stale, "Toisen otsikko"), author=editor, base_version=1
+        )
 
     conflict = caught.value
     assert conflict.base_version == 1
     assert conflict.current_version == 2
     assert [(v.number, v.author, v.comment) for v in conflict.versions] == [(2, other, "eka")]
     assert [(c.path, c.old, c.new) for c in conflict.changes] == [
-        ("title.fi", "Kuljetuspalvelu", "Ensimmäisen otsikko")]
+        ("title.fi", "Kuljetuspalvelu", "Ensimmäisen otsikko")
+    ]
     entry.refresh_from_db()
     assert entry.title_fi == "Ensimmäisen otsikko"
     assert entry.version == 2
     assert entry.versions.count() == 2
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"body": {"fi": "ok", "sv": f"Kund {HETU} ringde"}}, "body_sv"),
-    ({"title": {"fi": "Otsikko", "en": f"Title {HETU}"}}, "title_en"),
-    ({"keywords": ["taksi", HETU]}, "keywords"),
-    ({"legal_basis": [f"Laki {HETU}"]}, "legal_basis"),
-    ({"contacts": [{"label": {"fi": "x"}, "hours": {"fi": f"ma {HETU}"}}]}, "contacts.0.hours_fi"),
-    ({"contacts": [{"address": f"Katu 1 {HETU}"}]}, "contacts.0.address"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"body": {"fi": "ok", "sv": f"Kund {HETU} ringde"}}, "body_sv"),
+        ({"title": {"fi": "Otsikko", "en": f"Title {HETU}"}}, "title_en"),
+        ({"keywords": ["taksi", HETU]}, "keywords"),
+        ({"legal_basis": [f"Laki {HETU}"]}, "legal_basis"),
+        (
+            {"contacts": [{"label": {"fi": "x"}, "hours": {"fi": f"ma {HETU}"}}]},
+            "contacts.0.hours_fi",
+        ),
+        ({"contacts": [{"address": f"Katu 1 {HETU}"}]}, "contacts.0.address"),
+    ],
+)
 def test_entry_save_refuses_personal_identity_code_in_any_free_text(editor, overrides, field):
     entry = create(editor)
     data = entry_to_dict(entry) | overrides
@@ -135,8 +165,13 @@ def test_entry_save_refuses_personal_identity_code_in_any_free_text(editor, over
 def test_entry_save_refuses_personal_identity_code_in_comment(editor):
     entry = create(editor)
     with pytest.raises(ValidationError) as caught:
-        services.entry_save(entry=entry, data=entry_to_dict(entry), author=editor,
-                            base_version=1, comment=f"asiakas {HETU}")
+        services.entry_save(
+            entry=entry,
+            data=entry_to_dict(entry),
+            author=editor,
+            base_version=1,
+            comment=f"asiakas {HETU}",
+        )
     assert "comment" in caught.value.error_dict
     assert entry.versions.count() == 1
 
@@ -180,8 +215,9 @@ def test_entry_save_keeps_an_untracked_entry_as_baseline_version(editor):
     entry = factories.entry("tuotu", title="Tuotu otsikko", lines=["vammaispalvelut"])
     assert entry.version == 0
 
-    services.entry_save(entry=entry, data=with_title(entry, "Muokattu"), author=editor,
-                        base_version=0)
+    services.entry_save(
+        entry=entry, data=with_title(entry, "Muokattu"), author=editor, base_version=0
+    )
 
     versions = list(entry.versions.order_by("number"))
     assert [(v.number, v.author) for v in versions] == [(0, None), (1, editor)]
@@ -246,8 +282,7 @@ def test_entry_restore_makes_a_new_version_with_the_old_content(editor):
 
 def test_entry_restore_from_stale_base_raises_conflict(editor):
     entry = create(editor)
-    services.entry_save(entry=entry, data=with_title(entry, "Kaksi"), author=editor,
-                        base_version=1)
+    services.entry_save(entry=entry, data=with_title(entry, "Kaksi"), author=editor, base_version=1)
     with pytest.raises(services.EditConflict):
         services.entry_restore(entry=entry, number=1, author=editor, base_version=1)
     entry.refresh_from_db()
@@ -256,11 +291,11 @@ def test_entry_restore_from_stale_base_raises_conflict(editor):
 
 def test_entry_restore_keeps_todays_review_date(editor):
     entry = create(editor)
-    services.entry_save(entry=entry, data=with_title(entry, "Kaksi"), author=editor,
-                        base_version=1)
+    services.entry_save(entry=entry, data=with_title(entry, "Kaksi"), author=editor, base_version=1)
     Entry.objects.filter(pk=entry.pk).update(last_reviewed=datetime.date(2026, 2, 2))
     EntryVersion.objects.filter(entry=entry, number=1).update(
-        snapshot=entry_to_dict(entry) | {"title": {"fi": "Yksi"}, "last_reviewed": "2020-01-01"})
+        snapshot=entry_to_dict(entry) | {"title": {"fi": "Yksi"}, "last_reviewed": "2020-01-01"}
+    )
 
     services.entry_restore(entry=entry, number=1, author=editor, base_version=2)
     entry.refresh_from_db()
@@ -323,12 +358,16 @@ def test_entry_mark_reviewed_refuses_advisor(advisor):
 
 
 def test_problem_report_create_stores_and_enqueues_notification(
-        advisor, django_capture_on_commit_callbacks):
+    advisor, django_capture_on_commit_callbacks
+):
     entry = factories.entry("x")
     with django_capture_on_commit_callbacks() as callbacks:
         report = services.problem_report_create(
-            entry=entry, reporter=advisor, what_is_wrong="  Numero vaihtunut  ",
-            what_tried="Soitin numeroon")
+            entry=entry,
+            reporter=advisor,
+            what_is_wrong="  Numero vaihtunut  ",
+            what_tried="Soitin numeroon",
+        )
     assert report.status == ProblemReport.Status.OPEN
     assert report.what_is_wrong == "Numero vaihtunut"
     assert report.reporter == advisor
@@ -336,8 +375,9 @@ def test_problem_report_create_stores_and_enqueues_notification(
 
 
 @pytest.mark.parametrize("field", ["what_is_wrong", "what_tried"])
-def test_problem_report_create_refuses_personal_identity_code(advisor, field,
-                                                              django_capture_on_commit_callbacks):
+def test_problem_report_create_refuses_personal_identity_code(
+    advisor, field, django_capture_on_commit_callbacks
+):
     entry = factories.entry("x")
     texts = {"what_is_wrong": "Väärin", "what_tried": ""} | {field: f"Asiakas {HETU}"}
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError) as e:
@@ -349,8 +389,9 @@ def test_problem_report_create_refuses_personal_identity_code(advisor, field,
 
 def test_problem_report_create_requires_what_is_wrong(advisor):
     with pytest.raises(ValidationError):
-        services.problem_report_create(entry=factories.entry("x"), reporter=advisor,
-                                       what_is_wrong="   ")
+        services.problem_report_create(
+            entry=factories.entry("x"), reporter=advisor, what_is_wrong="   "
+        )
     assert ProblemReport.objects.count() == 0
 
 
@@ -399,8 +440,7 @@ class TestProblemReportRecipients:
         report = factories.problem_report(factories.entry("x"))
         assert services.problem_report_recipients(report=report) == [editor]
 
-    def test_owner_without_email_or_inactive_means_content_editors(self, django_user_model,
-                                                                  editor):
+    def test_owner_without_email_or_inactive_means_content_editors(self, django_user_model, editor):
         no_mail = make_user(django_user_model, "eimailia")
         django_user_model.objects.filter(pk=no_mail.pk).update(email="")
         no_mail.refresh_from_db()
@@ -466,17 +506,24 @@ def test_entry_delete_keeps_the_topic_of_contacts_that_cite_it(advisor):
     assert not Entry.objects.filter(pk=cited.pk).exists()
     record = ContactRecord.objects.get()
     assert (record.entry_id, record.topic, record.topic_text) == (
-        None, "Kuljetuspalvelu", "Kuljetuspalvelu")
+        None,
+        "Kuljetuspalvelu",
+        "Kuljetuspalvelu",
+    )
 
 
 class TestOwnerRemind:
     def test_mails_the_owner_once_a_week(self, editor):
         today = datetime.date(2026, 3, 16)
-        factories.entry("vanha", title="Vanha kortti", owner=editor,
-                        last_reviewed=datetime.date(2025, 1, 1), review_interval_days=365)
+        factories.entry(
+            "vanha",
+            title="Vanha kortti",
+            owner=editor,
+            last_reviewed=datetime.date(2025, 1, 1),
+            review_interval_days=365,
+        )
         factories.entry("tuore", title="Tuore kortti", owner=editor, last_reviewed=today)
-        factories.entry("tarkistamaton", title="Tarkistamaton", owner=editor,
-                        last_reviewed=None)
+        factories.entry("tarkistamaton", title="Tarkistamaton", owner=editor, last_reviewed=None)
         week = datetime.date(2026, 3, 16)
 
         assert services.owner_remind(owner_id=editor.pk, week_start=week, today=today)
@@ -492,8 +539,11 @@ class TestOwnerRemind:
         assert "Tuore kortti" not in body
         assert OwnerReminder.objects.get().entry_count == 2
 
-        assert services.owner_remind(owner_id=editor.pk, week_start=datetime.date(2026, 3, 23),
-                                     today=datetime.date(2026, 3, 23))
+        assert services.owner_remind(
+            owner_id=editor.pk,
+            week_start=datetime.date(2026, 3, 23),
+            today=datetime.date(2026, 3, 23),
+        )
         assert len(mail.outbox) == 2
 
     def test_owner_with_nothing_overdue_gets_nothing(self, editor):

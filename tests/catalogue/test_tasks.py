@@ -21,15 +21,16 @@ from tests.helpers import drain_worker, wait_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_notify_problem_report_worker_mails_the_owner(reference_data_tx, current_celery_app,
-                                                      celery_worker, django_user_model,
-                                                      advisor):
+def test_notify_problem_report_worker_mails_the_owner(
+    reference_data_tx, current_celery_app, celery_worker, django_user_model, advisor
+):
     assert "catalogue.notify_problem_report" in current_celery_app.tasks
     owner = make_user(django_user_model, "omistaja")
     entry = factories.entry("kuljetus", title="Kuljetuspalvelu", owner=owner)
 
-    report = services.problem_report_create(entry=entry, reporter=advisor,
-                                            what_is_wrong="Puhelinnumero vaihtunut")
+    report = services.problem_report_create(
+        entry=entry, reporter=advisor, what_is_wrong="Puhelinnumero vaihtunut"
+    )
 
     wait_for(lambda: len(mail.outbox) >= 1)
     wait_for(lambda: ProblemReport.objects.get(pk=report.pk).notified_at is not None)
@@ -38,8 +39,9 @@ def test_notify_problem_report_worker_mails_the_owner(reference_data_tx, current
     assert "Puhelinnumero" not in mail.outbox[0].body
 
 
-def test_notify_problem_report_twice_sends_one_mail(reference_data_tx, current_celery_app,
-                                                    celery_worker, editor):
+def test_notify_problem_report_twice_sends_one_mail(
+    reference_data_tx, current_celery_app, celery_worker, editor
+):
     entry = factories.entry("ilman-omistajaa", title="Omaishoidon tuki")
     report = factories.problem_report(entry)
 
@@ -51,11 +53,13 @@ def test_notify_problem_report_twice_sends_one_mail(reference_data_tx, current_c
     assert ProblemReport.objects.get(pk=report.pk).notified_at is not None
 
 
-def test_remind_owners_weekly_once(reference_data_tx, current_celery_app, celery_worker,
-                                   editor, django_user_model):
+def test_remind_owners_weekly_once(
+    reference_data_tx, current_celery_app, celery_worker, editor, django_user_model
+):
     other = make_user(django_user_model, "toinen", "Sisällöntuottaja")
-    factories.entry("vanha", owner=editor, last_reviewed=datetime.date(2025, 1, 1),
-                    review_interval_days=30)
+    factories.entry(
+        "vanha", owner=editor, last_reviewed=datetime.date(2025, 1, 1), review_interval_days=30
+    )
     factories.entry("toisen", owner=other, last_reviewed=None)
     factories.entry("tuore", owner=make_user(django_user_model, "kolmas"))
 

@@ -30,17 +30,21 @@ def create_entry(author: Any, key: str = "kuljetus", **overrides: Any) -> Entry:
         "service_lines": ["vammaispalvelut"],
         "contacts": [{"label": {"fi": "Asiakasohjaus"}, "phone": "05 000 2000"}],
     } | overrides
-    return services.entry_save(entry=None, data=data, author=author, base_version=0,
-                               kind=Entry.Kind.SERVICE)
+    return services.entry_save(
+        entry=None, data=data, author=author, base_version=0, kind=Entry.Kind.SERVICE
+    )
 
 
 def form_data(entry: Entry, **changes: Any) -> dict[str, Any]:
     """What the edit form posts when nothing is touched, plus ``changes``."""
     initial, contacts = initial_from_snapshot(entry_to_dict(entry), version=entry.version)
     data = {k: v for k, v in initial.items() if v not in (None, "")}
-    data |= {"contacts-TOTAL_FORMS": str(len(contacts)),
-             "contacts-INITIAL_FORMS": str(len(contacts)),
-             "contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000"}
+    data |= {
+        "contacts-TOTAL_FORMS": str(len(contacts)),
+        "contacts-INITIAL_FORMS": str(len(contacts)),
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+    }
     for i, contact in enumerate(contacts):
         data |= {f"contacts-{i}-{k}": v for k, v in contact.items() if v}
     data |= changes
@@ -96,8 +100,9 @@ def test_entry_edit_post_saves_a_version_and_redirects(client, editor):
 
     response = client.post(
         reverse("catalogue:entry_edit", args=[entry.key]),
-        form_data(entry, title_sv="Färdtjänst", keywords="taksi\n\nkela-kyyti\n",
-                  comment="Ruotsiksi"),
+        form_data(
+            entry, title_sv="Färdtjänst", keywords="taksi\n\nkela-kyyti\n", comment="Ruotsiksi"
+        ),
     )
 
     assert response.status_code == 302
@@ -113,8 +118,10 @@ def test_entry_edit_post_saves_a_version_and_redirects(client, editor):
 def test_entry_edit_deleting_a_contact(client, editor):
     entry = create_entry(editor)
     login(client, editor)
-    client.post(reverse("catalogue:entry_edit", args=[entry.key]),
-                form_data(entry, **{"contacts-0-DELETE": "on"}))
+    client.post(
+        reverse("catalogue:entry_edit", args=[entry.key]),
+        form_data(entry, **{"contacts-0-DELETE": "on"}),
+    )
     assert entry.contacts.count() == 0
 
 
@@ -123,8 +130,10 @@ def test_entry_edit_privacy_error_is_shown_next_to_the_field_and_keeps_the_text(
     login(client, editor)
     typed = f"Asiakas {HETU} soitti. Muu teksti säilyy."
 
-    response = client.post(reverse("catalogue:entry_edit", args=[entry.key]),
-                           form_data(entry, body_sv=typed, title_fi="Uusi otsikko"))
+    response = client.post(
+        reverse("catalogue:entry_edit", args=[entry.key]),
+        form_data(entry, body_sv=typed, title_fi="Uusi otsikko"),
+    )
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -149,21 +158,23 @@ def test_entry_edit_form_errors_rerender(client, editor):
     assert Entry.objects.get(pk=entry.pk).version == 1
 
 
-def test_entry_edit_conflict_shows_what_changed_and_overwrites_nothing(client, editor,
-                                                                       django_user_model):
+def test_entry_edit_conflict_shows_what_changed_and_overwrites_nothing(
+    client, editor, django_user_model
+):
     other = make_user(django_user_model, "kollega", "Sisällöntuottaja", last_name="Kollega")
     entry = create_entry(editor)
     login(client, editor)
     mine = form_data(entry, fees_fi="Maksu 3 euroa.", body_fi="Minun kuvaukseni.")
     theirs = entry_to_dict(entry) | {"title": {"fi": "Kollegan otsikko"}}
-    services.entry_save(entry=entry, data=theirs, author=other, base_version=1,
-                        comment="Otsikko korjattu")
+    services.entry_save(
+        entry=entry, data=theirs, author=other, base_version=1, comment="Otsikko korjattu"
+    )
 
     response = client.post(reverse("catalogue:entry_edit", args=[entry.key]), mine)
 
     assert response.status_code == 409
     html = response.content.decode()
-    conflict = html[html.index('class="entry-conflict" role="alert"'):html.index("</section>")]
+    conflict = html[html.index('class="entry-conflict" role="alert"') : html.index("</section>")]
     assert "Kollega Kollega" in conflict  # the other editor, by name
     assert "Otsikko korjattu" in conflict
     assert "Kollegan otsikko" in conflict and "Otsikko (suomi)" in conflict
@@ -207,21 +218,24 @@ def test_entry_preview_refuses_unknown_fields(client, editor):
 
 def test_entry_preview_warns_about_identity_codes(client, editor):
     login(client, editor)
-    response = client.post(reverse("catalogue:entry_preview"),
-                           {"_preview": "fees_sv", "fees_sv": f"hetu {HETU}"})
+    response = client.post(
+        reverse("catalogue:entry_preview"), {"_preview": "fees_sv", "fees_sv": f"hetu {HETU}"}
+    )
     assert "henkilötunnus" in response.content.decode()
 
 
 def test_entry_edit_preview_without_js_rerenders_the_form_and_saves_nothing(client, editor):
     entry = create_entry(editor)
     login(client, editor)
-    response = client.post(reverse("catalogue:entry_edit", args=[entry.key]),
-                           form_data(entry, body_fi="*kursiivi*", _preview="body_fi"))
+    response = client.post(
+        reverse("catalogue:entry_edit", args=[entry.key]),
+        form_data(entry, body_fi="*kursiivi*", _preview="body_fi"),
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" in html
     assert "<em>kursiivi</em>" in html
-    preview_region = html[html.index('id="preview-body_fi"'):]
+    preview_region = html[html.index('id="preview-body_fi"') :]
     assert preview_region.index("<em>kursiivi</em>") < preview_region.index('id="preview-body_sv"')
     assert Entry.objects.get(pk=entry.pk).version == 1
 
@@ -229,8 +243,10 @@ def test_entry_edit_preview_without_js_rerenders_the_form_and_saves_nothing(clie
 def test_entry_edit_add_contact_row_without_saving(client, editor):
     entry = create_entry(editor)
     login(client, editor)
-    response = client.post(reverse("catalogue:entry_edit", args=[entry.key]),
-                           form_data(entry, _add_contact="1", title_fi="Kesken"))
+    response = client.post(
+        reverse("catalogue:entry_edit", args=[entry.key]),
+        form_data(entry, _add_contact="1", title_fi="Kesken"),
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'name="contacts-1-phone"' in html
@@ -245,14 +261,22 @@ def test_entry_create_by_editor(client, editor):
     login(client, editor)
     url = reverse("catalogue:entry_create")
     assert client.get(url).status_code == 200
-    response = client.post(url, {
-        "kind": "offer", "key": "ruoka-apu", "title_fi": "Ruoka-apu",
-        "summary_fi": "Ruokajakelu tiistaisin.",
-        "organisation": factories.organisation("srk").key, "base_version": "0",
-        "owner": "editor",
-        "contacts-TOTAL_FORMS": "1", "contacts-INITIAL_FORMS": "0",
-        "contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000",
-    })
+    response = client.post(
+        url,
+        {
+            "kind": "offer",
+            "key": "ruoka-apu",
+            "title_fi": "Ruoka-apu",
+            "summary_fi": "Ruokajakelu tiistaisin.",
+            "organisation": factories.organisation("srk").key,
+            "base_version": "0",
+            "owner": "editor",
+            "contacts-TOTAL_FORMS": "1",
+            "contacts-INITIAL_FORMS": "0",
+            "contacts-MIN_NUM_FORMS": "0",
+            "contacts-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 302
     entry = Entry.objects.get(key="ruoka-apu")
     assert entry.kind == Entry.Kind.OFFER
@@ -272,10 +296,20 @@ def test_entry_create_refused_for_advisor(client, advisor):
 @pytest.fixture
 def edited(editor, django_user_model) -> Entry:
     entry = create_entry(editor)
-    services.entry_save(entry=entry, data=entry_to_dict(entry) | {"title": {"fi": "Toinen"}},
-                        author=editor, base_version=1, comment="toinen versio")
-    services.entry_save(entry=entry, data=entry_to_dict(entry) | {"title": {"fi": "Kolmas"}},
-                        author=editor, base_version=2, comment="kolmas versio")
+    services.entry_save(
+        entry=entry,
+        data=entry_to_dict(entry) | {"title": {"fi": "Toinen"}},
+        author=editor,
+        base_version=1,
+        comment="toinen versio",
+    )
+    services.entry_save(
+        entry=entry,
+        data=entry_to_dict(entry) | {"title": {"fi": "Kolmas"}},
+        author=editor,
+        base_version=2,
+        comment="kolmas versio",
+    )
     entry.refresh_from_db()
     return entry
 
@@ -296,14 +330,14 @@ def test_entry_history_manager_may_read_but_not_restore(client, manager, edited)
     response = client.get(reverse("catalogue:entry_history", args=[edited.key]))
     assert response.status_code == 200
     assert reverse("catalogue:entry_restore", args=[edited.key, 1]) not in (
-        response.content.decode())
+        response.content.decode()
+    )
 
 
 def test_entry_history_refused_for_advisor(client, advisor, edited):
     login(client, advisor)
     assert client.get(reverse("catalogue:entry_history", args=[edited.key])).status_code == 403
-    assert client.get(reverse("catalogue:entry_version",
-                              args=[edited.key, 2])).status_code == 403
+    assert client.get(reverse("catalogue:entry_version", args=[edited.key, 2])).status_code == 403
 
 
 def test_entry_version_diff_against_predecessor_and_chosen_version(client, editor, edited):
@@ -314,8 +348,7 @@ def test_entry_version_diff_against_predecessor_and_chosen_version(client, edito
     assert [(c.old, c.new) for c in response.context["changes"]] == [("Toinen", "Kolmas")]
 
     response = client.get(url, {"vs": "1"})
-    assert [(c.old, c.new) for c in response.context["changes"]] == [
-        ("Kuljetuspalvelu", "Kolmas")]
+    assert [(c.old, c.new) for c in response.context["changes"]] == [("Kuljetuspalvelu", "Kolmas")]
     assert "<del>" in response.content.decode()
 
 
@@ -347,8 +380,9 @@ def test_entry_restore_confirms_then_restores_as_new_version(client, editor, edi
 
 def test_entry_restore_conflict(client, editor, edited):
     login(client, editor)
-    response = client.post(reverse("catalogue:entry_restore", args=[edited.key, 1]),
-                           {"base_version": "2"})
+    response = client.post(
+        reverse("catalogue:entry_restore", args=[edited.key, 1]), {"base_version": "2"}
+    )
     assert response.status_code == 409
     html = response.content.decode()
     assert 'role="alert"' in html
@@ -362,8 +396,7 @@ def test_entry_restore_conflict(client, editor, edited):
 def test_entry_mark_reviewed_sets_date_and_shows_it(client, editor):
     entry = factories.entry("x", last_reviewed=datetime.date(2024, 1, 1))
     login(client, editor)
-    response = client.post(reverse("catalogue:entry_mark_reviewed", args=[entry.key]),
-                           follow=True)
+    response = client.post(reverse("catalogue:entry_mark_reviewed", args=[entry.key]), follow=True)
     assert response.redirect_chain[-1][0] == entry.get_absolute_url()
     entry.refresh_from_db()
     assert entry.last_reviewed == services.helsinki_today()
@@ -409,21 +442,28 @@ def test_problem_report_create_by_advisor_thanks_and_redirects(client, advisor):
     url = reverse("catalogue:problem_report_create", args=[entry.key])
     assert client.get(url).status_code == 200
 
-    response = client.post(url, {"what_is_wrong": "Numero vaihtunut",
-                                 "what_tried": "Ohjasin asiakasta"}, follow=True)
+    response = client.post(
+        url, {"what_is_wrong": "Numero vaihtunut", "what_tried": "Ohjasin asiakasta"}, follow=True
+    )
 
     assert response.redirect_chain[-1][0] == entry.get_absolute_url()
     assert "Kiitos!" in response.content.decode()
     report = ProblemReport.objects.get()
-    assert (report.entry, report.reporter, report.what_tried) == (entry, advisor,
-                                                                 "Ohjasin asiakasta")
+    assert (report.entry, report.reporter, report.what_tried) == (
+        entry,
+        advisor,
+        "Ohjasin asiakasta",
+    )
 
 
 def test_problem_report_create_htmx_returns_thanks_fragment(client, advisor):
     entry = factories.entry("x")
     login(client, advisor)
-    response = client.post(reverse("catalogue:problem_report_create", args=[entry.key]),
-                           {"what_is_wrong": "Vanha tieto"}, headers={"HX-Request": "true"})
+    response = client.post(
+        reverse("catalogue:problem_report_create", args=[entry.key]),
+        {"what_is_wrong": "Vanha tieto"},
+        headers={"HX-Request": "true"},
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html
@@ -434,8 +474,10 @@ def test_problem_report_create_htmx_returns_thanks_fragment(client, advisor):
 def test_problem_report_create_privacy_error_keeps_text_and_saves_nothing(client, advisor):
     entry = factories.entry("x")
     login(client, advisor)
-    response = client.post(reverse("catalogue:problem_report_create", args=[entry.key]),
-                           {"what_is_wrong": "Tämä", "what_tried": f"Asiakas {HETU}"})
+    response = client.post(
+        reverse("catalogue:problem_report_create", args=[entry.key]),
+        {"what_is_wrong": "Tämä", "what_tried": f"Asiakas {HETU}"},
+    )
     assert response.status_code == 200
     assert "what_tried" in response.context["form"].errors
     assert f"Asiakas {HETU}" in response.content.decode()
@@ -448,8 +490,9 @@ def test_problem_report_resolve_htmx_returns_the_updated_list(client, editor):
     factories.problem_report(entry, what_is_wrong="Toka")
     login(client, editor)
 
-    response = client.post(reverse("catalogue:problem_report_resolve", args=[first.pk]),
-                           headers={"HX-Request": "true"})
+    response = client.post(
+        reverse("catalogue:problem_report_resolve", args=[first.pk]), headers={"HX-Request": "true"}
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -463,19 +506,25 @@ def test_problem_report_resolve_htmx_returns_the_updated_list(client, editor):
 def test_problem_report_resolve_without_js_redirects_to_next(client, editor):
     report = factories.problem_report(factories.entry("x"))
     login(client, editor)
-    response = client.post(reverse("catalogue:problem_report_resolve", args=[report.pk]),
-                           {"next": reverse("catalogue:my_entries")})
+    response = client.post(
+        reverse("catalogue:problem_report_resolve", args=[report.pk]),
+        {"next": reverse("catalogue:my_entries")},
+    )
     assert response["Location"] == reverse("catalogue:my_entries")
-    response = client.post(reverse("catalogue:problem_report_resolve", args=[report.pk]),
-                           {"next": "https://evil.example/"})
+    response = client.post(
+        reverse("catalogue:problem_report_resolve", args=[report.pk]),
+        {"next": "https://evil.example/"},
+    )
     assert response["Location"] == report.entry.get_absolute_url()
 
 
 def test_problem_report_resolve_refused_for_advisor(client, advisor):
     report = factories.problem_report(factories.entry("x"))
     login(client, advisor)
-    assert client.post(reverse("catalogue:problem_report_resolve",
-                               args=[report.pk])).status_code == 403
+    assert (
+        client.post(reverse("catalogue:problem_report_resolve", args=[report.pk])).status_code
+        == 403
+    )
     report.refresh_from_db()
     assert report.status == ProblemReport.Status.OPEN
 
@@ -485,18 +534,31 @@ def test_problem_report_resolve_refused_for_advisor(client, advisor):
 
 def test_my_entries_lists_overdue_first_with_due_dates(client, editor, django_user_model):
     today = timezone.localdate()
-    factories.entry("ajan-tasalla", title="Ajan tasalla", owner=editor,
-                    last_reviewed=today - datetime.timedelta(days=10),
-                    review_interval_days=30)
-    factories.entry("hiukan-myohassa", title="Hiukan myöhässä", owner=editor,
-                    last_reviewed=today - datetime.timedelta(days=40),
-                    review_interval_days=30)
-    factories.entry("pahasti-myohassa", title="Pahasti myöhässä", owner=editor,
-                    last_reviewed=today - datetime.timedelta(days=400),
-                    review_interval_days=30)
+    factories.entry(
+        "ajan-tasalla",
+        title="Ajan tasalla",
+        owner=editor,
+        last_reviewed=today - datetime.timedelta(days=10),
+        review_interval_days=30,
+    )
+    factories.entry(
+        "hiukan-myohassa",
+        title="Hiukan myöhässä",
+        owner=editor,
+        last_reviewed=today - datetime.timedelta(days=40),
+        review_interval_days=30,
+    )
+    factories.entry(
+        "pahasti-myohassa",
+        title="Pahasti myöhässä",
+        owner=editor,
+        last_reviewed=today - datetime.timedelta(days=400),
+        review_interval_days=30,
+    )
     factories.entry("ei-koskaan", title="Ei koskaan", owner=editor, last_reviewed=None)
-    factories.entry("muiden", title="Jonkun muun",
-                    owner=make_user(django_user_model, "muu"), last_reviewed=None)
+    factories.entry(
+        "muiden", title="Jonkun muun", owner=make_user(django_user_model, "muu"), last_reviewed=None
+    )
     mine_reported = Entry.objects.get(key="ajan-tasalla")
     factories.problem_report(mine_reported, what_is_wrong="Aukioloajat muuttuneet")
     login(client, editor)
@@ -505,16 +567,22 @@ def test_my_entries_lists_overdue_first_with_due_dates(client, editor, django_us
 
     assert response.status_code == 200
     assert [e.key for e in response.context["overdue"]] == [
-        "ei-koskaan", "pahasti-myohassa", "hiukan-myohassa"]
+        "ei-koskaan",
+        "pahasti-myohassa",
+        "hiukan-myohassa",
+    ]
     assert [e.key for e in response.context["up_to_date"]] == ["ajan-tasalla"]
     html = response.content.decode()
     assert "Jonkun muun" not in html
     assert "Aukioloajat muuttuneet" in html
     due = today - datetime.timedelta(days=10)
     assert response.context["overdue"][2].review_due_on == due
-    overdue = html[html.index('id="overdue-heading"'):html.index('id="uptodate-heading"')]
-    assert overdue.index("Ei koskaan") < overdue.index("Pahasti myöhässä") < overdue.index(
-        "Hiukan myöhässä")
+    overdue = html[html.index('id="overdue-heading"') : html.index('id="uptodate-heading"')]
+    assert (
+        overdue.index("Ei koskaan")
+        < overdue.index("Pahasti myöhässä")
+        < overdue.index("Hiukan myöhässä")
+    )
     assert "Ajan tasalla" not in overdue
     assert due.strftime("%-d.%-m.%Y") in html
 
@@ -531,8 +599,9 @@ def test_entry_edit_refuses_a_list_over_its_item_limit(client, editor):
     login(client, editor)
     keywords = "\n".join(f"sana-{i}" for i in range(limits.ENTRY_LIST_ITEMS + 1))
 
-    response = client.post(reverse("catalogue:entry_edit", args=[entry.key]),
-                           form_data(entry, keywords=keywords))
+    response = client.post(
+        reverse("catalogue:entry_edit", args=[entry.key]), form_data(entry, keywords=keywords)
+    )
 
     assert response.status_code != 302
     assert f"Enintään {limits.ENTRY_LIST_ITEMS} riviä." in response.content.decode()

@@ -48,10 +48,15 @@ def choose(client, code: str, next_url: str = HOME):
 # --- Access ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", [
-    HOME, COMPARE, reverse("catalogue:entry", args=["x"]),
-    reverse("catalogue:organisation", args=["x"]),
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        HOME,
+        COMPARE,
+        reverse("catalogue:entry", args=["x"]),
+        reverse("catalogue:organisation", args=["x"]),
+    ],
+)
 def test_reading_pages_require_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
@@ -110,8 +115,7 @@ def test_home_line_tab_filters_and_shows_counts(advisor_client):
     body = html(advisor_client.get(HOME, {"linja": "ikaihmiset"}))
     assert "Kotihoito" in body
     assert "Henkilökohtainen apu" not in body
-    assert re.search(r'aria-current="page">Ikäihmisten palvelut <span class="count">1</span>',
-                     body)
+    assert re.search(r'aria-current="page">Ikäihmisten palvelut <span class="count">1</span>', body)
     assert re.search(r'>Kaikki <span class="count">2</span>', body)
 
 
@@ -143,16 +147,19 @@ def test_home_paginates(advisor_client):
     assert "Palvelu 50" in second and "Palvelu 00" not in second
 
 
-def test_home_query_count_does_not_grow_with_entries(advisor_client,
-                                                     django_assert_max_num_queries):
+def test_home_query_count_does_not_grow_with_entries(advisor_client, django_assert_max_num_queries):
     org = organisation()
     entry(organisation=org, lines=["vammaispalvelut"], municipalities=[KOTKA])
     choose(advisor_client, KOTKA)
     with CaptureQueriesContext(connection) as few:
         advisor_client.get(HOME)
     for _ in range(10):
-        entry(organisation=organisation(), lines=["vammaispalvelut", "ikaihmiset"],
-              municipalities=[KOTKA, KOUVOLA], target_groups=["vammaiset"])
+        entry(
+            organisation=organisation(),
+            lines=["vammaispalvelut", "ikaihmiset"],
+            municipalities=[KOTKA, KOUVOLA],
+            target_groups=["vammaiset"],
+        )
     with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as many:
         response = advisor_client.get(HOME)
     assert response.status_code == 200
@@ -230,29 +237,60 @@ def _entry_url(e: Entry) -> str:
 def test_entry_detail_shows_all_sections(advisor_client, editor):
     org = organisation("kymenlaakson-hyvinvointialue", name="Kymenlaakson hyvinvointialue")
     e = entry(
-        title="Kuljetuspalvelu", summary="Taksimatkat asiointiin.", organisation=org,
-        lines=["vammaispalvelut"], municipalities=[KOTKA],
-        body="Pitkä **kuvaus**.", eligibility="Vaikeavammaiset", how_to_apply="Soita",
-        fees="Joukkoliikenteen taksa", target_groups=["vammaiset"], keywords=["taksi"],
-        legal_basis=["Vammaispalvelulaki 675/2023"], owner=editor,
+        title="Kuljetuspalvelu",
+        summary="Taksimatkat asiointiin.",
+        organisation=org,
+        lines=["vammaispalvelut"],
+        municipalities=[KOTKA],
+        body="Pitkä **kuvaus**.",
+        eligibility="Vaikeavammaiset",
+        how_to_apply="Soita",
+        fees="Joukkoliikenteen taksa",
+        target_groups=["vammaiset"],
+        keywords=["taksi"],
+        legal_basis=["Vammaispalvelulaki 675/2023"],
+        owner=editor,
         last_reviewed=datetime.date(2099, 1, 2),
     )
-    contact(e, municipality=KOTKA, label="Asiakasohjaus", phone="05 000 2000",
-            email="ohjaus@example.org", address="Keskuskatu 1", hours="ma–pe 9–12")
+    contact(
+        e,
+        municipality=KOTKA,
+        label="Asiakasohjaus",
+        phone="05 000 2000",
+        email="ohjaus@example.org",
+        address="Keskuskatu 1",
+        hours="ma–pe 9–12",
+    )
     body = html(advisor_client.get(_entry_url(e)))
-    for text in ("Kuljetuspalvelu", "Taksimatkat asiointiin.", "<strong>kuvaus</strong>",
-                 "Kenelle", "Vaikeavammaiset", "Näin haet", "Maksut", "Vammaispalvelut",
-                 "Kotka", "vammaiset", "taksi", "Vammaispalvelulaki 675/2023",
-                 'href="tel:050002000"', "mailto:ohjaus@example.org", "Keskuskatu 1",
-                 "ma–pe 9–12", "Editor", "Tarkistettu viimeksi 2.1.2099",
-                 org.get_absolute_url()):
+    for text in (
+        "Kuljetuspalvelu",
+        "Taksimatkat asiointiin.",
+        "<strong>kuvaus</strong>",
+        "Kenelle",
+        "Vaikeavammaiset",
+        "Näin haet",
+        "Maksut",
+        "Vammaispalvelut",
+        "Kotka",
+        "vammaiset",
+        "taksi",
+        "Vammaispalvelulaki 675/2023",
+        'href="tel:050002000"',
+        "mailto:ohjaus@example.org",
+        "Keskuskatu 1",
+        "ma–pe 9–12",
+        "Editor",
+        "Tarkistettu viimeksi 2.1.2099",
+        org.get_absolute_url(),
+    ):
         assert text in body, text
     assert "review-overdue" not in body
 
 
 def test_entry_detail_overdue_shows_warning(advisor_client):
-    e = entry(last_reviewed=timezone.localdate() - datetime.timedelta(days=400),
-              review_interval_days=180)
+    e = entry(
+        last_reviewed=timezone.localdate() - datetime.timedelta(days=400), review_interval_days=180
+    )
     body = html(advisor_client.get(_entry_url(e)))
     assert 'class="warning review-status review-overdue" role="status"' in body
     assert "Tarkistettu viimeksi" in body
@@ -271,8 +309,11 @@ def test_entry_detail_contacts_of_chosen_municipality_come_first(advisor_client)
     contact(e, municipality=KOTKA, label="Kotkan ohjaus", position=2)
     choose(advisor_client, KOTKA)
     body = html(advisor_client.get(_entry_url(e)))
-    assert (body.index("Kotkan ohjaus") < body.index("Koko alueen ohjaus")
-            < body.index("Kouvolan ohjaus"))
+    assert (
+        body.index("Kotkan ohjaus")
+        < body.index("Koko alueen ohjaus")
+        < body.index("Kouvolan ohjaus")
+    )
 
 
 def test_entry_detail_notice_when_not_available_in_chosen_municipality(advisor_client):
@@ -296,10 +337,15 @@ def test_entry_detail_passes_actions_context(advisor_client, advisor):
     assert response.context["open_reports"] == []
 
 
-def test_entry_detail_query_count_does_not_grow(advisor_client, advisor,
-                                                django_assert_max_num_queries):
-    e = entry(lines=["vammaispalvelut"], municipalities=[KOTKA], owner=advisor,
-              organisation=organisation())
+def test_entry_detail_query_count_does_not_grow(
+    advisor_client, advisor, django_assert_max_num_queries
+):
+    e = entry(
+        lines=["vammaispalvelut"],
+        municipalities=[KOTKA],
+        owner=advisor,
+        organisation=organisation(),
+    )
     contact(e, municipality=KOTKA)
     choose(advisor_client, KOTKA)
     with CaptureQueriesContext(connection) as few:
@@ -322,14 +368,27 @@ def test_entry_detail_query_count_does_not_grow(advisor_client, advisor,
 
 
 def test_organisation_detail_lists_its_entries_grouped(advisor_client):
-    org = organisation("kotkan-srk", name="Kotkan seurakuntayhtymä",
-                       kind="parish", municipalities=[KOTKA], phone="05 000 1000",
-                       email="info@example.org", website="https://example.org")
+    org = organisation(
+        "kotkan-srk",
+        name="Kotkan seurakuntayhtymä",
+        kind="parish",
+        municipalities=[KOTKA],
+        phone="05 000 1000",
+        email="info@example.org",
+        website="https://example.org",
+    )
     entry(title="Diakoniatyö", organisation=org, kind=Entry.Kind.OFFER)
     entry(title="Muu palvelu")
     body = html(advisor_client.get(org.get_absolute_url()))
-    for text in ("Kotkan seurakuntayhtymä", "seurakunta", "Kotka", "tel:050001000",
-                 "info@example.org", "https://example.org", "Diakoniatyö"):
+    for text in (
+        "Kotkan seurakuntayhtymä",
+        "seurakunta",
+        "Kotka",
+        "tel:050001000",
+        "info@example.org",
+        "https://example.org",
+        "Diakoniatyö",
+    ):
         assert text in body, text
     assert "Muu palvelu" not in body
 
@@ -360,21 +419,31 @@ def test_compare_table_by_line(advisor_client):
     body = html(advisor_client.get(COMPARE, {"linja": "vammaispalvelut"}))
     headers = re.findall(r'<th scope="col"[^>]*>([^<]+)', body)
     assert [h.strip() for h in headers] == [
-        "Hamina", "Kotka", "Kouvola", "Miehikkälä", "Pyhtää", "Virolahti"]
+        "Hamina",
+        "Kotka",
+        "Kouvola",
+        "Miehikkälä",
+        "Pyhtää",
+        "Virolahti",
+    ]
     assert '<th scope="row">Koko hyvinvointialue</th>' in body
     assert 'colspan="6"' in body
     assert "Alueen palvelu" in body and "Kotkan oma" in body
     assert "Toinen linja" not in body
     # Kotka's own entry sits in Kotka's column: the second cell of the per-municipality row.
-    row = body[body.index("Kuntakohtaiset"):]
+    row = body[body.index("Kuntakohtaiset") :]
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
     assert "Kotkan oma" in cells[1]
     assert "Kotkan oma" not in cells[0] + cells[2]
 
 
 def test_compare_by_target_group_htmx_returns_fragment(advisor_client):
-    entry(title="Omaishoitajien vertaistuki", target_groups=["omaishoitajat"],
-          kind=Entry.Kind.OFFER, municipalities=[HAMINA])
+    entry(
+        title="Omaishoitajien vertaistuki",
+        target_groups=["omaishoitajat"],
+        kind=Entry.Kind.OFFER,
+        municipalities=[HAMINA],
+    )
     response = advisor_client.get(COMPARE, {"kohderyhma": "omaishoitajat"}, headers=HTMX)
     body = html(response)
     assert "<html" not in body

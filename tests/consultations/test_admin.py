@@ -27,8 +27,7 @@ PHONE = "040 765 4321"
 def test_callback_admin_never_shows_the_number(admin_client, advisor, colleague):
     callback = factories.callback(requester=advisor, assignee=colleague, phone=PHONE)
     changelist = admin_client.get(reverse("admin:consultations_callback_changelist"))
-    change = admin_client.get(reverse("admin:consultations_callback_change",
-                                      args=[callback.pk]))
+    change = admin_client.get(reverse("admin:consultations_callback_change", args=[callback.pk]))
     assert changelist.status_code == change.status_code == 200
     assert "765" not in changelist.content.decode()
     assert "765" not in change.content.decode()
@@ -37,13 +36,23 @@ def test_callback_admin_never_shows_the_number(admin_client, advisor, colleague)
 def test_callback_admin_save_keeps_the_number(admin_client, advisor, colleague):
     callback = factories.callback(requester=advisor, assignee=colleague, phone=PHONE)
     url = reverse("admin:consultations_callback_change", args=[callback.pk])
-    response = admin_client.post(url, {
-        "requester": advisor.pk, "assignee": colleague.pk, "service_line": "",
-        "thread": "", "due_at_0": "2030-01-01", "due_at_1": "12:00", "reason": "Uusi syy",
-        "status": "open",
-        "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
-        "events-MIN_NUM_FORMS": "0", "events-MAX_NUM_FORMS": "1000",
-    })
+    response = admin_client.post(
+        url,
+        {
+            "requester": advisor.pk,
+            "assignee": colleague.pk,
+            "service_line": "",
+            "thread": "",
+            "due_at_0": "2030-01-01",
+            "due_at_1": "12:00",
+            "reason": "Uusi syy",
+            "status": "open",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+            "events-MIN_NUM_FORMS": "0",
+            "events-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 302
     callback.refresh_from_db()
     assert (callback.reason, callback.phone) == ("Uusi syy", PHONE)
@@ -76,8 +85,20 @@ def _paths_to_sensitive_fields(model, depth: int = 3) -> list[str]:
     return found
 
 
-SUFFIXES = ("", "__exact", "__iexact", "__startswith", "__istartswith", "__contains",
-            "__regex", "__in", "__isnull", "__gt", "__lte", "__range")
+SUFFIXES = (
+    "",
+    "__exact",
+    "__iexact",
+    "__startswith",
+    "__istartswith",
+    "__contains",
+    "__regex",
+    "__in",
+    "__isnull",
+    "__gt",
+    "__lte",
+    "__range",
+)
 
 
 def test_every_registered_admin_refuses_lookups_that_reach_the_phone(rf, superuser):
@@ -88,42 +109,59 @@ def test_every_registered_admin_refuses_lookups_that_reach_the_phone(rf, superus
         for path in _paths_to_sensitive_fields(model):
             for suffix in SUFFIXES:
                 assert not model_admin.lookup_allowed(f"{path}{suffix}", "040", request), (
-                    type(model_admin).__name__, path + suffix)
+                    type(model_admin).__name__,
+                    path + suffix,
+                )
             checked.add(f"{model._meta.label}:{path}")
     # The walk reaches the number from the callback itself and through its relations.
-    assert {"consultations.Callback:phone", "consultations.Thread:callbacks__phone",
-            "accounts.User:assigned_callbacks__phone",
-            "catalogue.ServiceLine:callbacks__phone",
-            "auth.Group:user__requested_callbacks__phone"} <= checked
+    assert {
+        "consultations.Callback:phone",
+        "consultations.Thread:callbacks__phone",
+        "accounts.User:assigned_callbacks__phone",
+        "catalogue.ServiceLine:callbacks__phone",
+        "auth.Group:user__requested_callbacks__phone",
+    } <= checked
 
 
-@pytest.mark.parametrize(("changelist", "lookup"), [
-    ("admin:consultations_callback_changelist", "phone__startswith"),
-    ("admin:consultations_callback_changelist", "phone"),
-    ("admin:consultations_callback_changelist", "phone__isnull"),
-    ("admin:consultations_thread_changelist", "callbacks__phone__startswith"),
-    ("admin:accounts_user_changelist", "assigned_callbacks__phone__startswith"),
-    ("admin:catalogue_serviceline_changelist", "callbacks__phone__startswith"),
-])
-def test_changelist_refuses_a_phone_lookup_in_the_url(admin_client, advisor, colleague,
-                                                      changelist, lookup):
+@pytest.mark.parametrize(
+    ("changelist", "lookup"),
+    [
+        ("admin:consultations_callback_changelist", "phone__startswith"),
+        ("admin:consultations_callback_changelist", "phone"),
+        ("admin:consultations_callback_changelist", "phone__isnull"),
+        ("admin:consultations_thread_changelist", "callbacks__phone__startswith"),
+        ("admin:accounts_user_changelist", "assigned_callbacks__phone__startswith"),
+        ("admin:catalogue_serviceline_changelist", "callbacks__phone__startswith"),
+    ],
+)
+def test_changelist_refuses_a_phone_lookup_in_the_url(
+    admin_client, advisor, colleague, changelist, lookup
+):
     factories.callback(requester=advisor, assignee=colleague, phone=PHONE)
     response = admin_client.get(reverse(changelist), {lookup: "040"})
     assert response.status_code == 400
 
 
 def test_every_registered_admin_keeps_the_phone_out_of_search_filters_columns_and_forms(
-        rf, superuser):
+    rf, superuser
+):
     request = rf.get("/")
     request.user = superuser
     for model, model_admin in admin.site._registry.items():
         assert isinstance(model_admin, SensitiveFieldsAdminMixin), type(model_admin)
-        named = [*model_admin.get_search_fields(request), *model_admin.get_ordering(request),
-                 *(model_admin.get_sortable_by(request) or ()),
-                 *[f if isinstance(f, str) else getattr(f, "__name__", "")
-                   for f in model_admin.get_list_display(request)],
-                 *[f[0] if isinstance(f, tuple) else f if isinstance(f, str) else ""
-                   for f in model_admin.get_list_filter(request)]]
+        named = [
+            *model_admin.get_search_fields(request),
+            *model_admin.get_ordering(request),
+            *(model_admin.get_sortable_by(request) or ()),
+            *[
+                f if isinstance(f, str) else getattr(f, "__name__", "")
+                for f in model_admin.get_list_display(request)
+            ],
+            *[
+                f[0] if isinstance(f, tuple) else f if isinstance(f, str) else ""
+                for f in model_admin.get_list_filter(request)
+            ],
+        ]
         assert not [n for n in named if sensitive_path(model, n)], type(model_admin)
     callback_admin = admin.site._registry[Callback]
     assert "phone" in callback_admin.get_exclude(request)
@@ -160,19 +198,26 @@ def test_a_new_careless_admin_is_guarded_when_registered(rf, superuser):
 
 def _change_data(callback, **overrides):
     data = {
-        "requester": callback.requester_id, "assignee": callback.assignee_id or "",
-        "service_line": callback.service_line_id or "", "thread": "",
-        "due_at_0": "2030-01-01", "due_at_1": "12:00", "reason": callback.reason,
+        "requester": callback.requester_id,
+        "assignee": callback.assignee_id or "",
+        "service_line": callback.service_line_id or "",
+        "thread": "",
+        "due_at_0": "2030-01-01",
+        "due_at_1": "12:00",
+        "reason": callback.reason,
         "status": "open",
-        "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
-        "events-MIN_NUM_FORMS": "0", "events-MAX_NUM_FORMS": "1000",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data
 
 
 def test_admin_reassignment_then_viewing_the_number_leaves_events_naming_the_viewer(
-        client, superuser, advisor, colleague):
+    client, superuser, advisor, colleague
+):
     callback = factories.callback(requester=advisor, assignee=colleague, phone=PHONE)
     client.force_login(superuser)
     url = reverse("admin:consultations_callback_change", args=[callback.pk])
@@ -192,8 +237,7 @@ def test_admin_reassignment_then_viewing_the_number_leaves_events_naming_the_vie
     assert f"soittaja vaihdettu ({superuser})" in again
 
 
-def test_admin_reassignment_tells_the_new_assignee(admin_client, advisor, colleague,
-                                                   outsider):
+def test_admin_reassignment_tells_the_new_assignee(admin_client, advisor, colleague, outsider):
     callback = factories.callback(requester=advisor, assignee=colleague, phone=PHONE)
     url = reverse("admin:consultations_callback_change", args=[callback.pk])
 
@@ -255,8 +299,9 @@ class _FormFields(HTMLParser):
         if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
-            self.data.setdefault(name, []).append(a.get("value") or
-                                                  ("on" if a.get("type") == "checkbox" else ""))
+            self.data.setdefault(name, []).append(
+                a.get("value") or ("on" if a.get("type") == "checkbox" else "")
+            )
         elif tag == "select" and name:
             self._select = name
             self.data.setdefault(name, [])
@@ -286,13 +331,15 @@ def _submitted(page) -> dict[str, list[str]]:
 
 
 def test_admin_delete_of_a_solved_thread_deletes_it_and_its_search_document(
-        admin_client, advisor, colleague):
+    admin_client, advisor, colleague
+):
     thread = factories.solved_thread(author=advisor, answerer=colleague)
     _index(thread)
     assert SearchDocument.objects.filter(source="consultations.thread").exists()
 
     response = admin_client.post(
-        reverse("admin:consultations_thread_delete", args=[thread.pk]), {"post": "yes"})
+        reverse("admin:consultations_thread_delete", args=[thread.pk]), {"post": "yes"}
+    )
 
     assert response.status_code == 302
     assert not Thread.objects.exists()
@@ -302,8 +349,11 @@ def test_admin_delete_of_a_solved_thread_deletes_it_and_its_search_document(
 
 def test_admin_bulk_delete_of_solved_threads(admin_client, advisor, colleague):
     threads = [factories.solved_thread(author=advisor, answerer=colleague) for _ in range(2)]
-    data = {"action": "delete_selected",
-            helpers.ACTION_CHECKBOX_NAME: [str(t.pk) for t in threads], "post": "yes"}
+    data = {
+        "action": "delete_selected",
+        helpers.ACTION_CHECKBOX_NAME: [str(t.pk) for t in threads],
+        "post": "yes",
+    }
 
     response = admin_client.post(reverse("admin:consultations_thread_changelist"), data)
 
@@ -311,15 +361,17 @@ def test_admin_bulk_delete_of_solved_threads(admin_client, advisor, colleague):
     assert not Thread.objects.exists()
 
 
-def test_admin_deleting_the_solution_answer_reopens_the_thread(admin_client, advisor,
-                                                               colleague):
+def test_admin_deleting_the_solution_answer_reopens_the_thread(admin_client, advisor, colleague):
     thread = factories.solved_thread(author=advisor, answerer=colleague)
     _index(thread)
     other = factories.answer(thread=thread, author=colleague, body="Toinen vastaus.")
     url = reverse("admin:consultations_thread_change", args=[thread.pk])
     data = _submitted(admin_client.get(url))
-    row = next(k.split("-")[1] for k, v in data.items()
-               if k.startswith("answers-") and k.endswith("-id") and v == [str(thread.solution_id)])
+    row = next(
+        k.split("-")[1]
+        for k, v in data.items()
+        if k.startswith("answers-") and k.endswith("-id") and v == [str(thread.solution_id)]
+    )
     data[f"answers-{row}-DELETE"] = ["on"]  # the thread's own fields still name it
 
     response = admin_client.post(url, data)

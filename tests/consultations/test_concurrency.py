@@ -48,7 +48,9 @@ def test_answer_post_concurrent_answers_are_both_kept(advisor, colleague, manage
 
     assert all(isinstance(r, Answer) for r in results), results
     assert sorted(Answer.objects.values_list("body", flat=True)) == [
-        "Esihenkilön vastaus", "Kollegan vastaus"]
+        "Esihenkilön vastaus",
+        "Kollegan vastaus",
+    ]
     thread.refresh_from_db()
     assert thread.last_activity_at == max(a.created_at for a in Answer.objects.all())
 
@@ -73,10 +75,12 @@ def test_thread_update_concurrent_edits_one_conflicts(advisor, manager):
     thread = factories.thread(author=advisor, title="Alku")
 
     results = run_at_once(
-        lambda: services.thread_update(thread=thread, editor=advisor, base_version=1,
-                                       title="Kysyjän", body="a"),
-        lambda: services.thread_update(thread=thread, editor=manager, base_version=1,
-                                       title="Esihenkilön", body="b"),
+        lambda: services.thread_update(
+            thread=thread, editor=advisor, base_version=1, title="Kysyjän", body="a"
+        ),
+        lambda: services.thread_update(
+            thread=thread, editor=manager, base_version=1, title="Esihenkilön", body="b"
+        ),
     )
 
     conflicts = [r for r in results if isinstance(r, services.EditConflict)]

@@ -89,8 +89,9 @@ def test_can_take_callback_branches(advisor, colleague, outsider):
     colleague.service_lines.add(line)
     line_callback = factories.callback(requester=advisor, service_line=line)
     assigned = factories.callback(requester=advisor, assignee=outsider, service_line=line)
-    done = factories.callback(requester=advisor, service_line=line,
-                              status=Callback.Status.DONE, done_at=timezone.now())
+    done = factories.callback(
+        requester=advisor, service_line=line, status=Callback.Status.DONE, done_at=timezone.now()
+    )
 
     assert permissions.can_take_callback(colleague, line_callback)
     assert not permissions.can_take_callback(outsider, line_callback)  # not on the line
@@ -129,8 +130,7 @@ def test_can_claim_and_release(advisor, colleague, manager):
     assert permissions.can_release_claim(manager, thread)
 
 
-def test_can_curate_needs_faq_permission_and_solved_thread(advisor, colleague, editor,
-                                                           manager):
+def test_can_curate_needs_faq_permission_and_solved_thread(advisor, colleague, editor, manager):
     solved = factories.solved_thread(author=advisor, answerer=colleague)
     open_thread = factories.thread(author=advisor)
     assert permissions.can_curate(editor, solved)

@@ -12,11 +12,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_document_of_solved_thread_holds_title_question_and_solution(advisor, colleague):
-    thread = factories.solved_thread(author=advisor, answerer=colleague,
-                                     title="Omaishoidon tuki", body="Mistä haetaan?",
-                                     solution="Hyvinvointialueen **lomakkeella**.")
-    factories.callback(requester=advisor, assignee=colleague, thread=thread,
-                       phone="040 765 4321", reason="Soittopyynnön syy")
+    thread = factories.solved_thread(
+        author=advisor,
+        answerer=colleague,
+        title="Omaishoidon tuki",
+        body="Mistä haetaan?",
+        solution="Hyvinvointialueen **lomakkeella**.",
+    )
+    factories.callback(
+        requester=advisor,
+        assignee=colleague,
+        thread=thread,
+        phone="040 765 4321",
+        reason="Soittopyynnön syy",
+    )
 
     document = ThreadSource().document(thread)
 
@@ -35,11 +44,13 @@ def test_open_thread_has_no_document(advisor):
 
 
 def test_solved_thread_is_found_by_search(advisor, colleague):
-    thread = factories.thread(author=advisor, title="Kuljetuspalvelun matkat",
-                              body="Montako matkaa kuukaudessa?")
+    thread = factories.thread(
+        author=advisor, title="Kuljetuspalvelun matkat", body="Montako matkaa kuukaudessa?"
+    )
     factories.thread(author=advisor, title="Kuljetuspalvelu kesken", body="Avoin kysymys")
-    answer = services.answer_post(thread=thread, author=colleague,
-                                  body="Yleensä 18 yhdensuuntaista matkaa.")
+    answer = services.answer_post(
+        thread=thread, author=colleague, body="Yleensä 18 yhdensuuntaista matkaa."
+    )
     services.thread_solve(thread=thread, answer=answer, by=advisor)
 
     result = search(query="kuljetuspalvelu matkat", doc_types=["consultation"])

@@ -54,8 +54,9 @@ def test_thread_board_filters(advisor, colleague):
     kotka = Municipality.objects.get(code="285")
     line = factories.line("ikaihmiset")
     advisor.service_lines.add(line)
-    on_my_line = factories.thread(author=colleague, title="linjalla", service_line=line,
-                                  municipality=kotka)
+    on_my_line = factories.thread(
+        author=colleague, title="linjalla", service_line=line, municipality=kotka
+    )
     mine = factories.thread(author=advisor, title="oma")
     claimed = factories.thread(author=colleague, title="otettu", claimed_by=advisor)
     followed = factories.thread(author=colleague, title="seurattu")
@@ -88,11 +89,11 @@ def test_thread_board_query_count(advisor, colleague, django_assert_max_num_quer
 
 
 def test_similar_threads_finds_solved_only(advisor, colleague):
-    factories.solved_thread(author=advisor, answerer=colleague,
-                            title="Omaishoidon tuen hakeminen")
+    factories.solved_thread(author=advisor, answerer=colleague, title="Omaishoidon tuen hakeminen")
     factories.thread(author=advisor, title="Omaishoidon tuen hakeminen kesken")
-    factories.solved_thread(author=advisor, answerer=colleague, title="Kela-taksin tilaus",
-                            body="Miten taksi tilataan?")
+    factories.solved_thread(
+        author=advisor, answerer=colleague, title="Kela-taksin tilaus", body="Miten taksi tilataan?"
+    )
 
     found = selectors.similar_threads(title="omaishoidon tuki")
 
@@ -104,7 +105,8 @@ def test_similar_entries_matches_titles(advisor):
     catalogue_factories.entry(title="Omaishoidon tuki")
     catalogue_factories.entry(title="Kuljetuspalvelu")
     assert [e.title for e in selectors.similar_entries(title="omaishoidon tuen")] == [
-        "Omaishoidon tuki"]
+        "Omaishoidon tuki"
+    ]
 
 
 def test_callback_board_shows_mine_and_my_lines_without_phone(advisor, colleague, outsider):
@@ -115,8 +117,9 @@ def test_callback_board_shows_mine_and_my_lines_without_phone(advisor, colleague
     on_line = factories.callback(requester=colleague, service_line=line)
     factories.callback(requester=colleague, assignee=outsider)  # not mine
     factories.callback(requester=colleague, service_line=line, assignee=outsider)  # taken
-    factories.callback(requester=advisor, assignee=colleague, status=Callback.Status.DONE,
-                       done_at=timezone.now())
+    factories.callback(
+        requester=advisor, assignee=colleague, status=Callback.Status.DONE, done_at=timezone.now()
+    )
 
     board = selectors.callback_board(user=advisor)
 
@@ -127,16 +130,35 @@ def test_callback_board_shows_mine_and_my_lines_without_phone(advisor, colleague
 def test_callbacks_due_for_erasure_and_newly_overdue(advisor, colleague, settings):
     settings.NEUVOKAS_CALLBACK_RETENTION_DAYS = 7
     now = timezone.now()
-    due = factories.callback(requester=advisor, assignee=colleague, status="done",
-                             done_at=now - datetime.timedelta(days=7, minutes=1))
-    factories.callback(requester=advisor, assignee=colleague, status="done",
-                       done_at=now - datetime.timedelta(days=6))
-    factories.callback(requester=advisor, assignee=colleague, status="done", phone="",
-                       phone_erased_at=now, done_at=now - datetime.timedelta(days=9))
-    overdue = factories.callback(requester=advisor, assignee=colleague,
-                                 due_at=now - datetime.timedelta(minutes=1))
-    factories.callback(requester=advisor, assignee=colleague,
-                       due_at=now - datetime.timedelta(minutes=1), overdue_notified_at=now)
+    due = factories.callback(
+        requester=advisor,
+        assignee=colleague,
+        status="done",
+        done_at=now - datetime.timedelta(days=7, minutes=1),
+    )
+    factories.callback(
+        requester=advisor,
+        assignee=colleague,
+        status="done",
+        done_at=now - datetime.timedelta(days=6),
+    )
+    factories.callback(
+        requester=advisor,
+        assignee=colleague,
+        status="done",
+        phone="",
+        phone_erased_at=now,
+        done_at=now - datetime.timedelta(days=9),
+    )
+    overdue = factories.callback(
+        requester=advisor, assignee=colleague, due_at=now - datetime.timedelta(minutes=1)
+    )
+    factories.callback(
+        requester=advisor,
+        assignee=colleague,
+        due_at=now - datetime.timedelta(minutes=1),
+        overdue_notified_at=now,
+    )
 
     assert selectors.callbacks_due_for_erasure(now=now) == [due.pk]
     assert selectors.callbacks_newly_overdue(now=now) == [overdue.pk]

@@ -30,8 +30,15 @@ from tests.consultations import factories
 
 pytestmark = pytest.mark.django_db
 
-VALID_CODES = ["131052-308T", "131052Y308T", "131052U308T", "010101A123N", "010101B123N",
-               "010101F123N", "010101+123N"]
+VALID_CODES = [
+    "131052-308T",
+    "131052Y308T",
+    "131052U308T",
+    "010101A123N",
+    "010101B123N",
+    "010101F123N",
+    "010101+123N",
+]
 
 
 def _notified(verb: str | None = None) -> list[tuple[str, str]]:
@@ -46,9 +53,14 @@ def _notified(verb: str | None = None) -> list[tuple[str, str]]:
 
 def test_thread_create_saves_revision_and_follows(advisor):
     entry = catalogue_factories.entry(title="Kuljetuspalvelu")
-    thread = services.thread_create(author=advisor, title="  Kela-taksi  ",
-                                    body="Miten **tilataan**?", service_line=factories.line(),
-                                    urgency=Urgency.TODAY, entries=[entry])
+    thread = services.thread_create(
+        author=advisor,
+        title="  Kela-taksi  ",
+        body="Miten **tilataan**?",
+        service_line=factories.line(),
+        urgency=Urgency.TODAY,
+        entries=[entry],
+    )
 
     assert thread.title == "Kela-taksi"
     assert thread.status == Thread.Status.OPEN
@@ -60,8 +72,12 @@ def test_thread_create_saves_revision_and_follows(advisor):
 @pytest.mark.parametrize("code", VALID_CODES)
 def test_thread_create_refuses_personal_identity_code(advisor, code):
     with pytest.raises(ValidationError) as exc:
-        services.thread_create(author=advisor, title="Asiakas", service_line=factories.line(),
-                               body=f"Asiakkaan tunnus on {code}, mitä teen?")
+        services.thread_create(
+            author=advisor,
+            title="Asiakas",
+            service_line=factories.line(),
+            body=f"Asiakkaan tunnus on {code}, mitä teen?",
+        )
 
     assert "body" in exc.value.message_dict
     assert code[:6] in exc.value.message_dict["body"][0]
@@ -72,15 +88,17 @@ def test_thread_create_refuses_personal_identity_code(advisor, code):
 
 @pytest.mark.parametrize("code", ["131052-308U", "131352-308T", "131052G308T"])
 def test_thread_create_accepts_invalid_codes(advisor, code):
-    thread = services.thread_create(author=advisor, title="Lomake", body=f"Lomakkeen nro {code}",
-                                    service_line=factories.line())
+    thread = services.thread_create(
+        author=advisor, title="Lomake", body=f"Lomakkeen nro {code}", service_line=factories.line()
+    )
     assert thread.pk
 
 
 def test_thread_create_refuses_code_in_title(advisor):
     with pytest.raises(ValidationError) as exc:
-        services.thread_create(author=advisor, title="010101A123N soitti", body="x",
-                               service_line=factories.line())
+        services.thread_create(
+            author=advisor, title="010101A123N soitti", body="x", service_line=factories.line()
+        )
     assert set(exc.value.message_dict) == {"title"}
     assert Thread.objects.count() == 0
 
@@ -91,24 +109,39 @@ def test_thread_create_caller_waiting_alerts_line_staff(advisor, colleague, outs
     advisor.service_lines.add(line)  # the asker is not told about their own question
     outsider.service_lines.add(factories.line("vammaispalvelut"))
 
-    services.thread_create(author=advisor, title="Asiakas odottaa", body="Kotihoito?",
-                           service_line=line, urgency=Urgency.WAITING)
+    services.thread_create(
+        author=advisor,
+        title="Asiakas odottaa",
+        body="Kotihoito?",
+        service_line=line,
+        urgency=Urgency.WAITING,
+    )
 
     assert _notified() == [("kollega", "caller_waiting")]
 
 
 def test_thread_create_not_waiting_alerts_nobody(advisor, colleague):
     colleague.service_lines.add(factories.line())
-    services.thread_create(author=advisor, title="Ei kiire", body="x",
-                           service_line=factories.line(), urgency=Urgency.TODAY)
+    services.thread_create(
+        author=advisor,
+        title="Ei kiire",
+        body="x",
+        service_line=factories.line(),
+        urgency=Urgency.TODAY,
+    )
     assert _notified() == []
 
 
 def test_thread_create_mention_notifies_once(advisor, colleague):
     line = factories.line()
     colleague.service_lines.add(line)
-    services.thread_create(author=advisor, title="Kysymys", body="@Kollega tiedätkö? @kollega.",
-                           service_line=line, urgency=Urgency.WAITING)
+    services.thread_create(
+        author=advisor,
+        title="Kysymys",
+        body="@Kollega tiedätkö? @kollega.",
+        service_line=line,
+        urgency=Urgency.WAITING,
+    )
     # Mentioned and on the line: one notification, the mention.
     assert _notified() == [("kollega", "mention")]
 
@@ -139,13 +172,13 @@ def test_answer_post_mention_wins_over_answer_notice(advisor, colleague):
     assert _notified() == [("advisor", "mention")]
 
 
-def test_answer_post_mention_of_unknown_or_inactive_user_is_ignored(advisor, colleague,
-                                                                    outsider):
+def test_answer_post_mention_of_unknown_or_inactive_user_is_ignored(advisor, colleague, outsider):
     outsider.is_active = False
     outsider.save()
     thread = factories.thread(author=advisor)
-    services.answer_post(thread=thread, author=colleague,
-                         body="@eiole @sivullinen sähköposti foo@advisor.fi")
+    services.answer_post(
+        thread=thread, author=colleague, body="@eiole @sivullinen sähköposti foo@advisor.fi"
+    )
     assert _notified() == [("advisor", "answer")]
 
 
@@ -160,8 +193,9 @@ def test_answer_post_refuses_personal_identity_code(advisor, colleague):
 
 def test_answer_post_comment_notifies_asker_as_comment(advisor, colleague):
     thread = factories.thread(author=advisor)
-    services.answer_post(thread=thread, author=colleague, body="Tarkennus?",
-                         kind=Answer.Kind.COMMENT)
+    services.answer_post(
+        thread=thread, author=colleague, body="Tarkennus?", kind=Answer.Kind.COMMENT
+    )
     assert "kommentoi" in Notification.objects.get().text
 
 
@@ -171,8 +205,9 @@ def test_answer_post_comment_notifies_asker_as_comment(advisor, colleague):
 def test_thread_update_keeps_history(advisor):
     thread = factories.thread(author=advisor, title="Vanha", body="Vanha teksti")
 
-    services.thread_update(thread=thread, editor=advisor, base_version=1, title="Uusi",
-                           body="Uusi teksti")
+    services.thread_update(
+        thread=thread, editor=advisor, base_version=1, title="Uusi", body="Uusi teksti"
+    )
 
     thread.refresh_from_db()
     assert (thread.title, thread.version) == ("Uusi", 2)
@@ -181,12 +216,14 @@ def test_thread_update_keeps_history(advisor):
 
 def test_thread_update_conflict_writes_nothing(advisor, manager):
     thread = factories.thread(author=advisor, title="Alku")
-    services.thread_update(thread=thread, editor=manager, base_version=1, title="Esihenkilön",
-                           body="x")
+    services.thread_update(
+        thread=thread, editor=manager, base_version=1, title="Esihenkilön", body="x"
+    )
 
     with pytest.raises(services.EditConflict) as exc:
-        services.thread_update(thread=thread, editor=advisor, base_version=1, title="Minun",
-                               body="y")
+        services.thread_update(
+            thread=thread, editor=advisor, base_version=1, title="Minun", body="y"
+        )
 
     assert exc.value.current.title == "Esihenkilön"
     assert exc.value.editors == [manager]
@@ -198,14 +235,18 @@ def test_thread_update_conflict_writes_nothing(advisor, manager):
 def test_thread_update_by_other_advisor_is_denied(advisor, colleague):
     thread = factories.thread(author=advisor)
     with pytest.raises(PermissionDenied):
-        services.thread_update(thread=thread, editor=colleague, base_version=1, title="x",
-                               body="y")
+        services.thread_update(thread=thread, editor=colleague, base_version=1, title="x", body="y")
 
 
 def test_thread_update_notifies_only_new_mentions(advisor, colleague, outsider):
     thread = factories.thread(author=advisor, body="@kollega auta")
-    services.thread_update(thread=thread, editor=advisor, base_version=1, title=thread.title,
-                           body="@kollega auta, myös @sivullinen")
+    services.thread_update(
+        thread=thread,
+        editor=advisor,
+        base_version=1,
+        title=thread.title,
+        body="@kollega auta, myös @sivullinen",
+    )
     assert _notified("mention") == [("sivullinen", "mention")]
 
 
@@ -227,8 +268,7 @@ def test_answer_update_refuses_code_and_keeps_text(advisor, colleague):
     thread = factories.thread(author=advisor)
     answer = services.answer_post(thread=thread, author=colleague, body="Eka")
     with pytest.raises(ValidationError):
-        services.answer_update(answer=answer, editor=colleague, base_version=1,
-                               body="010594Y9032")
+        services.answer_update(answer=answer, editor=colleague, base_version=1, body="010594Y9032")
     answer.refresh_from_db()
     assert (answer.body, answer.version) == ("Eka", 1)
 
@@ -280,11 +320,13 @@ def test_thread_solve_by_asker_notifies_and_indexes(advisor, colleague, outsider
     thread.refresh_from_db()
     assert thread.status == Thread.Status.SOLVED
     assert (thread.solution, thread.solved_by) == (answer, advisor)
-    assert _notified() == [("editor", "entry_thread_solved"), ("kollega", "solved"),
-                           ("sivullinen", "solved")]
+    assert _notified() == [
+        ("editor", "entry_thread_solved"),
+        ("kollega", "solved"),
+        ("sivullinen", "solved"),
+    ]
     assert "Omaishoidon tuki" in Notification.objects.get(recipient=editor).text
-    document = SearchDocument.objects.get(source="consultations.thread",
-                                          object_id=str(thread.pk))
+    document = SearchDocument.objects.get(source="consultations.thread", object_id=str(thread.pk))
     assert document.doc_type == "consultation"
 
 
@@ -323,10 +365,10 @@ def test_thread_solve_refuses_comment_or_foreign_answer(advisor, colleague):
 
 def test_thread_update_of_solved_thread_reindexes(advisor, colleague):
     thread = factories.solved_thread(author=advisor, answerer=colleague)
-    services.thread_update(thread=thread, editor=advisor, base_version=1,
-                           title="Omaishoitajan vapaat", body="x")
-    document = SearchDocument.objects.get(source="consultations.thread",
-                                          object_id=str(thread.pk))
+    services.thread_update(
+        thread=thread, editor=advisor, base_version=1, title="Omaishoitajan vapaat", body="x"
+    )
+    document = SearchDocument.objects.get(source="consultations.thread", object_id=str(thread.pk))
     assert document.titles == {"fi": "Omaishoitajan vapaat"}
 
 
@@ -337,14 +379,16 @@ def test_faq_item_create_links_thread_and_refuses_duplicates(advisor, colleague,
     thread = factories.solved_thread(author=advisor, answerer=colleague)
     entry = catalogue_factories.entry(title="Omaishoidon tuki")
 
-    item = services.faq_item_create(thread=thread, entry=entry, question="Mistä haetaan?",
-                                    answer="Lomakkeella.", by=editor)
+    item = services.faq_item_create(
+        thread=thread, entry=entry, question="Mistä haetaan?", answer="Lomakkeella.", by=editor
+    )
 
     assert (item.position, item.source_thread) == (1, thread)
     assert list(thread.entries.all()) == [entry]
     with pytest.raises(ValidationError):
-        services.faq_item_create(thread=thread, entry=entry, question="Uudestaan",
-                                 answer="x", by=editor)
+        services.faq_item_create(
+            thread=thread, entry=entry, question="Uudestaan", answer="x", by=editor
+        )
     assert FaqItem.objects.count() == 1
 
 
@@ -353,19 +397,24 @@ def test_faq_item_create_needs_permission_and_solved_thread(advisor, colleague, 
     open_thread = factories.thread(author=advisor)
     entry = catalogue_factories.entry()
     with pytest.raises(PermissionDenied):
-        services.faq_item_create(thread=solved, entry=entry, question="q", answer="a",
-                                 by=advisor)
+        services.faq_item_create(thread=solved, entry=entry, question="q", answer="a", by=advisor)
     with pytest.raises(PermissionDenied):
-        services.faq_item_create(thread=open_thread, entry=entry, question="q", answer="a",
-                                 by=editor)
+        services.faq_item_create(
+            thread=open_thread, entry=entry, question="q", answer="a", by=editor
+        )
     assert FaqItem.objects.count() == 0
 
 
 def test_faq_item_create_refuses_personal_identity_code(advisor, colleague, editor):
     thread = factories.solved_thread(author=advisor, answerer=colleague)
     with pytest.raises(ValidationError) as exc:
-        services.faq_item_create(thread=thread, entry=catalogue_factories.entry(),
-                                 question="q", answer="Esim. 131052-308T", by=editor)
+        services.faq_item_create(
+            thread=thread,
+            entry=catalogue_factories.entry(),
+            question="q",
+            answer="Esim. 131052-308T",
+            by=editor,
+        )
     assert set(exc.value.message_dict) == {"answer"}
     assert FaqItem.objects.count() == 0
 
@@ -383,8 +432,13 @@ def test_thread_link_entries_notifies_new_owners(advisor, colleague, editor, man
 
 def test_callback_create_notifies_assignee_without_the_number(advisor, colleague):
     due = timezone.now() + datetime.timedelta(hours=1)
-    callback = services.callback_create(requester=advisor, assignee=colleague, due_at=due,
-                                        reason="Kuljetuspalvelu", phone="040 765 4321")
+    callback = services.callback_create(
+        requester=advisor,
+        assignee=colleague,
+        due_at=due,
+        reason="Kuljetuspalvelu",
+        phone="040 765 4321",
+    )
 
     assert callback.phone == "040 765 4321"
     assert "4321" not in str(callback)
@@ -397,26 +451,37 @@ def test_callback_create_notifies_assignee_without_the_number(advisor, colleague
 def test_callback_create_for_a_line_notifies_its_staff(advisor, colleague, outsider):
     line = factories.line("ikaihmiset")
     colleague.service_lines.add(line)
-    services.callback_create(requester=advisor, service_line=line, phone="0401234567",
-                             reason="x", due_at=timezone.now())
+    services.callback_create(
+        requester=advisor, service_line=line, phone="0401234567", reason="x", due_at=timezone.now()
+    )
     assert _notified() == [("kollega", "callback_assigned")]
 
 
 def test_callback_create_refuses_code_and_requires_phone_and_target(advisor, colleague):
     due = timezone.now()
     with pytest.raises(ValidationError) as exc:
-        services.callback_create(requester=advisor, assignee=colleague, due_at=due,
-                                 reason="Asiakas 131052-308T", phone="040 123 4567")
+        services.callback_create(
+            requester=advisor,
+            assignee=colleague,
+            due_at=due,
+            reason="Asiakas 131052-308T",
+            phone="040 123 4567",
+        )
     assert set(exc.value.message_dict) == {"reason"}
     with pytest.raises(ValidationError):
-        services.callback_create(requester=advisor, assignee=colleague, due_at=due,
-                                 reason="x", phone="")
+        services.callback_create(
+            requester=advisor, assignee=colleague, due_at=due, reason="x", phone=""
+        )
     with pytest.raises(ValidationError):
-        services.callback_create(requester=advisor, due_at=due, reason="x",
-                                 phone="040 123 4567")
+        services.callback_create(requester=advisor, due_at=due, reason="x", phone="040 123 4567")
     with pytest.raises(ValidationError):
-        services.callback_create(requester=advisor, assignee=colleague, due_at=due,
-                                 reason="x", phone="soita iltapäivällä")
+        services.callback_create(
+            requester=advisor,
+            assignee=colleague,
+            due_at=due,
+            reason="x",
+            phone="soita iltapäivällä",
+        )
     assert Callback.objects.count() == 0
 
 
@@ -455,14 +520,22 @@ def test_callback_complete_by_assignee(advisor, colleague, outsider):
 @override_settings(NEUVOKAS_CALLBACK_RETENTION_DAYS=7)
 def test_callback_erase_number_after_retention_only(advisor, colleague, caplog):
     now = timezone.now()
-    callback = factories.callback(requester=advisor, assignee=colleague, phone="040 999 8877",
-                                  status=Callback.Status.DONE,
-                                  done_at=now - datetime.timedelta(days=6, hours=23))
+    callback = factories.callback(
+        requester=advisor,
+        assignee=colleague,
+        phone="040 999 8877",
+        status=Callback.Status.DONE,
+        done_at=now - datetime.timedelta(days=6, hours=23),
+    )
     open_one = factories.callback(requester=advisor, assignee=colleague)
 
     assert services.callback_erase_number(callback_id=callback.pk, now=now) is False
-    assert services.callback_erase_number(callback_id=open_one.pk,
-                                          now=now + datetime.timedelta(days=30)) is False
+    assert (
+        services.callback_erase_number(
+            callback_id=open_one.pk, now=now + datetime.timedelta(days=30)
+        )
+        is False
+    )
     later = now + datetime.timedelta(hours=2)
     with caplog.at_level(logging.INFO, logger="apps.consultations.services"):
         assert services.callback_erase_number(callback_id=callback.pk, now=later) is True
@@ -478,8 +551,9 @@ def test_callback_erase_number_after_retention_only(advisor, colleague, caplog):
 
 
 def test_callback_flag_overdue_notifies_once(advisor, colleague):
-    callback = factories.callback(requester=advisor, assignee=colleague,
-                                  due_at=timezone.now() - datetime.timedelta(minutes=5))
+    callback = factories.callback(
+        requester=advisor, assignee=colleague, due_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
     assert services.callback_flag_overdue(callback_id=callback.pk) is True
     assert services.callback_flag_overdue(callback_id=callback.pk) is False
 
@@ -491,9 +565,13 @@ def test_callback_flag_overdue_notifies_once(advisor, colleague):
 
 def test_callback_flag_overdue_ignores_not_yet_due_and_done(advisor, colleague):
     future = factories.callback(requester=advisor, assignee=colleague)
-    done = factories.callback(requester=advisor, assignee=colleague,
-                              due_at=timezone.now() - datetime.timedelta(hours=1),
-                              status=Callback.Status.DONE, done_at=timezone.now())
+    done = factories.callback(
+        requester=advisor,
+        assignee=colleague,
+        due_at=timezone.now() - datetime.timedelta(hours=1),
+        status=Callback.Status.DONE,
+        done_at=timezone.now(),
+    )
     assert services.callback_flag_overdue(callback_id=future.pk) is False
     assert services.callback_flag_overdue(callback_id=done.pk) is False
     assert Notification.objects.count() == 0
@@ -501,7 +579,9 @@ def test_callback_flag_overdue_ignores_not_yet_due_and_done(advisor, colleague):
 
 def test_mentioned_users_parses_usernames(advisor, colleague):
     assert services.mentioned_users("Hei @advisor, ja @KOLLEGA. @nobody") in (
-        [advisor, colleague], [colleague, advisor])
+        [advisor, colleague],
+        [colleague, advisor],
+    )
     assert services.mentioned_users("posti: x@advisor") == []
 
 
@@ -516,8 +596,12 @@ def _raw_phone(callback: Callback) -> str:
 
 def test_callback_number_is_encrypted_in_the_database(advisor, colleague):
     callback = services.callback_create(
-        requester=advisor, assignee=colleague, due_at=timezone.now(), reason="Kuljetus",
-        phone="040 765 4321")
+        requester=advisor,
+        assignee=colleague,
+        due_at=timezone.now(),
+        reason="Kuljetus",
+        phone="040 765 4321",
+    )
 
     raw = _raw_phone(callback)
 
@@ -529,19 +613,30 @@ def test_callback_number_is_encrypted_in_the_database(advisor, colleague):
 @override_settings(NEUVOKAS_CALLBACK_RETENTION_DAYS=7)
 def test_erased_number_is_empty_in_the_database(advisor, colleague):
     now = timezone.now()
-    callback = factories.callback(requester=advisor, assignee=colleague, phone="040 999 8877",
-                                  status=Callback.Status.DONE,
-                                  done_at=now - datetime.timedelta(days=8))
+    callback = factories.callback(
+        requester=advisor,
+        assignee=colleague,
+        phone="040 999 8877",
+        status=Callback.Status.DONE,
+        done_at=now - datetime.timedelta(days=8),
+    )
 
     assert services.callback_erase_number(callback_id=callback.pk, now=now) is True
 
     assert _raw_phone(callback) == ""
 
 
-@pytest.mark.parametrize("lookup", [
-    {"phone": "040 765 4321"}, {"phone__startswith": "040"}, {"phone__contains": "765"},
-    {"phone__in": ["040 765 4321"]}, {"phone__regex": "^0"}, {"phone__gt": "0"},
-])
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        {"phone": "040 765 4321"},
+        {"phone__startswith": "040"},
+        {"phone__contains": "765"},
+        {"phone__in": ["040 765 4321"]},
+        {"phone__regex": "^0"},
+        {"phone__gt": "0"},
+    ],
+)
 def test_the_number_cannot_be_used_in_a_lookup(advisor, colleague, lookup):
     factories.callback(requester=advisor, assignee=colleague, phone="040 765 4321")
     with pytest.raises(FieldError):
@@ -564,7 +659,8 @@ def test_callback_phone_show_records_who_saw_it(advisor, colleague, outsider):
         services.callback_phone_show(callback=callback, user=outsider)
 
     assert list(callback.events.values_list("kind", "actor")) == [
-        (CallbackEvent.Kind.VIEWED, colleague.pk)]
+        (CallbackEvent.Kind.VIEWED, colleague.pk)
+    ]
 
 
 def test_callback_assign_records_and_notifies(advisor, colleague, outsider, superuser):
@@ -576,7 +672,8 @@ def test_callback_assign_records_and_notifies(advisor, colleague, outsider, supe
     callback.refresh_from_db()
     assert callback.assignee == outsider
     assert list(callback.events.values_list("kind", "actor")) == [
-        (CallbackEvent.Kind.ASSIGNED, superuser.pk)]
+        (CallbackEvent.Kind.ASSIGNED, superuser.pk)
+    ]
     assert Notification.objects.filter(recipient=outsider, verb="callback_assigned").count() == 1
 
 
@@ -592,20 +689,24 @@ def test_callback_assign_needs_the_change_permission(request, who, advisor, coll
 
 
 def test_callback_assign_refuses_a_done_callback(advisor, colleague, superuser):
-    callback = factories.callback(requester=advisor, assignee=colleague,
-                                  status=Callback.Status.DONE, done_at=timezone.now())
+    callback = factories.callback(
+        requester=advisor, assignee=colleague, status=Callback.Status.DONE, done_at=timezone.now()
+    )
     with pytest.raises(PermissionDenied):
         services.callback_assign(callback=callback, assignee=superuser, by=superuser)
 
 
 def test_data_migration_encrypts_numbers_stored_in_clear_once(advisor, colleague):
     migration = importlib.import_module(
-        "apps.consultations.migrations.0003_callback_phone_encrypted")
+        "apps.consultations.migrations.0003_callback_phone_encrypted"
+    )
     callback = factories.callback(requester=advisor, assignee=colleague, phone="040 765 4321")
     erased = factories.callback(requester=advisor, assignee=colleague, phone="")
     with connection.cursor() as cursor:  # as it was before the migration
-        cursor.execute("UPDATE consultations_callback SET phone = %s WHERE id = %s",
-                       ["040 765 4321", callback.pk])
+        cursor.execute(
+            "UPDATE consultations_callback SET phone = %s WHERE id = %s",
+            ["040 765 4321", callback.pk],
+        )
     editor = SimpleNamespace(connection=connection)
 
     migration.encrypt_numbers(None, editor)

@@ -22,16 +22,30 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @override_settings(NEUVOKAS_CALLBACK_RETENTION_DAYS=7)
 def test_erase_callback_numbers_worker_erases_only_due_numbers(
-        reference_data_tx, current_celery_app, celery_worker, advisor, colleague):
+    reference_data_tx, current_celery_app, celery_worker, advisor, colleague
+):
     assert "consultations.erase_callback_numbers" in current_celery_app.tasks
     now = timezone.now()
-    due = factories.callback(requester=advisor, assignee=colleague, phone="040 111 2222",
-                             status=Callback.Status.DONE, done_at=now - datetime.timedelta(days=8))
-    recent = factories.callback(requester=advisor, assignee=colleague, phone="040 333 4444",
-                                status=Callback.Status.DONE,
-                                done_at=now - datetime.timedelta(days=6))
-    still_open = factories.callback(requester=advisor, assignee=colleague, phone="040 555 6666",
-                                    due_at=now - datetime.timedelta(days=30))
+    due = factories.callback(
+        requester=advisor,
+        assignee=colleague,
+        phone="040 111 2222",
+        status=Callback.Status.DONE,
+        done_at=now - datetime.timedelta(days=8),
+    )
+    recent = factories.callback(
+        requester=advisor,
+        assignee=colleague,
+        phone="040 333 4444",
+        status=Callback.Status.DONE,
+        done_at=now - datetime.timedelta(days=6),
+    )
+    still_open = factories.callback(
+        requester=advisor,
+        assignee=colleague,
+        phone="040 555 6666",
+        due_at=now - datetime.timedelta(days=30),
+    )
 
     assert tasks.erase_callback_numbers.delay().get(timeout=10) == 1
     wait_for(lambda: Callback.objects.get(pk=due.pk).phone_erased_at is not None)
@@ -46,11 +60,15 @@ def test_erase_callback_numbers_worker_erases_only_due_numbers(
     assert Callback.objects.get(pk=still_open.pk).phone == "040 555 6666"
 
 
-def test_erase_callback_number_twice_erases_once(reference_data_tx, current_celery_app,
-                                                 celery_worker, advisor, colleague):
-    callback = factories.callback(requester=advisor, assignee=colleague,
-                                  status=Callback.Status.DONE,
-                                  done_at=timezone.now() - datetime.timedelta(days=30))
+def test_erase_callback_number_twice_erases_once(
+    reference_data_tx, current_celery_app, celery_worker, advisor, colleague
+):
+    callback = factories.callback(
+        requester=advisor,
+        assignee=colleague,
+        status=Callback.Status.DONE,
+        done_at=timezone.now() - datetime.timedelta(days=30),
+    )
     first = tasks.erase_callback_number.delay(callback.pk)
     second = tasks.erase_callback_number.delay(callback.pk)
     assert sorted([first.get(timeout=10), second.get(timeout=10)]) == [False, True]
@@ -58,9 +76,11 @@ def test_erase_callback_number_twice_erases_once(reference_data_tx, current_cele
 
 
 def test_flag_overdue_callbacks_worker_notifies_assignee_once(
-        reference_data_tx, current_celery_app, celery_worker, advisor, colleague):
-    overdue = factories.callback(requester=advisor, assignee=colleague,
-                                 due_at=timezone.now() - datetime.timedelta(minutes=1))
+    reference_data_tx, current_celery_app, celery_worker, advisor, colleague
+):
+    overdue = factories.callback(
+        requester=advisor, assignee=colleague, due_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
     factories.callback(requester=advisor, assignee=colleague)  # not yet due
 
     assert tasks.flag_overdue_callbacks.delay().get(timeout=10) == 1
@@ -68,7 +88,8 @@ def test_flag_overdue_callbacks_worker_notifies_assignee_once(
     assert tasks.flag_overdue_callbacks.delay().get(timeout=10) == 0
 
     assert list(Notification.objects.values_list("recipient__username", "verb")) == [
-        ("kollega", "callback_overdue")]
+        ("kollega", "callback_overdue")
+    ]
 
 
 def test_periodic_tasks_are_seeded(reference_data_tx):
@@ -87,31 +108,37 @@ def test_periodic_task_seeding_keeps_admin_edits(reference_data_tx):
 
 
 def test_answer_and_mention_emails_go_through_the_worker(
-        reference_data_tx, current_celery_app, celery_worker, advisor, colleague, outsider,
-        manager):
+    reference_data_tx, current_celery_app, celery_worker, advisor, colleague, outsider, manager
+):
     manager.email_notifications = False
     manager.save(update_fields=["email_notifications"])
     thread = factories.thread(author=advisor, title="Kotihoidon maksu")
 
-    services.answer_post(thread=thread, author=colleague,
-                         body="Katso @sivullinen ja @manager, tässä vastaus.")
+    services.answer_post(
+        thread=thread, author=colleague, body="Katso @sivullinen ja @manager, tässä vastaus."
+    )
 
     wait_for(lambda: len(mail.outbox) >= 2)
     # answer_post enqueued its e-mails when it committed; once the worker has run them
     # all, nothing more arrives: the manager turned e-mail off.
     drain_worker(current_celery_app)
-    assert sorted(m.to[0] for m in mail.outbox) == ["advisor@example.org",
-                                                     "sivullinen@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["advisor@example.org", "sivullinen@example.org"]
     assert all("Kotihoidon maksu" in m.body for m in mail.outbox)
 
 
 def test_caller_waiting_question_emails_line_staff(
-        reference_data_tx, current_celery_app, celery_worker, advisor, colleague, outsider):
+    reference_data_tx, current_celery_app, celery_worker, advisor, colleague, outsider
+):
     line = factories.line("ikaihmiset")
     colleague.service_lines.add(line)
 
-    services.thread_create(author=advisor, title="Asiakas linjalla", body="Apua",
-                           service_line=line, urgency=Urgency.WAITING)
+    services.thread_create(
+        author=advisor,
+        title="Asiakas linjalla",
+        body="Apua",
+        service_line=line,
+        urgency=Urgency.WAITING,
+    )
 
     wait_for(lambda: len(mail.outbox) >= 1)
     assert [m.to for m in mail.outbox] == [["kollega@example.org"]]

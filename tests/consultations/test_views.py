@@ -27,8 +27,12 @@ def advisor_client(client, advisor):
 
 
 def _ask_data(**overrides):
-    data = {"title": "Kela-taksi", "body": "Miten tilataan?",
-            "service_line": factories.line().pk, "urgency": Urgency.TODAY}
+    data = {
+        "title": "Kela-taksi",
+        "body": "Miten tilataan?",
+        "service_line": factories.line().pk,
+        "urgency": Urgency.TODAY,
+    }
     data.update(overrides)
     return data
 
@@ -60,8 +64,9 @@ def test_board_lists_waiting_question_with_ticking_age(advisor_client, colleague
 
 def test_board_htmx_poll_returns_only_the_board(advisor_client, advisor):
     factories.thread(author=advisor, title="Uusi kysymys")
-    response = advisor_client.get(reverse("consultations:board") + "?unanswered=on",
-                                  headers={**HTMX, "HX-Target": "board"})
+    response = advisor_client.get(
+        reverse("consultations:board") + "?unanswered=on", headers={**HTMX, "HX-Target": "board"}
+    )
     html = response.content.decode()
     assert "<html" not in html
     assert 'id="board"' in html
@@ -71,8 +76,12 @@ def test_board_htmx_poll_returns_only_the_board(advisor_client, advisor):
 
 
 def test_board_callbacks_never_show_the_number(advisor_client, advisor, colleague):
-    factories.callback(requester=advisor, assignee=colleague, phone=PHONE,
-                       due_at=timezone.now() - datetime.timedelta(minutes=5))
+    factories.callback(
+        requester=advisor,
+        assignee=colleague,
+        phone=PHONE,
+        due_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
     html = advisor_client.get(reverse("consultations:board")).content.decode()
     assert "Myöhässä" in html
     assert "765" not in html
@@ -83,8 +92,7 @@ def test_board_callbacks_never_show_the_number(advisor_client, advisor, colleagu
 
 def test_ask_creates_thread_and_redirects(advisor_client, advisor):
     entry = catalogue_factories.entry(title="Kuljetuspalvelu")
-    response = advisor_client.post(reverse("consultations:ask"),
-                                   _ask_data(entries=[entry.pk]))
+    response = advisor_client.post(reverse("consultations:ask"), _ask_data(entries=[entry.pk]))
     thread = Thread.objects.get()
     assert response.status_code == 302
     assert response["Location"] == thread.get_absolute_url()
@@ -99,8 +107,9 @@ def test_ask_form_has_live_suggestions(advisor_client):
 
 
 def test_ask_refuses_personal_identity_code_and_points_at_it(advisor_client):
-    response = advisor_client.post(reverse("consultations:ask"),
-                                   _ask_data(body="Asiakas 010594Y9032 kysyy"))
+    response = advisor_client.post(
+        reverse("consultations:ask"), _ask_data(body="Asiakas 010594Y9032 kysyy")
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "henkilötunnuksen" in html
@@ -121,13 +130,12 @@ def test_ask_warns_about_phone_number_until_confirmed(advisor_client):
     assert Thread.objects.count() == 1
 
 
-def test_suggestions_show_similar_solved_threads_and_entries(advisor_client, advisor,
-                                                            colleague):
-    factories.solved_thread(author=advisor, answerer=colleague,
-                            title="Omaishoidon tuen hakeminen")
+def test_suggestions_show_similar_solved_threads_and_entries(advisor_client, advisor, colleague):
+    factories.solved_thread(author=advisor, answerer=colleague, title="Omaishoidon tuen hakeminen")
     entry = catalogue_factories.entry(title="Omaishoidon tuki")
-    response = advisor_client.get(reverse("consultations:suggestions"),
-                                  {"title": "omaishoidon tuki"}, headers=HTMX)
+    response = advisor_client.get(
+        reverse("consultations:suggestions"), {"title": "omaishoidon tuki"}, headers=HTMX
+    )
     html = response.content.decode()
     assert "<html" not in html
     assert "Omaishoidon tuen hakeminen" in html
@@ -151,8 +159,11 @@ def test_thread_detail_renders_answers_and_markdown(advisor_client, advisor, col
 def test_answer_post_htmx_returns_fragment_with_fresh_form(client, advisor, colleague):
     thread = factories.thread(author=advisor)
     client.force_login(colleague)
-    response = client.post(reverse("consultations:answer", args=[thread.pk]),
-                           {"body": "Soita Kelaan.", "kind": "answer"}, headers=HTMX)
+    response = client.post(
+        reverse("consultations:answer", args=[thread.pk]),
+        {"body": "Soita Kelaan.", "kind": "answer"},
+        headers=HTMX,
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html
@@ -166,8 +177,9 @@ def test_answer_post_htmx_returns_fragment_with_fresh_form(client, advisor, coll
 def test_answer_post_without_htmx_redirects(client, advisor, colleague):
     thread = factories.thread(author=advisor)
     client.force_login(colleague)
-    response = client.post(reverse("consultations:answer", args=[thread.pk]),
-                           {"body": "Vastaus", "kind": "answer"})
+    response = client.post(
+        reverse("consultations:answer", args=[thread.pk]), {"body": "Vastaus", "kind": "answer"}
+    )
     assert response.status_code == 302
     assert response["Location"] == Answer.objects.get().get_absolute_url()
 
@@ -175,8 +187,11 @@ def test_answer_post_without_htmx_redirects(client, advisor, colleague):
 def test_answer_post_with_code_retargets_form_and_saves_nothing(client, advisor, colleague):
     thread = factories.thread(author=advisor)
     client.force_login(colleague)
-    response = client.post(reverse("consultations:answer", args=[thread.pk]),
-                           {"body": "131052-308T", "kind": "answer"}, headers=HTMX)
+    response = client.post(
+        reverse("consultations:answer", args=[thread.pk]),
+        {"body": "131052-308T", "kind": "answer"},
+        headers=HTMX,
+    )
     html = response.content.decode()
     assert response["HX-Retarget"] == "#answer-form"
     assert response["HX-Reswap"] == "outerHTML"
@@ -187,8 +202,9 @@ def test_answer_post_with_code_retargets_form_and_saves_nothing(client, advisor,
 def test_solve_by_asker_marks_solution(advisor_client, advisor, colleague):
     thread = factories.thread(author=advisor)
     answer = factories.answer(thread=thread, author=colleague)
-    response = advisor_client.post(reverse("consultations:solve", args=[thread.pk, answer.pk]),
-                                   headers=HTMX)
+    response = advisor_client.post(
+        reverse("consultations:solve", args=[thread.pk, answer.pk]), headers=HTMX
+    )
     assert response.status_code == 200
     assert "Ratkaistu" in response.content.decode()
     thread.refresh_from_db()
@@ -207,8 +223,7 @@ def test_solve_by_other_advisor_is_forbidden(client, advisor, colleague, outside
     assert "Merkitse ratkaisuksi" not in html
 
 
-def test_claim_shows_on_board_and_second_claim_gets_message(client, advisor, colleague,
-                                                            outsider):
+def test_claim_shows_on_board_and_second_claim_gets_message(client, advisor, colleague, outsider):
     thread = factories.thread(author=advisor)
     client.force_login(colleague)
     response = client.post(reverse("consultations:claim", args=[thread.pk]), headers=HTMX)
@@ -224,8 +239,10 @@ def test_claim_shows_on_board_and_second_claim_gets_message(client, advisor, col
 def test_follow_and_unfollow(advisor_client, advisor, colleague):
     thread = factories.thread(author=colleague)
     url = reverse("consultations:follow", args=[thread.pk])
-    assert "Lopeta seuraaminen" in advisor_client.post(url, {"follow": "1"},
-                                                       headers=HTMX).content.decode()
+    assert (
+        "Lopeta seuraaminen"
+        in advisor_client.post(url, {"follow": "1"}, headers=HTMX).content.decode()
+    )
     assert thread.followers.filter(pk=advisor.pk).exists()
     advisor_client.post(url, {"follow": "0"})
     assert not thread.followers.filter(pk=advisor.pk).exists()
@@ -234,13 +251,27 @@ def test_follow_and_unfollow(advisor_client, advisor, colleague):
 def test_thread_edit_conflict_keeps_text_and_shows_current(client, advisor, manager):
     thread = factories.thread(author=advisor, title="Alku")
     client.force_login(manager)
-    client.post(reverse("consultations:edit", args=[thread.pk]),
-                {"title": "Esihenkilön otsikko", "body": "x", "base_version": 1,
-                 "service_line": thread.service_line_id, "urgency": "none"})
+    client.post(
+        reverse("consultations:edit", args=[thread.pk]),
+        {
+            "title": "Esihenkilön otsikko",
+            "body": "x",
+            "base_version": 1,
+            "service_line": thread.service_line_id,
+            "urgency": "none",
+        },
+    )
     client.force_login(advisor)
-    response = client.post(reverse("consultations:edit", args=[thread.pk]),
-                           {"title": "Minun otsikkoni", "body": "y", "base_version": 1,
-                            "service_line": thread.service_line_id, "urgency": "none"})
+    response = client.post(
+        reverse("consultations:edit", args=[thread.pk]),
+        {
+            "title": "Minun otsikkoni",
+            "body": "y",
+            "base_version": 1,
+            "service_line": thread.service_line_id,
+            "urgency": "none",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Joku muu tallensi" in html
@@ -260,11 +291,14 @@ def test_thread_edit_by_other_advisor_is_forbidden(client, advisor, colleague):
 def test_answer_edit_and_history(client, advisor, colleague):
     thread = factories.thread(author=advisor)
     client.force_login(colleague)
-    client.post(reverse("consultations:answer", args=[thread.pk]),
-                {"body": "Ensimmäinen", "kind": "answer"})
+    client.post(
+        reverse("consultations:answer", args=[thread.pk]), {"body": "Ensimmäinen", "kind": "answer"}
+    )
     answer = Answer.objects.get()
-    response = client.post(reverse("consultations:answer_edit", args=[answer.pk]),
-                           {"body": "Korjattu", "base_version": 1})
+    response = client.post(
+        reverse("consultations:answer_edit", args=[answer.pk]),
+        {"body": "Korjattu", "base_version": 1},
+    )
     assert response.status_code == 302
     html = client.get(reverse("consultations:history", args=[thread.pk])).content.decode()
     assert "Ensimmäinen" in html and "Korjattu" in html
@@ -277,9 +311,15 @@ def test_curate_creates_faq_item_shown_on_entry(client, advisor, colleague, edit
     thread = factories.solved_thread(author=advisor, answerer=colleague)
     entry = catalogue_factories.entry(title="Omaishoidon tuki")
     client.force_login(editor)
-    response = client.post(reverse("consultations:curate", args=[thread.pk]),
-                           {"action": "faq", "entry": entry.pk, "question": "Mistä haetaan?",
-                            "answer": "Lomakkeella **heti**."})
+    response = client.post(
+        reverse("consultations:curate", args=[thread.pk]),
+        {
+            "action": "faq",
+            "entry": entry.pk,
+            "question": "Mistä haetaan?",
+            "answer": "Lomakkeella **heti**.",
+        },
+    )
     assert response.status_code == 302
     assert FaqItem.objects.get().entry == entry
     html = render_to_string("consultations/partials/entry_faq.html", {"entry": entry})
@@ -290,14 +330,14 @@ def test_curate_creates_faq_item_shown_on_entry(client, advisor, colleague, edit
 
 def test_entry_faq_partial_is_empty_without_items():
     entry = catalogue_factories.entry()
-    assert "Usein kysyttyä" not in render_to_string("consultations/partials/entry_faq.html",
-                                                    {"entry": entry})
+    assert "Usein kysyttyä" not in render_to_string(
+        "consultations/partials/entry_faq.html", {"entry": entry}
+    )
 
 
 def test_curate_forbidden_for_advisor(advisor_client, advisor, colleague):
     thread = factories.solved_thread(author=advisor, answerer=colleague)
-    assert advisor_client.get(reverse("consultations:curate",
-                                      args=[thread.pk])).status_code == 403
+    assert advisor_client.get(reverse("consultations:curate", args=[thread.pk])).status_code == 403
 
 
 # --- callbacks ----------------------------------------------------------------------
@@ -305,8 +345,11 @@ def test_curate_forbidden_for_advisor(advisor_client, advisor, colleague):
 
 def _callback_data(**overrides):
     due = timezone.localtime() + datetime.timedelta(hours=1)
-    data = {"due_at": due.strftime("%Y-%m-%dT%H:%M"), "reason": "Kysyy kuljetuksesta",
-            "phone": PHONE}
+    data = {
+        "due_at": due.strftime("%Y-%m-%dT%H:%M"),
+        "reason": "Kysyy kuljetuksesta",
+        "phone": PHONE,
+    }
     data.update(overrides)
     return data
 
@@ -315,15 +358,21 @@ def test_callback_create_and_visibility(client, advisor, colleague, outsider, ma
     line = factories.line()
     outsider.service_lines.add(line)
     client.force_login(advisor)
-    response = client.post(reverse("consultations:callback_create"),
-                           _callback_data(assignee=colleague.pk, service_line=line.pk))
+    response = client.post(
+        reverse("consultations:callback_create"),
+        _callback_data(assignee=colleague.pk, service_line=line.pk),
+    )
     callback = Callback.objects.get()
     assert response.status_code == 302
     assert callback.phone == PHONE
     url = callback.get_absolute_url()
 
-    for user, sees_number in ((advisor, True), (colleague, True), (outsider, False),
-                              (manager, False)):
+    for user, sees_number in (
+        (advisor, True),
+        (colleague, True),
+        (outsider, False),
+        (manager, False),
+    ):
         client.force_login(user)
         response = client.get(url)
         assert response.status_code == 200, user
@@ -341,17 +390,21 @@ def test_callback_number_not_in_lists_or_notifications(client, advisor, colleagu
     client.force_login(advisor)
     client.post(reverse("consultations:callback_create"), _callback_data(assignee=colleague.pk))
     client.force_login(colleague)
-    for url in (reverse("consultations:callbacks"), reverse("consultations:board"),
-                reverse("notifications:inbox")):
+    for url in (
+        reverse("consultations:callbacks"),
+        reverse("consultations:board"),
+        reverse("notifications:inbox"),
+    ):
         html = client.get(url).content.decode()
         assert "765" not in html, url
     assert "765" not in Notification.objects.get().text
 
 
 def test_callback_create_refuses_code_in_reason(advisor_client, colleague):
-    response = advisor_client.post(reverse("consultations:callback_create"),
-                                   _callback_data(assignee=colleague.pk,
-                                                  reason="Asiakas 131052-308T"))
+    response = advisor_client.post(
+        reverse("consultations:callback_create"),
+        _callback_data(assignee=colleague.pk, reason="Asiakas 131052-308T"),
+    )
     assert "131052-****" in response.content.decode()
     assert Callback.objects.count() == 0
 
@@ -389,20 +442,21 @@ def test_entry_page_shows_faq_items(advisor_client, advisor, colleague, editor):
 
     thread = factories.solved_thread(author=advisor, answerer=colleague)
     entry = catalogue_factories.entry(title="Omaishoidon tuki")
-    services.faq_item_create(thread=thread, entry=entry, question="Kuka voi hakea?",
-                             answer="Omaishoitaja.", by=editor)
+    services.faq_item_create(
+        thread=thread, entry=entry, question="Kuka voi hakea?", answer="Omaishoitaja.", by=editor
+    )
     html = advisor_client.get(entry.get_absolute_url()).content.decode()
     assert "Usein kysyttyä" in html
     assert "Kuka voi hakea?" in html
     assert thread.get_absolute_url() in html
 
 
-def test_callback_detail_records_each_display_of_the_number(client, advisor, colleague,
-                                                            outsider):
+def test_callback_detail_records_each_display_of_the_number(client, advisor, colleague, outsider):
     line = factories.line()
     outsider.service_lines.add(line)
-    callback = factories.callback(requester=advisor, assignee=colleague, service_line=line,
-                                  phone=PHONE)
+    callback = factories.callback(
+        requester=advisor, assignee=colleague, service_line=line, phone=PHONE
+    )
     url = callback.get_absolute_url()
 
     client.force_login(outsider)
@@ -413,11 +467,14 @@ def test_callback_detail_records_each_display_of_the_number(client, advisor, col
     assert PHONE in client.get(url).text
 
     assert list(callback.events.values_list("kind", "actor")) == [
-        ("viewed", colleague.pk), ("viewed", advisor.pk)]
+        ("viewed", colleague.pk),
+        ("viewed", advisor.pk),
+    ]
 
 
 def test_callback_number_under_a_lost_key_is_a_clear_message_not_a_500(
-        advisor_client, advisor, colleague, caplog, settings):
+    advisor_client, advisor, colleague, caplog, settings
+):
     callback = factories.callback(requester=advisor, assignee=colleague, phone=PHONE)
     settings.NEUVOKAS_FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
 
@@ -430,8 +487,9 @@ def test_callback_number_under_a_lost_key_is_a_clear_message_not_a_500(
     assert "cannot be decrypted" in caplog.text and "765" not in caplog.text
 
 
-def test_callback_pages_work_without_any_key_configured(advisor_client, advisor, colleague,
-                                                        settings):
+def test_callback_pages_work_without_any_key_configured(
+    advisor_client, advisor, colleague, settings
+):
     callback = factories.callback(requester=advisor, assignee=colleague, phone=PHONE)
     settings.NEUVOKAS_FIELD_ENCRYPTION_KEYS = []
 

@@ -24,18 +24,15 @@ def test_day_tally_counts_own_contacts_of_the_finnish_day(advisor, manager):
     day = datetime.date(2026, 3, 10)
     contact(at=_at(2026, 3, 9, 23, 59, 59), advisor=advisor)  # yesterday evening
     contact(at=_at(2026, 3, 10, 0, 0), advisor=advisor, solved=True)
-    contact(at=_at(2026, 3, 10, 12, 0), advisor=advisor, channel=Channel.CHAT,
-            consulted=True)
-    contact(at=_at(2026, 3, 10, 23, 59, 59), advisor=advisor, channel=Channel.CHAT,
-            solved=True)
+    contact(at=_at(2026, 3, 10, 12, 0), advisor=advisor, channel=Channel.CHAT, consulted=True)
+    contact(at=_at(2026, 3, 10, 23, 59, 59), advisor=advisor, channel=Channel.CHAT, solved=True)
     contact(at=_at(2026, 3, 11, 0, 0), advisor=advisor)  # tomorrow
     contact(at=_at(2026, 3, 10, 12, 0), advisor=manager)  # someone else's
 
     tally = selectors.day_tally(advisor, day)
 
     assert (tally.total, tally.solved, tally.consulted) == (3, 2, 1)
-    assert dict(tally.by_channel) == {"puhelin": 1, "chat": 2, "käynti": 0,
-                                      "viranomainen": 0}
+    assert dict(tally.by_channel) == {"puhelin": 1, "chat": 2, "käynti": 0, "viranomainen": 0}
 
 
 def test_day_tally_is_one_query(advisor, django_assert_num_queries):
@@ -49,12 +46,15 @@ def test_recent_entries_newest_first_within_the_window(advisor, manager):
     second = catalogue.entry("toka", title="Toka")
     others = catalogue.entry("muiden", title="Muiden")
     now = timezone.now()
-    RecentEntryView.objects.create(user=advisor, entry=old,
-                                   viewed_at=now - datetime.timedelta(minutes=45))
-    RecentEntryView.objects.create(user=advisor, entry=first,
-                                   viewed_at=now - datetime.timedelta(minutes=5))
-    RecentEntryView.objects.create(user=advisor, entry=second,
-                                   viewed_at=now - datetime.timedelta(minutes=1))
+    RecentEntryView.objects.create(
+        user=advisor, entry=old, viewed_at=now - datetime.timedelta(minutes=45)
+    )
+    RecentEntryView.objects.create(
+        user=advisor, entry=first, viewed_at=now - datetime.timedelta(minutes=5)
+    )
+    RecentEntryView.objects.create(
+        user=advisor, entry=second, viewed_at=now - datetime.timedelta(minutes=1)
+    )
     RecentEntryView.objects.create(user=manager, entry=others, viewed_at=now)
 
     assert selectors.recent_entries(advisor) == [second, first]

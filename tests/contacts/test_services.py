@@ -26,16 +26,32 @@ def test_contact_record_stores_every_field(advisor):
     key = uuid.uuid4()
 
     record, created = services.contact_record(
-        advisor=advisor, submission_key=key, service_line=_line(), channel=Channel.CHAT,
-        municipality=catalogue.municipality(catalogue.KOTKA), entry=entry, solved=True,
-        consulted=True, referred_to=Referral.KELA, anonymous=True)
+        advisor=advisor,
+        submission_key=key,
+        service_line=_line(),
+        channel=Channel.CHAT,
+        municipality=catalogue.municipality(catalogue.KOTKA),
+        entry=entry,
+        solved=True,
+        consulted=True,
+        referred_to=Referral.KELA,
+        anonymous=True,
+    )
 
     assert created
     stored = ContactRecord.objects.get()
-    assert (stored.advisor, stored.submission_key, stored.service_line.key, stored.channel,
-            stored.municipality_id, stored.entry, stored.solved, stored.consulted,
-            stored.referred_to, stored.anonymous) == (
-        advisor, key, "ikaihmiset", "chat", "285", entry, True, True, "kela", True)
+    assert (
+        stored.advisor,
+        stored.submission_key,
+        stored.service_line.key,
+        stored.channel,
+        stored.municipality_id,
+        stored.entry,
+        stored.solved,
+        stored.consulted,
+        stored.referred_to,
+        stored.anonymous,
+    ) == (advisor, key, "ikaihmiset", "chat", "285", entry, True, True, "kela", True)
     assert stored.topic == "Kotihoito"
     assert record.pk == stored.pk
 
@@ -43,11 +59,19 @@ def test_contact_record_stores_every_field(advisor):
 def test_contact_record_same_key_twice_records_once(advisor):
     key = uuid.uuid4()
     first, created_first = services.contact_record(
-        advisor=advisor, submission_key=key, service_line=_line(), channel=Channel.PHONE,
-        topic_text="Omaishoidon tuki")
+        advisor=advisor,
+        submission_key=key,
+        service_line=_line(),
+        channel=Channel.PHONE,
+        topic_text="Omaishoidon tuki",
+    )
     again, created_again = services.contact_record(
-        advisor=advisor, submission_key=key, service_line=_line(), channel=Channel.VISIT,
-        topic_text="Jotain muuta")
+        advisor=advisor,
+        submission_key=key,
+        service_line=_line(),
+        channel=Channel.VISIT,
+        topic_text="Jotain muuta",
+    )
 
     assert (created_first, created_again) == (True, False)
     assert again.pk == first.pk
@@ -58,32 +82,51 @@ def test_contact_record_same_key_twice_records_once(advisor):
 def test_contact_record_same_key_from_another_advisor_is_another_contact(advisor, manager):
     key = uuid.uuid4()
     for user in (advisor, manager):
-        services.contact_record(advisor=user, submission_key=key, service_line=_line(),
-                                channel=Channel.PHONE, topic_text="Asumistuki")
+        services.contact_record(
+            advisor=user,
+            submission_key=key,
+            service_line=_line(),
+            channel=Channel.PHONE,
+            topic_text="Asumistuki",
+        )
     assert ContactRecord.objects.count() == 2
 
 
 def test_contact_record_refuses_personal_identity_code(advisor):
     with pytest.raises(ValidationError) as caught:
-        services.contact_record(advisor=advisor, submission_key=uuid.uuid4(),
-                                service_line=_line(), channel=Channel.PHONE,
-                                topic_text=f"Asiakas {VALID_HETU} kysyi")
+        services.contact_record(
+            advisor=advisor,
+            submission_key=uuid.uuid4(),
+            service_line=_line(),
+            channel=Channel.PHONE,
+            topic_text=f"Asiakas {VALID_HETU} kysyi",
+        )
     assert "topic_text" in caught.value.error_dict
     assert ContactRecord.objects.count() == 0
 
 
 def test_contact_record_requires_a_topic(advisor):
     with pytest.raises(ValidationError) as caught:
-        services.contact_record(advisor=advisor, submission_key=uuid.uuid4(),
-                                service_line=_line(), channel=Channel.PHONE, topic_text="   ")
+        services.contact_record(
+            advisor=advisor,
+            submission_key=uuid.uuid4(),
+            service_line=_line(),
+            channel=Channel.PHONE,
+            topic_text="   ",
+        )
     assert "topic_text" in caught.value.error_dict
     assert ContactRecord.objects.count() == 0
 
 
 def test_contact_record_refuses_unknown_channel(advisor):
     with pytest.raises(ValidationError) as caught:
-        services.contact_record(advisor=advisor, submission_key=uuid.uuid4(),
-                                service_line=_line(), channel="fax", topic_text="Asumistuki")
+        services.contact_record(
+            advisor=advisor,
+            submission_key=uuid.uuid4(),
+            service_line=_line(),
+            channel="fax",
+            topic_text="Asumistuki",
+        )
     assert "channel" in caught.value.error_dict
     assert ContactRecord.objects.count() == 0
 
@@ -101,9 +144,12 @@ def test_contact_record_simultaneous_resends_record_once(reference_data_tx, advi
         try:
             barrier.wait()
             _record, created = services.contact_record(
-                advisor=advisor, submission_key=key,
-                service_line=ServiceLine.objects.get(key="ikaihmiset"), channel=Channel.PHONE,
-                topic_text="Asumistuki")
+                advisor=advisor,
+                submission_key=key,
+                service_line=ServiceLine.objects.get(key="ikaihmiset"),
+                channel=Channel.PHONE,
+                topic_text="Asumistuki",
+            )
             results.append(created)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
@@ -134,17 +180,36 @@ def test_contact_records_keep_entry_topic_gives_each_citing_contact_the_title(ad
     cited = catalogue.entry("kuljetus", title=long_title[:300])
     other = catalogue.entry("muu", title="Muu")
     keys = [uuid.uuid4() for _ in range(3)]
-    services.contact_record(advisor=advisor, submission_key=keys[0], service_line=_line(),
-                            channel=Channel.PHONE, entry=cited)
-    services.contact_record(advisor=advisor, submission_key=keys[1], service_line=_line(),
-                            channel=Channel.PHONE, entry=cited, topic_text="oma")
-    services.contact_record(advisor=advisor, submission_key=keys[2], service_line=_line(),
-                            channel=Channel.PHONE, entry=other)
+    services.contact_record(
+        advisor=advisor,
+        submission_key=keys[0],
+        service_line=_line(),
+        channel=Channel.PHONE,
+        entry=cited,
+    )
+    services.contact_record(
+        advisor=advisor,
+        submission_key=keys[1],
+        service_line=_line(),
+        channel=Channel.PHONE,
+        entry=cited,
+        topic_text="oma",
+    )
+    services.contact_record(
+        advisor=advisor,
+        submission_key=keys[2],
+        service_line=_line(),
+        channel=Channel.PHONE,
+        entry=other,
+    )
 
     assert services.contact_records_keep_entry_topic(entry=cited) == 2
 
     title = long_title[:200]
     assert sorted(ContactRecord.objects.values_list("topic_text", "entry_id")) == [
-        ("", other.pk), (title, None), (title, None)]
+        ("", other.pk),
+        (title, None),
+        (title, None),
+    ]
     for record in ContactRecord.objects.filter(entry=None):
         record.full_clean()  # still a valid contact: the topic fits the field

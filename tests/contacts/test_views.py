@@ -66,8 +66,13 @@ def test_record_post_htmx_saves_and_returns_a_fresh_form(advisor_client, advisor
     assert "Tänään kirjattu 1 yhteydenotto" in html
     assert _key_in(html) != data["submission_key"]
     record = ContactRecord.objects.get()
-    assert (record.advisor, record.topic_text, record.solved, record.consulted,
-            record.municipality_id) == (advisor, "Omaishoidon tuki", True, False, "285")
+    assert (
+        record.advisor,
+        record.topic_text,
+        record.solved,
+        record.consulted,
+        record.municipality_id,
+    ) == (advisor, "Omaishoidon tuki", True, False, "285")
 
 
 def test_record_post_resend_records_once(advisor_client):
@@ -103,8 +108,7 @@ def test_record_post_without_topic_shows_error_and_saves_nothing(advisor_client)
 
 
 def test_record_post_with_identity_code_is_refused(advisor_client):
-    response = advisor_client.post(URL, _post_data(topic_text="asiakas 131052-308T"),
-                                   headers=HTMX)
+    response = advisor_client.post(URL, _post_data(topic_text="asiakas 131052-308T"), headers=HTMX)
     assert "henkilötunnuksen" in response.content.decode()
     assert ContactRecord.objects.count() == 0
 
@@ -131,8 +135,9 @@ def test_record_search_without_javascript_keeps_the_form(advisor_client):
 
 def test_topic_search_returns_result_radios(advisor_client):
     entry = catalogue.entry("kuljetus", title="Kuljetuspalvelu")
-    response = advisor_client.get(reverse("contacts:topic_search"), {"topic_q": "kulj"},
-                                  headers=HTMX)
+    response = advisor_client.get(
+        reverse("contacts:topic_search"), {"topic_q": "kulj"}, headers=HTMX
+    )
     html = response.content.decode()
     assert 'id="topic-results"' in html
     assert f'name="entry" value="{entry.pk}"' in html

@@ -58,28 +58,38 @@ def build_world(superuser: Any, django_user_model: Any) -> dict[str, Any]:
     staff.service_lines.add(line)
     kotka = Municipality.objects.get(code=catalogue.KOTKA)
     org = catalogue.organisation("yhdistys", municipalities=[kotka])
-    entry = catalogue.entry("kuljetus", title="Kuljetuspalvelu", kind=Entry.Kind.OFFER,
-                            organisation=org, lines=[line], municipalities=[kotka],
-                            owner=staff)
+    entry = catalogue.entry(
+        "kuljetus",
+        title="Kuljetuspalvelu",
+        kind=Entry.Kind.OFFER,
+        organisation=org,
+        lines=[line],
+        municipalities=[kotka],
+        owner=staff,
+    )
     catalogue.contact(entry, municipality=kotka)
     problem = catalogue.problem_report(entry, reporter=staff)
     version = entry_record_version(entry, author=staff, comment="Luotu")
 
-    thread = consultations.solved_thread(author=staff, answerer=superuser, service_line=line,
-                                         municipality=kotka, claimed_by=staff)
+    thread = consultations.solved_thread(
+        author=staff, answerer=superuser, service_line=line, municipality=kotka, claimed_by=staff
+    )
     thread.entries.add(entry)
     Follow.objects.create(thread=thread, user=staff)
-    faq = FaqItem.objects.create(entry=entry, question="Miten haetaan?",
-                                 answer="Lomakkeella.", source_thread=thread,
-                                 created_by=staff)
-    callback = consultations.callback(requester=staff, assignee=staff, service_line=line,
-                                      thread=thread)
-    CallbackEvent.objects.create(callback=callback, kind=CallbackEvent.Kind.CREATED,
-                                 actor=staff)
+    faq = FaqItem.objects.create(
+        entry=entry,
+        question="Miten haetaan?",
+        answer="Lomakkeella.",
+        source_thread=thread,
+        created_by=staff,
+    )
+    callback = consultations.callback(
+        requester=staff, assignee=staff, service_line=line, thread=thread
+    )
+    CallbackEvent.objects.create(callback=callback, kind=CallbackEvent.Kind.CREATED, actor=staff)
 
     now = timezone.now()
-    record = contacts.contact(at=now, advisor=staff, municipality=catalogue.KOTKA,
-                              entry=entry)
+    record = contacts.contact(at=now, advisor=staff, municipality=catalogue.KOTKA, entry=entry)
     contacts.contact(at=now, advisor=staff, topic_text="toimeentulotuki")
     RecentEntryView.objects.create(user=staff, entry=entry)
 
@@ -87,15 +97,16 @@ def build_world(superuser: Any, django_user_model: Any) -> dict[str, Any]:
     StoryThanks.objects.create(story=story, user=superuser)
     StoryComment.objects.create(story=story, author=staff, body="Hienoa!")
 
-    notification = Notification.objects.create(recipient=staff, actor=superuser,
-                                               verb=Verb.ANSWER, text="Vastaus", url="/")
-    synonyms = synonym_group_save(group=SynonymGroup(terms="taksi\nkuljetuspalvelu"),
-                                  user=staff)
+    notification = Notification.objects.create(
+        recipient=staff, actor=superuser, verb=Verb.ANSWER, text="Vastaus", url="/"
+    )
+    synonyms = synonym_group_save(group=SynonymGroup(terms="taksi\nkuljetuspalvelu"), user=staff)
     log = search_log_create(query="taksi", user=staff, source="page", result_count=1)
     token, _raw = api_token_create(user=staff, name="testi")
     today = timezone.localdate()
-    report = report_request(kind=Kind.CONTACTS, period_start=today.replace(day=1),
-                            period_end=today, started_by=staff)
+    report = report_request(
+        kind=Kind.CONTACTS, period_start=today.replace(day=1), period_end=today, started_by=staff
+    )
     subscription = ReportSubscription.objects.create(user=staff, kind=Kind.CONTACTS)
     reminder = OwnerReminder.objects.create(owner=staff, week_start=today, entry_count=1)
 
@@ -103,12 +114,12 @@ def build_world(superuser: Any, django_user_model: Any) -> dict[str, Any]:
     crontab = CrontabSchedule.objects.create(minute="5", hour="4")
     solar = SolarSchedule.objects.create(event="sunrise", latitude=60.47, longitude=26.95)
     clocked = ClockedSchedule.objects.create(clocked_time=now + datetime.timedelta(days=1))
-    task = PeriodicTask.objects.create(name="testi", task="reports.schedule_due_reports",
-                                       interval=interval)
+    task = PeriodicTask.objects.create(
+        name="testi", task="reports.schedule_due_reports", interval=interval
+    )
     PeriodicTask.objects.create(name="testi-cron", task="x", crontab=crontab)
     PeriodicTask.objects.create(name="testi-solar", task="x", solar=solar)
-    PeriodicTask.objects.create(name="testi-clocked", task="x", clocked=clocked,
-                                one_off=True)
+    PeriodicTask.objects.create(name="testi-clocked", task="x", clocked=clocked, one_off=True)
 
     return {
         "auth.Group": Group.objects.get(name=roles.ADVISOR),
@@ -207,8 +218,9 @@ def test_admin_bulk_delete_never_fails(admin_client, world, label):
 def test_admin_delete_of_a_user_keeps_what_they_wrote(admin_client, world):
     staff = world["accounts.User"]
 
-    response = admin_client.post(reverse("admin:accounts_user_delete", args=[staff.pk]),
-                                 {"post": "yes"})
+    response = admin_client.post(
+        reverse("admin:accounts_user_delete", args=[staff.pk]), {"post": "yes"}
+    )
 
     assert response.status_code == 302
     assert Entry.objects.get(pk=world["catalogue.Entry"].pk).owner is None

@@ -146,9 +146,15 @@ def test_thread_admin_refuses_a_code_in_a_new_answer(admin_client, advisor):
     parser = _FormData("thread_form")
     parser.feed(page.content.decode())
     data = parser.data
-    data.update({"answers-TOTAL_FORMS": ["1"], "answers-0-thread": [str(thread.pk)],
-                 "answers-0-author": [str(advisor.pk)], "answers-0-kind": ["answer"],
-                 "answers-0-body": [CODE]})
+    data.update(
+        {
+            "answers-TOTAL_FORMS": ["1"],
+            "answers-0-thread": [str(thread.pk)],
+            "answers-0-author": [str(advisor.pk)],
+            "answers-0-kind": ["answer"],
+            "answers-0-body": [CODE],
+        }
+    )
     response = admin_client.post(url, data)
     _assert_refused(response, "answers-0-body")
     assert Answer.objects.count() == 0
@@ -176,8 +182,11 @@ def test_faq_item_admin_refuses_a_code(admin_client, field):
 
 
 def test_contact_record_admin_refuses_a_code_in_the_topic(admin_client, advisor):
-    record = contact_factories.contact(at=timezone.now() - datetime.timedelta(hours=1),
-                                       advisor=advisor, topic_text="kuljetuspalvelu")
+    record = contact_factories.contact(
+        at=timezone.now() - datetime.timedelta(hours=1),
+        advisor=advisor,
+        topic_text="kuljetuspalvelu",
+    )
     url = reverse("admin:contacts_contactrecord_change", args=[record.pk])
     response = _post_with(admin_client, url, "contactrecord_form", "topic_text", CODE)
     _assert_refused(response, "topic_text")

@@ -54,9 +54,16 @@ def test_storing_without_a_key_is_improperly_configured(settings, advisor):
         factories.callback(requester=advisor, phone="040 765 4321")
 
 
-@pytest.mark.parametrize(("keys", "errors"), [
-    ([], 1), (["not-a-fernet-key"], 1), ([NEW], 0), ([NEW, OLD], 0), (f"{NEW}, {OLD}", 0),
-])
+@pytest.mark.parametrize(
+    ("keys", "errors"),
+    [
+        ([], 1),
+        (["not-a-fernet-key"], 1),
+        ([NEW], 0),
+        ([NEW, OLD], 0),
+        (f"{NEW}, {OLD}", 0),
+    ],
+)
 def test_system_check_reports_a_missing_or_broken_key(settings, keys, errors):
     settings.NEUVOKAS_FIELD_ENCRYPTION_KEYS = keys
     found = checks.field_encryption_keys_check()
@@ -64,9 +71,12 @@ def test_system_check_reports_a_missing_or_broken_key(settings, keys, errors):
     assert all(e.id == "core.E001" and "NEUVOKAS_FIELD_ENCRYPTION_KEYS" in e.msg for e in found)
 
 
-@hypothesis_settings(derandomize=True, max_examples=40, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                            HealthCheck.too_slow])
+@hypothesis_settings(
+    derandomize=True,
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(phone=st.from_regex(r"\A\+?[0-9][0-9 ()-]{4,28}[0-9]\Z"))
 def test_any_number_round_trips_and_never_lies_in_clear(advisor, phone):
     callback = factories.callback(requester=advisor, phone=phone)

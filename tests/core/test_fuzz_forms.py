@@ -37,9 +37,12 @@ from tests.stories import factories as story_factories
 pytestmark = pytest.mark.django_db
 
 # 14 forms × 8 examples, each one request and a read-back of every text column.
-FUZZ = settings(derandomize=True, max_examples=8, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    derandomize=True,
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 # Unicode of every kind (letters, punctuation, symbols, spaces, control characters such as
 # NUL), but no digits: a digit touching the code makes it part of a longer number.
@@ -97,43 +100,79 @@ def _due() -> str:
 
 # name → (free-text fields, url, other fields); every free-text field starts clean.
 FORMS: dict[str, tuple[tuple[str, ...], Callable[[Ctx], str], Callable[[Ctx], dict]]] = {
-    "thread ask": (("title", "body"), lambda c: reverse("consultations:ask"),
-                   lambda c: {"service_line": c.line.pk, "urgency": "none"}),
-    "thread edit": (("title", "body"),
-                    lambda c: reverse("consultations:edit", args=[c.thread.pk]),
-                    lambda c: {"service_line": c.line.pk, "urgency": "none",
-                               "base_version": c.thread.version}),
-    "answer": (("body",), lambda c: reverse("consultations:answer", args=[c.thread.pk]),
-               lambda c: {"kind": "answer"}),
-    "answer edit": (("body",),
-                    lambda c: reverse("consultations:answer_edit", args=[c.answer.pk]),
-                    lambda c: {"base_version": c.answer.version}),
-    "callback": (("reason",), lambda c: reverse("consultations:callback_create"),
-                 lambda c: {"service_line": c.line.pk, "due_at": _due(),
-                            "phone": "040 123 4567"}),
-    "faq item": (("question", "answer"),
-                 lambda c: reverse("consultations:curate", args=[c.solved.pk]),
-                 lambda c: {"entry": c.entry.pk}),
-    "contact log": (("topic_text",), lambda c: reverse("contacts:record"),
-                    lambda c: {"service_line": c.line.pk, "channel": "phone",
-                               "submission_key": str(uuid.uuid4())}),
-    "story write": (("title", "lead", "body", "unit", "image_alt"),
-                    lambda c: reverse("stories:create"),
-                    lambda c: {"token": str(uuid.uuid4()), "version": "0", "action": "save"}),
-    "story comment": (("body",),
-                      lambda c: reverse("stories:comment", args=[c.published.pk]),
-                      lambda c: {}),
-    "story return": (("comment",),
-                     lambda c: reverse("stories:return", args=[c.submitted.pk]),
-                     lambda c: {}),
-    "entry edit": (("title_fi", "summary_fi", "body_fi", "fees_sv", "keywords", "comment",
-                    "contacts-0-label_fi", "contacts-0-address"),
-                   lambda c: reverse("catalogue:entry_edit", args=[c.entry.key]),
-                   lambda c: entry_form_data(c.entry)),
-    "problem report": (("what_is_wrong", "what_tried"),
-                       lambda c: reverse("catalogue:problem_report_create",
-                                         args=[c.entry.key]),
-                       lambda c: {}),
+    "thread ask": (
+        ("title", "body"),
+        lambda c: reverse("consultations:ask"),
+        lambda c: {"service_line": c.line.pk, "urgency": "none"},
+    ),
+    "thread edit": (
+        ("title", "body"),
+        lambda c: reverse("consultations:edit", args=[c.thread.pk]),
+        lambda c: {"service_line": c.line.pk, "urgency": "none", "base_version": c.thread.version},
+    ),
+    "answer": (
+        ("body",),
+        lambda c: reverse("consultations:answer", args=[c.thread.pk]),
+        lambda c: {"kind": "answer"},
+    ),
+    "answer edit": (
+        ("body",),
+        lambda c: reverse("consultations:answer_edit", args=[c.answer.pk]),
+        lambda c: {"base_version": c.answer.version},
+    ),
+    "callback": (
+        ("reason",),
+        lambda c: reverse("consultations:callback_create"),
+        lambda c: {"service_line": c.line.pk, "due_at": _due(), "phone": "040 123 4567"},
+    ),
+    "faq item": (
+        ("question", "answer"),
+        lambda c: reverse("consultations:curate", args=[c.solved.pk]),
+        lambda c: {"entry": c.entry.pk},
+    ),
+    "contact log": (
+        ("topic_text",),
+        lambda c: reverse("contacts:record"),
+        lambda c: {
+            "service_line": c.line.pk,
+            "channel": "phone",
+            "submission_key": str(uuid.uuid4()),
+        },
+    ),
+    "story write": (
+        ("title", "lead", "body", "unit", "image_alt"),
+        lambda c: reverse("stories:create"),
+        lambda c: {"token": str(uuid.uuid4()), "version": "0", "action": "save"},
+    ),
+    "story comment": (
+        ("body",),
+        lambda c: reverse("stories:comment", args=[c.published.pk]),
+        lambda c: {},
+    ),
+    "story return": (
+        ("comment",),
+        lambda c: reverse("stories:return", args=[c.submitted.pk]),
+        lambda c: {},
+    ),
+    "entry edit": (
+        (
+            "title_fi",
+            "summary_fi",
+            "body_fi",
+            "fees_sv",
+            "keywords",
+            "comment",
+            "contacts-0-label_fi",
+            "contacts-0-address",
+        ),
+        lambda c: reverse("catalogue:entry_edit", args=[c.entry.key]),
+        lambda c: entry_form_data(c.entry),
+    ),
+    "problem report": (
+        ("what_is_wrong", "what_tried"),
+        lambda c: reverse("catalogue:problem_report_create", args=[c.entry.key]),
+        lambda c: {},
+    ),
 }
 
 
@@ -174,8 +213,9 @@ def test_search_log_never_stores_a_typed_identity_code(client, superuser):
         # Opening a result records the URL and key it was given: scrubbed too.
         log = SearchLog.objects.filter(opened_at__isnull=True).order_by("-pk").first()
         if log is not None:
-            opened = client.get(reverse("search:open", args=[log.pk, 1]),
-                                {"to": f"/haku/?q={query}", "k": query})
+            opened = client.get(
+                reverse("search:open", args=[log.pk, 1]), {"to": f"/haku/?q={query}", "k": query}
+            )
             assert opened.status_code < 500
         assert _stored_codes() == []
 
@@ -217,8 +257,12 @@ def test_importer_never_stores_a_typed_identity_code(superuser):
     def load(data, before, after):
         typed = data.draw(as_typed(data.draw(code_parts())))
         where = data.draw(st.sampled_from(sorted(IMPORT_TEXTS)))
-        item = {"key": "tuotu", "title": {"fi": "Tuotu palvelu"},
-                "summary": {"fi": "Lyhyt."}, "service_lines": ["vammaispalvelut"]}
+        item = {
+            "key": "tuotu",
+            "title": {"fi": "Tuotu palvelu"},
+            "summary": {"fi": "Lyhyt."},
+            "service_lines": ["vammaispalvelut"],
+        }
         IMPORT_TEXTS[where](item, f"{before}{typed}{after}")
         counts = _counts()
 
@@ -226,7 +270,8 @@ def test_importer_never_stores_a_typed_identity_code(superuser):
             import_catalogue({"format": "sote-catalogue/1", "services": [item]})
 
         assert any(e.startswith(f"services[0].{where}: ") for e in refused.value.errors), (
-            refused.value.errors)
+            refused.value.errors
+        )
         assert _counts() == counts
         assert _stored_codes() == []
 
@@ -238,8 +283,10 @@ def test_search_log_scrubs_the_opened_url_and_key(client, superuser):
     client.get(reverse("search:results"), {"q": "kuljetus"})
     log = SearchLog.objects.get()
 
-    response = client.get(reverse("search:open", args=[log.pk, 1]),
-                          {"to": "/haku/?q=131052-308T", "k": "asiakas131052\u2013308T"})
+    response = client.get(
+        reverse("search:open", args=[log.pk, 1]),
+        {"to": "/haku/?q=131052-308T", "k": "asiakas131052\u2013308T"},
+    )
 
     assert response.status_code == 302
     log.refresh_from_db()

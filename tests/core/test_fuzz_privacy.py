@@ -17,14 +17,28 @@ from hypothesis import strategies as st
 
 from apps.core import privacy
 
-FUZZ = settings(derandomize=True, max_examples=300, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    derandomize=True,
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 CHECK_CHARS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 SIGNS = {1800: "+", 1900: "-YXWVU", 2000: "ABCDEF"}
-DASHES = ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212",
-          "\ufe58", "\ufe63", "\uff0d"]
+DASHES = [
+    "-",
+    "\u2010",
+    "\u2011",
+    "\u2012",
+    "\u2013",
+    "\u2014",
+    "\u2015",
+    "\u2212",
+    "\ufe58",
+    "\ufe63",
+    "\uff0d",
+]
 SPACES = ["", "", " ", "\u00a0", "\u202f", "\u2009", "\u2007", "\u3000", "\t"]
 ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e"]
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -47,11 +61,15 @@ def code_parts(draw, *, valid_date: bool = True) -> tuple[str, str, str, str]:
         ddmmyy = f"{day:%d%m}{day.year % 100:02d}"
     else:  # an impossible date: day 32–99, month 13–99, or 30 February
         century = draw(st.sampled_from(sorted(SIGNS)))
-        dd, mm = draw(st.sampled_from([
-            (draw(st.integers(32, 99)), draw(st.integers(1, 12))),
-            (draw(st.integers(1, 28)), draw(st.integers(13, 99))),
-            (30, 2),
-        ]))
+        dd, mm = draw(
+            st.sampled_from(
+                [
+                    (draw(st.integers(32, 99)), draw(st.integers(1, 12))),
+                    (draw(st.integers(1, 28)), draw(st.integers(13, 99))),
+                    (30, 2),
+                ]
+            )
+        )
         ddmmyy = f"{dd:02d}{mm:02d}{draw(st.integers(0, 99)):02d}"
     sign = draw(st.sampled_from(SIGNS[century]))
     serial = f"{draw(st.integers(2, 999)):03d}"
@@ -68,8 +86,15 @@ def as_typed(draw, parts: tuple[str, str, str, str]) -> str:
         sign = sign.lower()
     if draw(st.booleans()):
         check = check.lower()
-    pieces = [ddmmyy, draw(st.sampled_from(SPACES)), sign, draw(st.sampled_from(SPACES)),
-              serial, draw(st.sampled_from(SPACES)), check]
+    pieces = [
+        ddmmyy,
+        draw(st.sampled_from(SPACES)),
+        sign,
+        draw(st.sampled_from(SPACES)),
+        serial,
+        draw(st.sampled_from(SPACES)),
+        check,
+    ]
     text = "".join(pieces)
     if draw(st.booleans()):
         text = text.translate(FULLWIDTH)
@@ -92,7 +117,7 @@ def test_every_valid_code_is_found_however_it_is_typed(data, before, after):
 
     assert [m.code for m in found] == [canonical]
     # The position is in the text as given: exactly the typed code.
-    assert text[found[0].start:found[0].end] == typed.strip("".join(ZERO_WIDTH))
+    assert text[found[0].start : found[0].end] == typed.strip("".join(ZERO_WIDTH))
     scrubbed = privacy.scrub(text)
     assert "[hetu]" in scrubbed
     assert privacy.find_personal_identity_codes(scrubbed) == []
@@ -121,8 +146,7 @@ def test_a_code_inside_a_longer_digit_run_is_not_read_as_a_code(data):
     digit = str(data.draw(st.integers(0, 9)))
     assert privacy.find_personal_identity_codes(f"{digit}{ddmmyy}{sign}{serial}{check}") == []
     if check.isdigit():
-        assert privacy.find_personal_identity_codes(
-            f"{ddmmyy}{sign}{serial}{check}{digit}") == []
+        assert privacy.find_personal_identity_codes(f"{ddmmyy}{sign}{serial}{check}{digit}") == []
 
 
 @FUZZ

@@ -103,8 +103,11 @@ def _sample_ids() -> dict[str, str]:
         return str(obj.pk) if obj else "1"
 
     if not ProblemReport.objects.exists():
-        ProblemReport.objects.create(entry=Entry.objects.first(), what_is_wrong="Numero vanha",
-                                     reporter=get_user_model().objects.get(username="neuvoja"))
+        ProblemReport.objects.create(
+            entry=Entry.objects.first(),
+            what_is_wrong="Numero vanha",
+            reporter=get_user_model().objects.get(username="neuvoja"),
+        )
     return {
         "palvelut/virheilmoitus/": pk(ProblemReport),
         "palvelut/organisaatio/": Organisation.objects.order_by("pk").first().key,
@@ -112,8 +115,9 @@ def _sample_ids() -> dict[str, str]:
         "kysymykset/vastaus/": pk(Answer),
         "kysymykset/soittopyynnot/": pk(Callback),
         "kysymykset/": pk(Thread, solution__isnull=False),
-        "answer_pk": str(Thread.objects.filter(solution__isnull=False).order_by("pk")
-                         .first().solution_id),
+        "answer_pk": str(
+            Thread.objects.filter(solution__isnull=False).order_by("pk").first().solution_id
+        ),
         "ilmoitukset/": pk(Notification),
         "profiili/": pk(get_user_model(), username="neuvoja"),
         "tarinat/": pk(Story),
@@ -151,8 +155,9 @@ def _fill(route: str, name: str | None, samples: dict[str, str]) -> str | None:
 
     route = re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
     if "(?P<" in route:
-        route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: value(re.match(
-            r"(x)?(\w+)", m.group(1))), route)
+        route = re.sub(
+            r"\(\?P<(\w+)>[^)]*\)", lambda m: value(re.match(r"(x)?(\w+)", m.group(1))), route
+        )
     return "/" + route.lstrip("^").rstrip("$")
 
 
@@ -175,8 +180,11 @@ def _urls(samples: dict[str, str]) -> list[str]:
 def seeded(django_db_setup, django_db_blocker):
     """The demo catalogue and content, once for the class, rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("import_catalogue", str(settings.BASE_DIR / "demo" / "catalogue.json"),
-                     stdout=StringIO())
+        call_command(
+            "import_catalogue",
+            str(settings.BASE_DIR / "demo" / "catalogue.json"),
+            stdout=StringIO(),
+        )
         call_command("seed_demo", stdout=StringIO())
         call_command("seed_demo_content", stdout=StringIO())
         yield _sample_ids()
@@ -198,8 +206,9 @@ def _requests(url: str, role: str):
     set (NUL, odd text, and for admin forms numbers that are no keys): their views parse
     the same parameters, behind other permission checks.
     """
-    get_only = role == "anonymous" or (url.startswith("/admin/") and not (
-        url.endswith("/add/") or url.endswith("/change/")))
+    get_only = role == "anonymous" or (
+        url.startswith("/admin/") and not (url.endswith("/add/") or url.endswith("/change/"))
+    )
     if role == "admin" and not url.startswith("/admin/"):
         labels = list(HOSTILE_VALUES)
     elif url.startswith("/admin/"):
@@ -238,29 +247,36 @@ class TestEveryUrl:
                 if response.status_code >= 500:
                     errors.append(f"{method.upper()} {url} ({label}): {response.status_code}")
                 if label == "NUL" and response.status_code != 400:
-                    errors.append(f"{method.upper()} {url} (NUL): {response.status_code}, "
-                                  "not 400")
+                    errors.append(f"{method.upper()} {url} (NUL): {response.status_code}, not 400")
         assert not errors, "\n".join(errors)
 
     def test_hostile_paths_are_refused_or_not_found(self, seeded):
         client = _client("neuvoja")
-        for path in ("/haku/%00/", "/palvelut/kortti/a%00b/", "/kysymykset/%ED%A0%80/",
-                     "/palvelut/kortti/" + "x" * 5000 + "/", "/api/v1/search%00"):
+        for path in (
+            "/haku/%00/",
+            "/palvelut/kortti/a%00b/",
+            "/kysymykset/%ED%A0%80/",
+            "/palvelut/kortti/" + "x" * 5000 + "/",
+            "/api/v1/search%00",
+        ):
             assert client.get(path).status_code in (400, 404), path
 
 
 # --- The middleware itself --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url, params", [
-    ("/haku/", {"q": "kotihoito\x00"}),
-    ("/haku/pika/", {"q": "\x00"}),
-    ("/haku/avaa/1/1/", {"to": "/haku/\x00", "k": "x"}),
-    ("/haku/avaa/1/1/", {"to": "/haku/", "k": "\x00"}),
-    ("/yhteydenotot/kirjaa/", {"topic_q": "\x00"}),
-    ("/yhteydenotot/aiheet/", {"topic_q": "ruoka\x00"}),
-    ("/raportit/", {"raportti": "\x00"}),
-])
+@pytest.mark.parametrize(
+    "url, params",
+    [
+        ("/haku/", {"q": "kotihoito\x00"}),
+        ("/haku/pika/", {"q": "\x00"}),
+        ("/haku/avaa/1/1/", {"to": "/haku/\x00", "k": "x"}),
+        ("/haku/avaa/1/1/", {"to": "/haku/", "k": "\x00"}),
+        ("/yhteydenotot/kirjaa/", {"topic_q": "\x00"}),
+        ("/yhteydenotot/aiheet/", {"topic_q": "ruoka\x00"}),
+        ("/raportit/", {"raportti": "\x00"}),
+    ],
+)
 def test_nul_in_a_query_parameter_is_a_400_with_a_finnish_message(client, manager, url, params):
     client.force_login(manager)
     response = client.get(url, params)
@@ -269,8 +285,15 @@ def test_nul_in_a_query_parameter_is_a_400_with_a_finnish_message(client, manage
     assert "Pyynnössä on merkki" in response.content.decode()
 
 
-@pytest.mark.parametrize("params", [{"q": "\x00"}, {"q": "apu", "municipality": "28\x005"},
-                                    {"q": "apu", "line": "\x00"}, {"q\x00": "apu"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "\x00"},
+        {"q": "apu", "municipality": "28\x005"},
+        {"q": "apu", "line": "\x00"},
+        {"q\x00": "apu"},
+    ],
+)
 def test_nul_in_an_api_parameter_is_a_json_400(client, advisor, params):
     client.force_login(advisor)
     response = client.get("/api/v1/search", params)
@@ -282,8 +305,9 @@ def test_nul_in_a_form_field_is_refused_before_anything_is_saved(client, advisor
     from apps.consultations.models import Thread
 
     client.force_login(advisor)
-    response = client.post("/kysymykset/uusi/", {"title": "Otsikko\x00", "body": "Kysymys",
-                                                 "service_line": "1"})
+    response = client.post(
+        "/kysymykset/uusi/", {"title": "Otsikko\x00", "body": "Kysymys", "service_line": "1"}
+    )
     assert response.status_code == 400
     assert not Thread.objects.exists()
 

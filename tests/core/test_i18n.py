@@ -117,10 +117,13 @@ def test_catalogue_home_is_finnish_by_default(client, advisor):
     assert "Palvelut" in _nav_labels(html)
 
 
-@pytest.mark.parametrize(("language", "services", "ask"), [
-    ("sv", "Tjänster", "Fråga en kollega"),
-    ("en", "Services", "Ask a colleague"),
-])
+@pytest.mark.parametrize(
+    ("language", "services", "ask"),
+    [
+        ("sv", "Tjänster", "Fråga en kollega"),
+        ("en", "Services", "Ask a colleague"),
+    ],
+)
 def test_language_form_switches_catalogue_home(client, advisor, language, services, ask):
     client.force_login(advisor)
     home = reverse("catalogue:home")
@@ -134,10 +137,13 @@ def test_language_form_switches_catalogue_home(client, advisor, language, servic
     assert "Palvelut" not in labels
 
 
-@pytest.mark.parametrize(("language", "contacts", "report"), [
-    ("sv", "Kontaktuppgifter och åtgärder", "Anmäl fel"),
-    ("en", "Contact details and actions", "Report a problem"),
-])
+@pytest.mark.parametrize(
+    ("language", "contacts", "report"),
+    [
+        ("sv", "Kontaktuppgifter och åtgärder", "Anmäl fel"),
+        ("en", "Contact details and actions", "Report a problem"),
+    ],
+)
 def test_language_form_switches_entry_page(client, advisor, language, contacts, report):
     entry = factories.entry("kuljetuspalvelu", title="Kuljetuspalvelu")
     client.force_login(advisor)
@@ -222,9 +228,7 @@ def parse_po(path: Path) -> list[dict]:
             flush()
             continue
         if line.startswith("#,"):
-            current.setdefault("flags", set()).update(
-                flag.strip() for flag in line[2:].split(",")
-            )
+            current.setdefault("flags", set()).update(flag.strip() for flag in line[2:].split(","))
             continue
         if line.startswith("#~"):
             current["obsolete"] = True
@@ -312,9 +316,16 @@ def test_po_parser_sees_an_untranslated_entry(tmp_path):
 
 IGNORED_DIRS = {".venv", ".tools", "var", "staticfiles", "node_modules", "__pycache__"}
 PY_KEYWORDS = {  # name -> takes a context as its first argument
-    "_": False, "gettext": False, "gettext_lazy": False, "gettext_noop": False,
-    "ngettext": False, "ngettext_lazy": False,
-    "pgettext": True, "pgettext_lazy": True, "npgettext": True, "npgettext_lazy": True,
+    "_": False,
+    "gettext": False,
+    "gettext_lazy": False,
+    "gettext_noop": False,
+    "ngettext": False,
+    "ngettext_lazy": False,
+    "pgettext": True,
+    "pgettext_lazy": True,
+    "npgettext": True,
+    "npgettext_lazy": True,
 }
 TEMPLATE_CALL = re.compile(
     r"(?<!\w)(_|gettext|ngettext|pgettext|npgettext)\("
@@ -374,8 +385,7 @@ def test_po_file_covers_every_source_string(language):
     missing = sorted(in_sources - in_po, key=lambda m: m[1])
     listing = "\n".join(repr(m[1]) for m in missing)
     assert not missing, (
-        f"run `make messages` and translate in locale/{language}/LC_MESSAGES/django.po:\n"
-        f"{listing}"
+        f"run `make messages` and translate in locale/{language}/LC_MESSAGES/django.po:\n{listing}"
     )
 
 
@@ -392,6 +402,9 @@ def test_source_messages_sees_python_and_template_strings(tmp_path):
         encoding="utf-8",
     )
     assert source_messages(sorted(tmp_path.iterdir())) == {
-        (None, "Palvelut"), ("verb", "Hae"), (None, "Kunta"), (None, "tyhjä"),
+        (None, "Palvelut"),
+        ("verb", "Hae"),
+        (None, "Kunta"),
+        (None, "tyhjä"),
         (None, "%(counter)s tulos"),
     }

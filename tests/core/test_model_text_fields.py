@@ -94,19 +94,24 @@ def _has_guard(field: models.Field) -> bool:
 
 
 def test_every_free_text_field_refuses_personal_identity_codes():
-    unguarded = [label for label, field in _text_fields()
-                 if not _has_guard(field) and label not in NOT_FREE_TEXT]
+    unguarded = [
+        label
+        for label, field in _text_fields()
+        if not _has_guard(field) and label not in NOT_FREE_TEXT
+    ]
     assert unguarded == [], (
         "Add validators=[validate_no_personal_identity_code] (apps.core.privacy) to these "
         "fields, or list them in NOT_FREE_TEXT with the reason they are not free text: "
-        f"{unguarded}")
+        f"{unguarded}"
+    )
 
 
 def test_not_free_text_list_names_existing_unguarded_fields():
     labels = {label for label, _field in _text_fields()}
     stale = sorted(NOT_FREE_TEXT - labels)
-    guarded = sorted(label for label, field in _text_fields()
-                     if label in NOT_FREE_TEXT and _has_guard(field))
+    guarded = sorted(
+        label for label, field in _text_fields() if label in NOT_FREE_TEXT and _has_guard(field)
+    )
     assert stale == [] and guarded == [], (stale, guarded)
 
 
@@ -117,14 +122,16 @@ def test_every_guarded_text_field_is_bounded():
         if label in NOT_FREE_TEXT:
             continue
         limit = field.max_length
-        if not limit or not any(isinstance(v, MaxLengthValidator) and v.limit_value == limit
-                                for v in field.validators):
+        if not limit or not any(
+            isinstance(v, MaxLengthValidator) and v.limit_value == limit for v in field.validators
+        ):
             unbounded.append(label)
     assert unbounded == []
 
 
-@pytest.mark.parametrize("label", sorted(label for label, _f in _text_fields()
-                                         if label not in NOT_FREE_TEXT))
+@pytest.mark.parametrize(
+    "label", sorted(label for label, _f in _text_fields() if label not in NOT_FREE_TEXT)
+)
 def test_free_text_field_validator_refuses_a_code_as_typed(label):
     field = dict(_text_fields())[label]
     code = "131052\u2013308T"  # an en dash, as copied from a document

@@ -7,20 +7,27 @@ from apps.core import privacy
 
 # Valid codes (checksum verified) across every century sign, including the 2023 ones.
 VALID = [
-    "131052-308T",   # 1900s, classic example
-    "131052Y308T",   # 1900s, new sign Y
-    "131052X308T", "131052W308T", "131052V308T", "131052U308T",
+    "131052-308T",  # 1900s, classic example
+    "131052Y308T",  # 1900s, new sign Y
+    "131052X308T",
+    "131052W308T",
+    "131052V308T",
+    "131052U308T",
     "010594Y9032",
-    "010101A123N",   # 2000s, sign A
-    "010101B123N", "010101C123N", "010101D123N", "010101E123N", "010101F123N",
-    "010101+123N",   # 1800s
+    "010101A123N",  # 2000s, sign A
+    "010101B123N",
+    "010101C123N",
+    "010101D123N",
+    "010101E123N",
+    "010101F123N",
+    "010101+123N",  # 1800s
 ]
 INVALID = [
-    "131052-308U",   # wrong check character
-    "311152-308T",   # 31 Nov does not exist... checksum also differs
-    "131352-308T",   # month 13
-    "131052G308T",   # G is not a century sign
-    "1310523308T",   # digit as separator
+    "131052-308U",  # wrong check character
+    "311152-308T",  # 31 Nov does not exist... checksum also differs
+    "131352-308T",  # month 13
+    "131052G308T",  # G is not a century sign
+    "1310523308T",  # digit as separator
 ]
 
 
@@ -79,20 +86,23 @@ def test_scrub_replaces_codes_and_phones():
 
 # Codes as people and copy-paste really write them (issue 15: 18 of 50 slipped through).
 TYPED = [
-    "asiakas131052-308Tsoitti",          # glued to words
-    "131052 - 308T", "131052 -308T", "131052- 308T", "131052-308 T",  # spaces
-    "131052\u2013308T",                   # en dash
-    "131052\u2014308T",                   # em dash
-    "131052\u2011308T",                   # non-breaking hyphen
-    "131052\u2010308T",                   # hyphen
-    "131052\u2212308T",                   # minus sign
-    "131052\uff0d308T",                   # fullwidth hyphen-minus
-    "131052\u00a0-\u202f308T",            # no-break and narrow no-break spaces
-    "1310\u200b52-308T",                  # zero-width space inside
-    "131052-\u2060308\u00adT",            # word joiner and soft hyphen inside
-    "\ufeff131052-308t",                  # BOM before, lower-case check character
-    "010101a123n",                        # lower-case century sign
-    "１３１０５２－３０８Ｔ",              # fullwidth
+    "asiakas131052-308Tsoitti",  # glued to words
+    "131052 - 308T",
+    "131052 -308T",
+    "131052- 308T",
+    "131052-308 T",  # spaces
+    "131052\u2013308T",  # en dash
+    "131052\u2014308T",  # em dash
+    "131052\u2011308T",  # non-breaking hyphen
+    "131052\u2010308T",  # hyphen
+    "131052\u2212308T",  # minus sign
+    "131052\uff0d308T",  # fullwidth hyphen-minus
+    "131052\u00a0-\u202f308T",  # no-break and narrow no-break spaces
+    "1310\u200b52-308T",  # zero-width space inside
+    "131052-\u2060308\u00adT",  # word joiner and soft hyphen inside
+    "\ufeff131052-308t",  # BOM before, lower-case check character
+    "010101a123n",  # lower-case century sign
+    "１３１０５２－３０８Ｔ",  # fullwidth
 ]
 
 
@@ -103,13 +113,16 @@ def test_find_personal_identity_codes_reads_codes_as_typed(text):
     assert found[0].code in ("131052-308T", "010101A123N")
 
 
-@pytest.mark.parametrize("text", [
-    "asiakas131052-308Usoitti",   # wrong check character, glued
-    "131052\u2013308U",           # wrong check character, en dash
-    "1131052-308T",               # inside a longer number
-    "131052-308T4",               # a digit after the check character: a longer number
-    "313052\u2013308T",           # 31 April... wrong checksum too
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "asiakas131052-308Usoitti",  # wrong check character, glued
+        "131052\u2013308U",  # wrong check character, en dash
+        "1131052-308T",  # inside a longer number
+        "131052-308T4",  # a digit after the check character: a longer number
+        "313052\u2013308T",  # 31 April... wrong checksum too
+    ],
+)
 def test_find_personal_identity_codes_no_false_positives_when_normalised(text):
     assert privacy.find_personal_identity_codes(text) == []
 
@@ -117,7 +130,7 @@ def test_find_personal_identity_codes_no_false_positives_when_normalised(text):
 def test_find_personal_identity_codes_positions_are_in_the_original_text():
     text = "x\u200b\u200by 1310\u200b52\u2013308T loppu"
     [match] = privacy.find_personal_identity_codes(text)
-    assert text[match.start:match.end] == "1310\u200b52\u2013308T"
+    assert text[match.start : match.end] == "1310\u200b52\u2013308T"
     assert privacy.scrub(text) == "x\u200b\u200by [hetu] loppu"
 
 

@@ -30,27 +30,34 @@ URLENCODED = "application/x-www-form-urlencoded"
 def finnish(length: int) -> str:
     """Finnish-looking text of exactly ``length`` characters, heavy on ä and ö (each is
     two bytes, six URL-encoded): a worst case for the body size of real text."""
-    return ("äänestää yötä öljyä " * (length // 20 + 1))[:length - 1] + "ä"
+    return ("äänestää yötä öljyä " * (length // 20 + 1))[: length - 1] + "ä"
 
 
 def test_largest_entry_form_fits_the_limit_and_saves(client, editor):
     entry = create_entry(editor)
     client.force_login(editor)
-    texts = {f"{name}_{lang}": finnish(TEXT_LIMITS.get(name, 300))
-             for name in ("title", *TEXT_LIMITS) for lang in LANGUAGES}
+    texts = {
+        f"{name}_{lang}": finnish(TEXT_LIMITS.get(name, 300))
+        for name in ("title", *TEXT_LIMITS)
+        for lang in LANGUAGES
+    }
     contacts = 50
     data = form_data(entry, **texts, comment=finnish(300))
     data |= {"contacts-TOTAL_FORMS": str(contacts), "contacts-INITIAL_FORMS": "1"}
     for i in range(contacts):
-        data |= {f"contacts-{i}-{name}_{lang}": finnish(300)
-                 for name in ("label", "hours") for lang in LANGUAGES}
+        data |= {
+            f"contacts-{i}-{name}_{lang}": finnish(300)
+            for name in ("label", "hours")
+            for lang in LANGUAGES
+        }
         data |= {f"contacts-{i}-address": finnish(300), f"contacts-{i}-phone": "05 000 2000"}
     body = urlencode(data, doseq=True)
     assert len(body) < settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     assert len(data) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
 
-    response = client.post(reverse("catalogue:entry_edit", args=[entry.key]), body,
-                           content_type=URLENCODED)
+    response = client.post(
+        reverse("catalogue:entry_edit", args=[entry.key]), body, content_type=URLENCODED
+    )
 
     assert response.status_code == 302, response.content.decode()[:2000]
     entry.refresh_from_db()
@@ -60,8 +67,14 @@ def test_largest_entry_form_fits_the_limit_and_saves(client, editor):
 
 def test_a_body_over_the_limit_is_a_400_and_writes_nothing(client, advisor):
     client.force_login(advisor)
-    body = urlencode({"title": "Iso", "body": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
-                      "service_line": "1", "urgency": "none"})
+    body = urlencode(
+        {
+            "title": "Iso",
+            "body": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+            "service_line": "1",
+            "urgency": "none",
+        }
+    )
 
     response = client.post(reverse("consultations:ask"), body, content_type=URLENCODED)
 
@@ -80,10 +93,18 @@ def test_too_many_fields_is_a_400(client, advisor):
 
 
 def _story_data(**overrides: object) -> dict[str, object]:
-    return {"token": str(uuid.uuid4()), "version": "0", "title": finnish(200),
-            "lead": finnish(500), "body": finnish(limits.STORY_BODY), "unit": finnish(150),
-            "themes": [str(theme(QUEUES).pk)], "image_alt": finnish(300), "action": "save",
-            **overrides}
+    return {
+        "token": str(uuid.uuid4()),
+        "version": "0",
+        "title": finnish(200),
+        "lead": finnish(500),
+        "body": finnish(limits.STORY_BODY),
+        "unit": finnish(150),
+        "themes": [str(theme(QUEUES).pk)],
+        "image_alt": finnish(300),
+        "action": "save",
+        **overrides,
+    }
 
 
 def test_a_multipart_story_over_the_limit_is_a_400(client, advisor):
@@ -128,8 +149,10 @@ def test_an_entry_text_over_its_limit_is_refused_beside_the_field(client, editor
     entry = create_entry(editor)
     client.force_login(editor)
 
-    response = client.post(reverse("catalogue:entry_edit", args=[entry.key]),
-                           form_data(entry, body_fi="x" * (limits.ENTRY_BODY + 1)))
+    response = client.post(
+        reverse("catalogue:entry_edit", args=[entry.key]),
+        form_data(entry, body_fi="x" * (limits.ENTRY_BODY + 1)),
+    )
 
     assert response.status_code != 302
     assert response.status_code < 500

@@ -37,9 +37,24 @@ PUBLISHED = [s.title for s in demo.STORIES if s.state == "published"]
 UNPUBLISHED = [s.title for s in demo.STORIES if s.state != "published"]
 OPEN_QUESTIONS = [q.title for q in demo.QUESTIONS if q.solution is None]
 SOLVED_QUESTIONS = [q.title for q in demo.QUESTIONS if q.solution is not None]
-MODELS = [get_user_model(), Thread, ThreadRevision, Follow, Answer, AnswerRevision, FaqItem,
-          Callback, Story, StoryTransition, StoryThanks, StoryComment, ContactRecord,
-          SearchLog, Report, Notification]
+MODELS = [
+    get_user_model(),
+    Thread,
+    ThreadRevision,
+    Follow,
+    Answer,
+    AnswerRevision,
+    FaqItem,
+    Callback,
+    Story,
+    StoryTransition,
+    StoryThanks,
+    StoryComment,
+    ContactRecord,
+    SearchLog,
+    Report,
+    Notification,
+]
 
 
 def _seed_content() -> str:
@@ -53,8 +68,11 @@ def seeded(django_db_setup, django_db_blocker):
     """`make run`'s steps, once for the class (seeding takes seconds); each test runs in
     a savepoint inside this transaction, which is rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("import_catalogue", str(settings.BASE_DIR / "demo" / "catalogue.json"),
-                     stdout=StringIO())
+        call_command(
+            "import_catalogue",
+            str(settings.BASE_DIR / "demo" / "catalogue.json"),
+            stdout=StringIO(),
+        )
         call_command("seed_demo", stdout=StringIO())
         yield _seed_content()
         transaction.set_rollback(True)
@@ -78,7 +96,6 @@ class TestSeeded:
         for title in UNPUBLISHED:
             assert title not in page
 
-
     def test_seed_demo_content_board_lists_threads(self, seeded, client):
         _login(client, "neuvoja")
 
@@ -92,7 +109,6 @@ class TestSeeded:
         waiting = Thread.objects.get(urgency="waiting")
         assert waiting.status == Thread.Status.OPEN and not waiting.answers.exists()
         assert Thread.objects.filter(claimed_by__isnull=False, status="open").count() == 1
-
 
     def test_seed_demo_content_manager_sees_last_months_report_runs(self, seeded, client):
         period = months_before(timezone.localdate(), 1)
@@ -112,7 +128,6 @@ class TestSeeded:
         assert figures[Kind.STORIES]["stories"] >= 2
         assert figures[Kind.SEARCH_GAPS]["no_results"] > 0
 
-
     def test_seed_demo_content_rerun_adds_nothing(self, seeded):
         before = _counts()
 
@@ -121,26 +136,30 @@ class TestSeeded:
         assert _counts() == before
         assert "nothing added" in output
 
-
     def test_seed_demo_content_fills_the_demo_users_inboxes_and_day(self, seeded):
         neuvoja = get_user_model().objects.get(username="neuvoja")
         sisalto = get_user_model().objects.get(username="sisalto")
 
-        neuvoja_verbs = set(Notification.objects.filter(recipient=neuvoja)
-                            .values_list("verb", flat=True))
+        neuvoja_verbs = set(
+            Notification.objects.filter(recipient=neuvoja).values_list("verb", flat=True)
+        )
         assert {"mention", "answer", "callback_assigned", "caller_waiting"} <= neuvoja_verbs
         assert Notification.objects.filter(recipient=neuvoja, read_at__isnull=True).count() >= 3
-        assert Notification.objects.filter(recipient=sisalto, verb="mention",
-                                           read_at__isnull=True).exists()
+        assert Notification.objects.filter(
+            recipient=sisalto, verb="mention", read_at__isnull=True
+        ).exists()
         assert Notification.objects.filter(recipient=sisalto, verb="entry_thread_solved").exists()
         callback = Callback.objects.get(assignee=neuvoja)
         assert callback.status == Callback.Status.OPEN and callback.due_at > timezone.now()
         assert contact_selectors.day_tally(neuvoja).total == demo.TODAY_CONTACTS
-        assert FaqItem.objects.filter(entry__key="lastenvalvoja",
-                                      source_thread__status="solved").count() == 1
+        assert (
+            FaqItem.objects.filter(
+                entry__key="lastenvalvoja", source_thread__status="solved"
+            ).count()
+            == 1
+        )
         assert Story.objects.get(state="submitted").author.username != "neuvoja"
         assert Story.objects.get(state="draft").author == neuvoja
-
 
     def test_seed_demo_content_spreads_contacts_over_three_months(self, seeded):
         today = timezone.localdate()
@@ -154,12 +173,12 @@ class TestSeeded:
         assert records.values("municipality").distinct().count() >= 6  # of six and "not known"
         assert not records.filter(created_at__gt=timezone.now()).exists()
 
-
     def test_seed_demo_content_readds_today_only_when_today_has_none(self, seeded):
         neuvoja = get_user_model().objects.get(username="neuvoja")
         start, end = contact_selectors.day_bounds(timezone.localdate())
-        today = ContactRecord.objects.filter(advisor=neuvoja, created_at__gte=start,
-                                             created_at__lt=end)
+        today = ContactRecord.objects.filter(
+            advisor=neuvoja, created_at__gte=start, created_at__lt=end
+        )
         today.exclude(pk=today.first().pk).delete()
 
         _seed_content()
@@ -169,17 +188,16 @@ class TestSeeded:
         _seed_content()
         assert today.count() == demo.TODAY_CONTACTS
 
-
     def test_seed_demo_content_colleagues_serve_lines_but_cannot_log_in(self, seeded):
         colleagues = get_user_model().objects.filter(
-            username__in=[c.username for c in demo.COLLEAGUES])
+            username__in=[c.username for c in demo.COLLEAGUES]
+        )
 
         assert colleagues.count() == len(demo.COLLEAGUES)
         for user in colleagues:
             assert user.is_active and not user.has_usable_password()
             assert user.service_lines.exists()
             assert user.has_perm("consultations.add_answer")
-
 
     def test_seed_demo_content_holds_no_phone_numbers_or_identity_codes(self, seeded):
         texts = [
@@ -201,7 +219,6 @@ class TestSeeded:
             assert privacy.find_personal_identity_codes(text) == [], text
         assert set(Callback.objects.values_list("phone", flat=True)) == {"040 000 0000"}
 
-
     def test_seed_demo_content_dates_history_in_the_past(self, seeded):
         now = timezone.now()
         last_month = months_before(timezone.localdate(), 1)
@@ -213,8 +230,7 @@ class TestSeeded:
             assert thread.created_at < thread.solved_at <= now
             assert all(thread.created_at < a.created_at <= now for a in thread.answers.all())
         assert not Notification.objects.filter(created_at__gt=now).exists()
-        assert Notification.objects.filter(
-            created_at__lt=now - datetime.timedelta(days=7)).exists()
+        assert Notification.objects.filter(created_at__lt=now - datetime.timedelta(days=7)).exists()
 
 
 def test_seed_demo_content_requires_the_demo_logins(db):

@@ -9,13 +9,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_notification_admin_lists_and_shows_read_only(client, superuser, alice):
-    notification, = notify(recipients=[alice], verb="answer", text="Vastaus tuli.", url="/k/",
-                           email=False)
+    (notification,) = notify(
+        recipients=[alice], verb="answer", text="Vastaus tuli.", url="/k/", email=False
+    )
     client.force_login(superuser)
 
     listing = client.get(reverse("admin:notifications_notification_changelist"))
-    detail = client.get(reverse("admin:notifications_notification_change",
-                                args=[notification.pk]))
+    detail = client.get(reverse("admin:notifications_notification_change", args=[notification.pk]))
 
     assert listing.status_code == 200 and "Vastaus tuli." in listing.text
     assert detail.status_code == 200

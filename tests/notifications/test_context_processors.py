@@ -18,12 +18,14 @@ def _request(user):
 
 
 def test_notifications_processor_costs_one_query_however_often_the_count_is_shown(
-        alice, django_assert_num_queries):
+    alice, django_assert_num_queries
+):
     notify(recipients=[alice], verb="answer", text="x", url="/k/", email=False)
     notify(recipients=[alice], verb="answer", text="y", url="/k/", email=False)
     template = Template(
         "{% if unread_notification_count %}[{{ unread_notification_count }}]"
-        "[{{ unread_notification_count }}]{% endif %}")
+        "[{{ unread_notification_count }}]{% endif %}"
+    )
 
     with django_assert_num_queries(1):
         html = template.render(Context(notifications(_request(alice))))
@@ -32,7 +34,8 @@ def test_notifications_processor_costs_one_query_however_often_the_count_is_show
 
 
 def test_notifications_processor_queries_nothing_until_the_count_is_used(
-        alice, django_assert_num_queries):
+    alice, django_assert_num_queries
+):
     with django_assert_num_queries(0):
         notifications(_request(alice))
 

@@ -16,7 +16,7 @@ def _notify(recipients, text="Ilmoitus."):
 def test_unread_count_counts_only_the_users_unread(alice, bob, django_assert_num_queries):
     _notify([alice, bob])
     _notify([alice])
-    read, = _notify([alice])
+    (read,) = _notify([alice])
     mark_read(user=alice, notification_ids=[read.pk])
 
     with django_assert_num_queries(1):

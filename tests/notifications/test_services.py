@@ -15,8 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _notify(recipients, **overrides):
-    arguments = {"verb": "answer", "text": "Kysymykseesi vastattiin.", "url": "/kysymykset/1/",
-                 "email": False}
+    arguments = {
+        "verb": "answer",
+        "text": "Kysymykseesi vastattiin.",
+        "url": "/kysymykset/1/",
+        "email": False,
+    }
     arguments.update(overrides)
     return notify(recipients=recipients, **arguments)
 
@@ -57,10 +61,17 @@ class TestNotify:
         assert "040" not in text and "131052" not in text
         assert "[puhelin]" in text and "[hetu]" in text
 
-    @pytest.mark.parametrize("url", [
-        "https://evil.example/x/", "//evil.example/x/", "/\\evil.example", "javascript:alert(1)",
-        "kysymykset/1/", "",
-    ])
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "https://evil.example/x/",
+            "//evil.example/x/",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "kysymykset/1/",
+            "",
+        ],
+    )
     def test_notify_refuses_urls_off_this_site(self, alice, url):
         with pytest.raises(ValidationError) as excinfo:
             _notify([alice], url=url)
@@ -93,7 +104,8 @@ class TestNotify:
         assert Notification.objects.filter(recipient=alice).count() == 2
 
     def test_notify_enqueues_one_email_per_new_notification_on_commit(
-            self, alice, bob, carol, django_capture_on_commit_callbacks):
+        self, alice, bob, carol, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             _notify([alice, bob, carol], actor=carol, email=True, dedupe_key="k")
             _notify([alice, bob], email=True, dedupe_key="k")  # nothing new
@@ -101,7 +113,8 @@ class TestNotify:
         assert len(callbacks) == 2
 
     def test_notify_with_email_false_enqueues_nothing(
-            self, alice, django_capture_on_commit_callbacks):
+        self, alice, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             _notify([alice], email=False)
 
@@ -157,8 +170,10 @@ def test_notify_dedupe_key_under_concurrency_creates_one(alice):
 def _wait_for_lock_wait(timeout: float = 10) -> bool:
     def someone_waits() -> bool:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                           " AND datname = current_database()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database()"
+            )
             return bool(cursor.fetchone()[0])
 
     return poll(someone_waits, timeout, interval=0.02)
@@ -174,8 +189,8 @@ class TestMarkRead:
         assert Notification.objects.get(recipient=bob).read_at is None
 
     def test_mark_read_given_ids_leaves_the_rest(self, alice):
-        one, = _notify([alice])
-        two, = _notify([alice])
+        (one,) = _notify([alice])
+        (two,) = _notify([alice])
 
         assert mark_read(user=alice, notification_ids=[one.pk]) == 1
         one.refresh_from_db()
@@ -183,14 +198,14 @@ class TestMarkRead:
         assert one.read_at is not None and two.read_at is None
 
     def test_mark_read_ignores_other_users_ids(self, alice, bob):
-        theirs, = _notify([bob])
+        (theirs,) = _notify([bob])
 
         assert mark_read(user=alice, notification_ids=[theirs.pk]) == 0
         theirs.refresh_from_db()
         assert theirs.read_at is None
 
     def test_mark_read_keeps_the_first_read_time(self, alice):
-        one, = _notify([alice])
+        (one,) = _notify([alice])
         mark_read(user=alice)
         one.refresh_from_db()
         first_read = one.read_at
@@ -202,7 +217,7 @@ class TestMarkRead:
 
 class TestNotificationEmailSend:
     def test_notification_email_send_mails_the_recipient_once(self, alice, bob):
-        notification, = _notify([alice], actor=bob, text="Bob mainitsi sinut.", verb="mention")
+        (notification,) = _notify([alice], actor=bob, text="Bob mainitsi sinut.", verb="mention")
 
         assert notification_email_send(notification_id=notification.pk) is True
         assert notification_email_send(notification_id=notification.pk) is False
@@ -220,7 +235,7 @@ class TestNotificationEmailSend:
     def test_notification_email_send_respects_the_users_choice(self, alice):
         alice.email_notifications = False
         alice.save(update_fields=["email_notifications"])
-        notification, = _notify([alice])
+        (notification,) = _notify([alice])
 
         assert notification_email_send(notification_id=notification.pk) is False
         assert mail.outbox == []
@@ -228,13 +243,13 @@ class TestNotificationEmailSend:
     def test_notification_email_send_skips_a_user_without_address(self, alice):
         alice.email = ""
         alice.save(update_fields=["email"])
-        notification, = _notify([alice])
+        (notification,) = _notify([alice])
 
         assert notification_email_send(notification_id=notification.pk) is False
         assert mail.outbox == []
 
     def test_notification_email_send_skips_an_already_read_notification(self, alice):
-        notification, = _notify([alice])
+        (notification,) = _notify([alice])
         mark_read(user=alice)
 
         assert notification_email_send(notification_id=notification.pk) is False

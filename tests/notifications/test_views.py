@@ -24,9 +24,14 @@ def alice_client(client, alice):
     return client
 
 
-@pytest.mark.parametrize("url", [
-    INBOX, BADGE, reverse("notifications:open", args=[1]),
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        INBOX,
+        BADGE,
+        reverse("notifications:open", args=[1]),
+    ],
+)
 def test_notification_pages_require_login(client, url):
     response = client.get(url)
 
@@ -45,8 +50,9 @@ def test_mark_all_read_requires_login(client, alice):
 
 class TestInbox:
     def test_inbox_lists_own_notifications_newest_first_with_unread_marked(
-            self, alice_client, alice, bob):
-        older, = _notify([alice], "Vanhempi ilmoitus")
+        self, alice_client, alice, bob
+    ):
+        (older,) = _notify([alice], "Vanhempi ilmoitus")
         _notify([alice], "Uudempi ilmoitus")
         _notify([bob], "Bobin ilmoitus")
         older.read_at = timezone.now()
@@ -67,7 +73,7 @@ class TestInbox:
 
         assert 'id="unread-badge"' in html
         assert 'hx-trigger="every 30s"' in html
-        assert ">2<span class=\"visually-hidden\"> lukematonta</span>" in html
+        assert '>2<span class="visually-hidden"> lukematonta</span>' in html
 
     def test_inbox_without_notifications_says_so(self, alice_client):
         html = alice_client.get(INBOX).text
@@ -97,7 +103,7 @@ class TestInbox:
 
 class TestOpenNotification:
     def test_open_notification_marks_it_read_and_redirects(self, alice_client, alice):
-        notification, = _notify([alice], url="/palvelut/kortti/toimeentulotuki/")
+        (notification,) = _notify([alice], url="/palvelut/kortti/toimeentulotuki/")
 
         response = alice_client.get(reverse("notifications:open", args=[notification.pk]))
 
@@ -107,7 +113,7 @@ class TestOpenNotification:
         assert notification.read_at is not None
 
     def test_open_notification_of_another_user_is_not_found(self, alice_client, bob):
-        theirs, = _notify([bob])
+        (theirs,) = _notify([bob])
 
         response = alice_client.get(reverse("notifications:open", args=[theirs.pk]))
 
@@ -118,8 +124,9 @@ class TestOpenNotification:
     @pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
     def test_open_notification_never_redirects_off_site(self, alice_client, alice, url):
         # notify() refuses such urls; a row written some other way still must not escape.
-        notification = Notification.objects.create(recipient=alice, verb="answer", text="x",
-                                                   url=url)
+        notification = Notification.objects.create(
+            recipient=alice, verb="answer", text="x", url=url
+        )
 
         response = alice_client.get(reverse("notifications:open", args=[notification.pk]))
 
@@ -127,7 +134,7 @@ class TestOpenNotification:
         assert response.url == INBOX
 
     def test_open_notification_refuses_post(self, alice_client, alice):
-        notification, = _notify([alice])
+        (notification,) = _notify([alice])
 
         response = alice_client.post(reverse("notifications:open", args=[notification.pk]))
 
@@ -146,8 +153,7 @@ class TestMarkAllRead:
         assert not Notification.objects.filter(recipient=alice, read_at__isnull=True).exists()
         assert Notification.objects.get(recipient=bob).read_at is None
 
-    def test_mark_all_read_for_htmx_returns_the_list_and_a_fresh_badge(self, alice_client,
-                                                                     alice):
+    def test_mark_all_read_for_htmx_returns_the_list_and_a_fresh_badge(self, alice_client, alice):
         _notify([alice], "Luettava")
 
         response = alice_client.post(MARK_ALL, headers={"HX-Request": "true"})
@@ -173,7 +179,7 @@ class TestBadge:
         response = alice_client.get(BADGE, headers={"HX-Request": "true"})
 
         assert "<html" not in response.text
-        assert "1<span class=\"visually-hidden\"> lukematonta</span>" in response.text
+        assert '1<span class="visually-hidden"> lukematonta</span>' in response.text
         assert 'hx-trigger="every 30s"' in response.text
         assert "no-cache" in response["Cache-Control"]
 
@@ -190,8 +196,9 @@ class TestBadge:
         assert response.content == b""
 
 
-def test_badge_polling_costs_one_query_beyond_session_and_user(alice_client, alice,
-                                                               django_assert_num_queries):
+def test_badge_polling_costs_one_query_beyond_session_and_user(
+    alice_client, alice, django_assert_num_queries
+):
     _notify([alice])
 
     with django_assert_num_queries(3):  # session, user, the count

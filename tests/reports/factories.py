@@ -25,47 +25,84 @@ def hours(n: float) -> datetime.timedelta:
     return datetime.timedelta(hours=n)
 
 
-def thread(*, asked: datetime.datetime, line: str = "vammaispalvelut", author: Any = None,
-           answers: tuple[datetime.datetime, ...] = (),
-           comments: tuple[datetime.datetime, ...] = (),
-           solved: datetime.datetime | None = None) -> Thread:
-    created = Thread.objects.create(title=f"Kysymys {next(_seq)}", body="Miten?",
-                                    service_line=ServiceLine.objects.get(key=line),
-                                    author=author)
+def thread(
+    *,
+    asked: datetime.datetime,
+    line: str = "vammaispalvelut",
+    author: Any = None,
+    answers: tuple[datetime.datetime, ...] = (),
+    comments: tuple[datetime.datetime, ...] = (),
+    solved: datetime.datetime | None = None,
+) -> Thread:
+    created = Thread.objects.create(
+        title=f"Kysymys {next(_seq)}",
+        body="Miten?",
+        service_line=ServiceLine.objects.get(key=line),
+        author=author,
+    )
     Thread.objects.filter(pk=created.pk).update(created_at=asked)
     made = []
-    for when, kind in [*((a, Answer.Kind.ANSWER) for a in answers),
-                       *((c, Answer.Kind.COMMENT) for c in comments)]:
+    for when, kind in [
+        *((a, Answer.Kind.ANSWER) for a in answers),
+        *((c, Answer.Kind.COMMENT) for c in comments),
+    ]:
         answer = Answer.objects.create(thread=created, author=author, body="Näin.", kind=kind)
         Answer.objects.filter(pk=answer.pk).update(created_at=when)
         made.append(answer)
     if solved is not None:
         Thread.objects.filter(pk=created.pk).update(
-            status=Thread.Status.SOLVED, solution=made[0], solved_at=solved)
+            status=Thread.Status.SOLVED, solution=made[0], solved_at=solved
+        )
     created.refresh_from_db()
     return created
 
 
-def callback(*, due: datetime.datetime, line: str | None = "vammaispalvelut",
-             assignee: Any = None, done: datetime.datetime | None = None) -> Callback:
+def callback(
+    *,
+    due: datetime.datetime,
+    line: str | None = "vammaispalvelut",
+    assignee: Any = None,
+    done: datetime.datetime | None = None,
+) -> Callback:
     return Callback.objects.create(
-        service_line=ServiceLine.objects.get(key=line) if line else None, assignee=assignee,
-        due_at=due, reason="Soita takaisin.",
-        status=Callback.Status.DONE if done else Callback.Status.OPEN, done_at=done)
+        service_line=ServiceLine.objects.get(key=line) if line else None,
+        assignee=assignee,
+        due_at=due,
+        reason="Soita takaisin.",
+        status=Callback.Status.DONE if done else Callback.Status.OPEN,
+        done_at=done,
+    )
 
 
-def search(*, when: datetime.datetime, query: str, results: int = 3,
-           opened: bool = False, source: str = SearchLog.Source.PAGE) -> SearchLog:
-    log = SearchLog.objects.create(query=query, source=source, result_count=results,
-                                   opened_at=when if opened else None,
-                                   opened_position=1 if opened else None)
+def search(
+    *,
+    when: datetime.datetime,
+    query: str,
+    results: int = 3,
+    opened: bool = False,
+    source: str = SearchLog.Source.PAGE,
+) -> SearchLog:
+    log = SearchLog.objects.create(
+        query=query,
+        source=source,
+        result_count=results,
+        opened_at=when if opened else None,
+        opened_position=1 if opened else None,
+    )
     SearchLog.objects.filter(pk=log.pk).update(created_at=when)
     return log
 
 
-def story(*, published: datetime.datetime | None, themes: tuple[str, ...] = (),
-          unit: str = "", state: str = Story.State.PUBLISHED, **impact: Any) -> Story:
-    created = Story.objects.create(title=f"Tarina {next(_seq)}", state=state, unit=unit,
-                                   published_at=published, **impact)
+def story(
+    *,
+    published: datetime.datetime | None,
+    themes: tuple[str, ...] = (),
+    unit: str = "",
+    state: str = Story.State.PUBLISHED,
+    **impact: Any,
+) -> Story:
+    created = Story.objects.create(
+        title=f"Tarina {next(_seq)}", state=state, unit=unit, published_at=published, **impact
+    )
     created.themes.set([Theme.objects.get(key=key) for key in themes])
     return created

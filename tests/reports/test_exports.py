@@ -39,23 +39,42 @@ def test_to_csv_finnish_format_with_every_section(contacts_report):
     assert text.startswith("\ufeffRaportti;Yhteydenotot\r\nJakso;1.3.2026–31.3.2026\r\n")
     assert "Yhteydenottoja;2;1" in lines
     assert "Ratkesi ensimmäisellä yhteydenotolla;50,0 %;0,0 %" in lines
-    assert "Linja;Yhteydenottoja;Edellinen jakso;Muutos;Ratkesi heti;" \
-           "Ratkesi heti, edellinen;Konsultoitu;Konsultoitu, edellinen" in lines
+    assert (
+        "Linja;Yhteydenottoja;Edellinen jakso;Muutos;Ratkesi heti;"
+        "Ratkesi heti, edellinen;Konsultoitu;Konsultoitu, edellinen" in lines
+    )
     assert "Vammaispalvelut;2;1;+1;50,0 %;0,0 %;50,0 %;0,0 %" in lines
     assert "Ikäihmisten palvelut;0;0;0;–;–;–;–" in lines
     assert "kuljetuspalvelu;2;1;+1" in lines
-    for title in ("Yhteenveto", "Linjoittain", "Kanavittain", "Kunnittain", "Ohjaukset",
-                  "Yleisimmät aiheet"):
+    for title in (
+        "Yhteenveto",
+        "Linjoittain",
+        "Kanavittain",
+        "Kunnittain",
+        "Ohjaukset",
+        "Yleisimmät aiheet",
+    ):
         assert title in lines
 
 
 def test_to_xlsx_has_numbers_not_text(contacts_report):
     workbook = load_workbook(io.BytesIO(exports.to_xlsx(contacts_report)))
-    assert workbook.sheetnames == ["Raportti", "Yhteenveto", "Linjoittain", "Kanavittain",
-                                   "Kunnittain", "Ohjaukset", "Yleisimmät aiheet"]
+    assert workbook.sheetnames == [
+        "Raportti",
+        "Yhteenveto",
+        "Linjoittain",
+        "Kanavittain",
+        "Kunnittain",
+        "Ohjaukset",
+        "Yleisimmät aiheet",
+    ]
     by_line = workbook["Linjoittain"]
-    assert [c.value for c in by_line[1]][:4] == ["Linja", "Yhteydenottoja", "Edellinen jakso",
-                                                 "Muutos"]
+    assert [c.value for c in by_line[1]][:4] == [
+        "Linja",
+        "Yhteydenottoja",
+        "Edellinen jakso",
+        "Muutos",
+    ]
     row = [c.value for c in by_line[2]]
     assert row == ["Vammaispalvelut", 2, 1, 1, 0.5, 0.0, 0.5, 0.0]
     assert by_line["E2"].number_format == "0.0%"
@@ -69,7 +88,7 @@ def test_exports_never_start_a_formula():
     report = _done(Kind.SEARCH_GAPS)
 
     rows = list(csv.reader(io.StringIO(exports.to_csv(report)), delimiter=";"))
-    assert ["'=hyperlink(\"http://x\",\"y\")", "1"] in rows
+    assert ['\'=hyperlink("http://x","y")', "1"] in rows
     sheet = load_workbook(io.BytesIO(exports.to_xlsx(report)))["Haut ilman tuloksia"]
     assert sheet["A2"].value == '=hyperlink("http://x","y")'
     assert sheet["A2"].data_type == "s"

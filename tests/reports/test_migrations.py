@@ -10,11 +10,17 @@ pytestmark = pytest.mark.django_db
 
 SEEDED = {
     "Raportit: yhteydenotot ja haun aukot (kuukausittain)": (
-        "reports.schedule_due_reports", "0 3 1 * *"),
+        "reports.schedule_due_reports",
+        "0 3 1 * *",
+    ),
     "Raportit: johdon raporttipaketti (joka toinen kuukausi)": (
-        "reports.schedule_due_reports", "30 3 1 1,3,5,7,9,11 *"),
+        "reports.schedule_due_reports",
+        "30 3 1 1,3,5,7,9,11 *",
+    ),
     "Raportit: vanhentuneet sisällöt omistajille (viikoittain)": (
-        "reports.remind_owners", "0 7 * * 1"),
+        "reports.remind_owners",
+        "0 7 * * 1",
+    ),
 }
 
 
@@ -30,8 +36,10 @@ def test_schedules_seeded_in_finnish_time():
         assert _crontab(task) == cron
         assert str(task.crontab.timezone) == "Europe/Helsinki"
     package = PeriodicTask.objects.get(name__contains="johdon raporttipaketti")
-    assert package.kwargs == ('{"kinds": ["contacts", "consultations", "freshness", '
-                              '"search_gaps", "stories"], "months": 2}')
+    assert package.kwargs == (
+        '{"kinds": ["contacts", "consultations", "freshness", '
+        '"search_gaps", "stories"], "months": 2}'
+    )
     resume = PeriodicTask.objects.get(task="reports.resume_reports")
     assert (resume.interval.every, resume.interval.period) == (10, "minutes")
 
@@ -52,9 +60,11 @@ def test_seeding_again_keeps_admins_edits_and_adds_nothing():
 
 def test_report_permissions_for_managers_only():
     def perms(role):
-        return set(Group.objects.get(name=role).permissions
-                   .filter(content_type__app_label__in=["reports", "contacts"])
-                   .values_list("codename", flat=True))
+        return set(
+            Group.objects.get(name=role)
+            .permissions.filter(content_type__app_label__in=["reports", "contacts"])
+            .values_list("codename", flat=True)
+        )
 
     assert {"view_report", "run_report"} <= perms("Esihenkilö")
     assert "view_report" not in perms("Neuvoja")

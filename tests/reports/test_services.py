@@ -50,15 +50,21 @@ class TestReportRequest:
         assert again.pk == report.pk
         assert Report.objects.count() == 1
         again.refresh_from_db()
-        assert (again.status, again.trigger, again.started_by, again.mailed_at,
-                again.progress) == ("pending", "manual", manager, None, 0)
+        assert (again.status, again.trigger, again.started_by, again.mailed_at, again.progress) == (
+            "pending",
+            "manual",
+            manager,
+            None,
+            0,
+        )
 
     def test_refuses_unknown_kind_and_reversed_period(self):
         with pytest.raises(ValidationError):
             services.report_request(kind="bogus", **MARCH)
         with pytest.raises(ValueError):
-            services.report_request(kind=Kind.CONTACTS, period_start=D(2026, 3, 2),
-                                    period_end=D(2026, 3, 1))
+            services.report_request(
+                kind=Kind.CONTACTS, period_start=D(2026, 3, 2), period_end=D(2026, 3, 1)
+            )
         assert Report.objects.count() == 0
 
 
@@ -138,10 +144,12 @@ class TestConcurrencyAndRecovery:
         retry = make(Kind.FRESHNESS, status="failed", attempts=1, requested_at=old)
         given_up = make(Kind.SEARCH_GAPS, status="failed", attempts=services.MAX_ATTEMPTS)
         lost = make(Kind.STORIES, status="pending", requested_at=old)
-        queued = services.report_request(kind=Kind.STORIES, period_start=D(2026, 4, 1),
-                                         period_end=D(2026, 4, 30)).pk
-        done = services.report_request(kind=Kind.CONTACTS, period_start=D(2026, 4, 1),
-                                       period_end=D(2026, 4, 30)).pk
+        queued = services.report_request(
+            kind=Kind.STORIES, period_start=D(2026, 4, 1), period_end=D(2026, 4, 30)
+        ).pk
+        done = services.report_request(
+            kind=Kind.CONTACTS, period_start=D(2026, 4, 1), period_end=D(2026, 4, 30)
+        ).pk
         services.report_generate(report_id=done)
         other = _hold_lock(alive)
         try:
@@ -182,10 +190,11 @@ class TestConcurrencyAndRecovery:
         worker.start()
         try:
             observer = _connect()
+
             def seen() -> tuple[str, str]:
                 return observer.execute(
-                    "SELECT status, figures::text FROM reports_report WHERE id = %s",
-                    [report.pk]).fetchone()
+                    "SELECT status, figures::text FROM reports_report WHERE id = %s", [report.pk]
+                ).fetchone()
 
             wait_for(lambda: seen() == ("running", "{}"), what="the committed running status")
             assert seen() == ("running", "{}")
@@ -200,8 +209,13 @@ class TestConcurrencyAndRecovery:
 
 def _connect() -> psycopg.Connection:
     settings = connection.settings_dict
-    return psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432,
-                           user=settings["USER"], dbname=settings["NAME"], autocommit=True)
+    return psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname=settings["NAME"],
+        autocommit=True,
+    )
 
 
 class TestReportMail:
@@ -218,8 +232,7 @@ class TestReportMail:
         assert services.report_mail(report_id=report.pk) == 2
         assert services.report_mail(report_id=report.pk) == 0
 
-        assert sorted(m.to[0] for m in mail.outbox) == ["manager@example.org",
-                                                        "toinen@example.org"]
+        assert sorted(m.to[0] for m in mail.outbox) == ["manager@example.org", "toinen@example.org"]
         message = mail.outbox[0]
         assert "Yhteydenotot 1.3.2026–31.3.2026" in message.subject
         assert f"/raportit/{report.pk}/" in message.body

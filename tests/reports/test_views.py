@@ -35,8 +35,12 @@ def manager_client(client, manager):
 
 
 def _urls(report):
-    return [reverse("reports:index"), reverse("reports:detail", args=[report.pk]),
-            reverse("reports:csv", args=[report.pk]), reverse("reports:xlsx", args=[report.pk])]
+    return [
+        reverse("reports:index"),
+        reverse("reports:detail", args=[report.pk]),
+        reverse("reports:csv", args=[report.pk]),
+        reverse("reports:xlsx", args=[report.pk]),
+    ]
 
 
 @pytest.mark.parametrize("who", ["advisor", "editor"])
@@ -44,9 +48,10 @@ def test_report_pages_are_for_managers_only(client, request, done_report, who):
     client.force_login(request.getfixturevalue(who))
     for url in _urls(done_report):
         assert client.get(url).status_code == 403, url
-    response = client.post(reverse("reports:run"), {"kind": "contacts",
-                                                    "period_start": "2026-03-01",
-                                                    "period_end": "2026-03-31"})
+    response = client.post(
+        reverse("reports:run"),
+        {"kind": "contacts", "period_start": "2026-03-01", "period_end": "2026-03-31"},
+    )
     assert response.status_code == 403
 
 
@@ -87,16 +92,23 @@ def test_detail_shows_charts_server_side_without_inline_styles(manager_client, d
     assert not re.search(r"<script(?![^>]*\ssrc=)", html)
 
 
-def test_run_requests_and_shows_progress(manager_client, manager,
-                                         django_capture_on_commit_callbacks):
+def test_run_requests_and_shows_progress(
+    manager_client, manager, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = manager_client.post(reverse("reports:run"), {
-            "kind": "search_gaps", "period_start": "2026-03-01", "period_end": "2026-03-31"})
+        response = manager_client.post(
+            reverse("reports:run"),
+            {"kind": "search_gaps", "period_start": "2026-03-01", "period_end": "2026-03-31"},
+        )
     report = Report.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:detail", args=[report.pk])
     assert (report.kind, report.trigger, report.started_by, report.status) == (
-        "search_gaps", "manual", manager, "pending")
+        "search_gaps",
+        "manual",
+        manager,
+        "pending",
+    )
     assert len(callbacks) == 1  # generate_report enqueued after the commit
 
     html = manager_client.get(response["Location"]).content.decode()
@@ -106,15 +118,19 @@ def test_run_requests_and_shows_progress(manager_client, manager,
 
 def test_run_rerun_keeps_one_row(manager_client, done_report, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        manager_client.post(reverse("reports:run"), {
-            "kind": "contacts", "period_start": "2026-03-01", "period_end": "2026-03-31"})
+        manager_client.post(
+            reverse("reports:run"),
+            {"kind": "contacts", "period_start": "2026-03-01", "period_end": "2026-03-31"},
+        )
     assert Report.objects.count() == 1
     assert Report.objects.get().status == "pending"
 
 
 def test_run_refuses_reversed_period(manager_client):
-    response = manager_client.post(reverse("reports:run"), {
-        "kind": "contacts", "period_start": "2026-03-31", "period_end": "2026-03-01"})
+    response = manager_client.post(
+        reverse("reports:run"),
+        {"kind": "contacts", "period_start": "2026-03-31", "period_end": "2026-03-01"},
+    )
     assert response.status_code == 400
     assert "Jakso päättyy ennen kuin se alkaa." in response.content.decode()
     assert Report.objects.count() == 0
@@ -141,14 +157,16 @@ def test_csv_download(manager_client, done_report):
     response = manager_client.get(reverse("reports:csv", args=[done_report.pk]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        'attachment; filename="neuvokas-contacts-20260301-20260331.csv"')
+        'attachment; filename="neuvokas-contacts-20260301-20260331.csv"'
+    )
     assert "Yhteydenottoja;1;1" in response.content.decode("utf-8-sig")
 
 
 def test_xlsx_download(manager_client, done_report):
     response = manager_client.get(reverse("reports:xlsx", args=[done_report.pk]))
     assert response["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     assert response.content[:2] == b"PK"
 
 
@@ -161,8 +179,7 @@ def test_subscribe_and_unsubscribe(manager_client, manager):
     url = reverse("reports:subscribe")
     manager_client.post(url, {"kind": "stories", "subscribed": "on"})
     manager_client.post(url, {"kind": "stories", "subscribed": "on"})
-    assert list(ReportSubscription.objects.values_list("user", "kind")) == [
-        (manager.pk, "stories")]
+    assert list(ReportSubscription.objects.values_list("user", "kind")) == [(manager.pk, "stories")]
     assert "Peru tilaus" in manager_client.get(reverse("reports:index")).content.decode()
     manager_client.post(url, {"kind": "stories"})
     assert ReportSubscription.objects.count() == 0

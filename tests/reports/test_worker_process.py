@@ -50,8 +50,11 @@ class Broker:
     def transport_options(self) -> dict[str, str]:
         if self.folder is None:
             return {}
-        return {"data_folder_in": str(self.folder), "data_folder_out": str(self.folder),
-                "control_folder": f"{self.folder}-control"}
+        return {
+            "data_folder_in": str(self.folder),
+            "data_folder_out": str(self.folder),
+            "control_folder": f"{self.folder}-control",
+        }
 
 
 def _redis_up() -> bool:
@@ -122,13 +125,29 @@ def _env(broker: Broker) -> dict[str, str]:
 
 def _start(args: list[str], broker: Broker, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [CELERY, "-A", "intranet", *args], cwd=ROOT, env=_env(broker),
-        stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+        [CELERY, "-A", "intranet", *args],
+        cwd=ROOT,
+        env=_env(broker),
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def _worker(broker: Broker, log: Path) -> subprocess.Popen:
-    return _start(["worker", "--pool=solo", "-Q", broker.queue, "--without-mingle",
-                   "--without-gossip", "--loglevel=INFO"], broker, log)
+    return _start(
+        [
+            "worker",
+            "--pool=solo",
+            "-Q",
+            broker.queue,
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel=INFO",
+        ],
+        broker,
+        log,
+    )
 
 
 def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
@@ -151,11 +170,15 @@ def _send(broker: Broker, task: str, *args: object) -> str:
         app.close()
 
 
-def _wait_for(condition: Callable[[], bool], what: str, logs: list[Path],
-              timeout: float = 60.0) -> None:
+def _wait_for(
+    condition: Callable[[], bool], what: str, logs: list[Path], timeout: float = 60.0
+) -> None:
     def tails() -> str:
-        return "\n".join(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}"
-                         for log in logs if log.exists())
+        return "\n".join(
+            f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}"
+            for log in logs
+            if log.exists()
+        )
 
     wait_for(condition, timeout, what=what, details=tails, interval=0.2)
 
@@ -170,8 +193,13 @@ def _sent_by_beat(beat_log: Path) -> int:
 
 def _connect() -> psycopg.Connection:
     db = connection.settings_dict
-    return psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
-                           user=db["USER"], dbname=db["NAME"], autocommit=True)
+    return psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        dbname=db["NAME"],
+        autocommit=True,
+    )
 
 
 def _status(report_id: int) -> tuple[str, str]:
@@ -180,11 +208,15 @@ def _status(report_id: int) -> tuple[str, str]:
 
 
 def test_worker_killed_mid_run_leaves_no_half_report_and_the_next_run_completes_it(
-        reference_data_tx, queue, tmp_path):
+    reference_data_tx, queue, tmp_path
+):
     contact(at=at(2026, 3, 10, 12, 0), solved=True)
     contact(at=at(2026, 3, 11, 12, 0))
-    report = services.report_request(kind=Kind.CONTACTS, period_start=datetime.date(2026, 3, 1),
-                                     period_end=datetime.date(2026, 3, 31))
+    report = services.report_request(
+        kind=Kind.CONTACTS,
+        period_start=datetime.date(2026, 3, 1),
+        period_end=datetime.date(2026, 3, 31),
+    )
     # Hold the contacts table so the run stops inside its first query: mid-run.
     blocker = _connect()
     blocker.execute("BEGIN")
@@ -193,8 +225,11 @@ def test_worker_killed_mid_run_leaves_no_half_report_and_the_next_run_completes_
     worker = _worker(queue, first_log)
     try:
         _send(queue, "reports.generate_report", report.pk)
-        _wait_for(lambda: Report.objects.get(pk=report.pk).status == "running",
-                  "the worker to start the run", [first_log])
+        _wait_for(
+            lambda: Report.objects.get(pk=report.pk).status == "running",
+            "the worker to start the run",
+            [first_log],
+        )
         _stop(worker, signal.SIGKILL)
         assert worker.returncode == -signal.SIGKILL
     finally:
@@ -203,16 +238,22 @@ def test_worker_killed_mid_run_leaves_no_half_report_and_the_next_run_completes_
         _stop(worker, signal.SIGKILL)
 
     # The dead worker's session ends; its transaction is rolled back and its lock freed.
-    _wait_for(lambda: report.pk not in services._locked_ids(),
-              "the dead worker's session to end", [first_log])
+    _wait_for(
+        lambda: report.pk not in services._locked_ids(),
+        "the dead worker's session to end",
+        [first_log],
+    )
     stuck = Report.objects.get(pk=report.pk)
     assert (stuck.status, stuck.figures, stuck.attempts) == ("running", {}, 1)
 
     worker = _worker(queue, second_log)
     try:
         _send(queue, "reports.resume_reports")
-        _wait_for(lambda: Report.objects.get(pk=report.pk).status == "done",
-                  "the next run to complete the report", [second_log])
+        _wait_for(
+            lambda: Report.objects.get(pk=report.pk).status == "done",
+            "the next run to complete the report",
+            [second_log],
+        )
     finally:
         _stop(worker)
     assert Report.objects.filter(kind=Kind.CONTACTS).count() == 1
@@ -222,7 +263,8 @@ def test_worker_killed_mid_run_leaves_no_half_report_and_the_next_run_completes_
 
 
 def test_beat_fires_the_seeded_monthly_schedule_through_a_worker(
-        reference_data_tx, any_broker, tmp_path):
+    reference_data_tx, any_broker, tmp_path
+):
     """The seeded schedule, made to fire every second (as an admin could edit it),
     reaches a real worker through a real beat; repeated firings make no extra runs."""
     from django.utils import timezone
@@ -238,13 +280,25 @@ def test_beat_fires_the_seeded_monthly_schedule_through_a_worker(
 
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
     worker = _worker(any_broker, worker_log)
-    beat = _start(["beat", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler",
-                   "--max-interval", "1", "--pidfile", str(tmp_path / "beat.pid"),
-                   "--loglevel=INFO"], any_broker, beat_log)
+    beat = _start(
+        [
+            "beat",
+            "--scheduler",
+            "django_celery_beat.schedulers:DatabaseScheduler",
+            "--max-interval",
+            "1",
+            "--pidfile",
+            str(tmp_path / "beat.pid"),
+            "--loglevel=INFO",
+        ],
+        any_broker,
+        beat_log,
+    )
     logs = [worker_log, beat_log]
     try:
-        _wait_for(lambda: Report.objects.filter(status="done").count() == 2,
-                  "the scheduled reports", logs)
+        _wait_for(
+            lambda: Report.objects.filter(status="done").count() == 2, "the scheduled reports", logs
+        )
         # More firings: beat logs each one before it sends it, so all but the last
         # counted here are on the queue...
         fired = _sent_by_beat(beat_log)
@@ -252,14 +306,16 @@ def test_beat_fires_the_seeded_monthly_schedule_through_a_worker(
         # ...and the solo worker takes the queue in order: once a task sent now has
         # succeeded, it has run those firings too.
         sentinel = _send(any_broker, "reports.resume_reports")
-        _wait_for(lambda: f"[{sentinel}] succeeded" in _log(worker_log),
-                  "the worker to run the firings", logs)
+        _wait_for(
+            lambda: f"[{sentinel}] succeeded" in _log(worker_log),
+            "the worker to run the firings",
+            logs,
+        )
     finally:
         _stop(beat)
         _stop(worker)
     assert "reports.schedule_due_reports" in beat_log.read_text(errors="replace")
-    assert sorted(Report.objects.values_list("kind", "period_start", "period_end",
-                                             "trigger")) == [
+    assert sorted(Report.objects.values_list("kind", "period_start", "period_end", "trigger")) == [
         (Kind.CONTACTS, last_month.start, last_month.end, "schedule"),
         (Kind.SEARCH_GAPS, last_month.start, last_month.end, "schedule"),
     ]

@@ -15,5 +15,8 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ["REPORTS_TEST_QUEUE"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 if CELERY_BROKER_URL == "filesystem://":
     _folder = os.environ["REPORTS_TEST_BROKER_FOLDER"]
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": _folder, "data_folder_out": _folder,
-                                       "control_folder": _folder + "-control"}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": _folder,
+        "data_folder_out": _folder,
+        "control_folder": _folder + "-control",
+    }

@@ -15,9 +15,14 @@ pytestmark = pytest.mark.django_db
 def test_synonym_group_added_in_admin_takes_effect_at_once(client, superuser, catalogue):
     client.force_login(superuser)
     assert "palveluasuminen" not in search_keys("vanhainkoti")
-    response = client.post(reverse("admin:search_synonymgroup_add"), {
-        "terms": "vanhainkoti\npalveluasuminen", "note": "vanha nimi", "is_active": "on",
-    })
+    response = client.post(
+        reverse("admin:search_synonymgroup_add"),
+        {
+            "terms": "vanhainkoti\npalveluasuminen",
+            "note": "vanha nimi",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     group = SynonymGroup.objects.get()
     assert group.updated_by == superuser
@@ -30,6 +35,7 @@ def test_search_log_is_read_only_in_admin(client, superuser, advisor):
     client.force_login(superuser)
     assert client.get(reverse("admin:search_searchlog_changelist")).status_code == 200
     assert client.get(reverse("admin:search_searchlog_add")).status_code == 403
-    response = client.post(reverse("admin:search_searchlog_change", args=[log.pk]),
-                           {"query": "muutettu"})
+    response = client.post(
+        reverse("admin:search_searchlog_change", args=[log.pk]), {"query": "muutettu"}
+    )
     assert response.status_code == 403

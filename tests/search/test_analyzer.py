@@ -16,7 +16,12 @@ needs_voikko = pytest.mark.usefixtures("needs_voikko_fixture")
 
 def test_tokenize_keeps_hyphenated_words_and_drops_abbreviation_endings():
     assert [w for w, _s, _e in tokenize("MLL:n ruoka-apua, 2026 talous- ja velkaneuvonta")] == [
-        "MLL", "ruoka-apua", "talous", "ja", "velkaneuvonta"]
+        "MLL",
+        "ruoka-apua",
+        "talous",
+        "ja",
+        "velkaneuvonta",
+    ]
 
 
 @needs_voikko

@@ -36,8 +36,9 @@ def test_api_with_session_returns_ranked_results(client, advisor, catalogue):
 
 
 def test_api_with_token(client, catalogue, token):
-    response = client.get(URL, {"q": "ruoka-apu", "municipality": KOTKA},
-                          headers={"Authorization": f"Token {token}"})
+    response = client.get(
+        URL, {"q": "ruoka-apu", "municipality": KOTKA}, headers={"Authorization": f"Token {token}"}
+    )
     assert response.status_code == 200
     results = response.json()["results"]
     assert [r["key"] for r in results] == ["ruoka-apu-kotka"]
@@ -69,39 +70,47 @@ def test_api_refuses_anonymous_without_redirecting_to_login(client, catalogue):
 def test_api_refuses_revoked_token_and_inactive_user(client, advisor, catalogue):
     token, raw = services.api_token_create(user=advisor)
     services.api_token_revoke(token=token)
-    assert client.get(URL, {"q": "x"}, headers={"Authorization": f"Token {raw}"}
-                      ).status_code == 401
+    assert client.get(URL, {"q": "x"}, headers={"Authorization": f"Token {raw}"}).status_code == 401
     _token, raw = services.api_token_create(user=advisor)
     advisor.is_active = False
     advisor.save()
-    assert client.get(URL, {"q": "x"}, headers={"Authorization": f"Token {raw}"}
-                      ).status_code == 401
+    assert client.get(URL, {"q": "x"}, headers={"Authorization": f"Token {raw}"}).status_code == 401
 
 
 def test_api_filters_type_line_and_limit(client, advisor, catalogue):
     client.force_login(advisor)
-    keys = [r["key"] for r in client.get(URL, {"q": "ruoka-apu", "type": "offer"}
-                                         ).json()["results"]]
+    keys = [
+        r["key"] for r in client.get(URL, {"q": "ruoka-apu", "type": "offer"}).json()["results"]
+    ]
     assert set(keys) == {"ruoka-apu-kotka", "ruoka-apu-kouvola"}
     assert client.get(URL, {"q": "ruoka-apu", "type": "service"}).json()["results"] == []
     assert client.get(URL, {"q": "ruoka-apu", "type": "nonsense"}).status_code == 400
     assert len(client.get(URL, {"q": "ruoka-apu", "limit": 1}).json()["results"]) == 1
     assert client.get(URL, {"q": "x", "limit": "many"}).status_code == 400
-    keys = [r["key"] for r in client.get(URL, {"q": "kotihoito", "line": "ikaihmiset"}
-                                         ).json()["results"]]
+    keys = [
+        r["key"]
+        for r in client.get(URL, {"q": "kotihoito", "line": "ikaihmiset"}).json()["results"]
+    ]
     assert keys[0] == "kotihoito"
 
 
 def test_api_never_shows_kotka_only_offer_for_kouvola(client, advisor, catalogue):
     client.force_login(advisor)
-    keys = [r["key"] for r in client.get(URL, {"q": "ruoka-apua kotkassa",
-                                               "municipality": KOUVOLA}).json()["results"]]
+    keys = [
+        r["key"]
+        for r in client.get(URL, {"q": "ruoka-apua kotkassa", "municipality": KOUVOLA}).json()[
+            "results"
+        ]
+    ]
     assert "ruoka-apu-kotka" not in keys
 
 
 def test_api_logs_the_search_scrubbed(client, catalogue, token):
-    client.get(URL, {"q": "kotihoito 131052-308T", "municipality": KOTKA},
-               headers={"Authorization": f"Token {token}"})
+    client.get(
+        URL,
+        {"q": "kotihoito 131052-308T", "municipality": KOTKA},
+        headers={"Authorization": f"Token {token}"},
+    )
     log = SearchLog.objects.get()
     assert log.source == SearchLog.Source.API
     assert log.query == "kotihoito [hetu]"
@@ -116,24 +125,32 @@ def test_api_query_count_is_constant(client, catalogue, token):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for q in ("kotihoito", "omaishoitajan vapaat ja sijaishoito", "lastensuojeluilmotus",
-              "ruoka-apu kotka"):
+    for q in (
+        "kotihoito",
+        "omaishoitajan vapaat ja sijaishoito",
+        "lastensuojeluilmotus",
+        "ruoka-apu kotka",
+    ):
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(URL, {"q": q}, headers=headers).status_code == 200
         counts.append(len(ctx))
     assert len(set(counts)) == 1, counts
 
 
-@pytest.mark.parametrize("params, detail", [
-    ({"municipality": "999"}, "unknown municipality '999'"),
-    ({"municipality": KOTKA + "0"}, "unknown municipality '2850'"),  # not cut to a known one
-    ({"line": "ei-ole"}, "unknown line 'ei-ole'"),
-    ({"type": "secret"}, "unknown type 'secret'"),
-    ({"limit": "1e9999"}, "limit must be a number"),
-])
+@pytest.mark.parametrize(
+    "params, detail",
+    [
+        ({"municipality": "999"}, "unknown municipality '999'"),
+        ({"municipality": KOTKA + "0"}, "unknown municipality '2850'"),  # not cut to a known one
+        ({"line": "ei-ole"}, "unknown line 'ei-ole'"),
+        ({"type": "secret"}, "unknown type 'secret'"),
+        ({"limit": "1e9999"}, "limit must be a number"),
+    ],
+)
 def test_api_refuses_unknown_filters_with_400(client, catalogue, token, params, detail):
-    response = client.get(URL, {"q": "ruoka-apu", **params},
-                          headers={"Authorization": f"Token {token}"})
+    response = client.get(
+        URL, {"q": "ruoka-apu", **params}, headers={"Authorization": f"Token {token}"}
+    )
     assert response.status_code == 400
     assert response.json() == {"detail": detail}
     assert not SearchLog.objects.exists()
@@ -142,15 +159,18 @@ def test_api_refuses_unknown_filters_with_400(client, catalogue, token, params, 
 def test_api_filters_by_a_known_line(client, catalogue, token):
     auth = {"Authorization": f"Token {token}"}
     response = client.get(URL, {"q": "ruoka-apu", "line": "tyoikaiset"}, headers=auth)
-    assert {r["key"] for r in response.json()["results"]} == {"ruoka-apu-kotka",
-                                                              "ruoka-apu-kouvola"}
+    assert {r["key"] for r in response.json()["results"]} == {
+        "ruoka-apu-kotka",
+        "ruoka-apu-kouvola",
+    }
     response = client.get(URL, {"q": "ruoka-apu", "line": "ikaihmiset"}, headers=auth)
     assert response.json()["results"] == []
 
 
 def test_api_huge_limit_is_capped(client, catalogue, token):
-    response = client.get(URL, {"q": "hoito", "limit": "9" * 40},
-                          headers={"Authorization": f"Token {token}"})
+    response = client.get(
+        URL, {"q": "hoito", "limit": "9" * 40}, headers={"Authorization": f"Token {token}"}
+    )
     assert response.status_code == 200
 
 

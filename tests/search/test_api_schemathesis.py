@@ -29,11 +29,23 @@ from intranet.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(derandomize=True, max_examples=60, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow, HealthCheck.filter_too_much])
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+FUZZ = settings(
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture
@@ -55,8 +67,9 @@ def token(advisor, catalogue, in_test_transaction):
 
 @pytest.fixture
 def api_schema(token):
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application,
-                                          headers={"Authorization": f"Token {token}"})
+    return schemathesis.openapi.from_wsgi(
+        "/api/v1/openapi.json", application, headers={"Authorization": f"Token {token}"}
+    )
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
@@ -71,8 +84,9 @@ def test_search_api_conforms_to_its_openapi_description(api_schema, token, mode)
     @given(case=operation.as_strategy(generation_mode=mode))
     @FUZZ
     def call(case) -> None:
-        response = case.call_and_validate(headers={"Authorization": f"Token {token}"},
-                                          checks=checks)
+        response = case.call_and_validate(
+            headers={"Authorization": f"Token {token}"}, checks=checks
+        )
         statuses.add(response.status_code)
 
     call()
@@ -97,15 +111,39 @@ hostile_text = st.one_of(
     st.text(max_size=300),
     st.text(st.characters(codec="utf-8"), min_size=150, max_size=5000),
     st.builds(lambda a, b: a + "\x00" + b, st.text(max_size=20), st.text(max_size=20)),
-    st.sampled_from(["%", "%00", "%ED%A0%80", "\\", "'", '"', "*", ":*", "&", "|", "!",
-                     "<->", "(", ")", "a:b:c", "'''", "\u202e", "\ufeff", "e\u0301",
-                     "-" * 300, "ä" * 2000, "omaishoitaja " * 500]),
+    st.sampled_from(
+        [
+            "%",
+            "%00",
+            "%ED%A0%80",
+            "\\",
+            "'",
+            '"',
+            "*",
+            ":*",
+            "&",
+            "|",
+            "!",
+            "<->",
+            "(",
+            ")",
+            "a:b:c",
+            "'''",
+            "\u202e",
+            "\ufeff",
+            "e\u0301",
+            "-" * 300,
+            "ä" * 2000,
+            "omaishoitaja " * 500,
+        ]
+    ),
 )
 
 
 @pytest.mark.parametrize("url", ["/haku/", "/haku/pika/", "/api/v1/search"])
-def test_search_pages_never_answer_generated_queries_with_a_server_error(client, advisor,
-                                                                         catalogue, url):
+def test_search_pages_never_answer_generated_queries_with_a_server_error(
+    client, advisor, catalogue, url
+):
     client.force_login(advisor)
     client.raise_request_exception = False
 

@@ -51,19 +51,28 @@ def test_highlight_marks_prefix_matches():
 
 
 def test_highlight_escapes_html_around_and_inside_marks(voikko):
-    html = highlight('<img src=x onerror="alert(1)"> kotihoito & <b>kotihoidon</b>',
-                     matcher_for(voikko, "kotihoito"), voikko)
+    html = highlight(
+        '<img src=x onerror="alert(1)"> kotihoito & <b>kotihoidon</b>',
+        matcher_for(voikko, "kotihoito"),
+        voikko,
+    )
     assert "<img" not in html and "<b>" not in html
-    assert html == ('&lt;img src=x onerror=&quot;alert(1)&quot;&gt; <mark>kotihoito</mark> '
-                    '&amp; &lt;b&gt;<mark>kotihoidon</mark>&lt;/b&gt;')
+    assert html == (
+        "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; <mark>kotihoito</mark> "
+        "&amp; &lt;b&gt;<mark>kotihoidon</mark>&lt;/b&gt;"
+    )
 
 
 def test_snippet_picks_the_sentence_with_most_distinct_matches(voikko):
-    text = ("Palvelu on maksuton. Omaishoitaja saa vapaata, ja omaishoitajan sijaishoito "
-            "järjestetään kotona. Lisätietoja saa neuvonnasta.")
+    text = (
+        "Palvelu on maksuton. Omaishoitaja saa vapaata, ja omaishoitajan sijaishoito "
+        "järjestetään kotona. Lisätietoja saa neuvonnasta."
+    )
     html = snippet(text, matcher_for(voikko, "omaishoitaja", "sijaishoito"), voikko)
-    assert html == ("<mark>Omaishoitaja</mark> saa vapaata, ja <mark>omaishoitajan</mark> "
-                    "<mark>sijaishoito</mark> järjestetään kotona.")
+    assert html == (
+        "<mark>Omaishoitaja</mark> saa vapaata, ja <mark>omaishoitajan</mark> "
+        "<mark>sijaishoito</mark> järjestetään kotona."
+    )
 
 
 def test_snippet_windows_a_long_sentence_around_the_first_match(voikko):
@@ -78,8 +87,9 @@ def test_snippet_windows_a_long_sentence_around_the_first_match(voikko):
 
 
 def test_snippet_escapes_html(voikko):
-    html = snippet("Kotihoito <script>alert(1)</script> auttaa.",
-                   matcher_for(voikko, "kotihoito"), voikko)
+    html = snippet(
+        "Kotihoito <script>alert(1)</script> auttaa.", matcher_for(voikko, "kotihoito"), voikko
+    )
     assert "<script>" not in html
     assert html == "<mark>Kotihoito</mark> &lt;script&gt;alert(1)&lt;/script&gt; auttaa."
 
@@ -104,7 +114,7 @@ def _distinct_words_text(size: int) -> str:
     words = []
     length = n = 0
     while length < size:
-        suffix = "".join(chr(97 + (n // 26 ** k) % 26) for k in range(4))
+        suffix = "".join(chr(97 + (n // 26**k) % 26) for k in range(4))
         words.append("omaishoitaja" + suffix)
         length += len(words[-1]) + 1
         n += 1

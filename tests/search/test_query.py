@@ -17,8 +17,10 @@ KOTKA = "285"
 def fi() -> BaseAnalyzer:
     # `make test` installs libvoikko1 and voikko-fi; without them, fail loudly.
     if not voikko_available():
-        pytest.fail("libvoikko is not installed: run `make test` (it installs libvoikko1 "
-                    "and voikko-fi) or `apt-get install libvoikko1 voikko-fi`")
+        pytest.fail(
+            "libvoikko is not installed: run `make test` (it installs libvoikko1 "
+            "and voikko-fi) or `apt-get install libvoikko1 voikko-fi`"
+        )
     return get_analyzer("voikko")
 
 
@@ -48,17 +50,24 @@ class TestParse:
         assert [(t.word, t.analysis.lemmas) for t in words.terms] == [("ja", ("ja",))]
 
     def test_parse_word_in_base_form_means_that_word(self, fi):
-        """"tuki" is support, not a form of tukkia; an inflected word keeps every
+        """ "tuki" is support, not a form of tukkia; an inflected word keeps every
         reading ("tuen": tukea or tuki)."""
-        tuki, = q.parse("tuki", fi).terms
-        tuen, = q.parse("tuen", fi).terms
+        (tuki,) = q.parse("tuki", fi).terms
+        (tuen,) = q.parse("tuen", fi).terms
         assert tuki.analysis.lemmas == ("tuki",)
         assert set(tuen.analysis.lemmas) == {"tukea", "tuki"}
 
     def test_parse_collects_lemmas_parts_roots_and_other_languages(self, fi):
         words = q.parse("omaishoidon", fi)
-        assert {"omaishoito", "omaishoidon", "omais", "hoito", "r:hoitaa",
-                "sv:omaishoidon", "en:omaishoidon"} <= words.exact
+        assert {
+            "omaishoito",
+            "omaishoidon",
+            "omais",
+            "hoito",
+            "r:hoitaa",
+            "sv:omaishoidon",
+            "en:omaishoidon",
+        } <= words.exact
         assert (0, "omaishoito", "w") in words.fuzzy
         assert {(0, "omais", "p"), (0, "hoito", "p")} <= set(words.fuzzy)
 
@@ -75,9 +84,10 @@ class TestParse:
         assert [t.unfinished for t in typed.terms] == [False, True]
         assert "vap" in typed.prefixes
 
-    @pytest.mark.parametrize(("query", "typing"), [("omaishoitajan vap", False),
-                                                   ("omaishoitajan vap ", True),
-                                                   ("omaishoitajan va", True)])
+    @pytest.mark.parametrize(
+        ("query", "typing"),
+        [("omaishoitajan vap", False), ("omaishoitajan vap ", True), ("omaishoitajan va", True)],
+    )
     def test_parse_finished_or_too_short_last_word_is_no_prefix(self, fi, query, typing):
         words = q.parse(query, fi, typing=typing)
         assert not any(t.unfinished for t in words.terms)
@@ -100,13 +110,16 @@ def test_idf_tolerates_odd_counts():
     assert q.idf(1, 0) > 0
 
 
-@pytest.mark.parametrize(("alt", "weights", "expected"), [
-    (q.Alt(("kotka",), 1.0), "", "'kotka'"),
-    (q.Alt(("vap",), 0.9, prefix=True), "", "'vap':*"),
-    (q.Alt(("vap",), 0.9, prefix=True), "AB", "'vap':*AB"),
-    (q.Alt(("omais", "hoito"), 0.8), "A", "('omais':A & 'hoito':A)"),
-    (q.Alt(("o'brien",), 1.0), "", "'o''brien'"),
-])
+@pytest.mark.parametrize(
+    ("alt", "weights", "expected"),
+    [
+        (q.Alt(("kotka",), 1.0), "", "'kotka'"),
+        (q.Alt(("vap",), 0.9, prefix=True), "", "'vap':*"),
+        (q.Alt(("vap",), 0.9, prefix=True), "AB", "'vap':*AB"),
+        (q.Alt(("omais", "hoito"), 0.8), "A", "('omais':A & 'hoito':A)"),
+        (q.Alt(("o'brien",), 1.0), "", "'o''brien'"),
+    ],
+)
 def test_alt_tsquery(alt, weights, expected):
     assert alt.tsquery(weights) == expected
 
@@ -114,10 +127,12 @@ def test_alt_tsquery(alt, weights, expected):
 @pytest.mark.django_db
 def test_alt_tsquery_is_valid_postgresql():
     vector = "'hoito':2B 'omais':1A 'vapaa':3C"
-    checks = [(q.Alt(("omais", "hoito"), 0.8), "", True),
-              (q.Alt(("omais", "hoito"), 0.8), "A", False),  # hoito is only B
-              (q.Alt(("vap",), 0.9, prefix=True), "", True),
-              (q.Alt(("vap",), 0.9, prefix=True), "AB", False)]
+    checks = [
+        (q.Alt(("omais", "hoito"), 0.8), "", True),
+        (q.Alt(("omais", "hoito"), 0.8), "A", False),  # hoito is only B
+        (q.Alt(("vap",), 0.9, prefix=True), "", True),
+        (q.Alt(("vap",), 0.9, prefix=True), "AB", False),
+    ]
     with connection.cursor() as cursor:
         for alt, weights, expected in checks:
             cursor.execute("SELECT %s::tsvector @@ %s::tsquery", [vector, alt.tsquery(weights)])
@@ -130,7 +145,7 @@ def test_alt_tsquery_is_valid_postgresql():
 class TestPlan:
     def test_plan_word_in_the_index_is_an_exact_alternative(self, fi):
         words = q.parse("kotkassa", fi)
-        term, = q.plan(words, _lookup(kotka=(3, 1)), fi, "fi")
+        (term,) = q.plan(words, _lookup(kotka=(3, 1)), fi, "fi")
         assert _alts(term) == {(("kotka",), "exact"): q.F_EXACT}
         assert (term.alts[0].df, term.alts[0].head_df) == (3, 1)
 
@@ -141,30 +156,33 @@ class TestPlan:
 
     def test_plan_compound_missing_as_a_whole_matches_all_its_parts(self, fi):
         words = q.parse("omaishoidon", fi)
-        term, = q.plan(words, _lookup(omais=(4, 0), hoito=(9, 2)), fi, "fi")
+        (term,) = q.plan(words, _lookup(omais=(4, 0), hoito=(9, 2)), fi, "fi")
         alts = _alts(term)
         assert alts[(("omais", "hoito"), "parts")] == q.F_ALL_PARTS
         assert alts[(("omais",), "part")] == alts[(("hoito",), "part")] == q.F_PART
         assert not term.correction
 
     def test_plan_derived_word_matches_its_base(self, fi):
-        term, = q.plan(q.parse("käyttö", fi), _lookup(**{"r:käyttää": (2, 0)}), fi, "fi")
+        (term,) = q.plan(q.parse("käyttö", fi), _lookup(**{"r:käyttää": (2, 0)}), fi, "fi")
         assert _alts(term) == {(("r:käyttää",), "root"): q.F_ROOT}
 
     def test_plan_unknown_typo_takes_the_nearest_word_and_says_so(self, fi):
         words = q.parse("lastensuojeluilmotus", fi)
         lookup = _lookup()
-        lookup.fuzzy["lastensuojeluilmotus"] = [("lastensuojeluilmoitus", 0.56, 3, 1),
-                                                ("lastensuojelu", 0.45, 5, 2)]
-        term, = q.plan(words, lookup, fi, "fi")
+        lookup.fuzzy["lastensuojeluilmotus"] = [
+            ("lastensuojeluilmoitus", 0.56, 3, 1),
+            ("lastensuojelu", 0.45, 5, 2),
+        ]
+        (term,) = q.plan(words, lookup, fi, "fi")
         assert _alts(term) == {
-            (("lastensuojeluilmoitus",), "typo"): pytest.approx(q.F_TYPO * 0.56 / 0.7)}
+            (("lastensuojeluilmoitus",), "typo"): pytest.approx(q.F_TYPO * 0.56 / 0.7)
+        }
         assert term.correction == "lastensuojeluilmoitus"
 
     def test_plan_known_word_the_index_lacks_is_no_typo_to_show(self, fi):
         lookup = _lookup()
         lookup.fuzzy["holhooja"] = [("holhous", 0.5, 2, 1)]
-        term, = q.plan(q.parse("holhooja", fi), lookup, fi, "fi")
+        (term,) = q.plan(q.parse("holhooja", fi), lookup, fi, "fi")
         assert (("holhous",), "typo") in _alts(term)
         assert term.correction == ""
 
@@ -177,15 +195,17 @@ class TestPlan:
         words = q.parse("omaishoidon", fi)
         lookup = _lookup(omais=(4, 0))
         lookup.fuzzy["hoito"] = [("hoiva", 0.5, 6, 1)]
-        term, = q.plan(words, lookup, fi, "fi")
+        (term,) = q.plan(words, lookup, fi, "fi")
         assert _alts(term)[(("omais", "hoiva"), "typo")] == q.F_TYPO
 
     def test_plan_synonyms_and_the_exact_word_dedupe_to_the_best_factor(self, fi):
         lookup = _lookup(tuki=(5, 2))
         lookup.synonyms["tuki"] = [(("avustus",), 3, 1), (("tuki",), 5, 2)]
-        term, = q.plan(q.parse("tuki", fi), lookup, fi, "fi")
-        assert _alts(term) == {(("tuki",), "exact"): q.F_EXACT,
-                               (("avustus",), "synonym"): q.F_SYNONYM}
+        (term,) = q.plan(q.parse("tuki", fi), lookup, fi, "fi")
+        assert _alts(term) == {
+            (("tuki",), "exact"): q.F_EXACT,
+            (("avustus",), "synonym"): q.F_SYNONYM,
+        }
 
     def test_plan_phrase_synonym_counts_for_each_of_its_words(self, fi):
         lookup = _lookup(omaishoito=(2, 1), tuki=(5, 2))
@@ -197,20 +217,20 @@ class TestPlan:
     def test_plan_place_word_is_kept_for_its_municipality(self, fi):
         lookup = _lookup()
         lookup.places["kotka"] = [KOTKA]
-        term, = q.plan(q.parse("kotkassa", fi), lookup, fi, "fi")
+        (term,) = q.plan(q.parse("kotkassa", fi), lookup, fi, "fi")
         assert (term.alts, term.places) == ([], [KOTKA])
 
     def test_plan_other_language_counts_fully_in_that_language(self, fi):
         lookup = _lookup(**{"sv:färdtjänst": (2, 1)})
         for language, factor in (("sv", q.F_EXACT), ("fi", q.F_OTHER_LANGUAGE)):
-            term, = q.plan(q.parse("färdtjänst", fi), lookup, fi, language)
+            (term,) = q.plan(q.parse("färdtjänst", fi), lookup, fi, language)
             assert _alts(term)[(("sv:färdtjänst",), "sv")] == factor
 
     def test_plan_unknown_word_matches_its_stem_as_a_prefix(self, snowball):
         lookup = _lookup()
         lookup.prefix_df["kotk"] = (4, 1)
-        term, = q.plan(q.parse("kotkassa", snowball), lookup, snowball, "fi")
-        stem, = term.alts
+        (term,) = q.plan(q.parse("kotkassa", snowball), lookup, snowball, "fi")
+        (stem,) = term.alts
         assert (stem.lexemes, stem.prefix, stem.kind, stem.df) == (("kotk",), True, "stem", 4)
 
     def test_plan_unfinished_word_matches_as_a_prefix(self, fi):
@@ -230,8 +250,10 @@ def _terms(fi, query: str, lookup: q.Lookup) -> list[q.Term]:
 
 
 def _score(compiled: q.Compiled, vector: str, municipalities: list[str] | None = None) -> float:
-    sql = (f"SELECT ({compiled.score_sql}) FROM (SELECT %s::tsvector AS v) x, "  # noqa: S608
-           "(SELECT %s::varchar[] AS municipalities) d")
+    sql = (
+        f"SELECT ({compiled.score_sql}) FROM (SELECT %s::tsvector AS v) x, "  # noqa: S608
+        "(SELECT %s::varchar[] AS municipalities) d"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*compiled.score_params, vector, municipalities or []])
         return float(cursor.fetchone()[0])
@@ -253,14 +275,16 @@ class TestScore:
 
     def test_score_every_word_beats_some_words(self, fi):
         compiled = q.compile_terms(
-            _terms(fi, "kuljetus taksi", _lookup(kuljetus=(3, 1), taksi=(3, 1))), 100)
+            _terms(fi, "kuljetus taksi", _lookup(kuljetus=(3, 1), taksi=(3, 1))), 100
+        )
         both = _score(compiled, "'kuljetus':1C 'taksi':20C")
         one = _score(compiled, "'kuljetus':1C")
         assert both > one > 0
 
     def test_score_words_close_together_earn_more(self, fi):
         compiled = q.compile_terms(
-            _terms(fi, "kuljetus taksi", _lookup(kuljetus=(3, 1), taksi=(3, 1))), 100)
+            _terms(fi, "kuljetus taksi", _lookup(kuljetus=(3, 1), taksi=(3, 1))), 100
+        )
         near = _score(compiled, "'kuljetus':1C 'taksi':2C")
         far = _score(compiled, "'kuljetus':1C 'taksi':40C")
         assert near > far
@@ -275,9 +299,11 @@ class TestScore:
         lookup.places["kotka"] = [KOTKA]
         compiled = q.compile_terms(_terms(fi, "kuljetus kotkassa", lookup), 100)
         text = "'kuljetus':1A"
-        whole_area, there, elsewhere = (_score(compiled, text, []),
-                                        _score(compiled, text, [KOTKA]),
-                                        _score(compiled, text, ["286"]))
+        whole_area, there, elsewhere = (
+            _score(compiled, text, []),
+            _score(compiled, text, [KOTKA]),
+            _score(compiled, text, ["286"]),
+        )
         assert whole_area == there > elsewhere > 0
 
 
@@ -298,8 +324,7 @@ class TestBranches:
         assert [(b.column, b.capped) for b in compiled.branches] == [("head", True)]
 
     def test_branches_selective_word_brings_the_candidates_alone(self, fi):
-        lookup = _lookup(100_000, palvelu=(q.BODY_BUDGET + 1, q.HEAD_BUDGET + 1),
-                         kuljetus=(3, 1))
+        lookup = _lookup(100_000, palvelu=(q.BODY_BUDGET + 1, q.HEAD_BUDGET + 1), kuljetus=(3, 1))
         terms = _terms(fi, "palvelu kuljetus", lookup)
         compiled = q.compile_terms(terms, 100_000)
         assert {terms[b.term].word for b in compiled.branches} == {"kuljetus"}

@@ -94,18 +94,22 @@ class TestVisibleTypes:
         assert sorted(visible) == ["consultation", "extra", "offer", "service", "story"]
 
     def test_advisor_sees_what_the_role_may_view(self, advisor):
-        assert sorted(registry.visible_types(advisor)) == ["consultation", "offer",
-                                                           "service", "story"]
+        assert sorted(registry.visible_types(advisor)) == [
+            "consultation",
+            "offer",
+            "service",
+            "story",
+        ]
 
-    def test_user_without_a_role_sees_only_sources_without_a_permission(
-            self, django_user_model):
+    def test_user_without_a_role_sees_only_sources_without_a_permission(self, django_user_model):
         nobody = make_user(django_user_model, "eiroolia")
         assert registry.visible_types(nobody) == ["story"]
 
     def test_one_apps_permission_shows_that_apps_types(self, django_user_model):
         reader = make_user(django_user_model, "lukija")
-        reader.user_permissions.add(Permission.objects.get(
-            content_type__app_label="catalogue", codename="view_entry"))
+        reader.user_permissions.add(
+            Permission.objects.get(content_type__app_label="catalogue", codename="view_entry")
+        )
         assert sorted(registry.visible_types(reader)) == ["offer", "service", "story"]
 
 
@@ -134,8 +138,7 @@ class TestRegisteredSourcesDocuments:
         assert document.doc_type in source.doc_types
         assert document.titles["fi"]
         assert document.url.startswith("/")
-        assert all(isinstance(t, Text) and t.text and t.weight in "ABCD"
-                   for t in document.texts)
+        assert all(isinstance(t, Text) and t.text and t.weight in "ABCD" for t in document.texts)
 
     def test_entry(self):
         source = registry.source_for(Entry)
@@ -168,8 +171,11 @@ class TestWhatSourcesTellSearch:
 
     def test_doc_type_labels_come_from_the_sources(self):
         assert registry.doc_type_choices() == [
-            ("service", "palvelu"), ("offer", "järjestöjen tarjonta"),
-            ("consultation", "ratkaistu konsultaatio"), ("story", "onnistumistarina")]
+            ("service", "palvelu"),
+            ("offer", "järjestöjen tarjonta"),
+            ("consultation", "ratkaistu konsultaatio"),
+            ("story", "onnistumistarina"),
+        ]
         assert registry.doc_type_label("unknown") == "unknown"
 
     def test_a_new_source_adds_its_type_and_label(self, isolated_registry):
@@ -185,15 +191,20 @@ class TestWhatSourcesTellSearch:
         assert registry.doc_type_label("group") == "ryhmä"
 
     def test_the_catalogue_registers_its_municipalities_as_places(self):
-        assert registry.places() == [registry.Places(
-            table=Municipality._meta.db_table, code="code", names=("name_fi", "name_sv"))]
+        assert registry.places() == [
+            registry.Places(
+                table=Municipality._meta.db_table, code="code", names=("name_fi", "name_sv")
+            )
+        ]
 
     def test_the_catalogue_registers_the_municipality_and_line_filters(self):
         facets = registry.facets()
         assert [m.code for m in facets.municipalities()] == [
-            m.code for m in Municipality.objects.order_by("name_fi")]
+            m.code for m in Municipality.objects.order_by("name_fi")
+        ]
         assert {line.key for line in facets.lines()} == set(
-            ServiceLine.objects.values_list("key", flat=True))
+            ServiceLine.objects.values_list("key", flat=True)
+        )
 
     def test_without_registered_filters_there_is_nothing_to_filter_by(self, monkeypatch, rf):
         monkeypatch.setattr(registry, "_FACETS", [])

@@ -164,8 +164,12 @@ def test_snippet_escapes_html(catalogue, voikko):
 
 
 def test_search_costs_two_queries_whatever_it_finds(analyzer, django_assert_num_queries):
-    for query in ("kotihoito", "omaishoitajan vapaat ja sijaishoito kotona",
-                  "lastensuojeluilmotus", "ruoka-apu kotka kouvola hamina"):
+    for query in (
+        "kotihoito",
+        "omaishoitajan vapaat ja sijaishoito kotona",
+        "lastensuojeluilmotus",
+        "ruoka-apu kotka kouvola hamina",
+    ):
         with django_assert_num_queries(2):
             selectors.search(query=query, analyzer=analyzer, municipality=KOTKA)
     with django_assert_num_queries(1):  # nothing in the index matches: no second query

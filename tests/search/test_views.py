@@ -30,9 +30,11 @@ def test_results_page_lists_marked_hits_and_logs(advisor_client, catalogue):
 
 
 def test_results_page_htmx_returns_only_the_results_fragment(advisor_client, catalogue):
-    response = advisor_client.get(reverse("search:results"), {"q": "kotihoito"},
-                                  headers={"HX-Request": "true",
-                                           "HX-Target": "search-results"})
+    response = advisor_client.get(
+        reverse("search:results"),
+        {"q": "kotihoito"},
+        headers={"HX-Request": "true", "HX-Target": "search-results"},
+    )
     html = response.content.decode()
     assert "<html" not in html
     assert 'id="search-results"' in html
@@ -40,30 +42,35 @@ def test_results_page_htmx_returns_only_the_results_fragment(advisor_client, cat
 
 
 def test_results_page_municipality_choice_filters_and_is_remembered(advisor_client, catalogue):
-    html = advisor_client.get(reverse("search:results"),
-                              {"q": "ruoka-apu", "kunta": KOUVOLA}).content.decode()
+    html = advisor_client.get(
+        reverse("search:results"), {"q": "ruoka-apu", "kunta": KOUVOLA}
+    ).content.decode()
     assert "k=ruoka-apu-kouvola" in html
     assert "k=ruoka-apu-kotka" not in html
     # The choice stays for the next search (and the header's live results).
     html = advisor_client.get(reverse("search:live"), {"q": "ruoka-apu"}).content.decode()
     assert "Kouvolassa" in html and "Kotkassa" not in html
-    html = advisor_client.get(reverse("search:results"),
-                              {"q": "ruoka-apu", "kunta": ""}).content.decode()
+    html = advisor_client.get(
+        reverse("search:results"), {"q": "ruoka-apu", "kunta": ""}
+    ).content.decode()
     assert "Kouvolassa" in html and "Kotkassa" in html
 
 
 def test_results_page_line_and_type_filters(advisor_client, catalogue):
-    html = advisor_client.get(reverse("search:results"),
-                              {"q": "ruoka-apu", "tyyppi": "service"}).content.decode()
+    html = advisor_client.get(
+        reverse("search:results"), {"q": "ruoka-apu", "tyyppi": "service"}
+    ).content.decode()
     assert "k=ruoka-apu-kotka" not in html
-    html = advisor_client.get(reverse("search:results"),
-                              {"q": "kotihoito", "linja": "vammaispalvelut"}).content.decode()
+    html = advisor_client.get(
+        reverse("search:results"), {"q": "kotihoito", "linja": "vammaispalvelut"}
+    ).content.decode()
     assert "<mark>Kotihoito</mark>" not in html
 
 
 def test_live_results_are_listbox_options(advisor_client, catalogue):
-    response = advisor_client.get(reverse("search:live"), {"q": "kuljetus"},
-                                  headers={"HX-Request": "true"})
+    response = advisor_client.get(
+        reverse("search:live"), {"q": "kuljetus"}, headers={"HX-Request": "true"}
+    )
     html = response.content.decode()
     assert "<html" not in html
     assert 'role="option"' in html
@@ -82,8 +89,10 @@ def test_live_results_for_empty_query_are_empty(advisor_client, catalogue):
 def test_open_records_position_and_redirects(advisor_client, advisor, catalogue):
     advisor_client.get(reverse("search:results"), {"q": "kotihoito"})
     log = SearchLog.objects.get()
-    response = advisor_client.get(reverse("search:open", args=[log.pk, 1]),
-                                  {"to": "/palvelut/kortti/kotihoito/", "k": "kotihoito"})
+    response = advisor_client.get(
+        reverse("search:open", args=[log.pk, 1]),
+        {"to": "/palvelut/kortti/kotihoito/", "k": "kotihoito"},
+    )
     assert response.status_code == 302
     assert response["Location"] == "/palvelut/kortti/kotihoito/"
     log.refresh_from_db()
@@ -102,8 +111,7 @@ def test_search_pages_need_login(client, catalogue):
     assert "/kirjaudu/" in response["Location"]
 
 
-def test_user_without_catalogue_permission_sees_no_entries(client, django_user_model,
-                                                           catalogue):
+def test_user_without_catalogue_permission_sees_no_entries(client, django_user_model, catalogue):
     nobody = django_user_model.objects.create_user("nobody")
     client.force_login(nobody)
     html = client.get(reverse("search:results"), {"q": "kotihoito"}).content.decode()
@@ -125,6 +133,7 @@ def test_results_page_for_swedish_user_shows_swedish_title(advisor_client, catal
 
 
 def test_results_page_municipality_choice_is_applied_to_kotka(advisor_client, catalogue):
-    html = advisor_client.get(reverse("search:results"),
-                              {"q": "ruoka-apu", "kunta": KOTKA}).content.decode()
+    html = advisor_client.get(
+        reverse("search:results"), {"q": "ruoka-apu", "kunta": KOTKA}
+    ).content.decode()
     assert "k=ruoka-apu-kotka" in html and "k=ruoka-apu-kouvola" not in html

@@ -24,8 +24,9 @@ def theme(key: str = QUEUES) -> Theme:
     return Theme.objects.get(key=key)
 
 
-def story(*, author, state: str = Story.State.DRAFT, themes: tuple[str, ...] = (QUEUES,),
-          **fields: Any) -> Story:
+def story(
+    *, author, state: str = Story.State.DRAFT, themes: tuple[str, ...] = (QUEUES,), **fields: Any
+) -> Story:
     """A complete story in ``state`` (ready to submit when a draft)."""
     n = next(_seq)
     values: dict[str, Any] = {
@@ -37,8 +38,12 @@ def story(*, author, state: str = Story.State.DRAFT, themes: tuple[str, ...] = (
     }
     values.update(fields)
     now = timezone.now()
-    if state in (Story.State.SUBMITTED, Story.State.SCHEDULED, Story.State.PUBLISHED,
-                 Story.State.ARCHIVED):
+    if state in (
+        Story.State.SUBMITTED,
+        Story.State.SCHEDULED,
+        Story.State.PUBLISHED,
+        Story.State.ARCHIVED,
+    ):
         values.setdefault("submitted_at", now)
     if state in (Story.State.PUBLISHED, Story.State.ARCHIVED):
         values.setdefault("published_at", now)
@@ -50,5 +55,4 @@ def story(*, author, state: str = Story.State.DRAFT, themes: tuple[str, ...] = (
 
 
 def transitions(story: Story) -> list[tuple[str, str]]:
-    return list(StoryTransition.objects.filter(story=story)
-                .values_list("from_state", "to_state"))
+    return list(StoryTransition.objects.filter(story=story).values_list("from_state", "to_state"))

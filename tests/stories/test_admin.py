@@ -15,9 +15,17 @@ def test_theme_admin_edits_names_in_every_language(client, superuser):
     found = Theme.objects.get(key="saastot")
     url = reverse("admin:stories_theme_change", args=[found.pk])
 
-    response = client.post(url, {"key": "saastot", "name_fi": "Säästöt ja tehokkuus",
-                                  "name_sv": "Besparingar", "name_en": "Savings",
-                                  "position": "3", "is_active": "on"})
+    response = client.post(
+        url,
+        {
+            "key": "saastot",
+            "name_fi": "Säästöt ja tehokkuus",
+            "name_sv": "Besparingar",
+            "name_en": "Savings",
+            "position": "3",
+            "is_active": "on",
+        },
+    )
 
     assert response.status_code == 302
     found.refresh_from_db()
@@ -27,9 +35,17 @@ def test_theme_admin_edits_names_in_every_language(client, superuser):
 def test_theme_admin_adds_a_theme(client, superuser):
     client.force_login(superuser)
 
-    client.post(reverse("admin:stories_theme_add"), {
-        "key": "hyvinvointi", "name_fi": "Hyvinvointi", "name_sv": "", "name_en": "",
-        "position": "9", "is_active": "on"})
+    client.post(
+        reverse("admin:stories_theme_add"),
+        {
+            "key": "hyvinvointi",
+            "name_fi": "Hyvinvointi",
+            "name_sv": "",
+            "name_en": "",
+            "position": "9",
+            "is_active": "on",
+        },
+    )
 
     assert Theme.objects.filter(key="hyvinvointi").exists()
 
@@ -37,9 +53,17 @@ def test_theme_admin_adds_a_theme(client, superuser):
 def test_theme_admin_refuses_personal_identity_code(client, superuser):
     client.force_login(superuser)
 
-    response = client.post(reverse("admin:stories_theme_add"), {
-        "key": "x", "name_fi": "Asiakas 131052-308T", "name_sv": "", "name_en": "",
-        "position": "9", "is_active": "on"})
+    response = client.post(
+        reverse("admin:stories_theme_add"),
+        {
+            "key": "x",
+            "name_fi": "Asiakas 131052-308T",
+            "name_sv": "",
+            "name_en": "",
+            "position": "9",
+            "is_active": "on",
+        },
+    )
 
     assert response.status_code == 200
     assert "henkilötunnuksen" in response.content.decode()

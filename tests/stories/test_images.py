@@ -36,8 +36,9 @@ def photo_with_metadata() -> bytes:
     exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
     gps = exif.get_ifd(0x8825)
     gps[2] = (60.0, 28.0, 0.0)  # GPSLatitude (Kotka)
-    return encoded(Image.new("RGB", (200, 100), "red"), "JPEG", exif=exif,
-                   comment=b"asiakkaan nimi")
+    return encoded(
+        Image.new("RGB", (200, 100), "red"), "JPEG", exif=exif, comment=b"asiakkaan nimi"
+    )
 
 
 def test_process_story_image_strips_metadata_and_applies_orientation():
@@ -128,7 +129,8 @@ def test_process_story_image_refuses_too_many_pixels():
     assert exc.value.code == "too_many_pixels"
     assert exc.value.messages == [
         f"Kuva on liian suuri (pikseleitä {grouped(48_000_000)}, "
-        f"enintään {grouped(images.MAX_PIXELS)})."]
+        f"enintään {grouped(images.MAX_PIXELS)})."
+    ]
 
 
 def grouped(number: int) -> str:
@@ -149,8 +151,7 @@ def test_process_story_image_bound_fits_a_story_image():
 
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
-def test_process_story_image_refuses_a_canvas_just_over_the_bound_before_decoding(
-        monkeypatch):
+def test_process_story_image_refuses_a_canvas_just_over_the_bound_before_decoding(monkeypatch):
     data = single_colour_png(5000, 5001)  # 25 005 000 pixels, just over 25 MP
     assert len(data) < 100_000
     decoded = []
@@ -161,8 +162,8 @@ def test_process_story_image_refuses_a_canvas_just_over_the_bound_before_decodin
 
     assert exc.value.code == "too_many_pixels"
     assert exc.value.messages == [
-        f"Kuva on liian suuri (pikseleitä {grouped(25_005_000)}, "
-        f"enintään {grouped(25_000_000)})."]
+        f"Kuva on liian suuri (pikseleitä {grouped(25_005_000)}, enintään {grouped(25_000_000)})."
+    ]
     assert decoded == []  # refused from the header alone
 
 
@@ -222,14 +223,16 @@ def _jpeg_with_size(width: int, height: int) -> bytes:
     """A real small JPEG whose SOF header claims ``width`` × ``height``."""
     data = bytearray(encoded(Image.new("RGB", (8, 8), "red"), "JPEG"))
     sof = data.index(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
     return bytes(data)
 
 
 _small_images = st.builds(
     lambda kind, mode, w, h: encoded(Image.new(mode, (w, h), "blue"), kind),
-    st.sampled_from(["PNG", "JPEG", "WEBP", "GIF"]), st.just("RGB"),
-    st.integers(1, 64), st.integers(1, 64),
+    st.sampled_from(["PNG", "JPEG", "WEBP", "GIF"]),
+    st.just("RGB"),
+    st.integers(1, 64),
+    st.integers(1, 64),
 )
 
 
@@ -251,8 +254,9 @@ hostile_image_bytes = st.one_of(
 
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
-@settings(derandomize=True, max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    derandomize=True, max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(data=hostile_image_bytes)
 def test_process_story_image_gives_an_image_or_a_validation_error_for_any_bytes(data):
     try:
@@ -267,21 +271,33 @@ def test_process_story_image_gives_an_image_or_a_validation_error_for_any_bytes(
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 @pytest.mark.django_db
-@settings(derandomize=True, max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    derandomize=True,
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=hostile_image_bytes)
 def test_story_form_never_answers_500_to_hostile_image_bytes(client, advisor, data):
     from tests.stories.test_views import form_data
 
     client.force_login(advisor)
-    stored_before = sorted(p.name for p in Path(settings_module.MEDIA_ROOT).rglob("*")
-                           if p.is_file()) if Path(settings_module.MEDIA_ROOT).exists() else []
-    response = client.post(reverse("stories:create"), form_data(
-        image=SimpleUploadedFile("kuva.png", data, "image/png"), image_alt="Kuva"))
+    stored_before = (
+        sorted(p.name for p in Path(settings_module.MEDIA_ROOT).rglob("*") if p.is_file())
+        if Path(settings_module.MEDIA_ROOT).exists()
+        else []
+    )
+    response = client.post(
+        reverse("stories:create"),
+        form_data(image=SimpleUploadedFile("kuva.png", data, "image/png"), image_alt="Kuva"),
+    )
 
     assert response.status_code in (200, 302, 422), response.status_code
     if response.status_code == 422:
         assert "image" in response.context["form"].errors
-        stored = sorted(p.name for p in Path(settings_module.MEDIA_ROOT).rglob("*")
-                        if p.is_file()) if Path(settings_module.MEDIA_ROOT).exists() else []
+        stored = (
+            sorted(p.name for p in Path(settings_module.MEDIA_ROOT).rglob("*") if p.is_file())
+            if Path(settings_module.MEDIA_ROOT).exists()
+            else []
+        )
         assert stored == stored_before

@@ -15,8 +15,12 @@ def test_the_five_themes_are_seeded_in_three_languages():
     themes = list(Theme.objects.order_by("position"))
 
     assert [t.name_fi for t in themes] == [
-        "Jonot lyhenivät", "Asiakkaat tavoitettiin", "Monitoimijainen yhteistyö", "Säästöt",
-        "Asiakaskokemus"]
+        "Jonot lyhenivät",
+        "Asiakkaat tavoitettiin",
+        "Monitoimijainen yhteistyö",
+        "Säästöt",
+        "Asiakaskokemus",
+    ]
     assert all(t.name_sv and t.name_en and t.is_active for t in themes)
 
 
@@ -28,7 +32,8 @@ def test_every_role_writes_comments_and_thanks(role):
 
 
 def test_only_managers_publish():
-    holders = set(Group.objects.filter(permissions__codename="publish_story")
-                  .values_list("name", flat=True))
+    holders = set(
+        Group.objects.filter(permissions__codename="publish_story").values_list("name", flat=True)
+    )
 
     assert holders == {roles.MANAGER}

@@ -20,8 +20,15 @@ ALL_STATES = list(State)
 def people(advisor, colleague, editor, manager, superuser, django_user_model):
     inactive = django_user_model.objects.create_user("entinen", is_active=False)
     inactive.groups.add(*manager.groups.all())
-    return {"author": advisor, "colleague": colleague, "editor": editor, "manager": manager,
-            "superuser": superuser, "inactive_manager": inactive, "anonymous": AnonymousUser()}
+    return {
+        "author": advisor,
+        "colleague": colleague,
+        "editor": editor,
+        "manager": manager,
+        "superuser": superuser,
+        "inactive_manager": inactive,
+        "anonymous": AnonymousUser(),
+    }
 
 
 def allowed(predicate, people, story_obj) -> set[str]:
@@ -38,35 +45,41 @@ def test_workflow_predicates_follow_role_and_state(people, advisor, state):
     def expected(to_state: str, who: set[str]) -> set[str]:
         return who if (state, to_state) in Story.TRANSITIONS else set()
 
-    assert allowed(permissions.can_publish_story, people, s) == expected(State.PUBLISHED,
-                                                                          PUBLISHERS)
-    assert allowed(permissions.can_schedule_story, people, s) == expected(State.SCHEDULED,
-                                                                           PUBLISHERS)
-    assert allowed(permissions.can_return_story, people, s) == expected(State.RETURNED,
-                                                                         PUBLISHERS)
-    assert allowed(permissions.can_archive_story, people, s) == expected(State.ARCHIVED,
-                                                                          PUBLISHERS)
-    assert allowed(permissions.can_submit_story, people, s) == expected(State.SUBMITTED,
-                                                                         {"author"})
+    assert allowed(permissions.can_publish_story, people, s) == expected(
+        State.PUBLISHED, PUBLISHERS
+    )
+    assert allowed(permissions.can_schedule_story, people, s) == expected(
+        State.SCHEDULED, PUBLISHERS
+    )
+    assert allowed(permissions.can_return_story, people, s) == expected(State.RETURNED, PUBLISHERS)
+    assert allowed(permissions.can_archive_story, people, s) == expected(State.ARCHIVED, PUBLISHERS)
+    assert allowed(permissions.can_submit_story, people, s) == expected(State.SUBMITTED, {"author"})
 
 
 def test_advisor_may_do_no_publisher_action_in_any_state(advisor):
     for state in ALL_STATES:
         s = story(author=advisor, state=state)
-        for predicate in (permissions.can_publish_story, permissions.can_schedule_story,
-                          permissions.can_return_story, permissions.can_archive_story):
+        for predicate in (
+            permissions.can_publish_story,
+            permissions.can_schedule_story,
+            permissions.can_return_story,
+            permissions.can_archive_story,
+        ):
             assert not predicate(advisor, s), (predicate.__name__, state)
     assert not permissions.can_review_stories(advisor)
 
 
-@pytest.mark.parametrize(("state", "editors"), [
-    (State.DRAFT, {"author"}),
-    (State.RETURNED, {"author"}),
-    (State.SUBMITTED, PUBLISHERS),
-    (State.SCHEDULED, PUBLISHERS),
-    (State.PUBLISHED, PUBLISHERS),
-    (State.ARCHIVED, set()),
-])
+@pytest.mark.parametrize(
+    ("state", "editors"),
+    [
+        (State.DRAFT, {"author"}),
+        (State.RETURNED, {"author"}),
+        (State.SUBMITTED, PUBLISHERS),
+        (State.SCHEDULED, PUBLISHERS),
+        (State.PUBLISHED, PUBLISHERS),
+        (State.ARCHIVED, set()),
+    ],
+)
 def test_can_edit_story(people, advisor, state, editors):
     s = story(author=advisor, state=state)
 
@@ -75,14 +88,17 @@ def test_can_edit_story(people, advisor, state, editors):
     assert allowed(permissions.can_autosave_story, people, s) == autosavers
 
 
-@pytest.mark.parametrize(("state", "viewers"), [
-    (State.DRAFT, {"author"}),
-    (State.SUBMITTED, {"author"} | PUBLISHERS),
-    (State.RETURNED, {"author"} | PUBLISHERS),
-    (State.SCHEDULED, {"author"} | PUBLISHERS),
-    (State.PUBLISHED, {"author", "colleague", "editor"} | PUBLISHERS),
-    (State.ARCHIVED, {"author"} | PUBLISHERS),
-])
+@pytest.mark.parametrize(
+    ("state", "viewers"),
+    [
+        (State.DRAFT, {"author"}),
+        (State.SUBMITTED, {"author"} | PUBLISHERS),
+        (State.RETURNED, {"author"} | PUBLISHERS),
+        (State.SCHEDULED, {"author"} | PUBLISHERS),
+        (State.PUBLISHED, {"author", "colleague", "editor"} | PUBLISHERS),
+        (State.ARCHIVED, {"author"} | PUBLISHERS),
+    ],
+)
 def test_can_view_story(people, advisor, state, viewers):
     s = story(author=advisor, state=state)
 
@@ -109,5 +125,8 @@ def test_history_is_for_the_author_and_publishers(people, advisor):
 
 def test_writing_and_reviewing_roles(people):
     assert {n for n, u in people.items() if permissions.can_write_story(u)} == {
-        "author", "colleague", "editor"} | PUBLISHERS
+        "author",
+        "colleague",
+        "editor",
+    } | PUBLISHERS
     assert {n for n, u in people.items() if permissions.can_review_stories(u)} == PUBLISHERS

@@ -22,9 +22,15 @@ def test_story_source_indexes_published_stories_only(advisor):
 
 
 def test_story_document_carries_every_story_field(advisor):
-    published = story(author=advisor, state=State.PUBLISHED, title="Säästöä löytyi",
-                      lead="Yhteinen hankinta.", body="Kilpailutimme **yhdessä**.",
-                      unit="Kouvolan tiimi", themes=(SAVINGS,))
+    published = story(
+        author=advisor,
+        state=State.PUBLISHED,
+        title="Säästöä löytyi",
+        lead="Yhteinen hankinta.",
+        body="Kilpailutimme **yhdessä**.",
+        unit="Kouvolan tiimi",
+        themes=(SAVINGS,),
+    )
 
     doc = source_for(Story).document(published)
 

@@ -17,8 +17,9 @@ State = Story.State
 
 def test_latest_published_is_newest_first_with_counts(advisor, colleague):
     now = timezone.now()
-    older = story(author=advisor, state=State.PUBLISHED,
-                  published_at=now - datetime.timedelta(days=2))
+    older = story(
+        author=advisor, state=State.PUBLISHED, published_at=now - datetime.timedelta(days=2)
+    )
     newer = story(author=advisor, state=State.PUBLISHED, published_at=now)
     story(author=advisor, state=State.SUBMITTED)
     services.story_thank(story=older, user=colleague)
@@ -60,10 +61,16 @@ def test_unit_choices_merge_case_variants_of_published_stories(advisor):
 
 
 def test_year_choices_are_years_with_published_stories(advisor):
-    story(author=advisor, state=State.PUBLISHED,
-          published_at=datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.UTC))
-    story(author=advisor, state=State.PUBLISHED,
-          published_at=datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC))
+    story(
+        author=advisor,
+        state=State.PUBLISHED,
+        published_at=datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.UTC),
+    )
+    story(
+        author=advisor,
+        state=State.PUBLISHED,
+        published_at=datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC),
+    )
 
     # 31.12.2025 23.30 UTC is already 2026 in Helsinki.
     assert selectors.year_choices() == [2026, 2024]
@@ -79,16 +86,30 @@ def test_review_queue_puts_submitted_before_scheduled(advisor):
 
 def test_period_report_uses_local_dates_and_counts_only_complete_waiting_figures(advisor):
     tz = timezone.get_current_timezone()
-    inside = story(author=advisor, state=State.PUBLISHED, waiting_days_before=10,
-                   waiting_days_after=4, savings_eur=300,
-                   published_at=datetime.datetime(2025, 3, 1, 0, 30, tzinfo=tz))
-    story(author=advisor, state=State.PUBLISHED, waiting_days_before=50,
-          published_at=datetime.datetime(2025, 3, 31, 12, tzinfo=tz))
-    story(author=advisor, state=State.PUBLISHED, savings_eur=10_000,
-          published_at=datetime.datetime(2025, 2, 28, 23, 59, tzinfo=tz))
+    inside = story(
+        author=advisor,
+        state=State.PUBLISHED,
+        waiting_days_before=10,
+        waiting_days_after=4,
+        savings_eur=300,
+        published_at=datetime.datetime(2025, 3, 1, 0, 30, tzinfo=tz),
+    )
+    story(
+        author=advisor,
+        state=State.PUBLISHED,
+        waiting_days_before=50,
+        published_at=datetime.datetime(2025, 3, 31, 12, tzinfo=tz),
+    )
+    story(
+        author=advisor,
+        state=State.PUBLISHED,
+        savings_eur=10_000,
+        published_at=datetime.datetime(2025, 2, 28, 23, 59, tzinfo=tz),
+    )
 
-    report = selectors.period_report(start=datetime.date(2025, 3, 1),
-                                     end=datetime.date(2025, 3, 31))
+    report = selectors.period_report(
+        start=datetime.date(2025, 3, 1), end=datetime.date(2025, 3, 31)
+    )
 
     assert report.count == 2
     assert report.stories[0].pk == inside.pk

@@ -48,8 +48,9 @@ def jpeg_change() -> ImageChange:
 
 
 def indexed(story_obj: Story) -> bool:
-    return SearchDocument.objects.filter(source="stories.story",
-                                         object_id=str(story_obj.pk)).exists()
+    return SearchDocument.objects.filter(
+        source="stories.story", object_id=str(story_obj.pk)
+    ).exists()
 
 
 # --- Writing --------------------------------------------------------------------------
@@ -86,31 +87,39 @@ class TestStoryCreate:
     @pytest.mark.parametrize("field", ["title", "lead", "body", "unit", "image_alt"])
     def test_story_create_refuses_personal_identity_code_in_every_field(self, advisor, field):
         with pytest.raises(ValidationError) as exc:
-            services.story_create(author=advisor, token=uuid.uuid4(),
-                                  content=content(**{field: f"Asiakas {HETU} soitti"}))
+            services.story_create(
+                author=advisor,
+                token=uuid.uuid4(),
+                content=content(**{field: f"Asiakas {HETU} soitti"}),
+            )
 
         assert field in exc.value.message_dict
         assert Story.objects.count() == 0
 
     def test_story_create_names_every_offending_field(self, advisor):
         with pytest.raises(ValidationError) as exc:
-            services.story_create(author=advisor, token=uuid.uuid4(),
-                                  content=content(title=HETU, body=f"x {HETU}"))
+            services.story_create(
+                author=advisor, token=uuid.uuid4(), content=content(title=HETU, body=f"x {HETU}")
+            )
 
         assert set(exc.value.message_dict) == {"title", "body"}
 
     def test_story_create_with_image_requires_alt_text(self, advisor):
         with pytest.raises(ValidationError) as exc:
-            services.story_create(author=advisor, token=uuid.uuid4(), content=content(),
-                                  image=jpeg_change())
+            services.story_create(
+                author=advisor, token=uuid.uuid4(), content=content(), image=jpeg_change()
+            )
 
         assert "image_alt" in exc.value.message_dict
         assert Story.objects.count() == 0
 
     def test_story_create_stores_the_reencoded_image(self, advisor, media_root):
         created = services.story_create(
-            author=advisor, token=uuid.uuid4(), content=content(image_alt="Tiimi kahvilla"),
-            image=jpeg_change())
+            author=advisor,
+            token=uuid.uuid4(),
+            content=content(image_alt="Tiimi kahvilla"),
+            image=jpeg_change(),
+        )
 
         created.refresh_from_db()
         assert created.image.name.startswith("stories/")
@@ -129,8 +138,9 @@ class TestStoryUpdate:
     def test_story_update_saves_and_bumps_the_version(self, advisor):
         draft = story(author=advisor)
 
-        updated = services.story_update(story=draft, actor=advisor, version=1,
-                                        content=content(title="Uusi otsikko"))
+        updated = services.story_update(
+            story=draft, actor=advisor, version=1, content=content(title="Uusi otsikko")
+        )
 
         draft.refresh_from_db()
         assert updated.version == draft.version == 2
@@ -138,12 +148,22 @@ class TestStoryUpdate:
 
     def test_story_update_from_another_page_with_a_stale_version_is_refused(self, advisor):
         draft = story(author=advisor)
-        services.story_update(story=draft, actor=advisor, version=1, session=uuid.uuid4(),
-                              content=content(title="Toisen välilehden versio"))
+        services.story_update(
+            story=draft,
+            actor=advisor,
+            version=1,
+            session=uuid.uuid4(),
+            content=content(title="Toisen välilehden versio"),
+        )
 
         with pytest.raises(StoryConflict):
-            services.story_update(story=draft, actor=advisor, version=1, session=uuid.uuid4(),
-                                  content=content(title="Vanhentunut automaattitallennus"))
+            services.story_update(
+                story=draft,
+                actor=advisor,
+                version=1,
+                session=uuid.uuid4(),
+                content=content(title="Vanhentunut automaattitallennus"),
+            )
 
         draft.refresh_from_db()
         assert draft.title == "Toisen välilehden versio"
@@ -153,11 +173,17 @@ class TestStoryUpdate:
         """The page's own autosave and submit race; its content is the newest."""
         draft = story(author=advisor)
         page = uuid.uuid4()
-        services.story_update(story=draft, actor=advisor, version=1, session=page,
-                              content=content(title="Automaattitallennus"))
+        services.story_update(
+            story=draft,
+            actor=advisor,
+            version=1,
+            session=page,
+            content=content(title="Automaattitallennus"),
+        )
 
-        services.story_update(story=draft, actor=advisor, version=1, session=page,
-                              content=content(title="Lopullinen"))
+        services.story_update(
+            story=draft, actor=advisor, version=1, session=page, content=content(title="Lopullinen")
+        )
 
         draft.refresh_from_db()
         assert draft.title == "Lopullinen"
@@ -175,8 +201,9 @@ class TestStoryUpdate:
         draft = story(author=advisor)
 
         with pytest.raises(PermissionDenied):
-            services.story_update(story=draft, actor=colleague, version=1,
-                                  content=content(title="Kaapattu"))
+            services.story_update(
+                story=draft, actor=colleague, version=1, content=content(title="Kaapattu")
+            )
 
         draft.refresh_from_db()
         assert draft.title != "Kaapattu"
@@ -185,28 +212,48 @@ class TestStoryUpdate:
         submitted = story(author=advisor, state=State.SUBMITTED)
 
         with pytest.raises(StoryConflict):
-            services.story_update(story=submitted, actor=advisor, version=1, autosave=True,
-                                  content=content(title="Myöhästynyt"))
+            services.story_update(
+                story=submitted,
+                actor=advisor,
+                version=1,
+                autosave=True,
+                content=content(title="Myöhästynyt"),
+            )
 
     def test_story_update_by_manager_of_published_story_reindexes(self, advisor, manager):
         published = services.story_publish(
-            story=story(author=advisor, state=State.SUBMITTED), actor=manager)
+            story=story(author=advisor, state=State.SUBMITTED), actor=manager
+        )
 
-        services.story_update(story=published, actor=manager, version=1,
-                              content=content(title="Omaishoitajien vertaisryhmä"))
+        services.story_update(
+            story=published,
+            actor=manager,
+            version=1,
+            content=content(title="Omaishoitajien vertaisryhmä"),
+        )
 
         hits = search(query="vertaisryhmä", doc_types=["story"])
         assert [hit.url for hit in hits.hits] == [published.get_absolute_url()]
 
     def test_story_update_replacing_the_image_deletes_the_old_file(
-            self, advisor, media_root, django_capture_on_commit_callbacks):
-        draft = services.story_create(author=advisor, token=uuid.uuid4(),
-                                      content=content(image_alt="Kuva"), image=jpeg_change())
+        self, advisor, media_root, django_capture_on_commit_callbacks
+    ):
+        draft = services.story_create(
+            author=advisor,
+            token=uuid.uuid4(),
+            content=content(image_alt="Kuva"),
+            image=jpeg_change(),
+        )
         old = media_root / draft.image.name
 
         with django_capture_on_commit_callbacks(execute=True):
-            services.story_update(story=draft, actor=advisor, version=draft.version,
-                                  content=content(image_alt="Kuva"), image=jpeg_change())
+            services.story_update(
+                story=draft,
+                actor=advisor,
+                version=draft.version,
+                content=content(image_alt="Kuva"),
+                image=jpeg_change(),
+            )
 
         draft.refresh_from_db()
         assert not old.exists()
@@ -253,8 +300,9 @@ class TestWorkflow:
             services.story_submit(story=draft, actor=manager)
 
     def test_story_publish_publishes_notifies_and_indexes(self, advisor, manager):
-        submitted = story(author=advisor, state=State.SUBMITTED,
-                          title="Kuljetuspalvelun jono purettiin")
+        submitted = story(
+            author=advisor, state=State.SUBMITTED, title="Kuljetuspalvelun jono purettiin"
+        )
 
         services.story_publish(story=submitted, actor=manager, comment="Hieno!")
 
@@ -334,8 +382,12 @@ class TestWorkflow:
         submitted = story(author=advisor, state=State.SUBMITTED)
         services.story_return(story=submitted, actor=manager, comment="Lisää yksikkö.")
 
-        services.story_update(story=submitted, actor=advisor, version=1,
-                              content=content(unit="Haminan aikuissosiaalityö"))
+        services.story_update(
+            story=submitted,
+            actor=advisor,
+            version=1,
+            content=content(unit="Haminan aikuissosiaalityö"),
+        )
         services.story_submit(story=submitted, actor=advisor)
 
         assert transitions(submitted) == [("submitted", "returned"), ("returned", "submitted")]
@@ -356,19 +408,26 @@ class TestWorkflow:
         submitted = story(author=advisor, state=State.SUBMITTED)
 
         with pytest.raises(ValidationError):
-            services.story_schedule(story=submitted, actor=manager,
-                                    publish_at=timezone.now() - datetime.timedelta(minutes=1))
+            services.story_schedule(
+                story=submitted,
+                actor=manager,
+                publish_at=timezone.now() - datetime.timedelta(minutes=1),
+            )
 
     def test_story_schedule_by_an_advisor_is_denied(self, advisor):
         submitted = story(author=advisor, state=State.SUBMITTED)
 
         with pytest.raises(PermissionDenied):
-            services.story_schedule(story=submitted, actor=advisor,
-                                    publish_at=timezone.now() + datetime.timedelta(days=1))
+            services.story_schedule(
+                story=submitted,
+                actor=advisor,
+                publish_at=timezone.now() + datetime.timedelta(days=1),
+            )
 
     def test_story_archive_takes_it_out_of_the_index(self, advisor, manager):
         published = services.story_publish(
-            story=story(author=advisor, state=State.SUBMITTED), actor=manager)
+            story=story(author=advisor, state=State.SUBMITTED), actor=manager
+        )
         assert indexed(published)
 
         services.story_archive(story=published, actor=manager, comment="Vanhentunut")
@@ -396,10 +455,15 @@ class TestWorkflow:
 class TestScheduledPublishing:
     def test_stories_publish_due_publishes_only_due_stories(self, advisor, manager):
         now = timezone.now()
-        due = story(author=advisor, state=State.SCHEDULED, scheduled_by=manager,
-                    publish_at=now - datetime.timedelta(minutes=1))
-        later = story(author=advisor, state=State.SCHEDULED,
-                      publish_at=now + datetime.timedelta(hours=1))
+        due = story(
+            author=advisor,
+            state=State.SCHEDULED,
+            scheduled_by=manager,
+            publish_at=now - datetime.timedelta(minutes=1),
+        )
+        later = story(
+            author=advisor, state=State.SCHEDULED, publish_at=now + datetime.timedelta(hours=1)
+        )
 
         assert services.stories_publish_due(now=now) == 1
 
@@ -414,8 +478,7 @@ class TestScheduledPublishing:
 
     def test_stories_publish_due_twice_publishes_once(self, advisor):
         now = timezone.now()
-        story(author=advisor, state=State.SCHEDULED,
-              publish_at=now - datetime.timedelta(minutes=1))
+        story(author=advisor, state=State.SCHEDULED, publish_at=now - datetime.timedelta(minutes=1))
 
         assert services.stories_publish_due(now=now) == 1
         assert services.stories_publish_due(now=now) == 0
@@ -426,7 +489,8 @@ class TestScheduledPublishing:
         services.story_return(story=scheduled, actor=manager, comment="Odotetaan vielä.")
 
         published = services.story_publish_scheduled(
-            story_id=scheduled.pk, now=timezone.now() + datetime.timedelta(days=1))
+            story_id=scheduled.pk, now=timezone.now() + datetime.timedelta(days=1)
+        )
 
         assert published is False
         scheduled.refresh_from_db()
@@ -459,8 +523,9 @@ class TestThanksAndComments:
     def test_comment_post_saves_and_notifies_the_author(self, advisor, colleague):
         published = story(author=advisor, state=State.PUBLISHED)
 
-        comment = services.comment_post(story=published, author=colleague,
-                                        body="Tästä otetaan mallia!")
+        comment = services.comment_post(
+            story=published, author=colleague, body="Tästä otetaan mallia!"
+        )
 
         assert comment.story == published
         note = Notification.objects.get(recipient=advisor)
@@ -479,8 +544,9 @@ class TestThanksAndComments:
 
     def test_comment_post_on_an_unpublished_story_is_denied(self, advisor, colleague):
         with pytest.raises(PermissionDenied):
-            services.comment_post(story=story(author=advisor, state=State.SUBMITTED),
-                                  author=colleague, body="Hei")
+            services.comment_post(
+                story=story(author=advisor, state=State.SUBMITTED), author=colleague, body="Hei"
+            )
 
     def test_author_commenting_own_story_gets_no_notification(self, advisor):
         published = story(author=advisor, state=State.PUBLISHED, themes=(SAVINGS,))

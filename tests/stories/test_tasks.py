@@ -19,13 +19,19 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 State = Story.State
 
 
-def test_publish_due_stories_publishes_due_stories_through_the_worker(celery_worker,
-                                                                      advisor, manager):
+def test_publish_due_stories_publishes_due_stories_through_the_worker(
+    celery_worker, advisor, manager
+):
     now = timezone.now()
-    due = story(author=advisor, state=State.SCHEDULED, scheduled_by=manager,
-                publish_at=now - datetime.timedelta(seconds=5))
-    future = story(author=advisor, state=State.SCHEDULED,
-                   publish_at=now + datetime.timedelta(hours=2))
+    due = story(
+        author=advisor,
+        state=State.SCHEDULED,
+        scheduled_by=manager,
+        publish_at=now - datetime.timedelta(seconds=5),
+    )
+    future = story(
+        author=advisor, state=State.SCHEDULED, publish_at=now + datetime.timedelta(hours=2)
+    )
 
     published = publish_due_stories.delay().get(timeout=20)
 
@@ -38,11 +44,12 @@ def test_publish_due_stories_publishes_due_stories_through_the_worker(celery_wor
     assert Notification.objects.filter(recipient=advisor, verb="story_published").count() == 1
 
 
-def test_publish_due_stories_run_concurrently_publishes_each_story_once(celery_worker,
-                                                                        advisor):
+def test_publish_due_stories_run_concurrently_publishes_each_story_once(celery_worker, advisor):
     now = timezone.now()
-    stories = [story(author=advisor, state=State.SCHEDULED,
-                     publish_at=now - datetime.timedelta(minutes=1)) for _ in range(3)]
+    stories = [
+        story(author=advisor, state=State.SCHEDULED, publish_at=now - datetime.timedelta(minutes=1))
+        for _ in range(3)
+    ]
 
     results = [publish_due_stories.delay(now.isoformat()) for _ in range(3)]
 

@@ -66,8 +66,7 @@ class TestAdvisorCannotPublish:
         own = story(author=advisor, state=state)
         client.force_login(advisor)
 
-        response = client.post(reverse(f"stories:{action}", args=[own.pk]),
-                               MANAGER_ACTIONS[action])
+        response = client.post(reverse(f"stories:{action}", args=[own.pk]), MANAGER_ACTIONS[action])
 
         assert response.status_code == 403
         own.refresh_from_db()
@@ -75,13 +74,17 @@ class TestAdvisorCannotPublish:
         assert not StoryTransition.objects.exists()
 
     @pytest.mark.parametrize("action", sorted(MANAGER_ACTIONS))
-    def test_manager_action_by_a_colleague_or_editor_is_forbidden(self, client, advisor,
-                                                                   colleague, editor, action):
+    def test_manager_action_by_a_colleague_or_editor_is_forbidden(
+        self, client, advisor, colleague, editor, action
+    ):
         submitted = story(author=advisor, state=State.SUBMITTED)
         for user in (colleague, editor):
             client.force_login(user)
-            response = client.post(reverse(f"stories:{action}", args=[submitted.pk]),
-                                   MANAGER_ACTIONS[action], headers=HTMX)
+            response = client.post(
+                reverse(f"stories:{action}", args=[submitted.pk]),
+                MANAGER_ACTIONS[action],
+                headers=HTMX,
+            )
             assert response.status_code == 403
         submitted.refresh_from_db()
         assert submitted.state == State.SUBMITTED
@@ -91,9 +94,16 @@ class TestAdvisorCannotPublish:
         own = story(author=advisor)
         client.force_login(advisor)
 
-        response = client.post(reverse("stories:edit", args=[own.pk]), form_data(
-            version="1", action="publish", state="published", published_at="2020-01-01",
-            publish_at="2020-01-01T00:00"))
+        response = client.post(
+            reverse("stories:edit", args=[own.pk]),
+            form_data(
+                version="1",
+                action="publish",
+                state="published",
+                published_at="2020-01-01",
+                publish_at="2020-01-01T00:00",
+            ),
+        )
 
         assert response.status_code == 302
         own.refresh_from_db()
@@ -105,8 +115,9 @@ class TestAdvisorCannotPublish:
         client.force_login(advisor)
 
         assert client.get(reverse("stories:edit", args=[submitted.pk])).status_code == 403
-        response = client.post(reverse("stories:edit", args=[submitted.pk]),
-                               form_data(version="1", title="Muutettu"))
+        response = client.post(
+            reverse("stories:edit", args=[submitted.pk]), form_data(version="1", title="Muutettu")
+        )
         assert response.status_code == 403
         submitted.refresh_from_db()
         assert submitted.title != "Muutettu"
@@ -129,8 +140,7 @@ class TestAdvisorCannotPublish:
         assert submitted.state == State.SUBMITTED
 
     @pytest.mark.parametrize("action", sorted(MANAGER_ACTIONS))
-    def test_manager_action_by_a_get_request_is_not_allowed(self, client, manager, advisor,
-                                                            action):
+    def test_manager_action_by_a_get_request_is_not_allowed(self, client, manager, advisor, action):
         submitted = story(author=advisor, state=State.SUBMITTED)
         client.force_login(manager)
 
@@ -142,8 +152,9 @@ class TestManagerActions:
         submitted = story(author=advisor, state=State.SUBMITTED)
         client.force_login(manager)
 
-        response = client.post(reverse("stories:publish", args=[submitted.pk]),
-                               {"publish-comment": "Julkaistaan!"})
+        response = client.post(
+            reverse("stories:publish", args=[submitted.pk]), {"publish-comment": "Julkaistaan!"}
+        )
 
         assert response.status_code == 302
         submitted.refresh_from_db()
@@ -164,8 +175,9 @@ class TestManagerActions:
         submitted = story(author=advisor, state=State.SUBMITTED)
         client.force_login(manager)
 
-        client.post(reverse("stories:schedule", args=[submitted.pk]),
-                    {"publish_at": "2099-05-04T09:30"})
+        client.post(
+            reverse("stories:schedule", args=[submitted.pk]), {"publish_at": "2099-05-04T09:30"}
+        )
 
         submitted.refresh_from_db()
         assert submitted.state == State.SCHEDULED
@@ -176,8 +188,9 @@ class TestManagerActions:
         submitted = story(author=advisor, state=State.SUBMITTED)
         client.force_login(manager)
 
-        response = client.post(reverse("stories:schedule", args=[submitted.pk]),
-                               {"publish_at": "2001-01-01T09:00"})
+        response = client.post(
+            reverse("stories:schedule", args=[submitted.pk]), {"publish_at": "2001-01-01T09:00"}
+        )
 
         assert response.status_code == 422
         assert "Valitse tuleva ajankohta." in response.content.decode()
@@ -196,8 +209,9 @@ class TestManagerActions:
         submitted = story(author=advisor, state=State.SUBMITTED)
         client.force_login(manager)
 
-        response = client.post(reverse("stories:return", args=[submitted.pk]),
-                               {"comment": f"Poista {HETU}"})
+        response = client.post(
+            reverse("stories:return", args=[submitted.pk]), {"comment": f"Poista {HETU}"}
+        )
 
         assert response.status_code == 422
         assert "henkilötunnuksen" in response.content.decode()
@@ -255,23 +269,25 @@ class TestStoryCreate:
         assert Story.objects.get().state == State.SUBMITTED
 
     def test_create_and_submit_incomplete_keeps_the_draft_and_says_what_is_missing(
-            self, client, advisor):
+        self, client, advisor
+    ):
         client.force_login(advisor)
 
-        response = client.post(reverse("stories:create"),
-                               form_data(action="submit", lead="", themes=[]), follow=True)
+        response = client.post(
+            reverse("stories:create"), form_data(action="submit", lead="", themes=[]), follow=True
+        )
 
         created = Story.objects.get()
         assert created.state == State.DRAFT
         body = response.content.decode()
         assert "Ingressi" in body and "Teemat" in body
 
-    def test_create_with_personal_data_names_the_fields_and_saves_nothing(self, client,
-                                                                         advisor):
+    def test_create_with_personal_data_names_the_fields_and_saves_nothing(self, client, advisor):
         client.force_login(advisor)
 
-        response = client.post(reverse("stories:create"),
-                               form_data(unit=f"Tiimi {HETU}", image_alt=HETU))
+        response = client.post(
+            reverse("stories:create"), form_data(unit=f"Tiimi {HETU}", image_alt=HETU)
+        )
 
         assert response.status_code == 422
         assert Story.objects.count() == 0
@@ -279,11 +295,13 @@ class TestStoryCreate:
         assert set(form.errors) == {"unit", "image_alt"}
 
     def test_create_with_an_image_stores_it_and_serves_it_only_to_the_author(
-            self, client, advisor, colleague):
+        self, client, advisor, colleague
+    ):
         client.force_login(advisor)
 
-        client.post(reverse("stories:create"),
-                    form_data(image=jpeg(), image_alt="Tiimi taukotuvassa"))
+        client.post(
+            reverse("stories:create"), form_data(image=jpeg(), image_alt="Tiimi taukotuvassa")
+        )
 
         created = Story.objects.get()
         assert created.image_alt == "Tiimi taukotuvassa"
@@ -307,24 +325,23 @@ class TestStoryCreate:
         client.force_login(advisor)
         fake = SimpleUploadedFile("kuva.jpg", b"%PDF-1.4 not an image", "image/jpeg")
 
-        response = client.post(reverse("stories:create"),
-                               form_data(image=fake, image_alt="Kuva"))
+        response = client.post(reverse("stories:create"), form_data(image=fake, image_alt="Kuva"))
 
         assert response.status_code == 422
         assert "image" in response.context["form"].errors
         assert Story.objects.count() == 0
 
     @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
-    def test_create_with_too_many_pixels_says_so_and_stores_nothing(self, client, advisor,
-                                                                    media_root):
+    def test_create_with_too_many_pixels_says_so_and_stores_nothing(
+        self, client, advisor, media_root
+    ):
         client.force_login(advisor)
         buffer = io.BytesIO()
         Image.new("RGB", (5000, 5001), "white").save(buffer, format="PNG", optimize=True)
         assert len(buffer.getvalue()) < 100_000  # a small file, a 25 MP canvas
         bomb = SimpleUploadedFile("kuva.png", buffer.getvalue(), "image/png")
 
-        response = client.post(reverse("stories:create"),
-                               form_data(image=bomb, image_alt="Kuva"))
+        response = client.post(reverse("stories:create"), form_data(image=bomb, image_alt="Kuva"))
 
         assert response.status_code == 422
         [message] = response.context["form"].errors["image"]
@@ -370,37 +387,46 @@ class TestAutosave:
         draft = story(author=advisor)
         client.force_login(advisor)
 
-        response = client.post(reverse("stories:autosave", args=[draft.pk]),
-                               form_data(version="1", session=str(uuid.uuid4()),
-                                         title="Autotallennettu"), headers=HTMX)
+        response = client.post(
+            reverse("stories:autosave", args=[draft.pk]),
+            form_data(version="1", session=str(uuid.uuid4()), title="Autotallennettu"),
+            headers=HTMX,
+        )
 
         assert response.status_code == 200
         draft.refresh_from_db()
         assert (draft.title, draft.version) == ("Autotallennettu", 2)
 
-    def test_autosave_from_a_stale_tab_is_a_conflict_and_overwrites_nothing(self, client,
-                                                                           advisor):
+    def test_autosave_from_a_stale_tab_is_a_conflict_and_overwrites_nothing(self, client, advisor):
         draft = story(author=advisor)
         client.force_login(advisor)
         url = reverse("stories:autosave", args=[draft.pk])
-        client.post(url, form_data(version="1", session=str(uuid.uuid4()),
-                                   title="Uusi välilehti"), headers=HTMX)
+        client.post(
+            url,
+            form_data(version="1", session=str(uuid.uuid4()), title="Uusi välilehti"),
+            headers=HTMX,
+        )
 
-        response = client.post(url, form_data(version="1", session=str(uuid.uuid4()),
-                                              title="Vanha välilehti"), headers=HTMX)
+        response = client.post(
+            url,
+            form_data(version="1", session=str(uuid.uuid4()), title="Vanha välilehti"),
+            headers=HTMX,
+        )
 
         assert response.status_code == 409
         assert "toisessa ikkunassa" in response.content.decode()
         draft.refresh_from_db()
         assert draft.title == "Uusi välilehti"
 
-    def test_autosave_with_personal_data_is_refused_and_names_the_field(self, client,
-                                                                       advisor):
+    def test_autosave_with_personal_data_is_refused_and_names_the_field(self, client, advisor):
         draft = story(author=advisor)
         client.force_login(advisor)
 
-        response = client.post(reverse("stories:autosave", args=[draft.pk]),
-                               form_data(version="1", body=f"Asiakas {HETU}"), headers=HTMX)
+        response = client.post(
+            reverse("stories:autosave", args=[draft.pk]),
+            form_data(version="1", body=f"Asiakas {HETU}"),
+            headers=HTMX,
+        )
 
         assert response.status_code == 422
         body = response.content.decode()
@@ -412,8 +438,11 @@ class TestAutosave:
         submitted = story(author=advisor, state=State.SUBMITTED)
         client.force_login(advisor)
 
-        response = client.post(reverse("stories:autosave", args=[submitted.pk]),
-                               form_data(version="1", title="Myöhässä"), headers=HTMX)
+        response = client.post(
+            reverse("stories:autosave", args=[submitted.pk]),
+            form_data(version="1", title="Myöhässä"),
+            headers=HTMX,
+        )
 
         assert response.status_code == 409
         submitted.refresh_from_db()
@@ -423,8 +452,11 @@ class TestAutosave:
         draft = story(author=advisor)
         client.force_login(colleague)
 
-        response = client.post(reverse("stories:autosave", args=[draft.pk]),
-                               form_data(version="1", title="Kaapattu"), headers=HTMX)
+        response = client.post(
+            reverse("stories:autosave", args=[draft.pk]),
+            form_data(version="1", title="Kaapattu"),
+            headers=HTMX,
+        )
 
         assert response.status_code == 404
         draft.refresh_from_db()
@@ -442,14 +474,14 @@ class TestStoryEdit:
 
         assert "Lisää luvut" in body
 
-    def test_edit_with_a_stale_version_from_another_tab_keeps_the_typed_text(self, client,
-                                                                            advisor):
+    def test_edit_with_a_stale_version_from_another_tab_keeps_the_typed_text(self, client, advisor):
         draft = story(author=advisor, version=3)
         client.force_login(advisor)
 
-        response = client.post(reverse("stories:edit", args=[draft.pk]),
-                               form_data(version="2", session=str(uuid.uuid4()),
-                                         title="Kirjoitin tämän"))
+        response = client.post(
+            reverse("stories:edit", args=[draft.pk]),
+            form_data(version="2", session=str(uuid.uuid4()), title="Kirjoitin tämän"),
+        )
 
         assert response.status_code == 409
         assert 'value="Kirjoitin tämän"' in response.content.decode()
@@ -461,9 +493,10 @@ class TestStoryEdit:
         client.post(reverse("stories:create"), form_data(image=jpeg(), image_alt="Kuva"))
         created = Story.objects.get()
 
-        client.post(reverse("stories:edit", args=[created.pk]),
-                    form_data(version=str(created.version), image_alt="Kuva",
-                              remove_image="on"))
+        client.post(
+            reverse("stories:edit", args=[created.pk]),
+            form_data(version=str(created.version), image_alt="Kuva", remove_image="on"),
+        )
 
         created.refresh_from_db()
         assert not created.image
@@ -474,8 +507,9 @@ class TestStoryEdit:
 
         body = client.get(reverse("stories:edit", args=[submitted.pk])).content.decode()
         assert "data-autosave" not in body
-        client.post(reverse("stories:edit", args=[submitted.pk]),
-                    form_data(version="1", title="Oikoluettu"))
+        client.post(
+            reverse("stories:edit", args=[submitted.pk]), form_data(version="1", title="Oikoluettu")
+        )
 
         submitted.refresh_from_db()
         assert (submitted.title, submitted.state) == ("Oikoluettu", State.SUBMITTED)
@@ -486,13 +520,28 @@ class TestStoryEdit:
 
 class TestReading:
     def test_story_list_filters_by_theme_unit_and_year(self, client, advisor):
-        story(author=advisor, state=State.PUBLISHED, title="Säästötarina", themes=(SAVINGS,),
-              unit="Kotka")
-        story(author=advisor, state=State.PUBLISHED, title="Jonotarina", themes=(QUEUES,),
-              unit="Hamina")
-        story(author=advisor, state=State.PUBLISHED, title="Vanha tarina",
-              themes=(EXPERIENCE,), unit="Kotka",
-              published_at=timezone.now() - datetime.timedelta(days=800))
+        story(
+            author=advisor,
+            state=State.PUBLISHED,
+            title="Säästötarina",
+            themes=(SAVINGS,),
+            unit="Kotka",
+        )
+        story(
+            author=advisor,
+            state=State.PUBLISHED,
+            title="Jonotarina",
+            themes=(QUEUES,),
+            unit="Hamina",
+        )
+        story(
+            author=advisor,
+            state=State.PUBLISHED,
+            title="Vanha tarina",
+            themes=(EXPERIENCE,),
+            unit="Kotka",
+            published_at=timezone.now() - datetime.timedelta(days=800),
+        )
         client.force_login(advisor)
         url = reverse("stories:list")
 
@@ -516,8 +565,9 @@ class TestReading:
         assert "<strong>yhteisen</strong>" in body
         assert reverse("stories:thank", args=[published.pk]) in body
 
-    def test_drafts_are_hidden_from_colleagues_and_managers(self, client, advisor, colleague,
-                                                            manager):
+    def test_drafts_are_hidden_from_colleagues_and_managers(
+        self, client, advisor, colleague, manager
+    ):
         draft = story(author=advisor)
         for user in (colleague, manager):
             client.force_login(user)
@@ -525,8 +575,7 @@ class TestReading:
         client.force_login(advisor)
         assert client.get(draft.get_absolute_url()).status_code == 200
 
-    def test_submitted_story_is_visible_to_managers_only(self, client, advisor, colleague,
-                                                         manager):
+    def test_submitted_story_is_visible_to_managers_only(self, client, advisor, colleague, manager):
         submitted = story(author=advisor, state=State.SUBMITTED)
         client.force_login(colleague)
         assert client.get(submitted.get_absolute_url()).status_code == 404
@@ -581,8 +630,9 @@ class TestThanksAndComments:
         published = story(author=advisor, state=State.PUBLISHED)
         client.force_login(colleague)
 
-        response = client.post(reverse("stories:comment", args=[published.pk]),
-                               {"body": "Hienoa työtä!"}, headers=HTMX)
+        response = client.post(
+            reverse("stories:comment", args=[published.pk]), {"body": "Hienoa työtä!"}, headers=HTMX
+        )
 
         body = response.content.decode()
         assert "<html" not in body
@@ -592,8 +642,7 @@ class TestThanksAndComments:
         published = story(author=advisor, state=State.PUBLISHED)
         client.force_login(colleague)
 
-        response = client.post(reverse("stories:comment", args=[published.pk]),
-                               {"body": "Hienoa!"})
+        response = client.post(reverse("stories:comment", args=[published.pk]), {"body": "Hienoa!"})
 
         assert response.status_code == 302
         assert StoryComment.objects.count() == 1
@@ -602,8 +651,11 @@ class TestThanksAndComments:
         published = story(author=advisor, state=State.PUBLISHED)
         client.force_login(colleague)
 
-        response = client.post(reverse("stories:comment", args=[published.pk]),
-                               {"body": f"Asiakas {HETU}"}, headers=HTMX)
+        response = client.post(
+            reverse("stories:comment", args=[published.pk]),
+            {"body": f"Asiakas {HETU}"},
+            headers=HTMX,
+        )
 
         assert "henkilötunnuksen" in response.content.decode()
         assert StoryComment.objects.count() == 0
@@ -611,25 +663,41 @@ class TestThanksAndComments:
 
 class TestPeriodReport:
     def test_period_report_sums_the_impact_figures(self, client, advisor, manager):
-        story(author=advisor, state=State.PUBLISHED, title="Ensimmäinen", savings_eur=1000,
-              partners_count=2, waiting_days_before=30, waiting_days_after=10)
-        story(author=advisor, state=State.PUBLISHED, title="Toinen", savings_eur=500,
-              partners_count=3)
-        story(author=advisor, state=State.PUBLISHED, title="Liian vanha", savings_eur=99999,
-              published_at=timezone.now() - datetime.timedelta(days=400))
+        story(
+            author=advisor,
+            state=State.PUBLISHED,
+            title="Ensimmäinen",
+            savings_eur=1000,
+            partners_count=2,
+            waiting_days_before=30,
+            waiting_days_after=10,
+        )
+        story(
+            author=advisor, state=State.PUBLISHED, title="Toinen", savings_eur=500, partners_count=3
+        )
+        story(
+            author=advisor,
+            state=State.PUBLISHED,
+            title="Liian vanha",
+            savings_eur=99999,
+            published_at=timezone.now() - datetime.timedelta(days=400),
+        )
         story(author=advisor, state=State.SUBMITTED, title="Julkaisematon", savings_eur=7777)
-        story(author=advisor, state=State.ARCHIVED, title="Arkistoitu sittemmin",
-              savings_eur=1)
+        story(author=advisor, state=State.ARCHIVED, title="Arkistoitu sittemmin", savings_eur=1)
         client.force_login(manager)
         today = timezone.localdate()
 
-        response = client.get(reverse("stories:report"), {
-            "start": (today - datetime.timedelta(days=30)).isoformat(),
-            "end": today.isoformat()})
+        response = client.get(
+            reverse("stories:report"),
+            {"start": (today - datetime.timedelta(days=30)).isoformat(), "end": today.isoformat()},
+        )
 
         report = response.context["report"]
-        assert [s.title for s in report.stories] == ["Ensimmäinen", "Toinen",
-                                                     "Arkistoitu sittemmin"]
+        assert [s.title for s in report.stories] == [
+            "Ensimmäinen",
+            "Toinen",
+            "Arkistoitu sittemmin",
+        ]
         assert (report.savings_eur, report.partners, report.waiting_days_saved) == (1501, 5, 20)
         body = response.content.decode()
         assert "1501 €" in body and "(arkistoitu)" in body

@@ -96,8 +96,13 @@ def _entry_form_post(request: AuthenticatedHttpRequest, *, entry: Entry | None) 
     preview_field = post.get("_preview", "")
     if preview_field or "_add_contact" in post:
         # Not a save: show the form again as typed (no-JS preview, one more contact row).
-        return _render_form(request, entry=entry, form=form, formset=formset,
-                            **_preview_context(preview_field, post))
+        return _render_form(
+            request,
+            entry=entry,
+            form=form,
+            formset=formset,
+            **_preview_context(preview_field, post),
+        )
 
     forms_valid = form.is_valid()
     formset_valid = formset.is_valid()
@@ -107,7 +112,9 @@ def _entry_form_post(request: AuthenticatedHttpRequest, *, entry: Entry | None) 
     data, contact_indices = entry_data(form, formset)
     try:
         saved = services.entry_save(
-            entry=entry, data=data, author=request.user,
+            entry=entry,
+            data=data,
+            author=request.user,
             base_version=form.cleaned_data["base_version"],
             comment=form.cleaned_data.get("comment", ""),
             kind=form.cleaned_data.get("kind"),
@@ -119,8 +126,9 @@ def _entry_form_post(request: AuthenticatedHttpRequest, *, entry: Entry | None) 
         rebased["base_version"] = str(conflict.current_version)
         form = EntryForm(rebased, entry=entry)
         formset = ContactFormSet(rebased, prefix=CONTACTS_PREFIX)
-        return _render_form(request, entry=entry, form=form, formset=formset,
-                            conflict=conflict, status=409)
+        return _render_form(
+            request, entry=entry, form=form, formset=formset, conflict=conflict, status=409
+        )
     except ValidationError as exc:
         attach_errors(form, formset, exc, contact_indices)
         return _render_form(request, entry=entry, form=form, formset=formset)
@@ -128,8 +136,9 @@ def _entry_form_post(request: AuthenticatedHttpRequest, *, entry: Entry | None) 
     if entry is None:
         messages.success(request, _("Kortti luotiin (versio 1)."))
     else:
-        messages.success(request, _("Muutokset tallennettiin versioksi %(number)s.")
-                         % {"number": saved.version})
+        messages.success(
+            request, _("Muutokset tallennettiin versioksi %(number)s.") % {"number": saved.version}
+        )
     return redirect(saved)
 
 
@@ -144,19 +153,32 @@ def _preview_context(field: str, data: QueryDict) -> dict[str, Any]:
     }
 
 
-def _render_form(request: AuthenticatedHttpRequest, *, entry: Entry | None, form: EntryForm,
-                 formset: Any, conflict: services.EditConflict | None = None,
-                 status: int = 200, **extra: Any) -> HttpResponse:
-    has_errors = bool(form.is_bound and (form.errors or any(formset.errors)
-                                         or formset.non_form_errors()))
-    return render(request, "catalogue/entry_form.html", {
-        "entry": entry,
-        "form": form,
-        "formset": formset,
-        "conflict": conflict,
-        "has_errors": has_errors and conflict is None and "preview_field" not in extra,
-        **extra,
-    }, status=status)
+def _render_form(
+    request: AuthenticatedHttpRequest,
+    *,
+    entry: Entry | None,
+    form: EntryForm,
+    formset: Any,
+    conflict: services.EditConflict | None = None,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    has_errors = bool(
+        form.is_bound and (form.errors or any(formset.errors) or formset.non_form_errors())
+    )
+    return render(
+        request,
+        "catalogue/entry_form.html",
+        {
+            "entry": entry,
+            "form": form,
+            "formset": formset,
+            "conflict": conflict,
+            "has_errors": has_errors and conflict is None and "preview_field" not in extra,
+            **extra,
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -177,11 +199,15 @@ def entry_history(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(Entry, key=key)
     if not _can_view_history(request.user, entry):
         raise PermissionDenied
-    return render(request, "catalogue/entry_history.html", {
-        "entry": entry,
-        "versions": editing_selectors.entry_versions(entry),
-        "can_edit": can_edit_entry(request.user, entry),
-    })
+    return render(
+        request,
+        "catalogue/entry_history.html",
+        {
+            "entry": entry,
+            "versions": editing_selectors.entry_versions(entry),
+            "can_edit": can_edit_entry(request.user, entry),
+        },
+    )
 
 
 @require_GET
@@ -190,30 +216,36 @@ def entry_version(request: AuthenticatedHttpRequest, key: str, number: int) -> H
     entry = get_object_or_404(Entry, key=key)
     if not _can_view_history(request.user, entry):
         raise PermissionDenied
-    version = get_object_or_404(EntryVersion.objects.select_related("author"), entry=entry,
-                                number=number)
+    version = get_object_or_404(
+        EntryVersion.objects.select_related("author"), entry=entry, number=number
+    )
     other: EntryVersion | None
     vs = request.GET.get("vs", "")
     if vs.isdigit():
-        other = get_object_or_404(EntryVersion.objects.select_related("author"), entry=entry,
-                                  number=int(vs))
+        other = get_object_or_404(
+            EntryVersion.objects.select_related("author"), entry=entry, number=int(vs)
+        )
     else:
         other = editing_selectors.entry_version_before(entry, number)
     old, new = (other, version) if other is None or other.number < number else (version, other)
     changes = version_diff(old.snapshot if old else {}, new.snapshot, labels=reference_labels())
-    return render(request, "catalogue/entry_diff.html", {
-        "entry": entry,
-        "version": version,
-        "other": other,
-        "old": old,
-        "new": new,
-        "changes": changes,
-        "old_heading": (_("Versio %(number)s") % {"number": old.number}) if old else _("Ennen"),
-        "new_heading": _("Versio %(number)s") % {"number": new.number},
-        "versions": editing_selectors.entry_versions(entry),
-        "can_edit": can_edit_entry(request.user, entry),
-        "mode": "diff",
-    })
+    return render(
+        request,
+        "catalogue/entry_diff.html",
+        {
+            "entry": entry,
+            "version": version,
+            "other": other,
+            "old": old,
+            "new": new,
+            "changes": changes,
+            "old_heading": (_("Versio %(number)s") % {"number": old.number}) if old else _("Ennen"),
+            "new_heading": _("Versio %(number)s") % {"number": new.number},
+            "versions": editing_selectors.entry_versions(entry),
+            "can_edit": can_edit_entry(request.user, entry),
+            "mode": "diff",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -222,8 +254,9 @@ def entry_restore(request: AuthenticatedHttpRequest, key: str, number: int) -> H
     entry = get_object_or_404(Entry, key=key)
     if not can_edit_entry(request.user, entry):
         raise PermissionDenied
-    version = get_object_or_404(EntryVersion.objects.select_related("author"), entry=entry,
-                                number=number)
+    version = get_object_or_404(
+        EntryVersion.objects.select_related("author"), entry=entry, number=number
+    )
     conflict = None
     base_version = entry.version
     status = 200
@@ -233,8 +266,9 @@ def entry_restore(request: AuthenticatedHttpRequest, key: str, number: int) -> H
         except ValueError:
             base_version = -1
         try:
-            saved = services.entry_restore(entry=entry, number=number, author=request.user,
-                                           base_version=base_version)
+            saved = services.entry_restore(
+                entry=entry, number=number, author=request.user, base_version=base_version
+            )
         except services.EditConflict as exc:
             conflict = exc
             base_version = exc.current_version
@@ -243,21 +277,29 @@ def entry_restore(request: AuthenticatedHttpRequest, key: str, number: int) -> H
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("Versio %(old)s palautettiin; se on nyt versio "
-                                        "%(new)s.") % {"old": number, "new": saved.version})
+            messages.success(
+                request,
+                _("Versio %(old)s palautettiin; se on nyt versio %(new)s.")
+                % {"old": number, "new": saved.version},
+            )
             return redirect("catalogue:entry_history", key=entry.key)
     if request.method == "POST":
         entry.refresh_from_db()  # show what restoring would change from now on
     changes = version_diff(entry_to_dict(entry), version.snapshot, labels=reference_labels())
-    return render(request, "catalogue/entry_diff.html", {
-        "entry": entry,
-        "version": version,
-        "changes": changes,
-        "base_version": base_version,
-        "conflict": conflict,
-        "can_edit": True,
-        "mode": "restore",
-    }, status=status)
+    return render(
+        request,
+        "catalogue/entry_diff.html",
+        {
+            "entry": entry,
+            "version": version,
+            "changes": changes,
+            "base_version": base_version,
+            "conflict": conflict,
+            "can_edit": True,
+            "mode": "restore",
+        },
+        status=status,
+    )
 
 
 # --- Review ---------------------------------------------------------------------------------
@@ -270,11 +312,14 @@ def entry_mark_reviewed(request: AuthenticatedHttpRequest, key: str) -> HttpResp
         raise PermissionDenied
     entry = services.entry_mark_reviewed(entry=entry, user=request.user)
     assert entry.last_reviewed is not None and entry.review_due is not None  # just reviewed
-    messages.success(request, _("Merkitty tarkistetuksi %(date)s. Seuraava tarkistus "
-                                "viimeistään %(due)s.") % {
-        "date": date_format(entry.last_reviewed, "SHORT_DATE_FORMAT"),
-        "due": date_format(entry.review_due, "SHORT_DATE_FORMAT"),
-    })
+    messages.success(
+        request,
+        _("Merkitty tarkistetuksi %(date)s. Seuraava tarkistus viimeistään %(due)s.")
+        % {
+            "date": date_format(entry.last_reviewed, "SHORT_DATE_FORMAT"),
+            "due": date_format(entry.review_due, "SHORT_DATE_FORMAT"),
+        },
+    )
     return redirect(_safe_next(request, entry.get_absolute_url()))
 
 
@@ -292,7 +337,8 @@ def problem_report_create(request: AuthenticatedHttpRequest, key: str) -> HttpRe
     if request.method == "POST" and form.is_valid():
         try:
             services.problem_report_create(
-                entry=entry, reporter=request.user,
+                entry=entry,
+                reporter=request.user,
                 what_is_wrong=form.cleaned_data["what_is_wrong"],
                 what_tried=form.cleaned_data["what_tried"],
             )
@@ -302,8 +348,7 @@ def problem_report_create(request: AuthenticatedHttpRequest, key: str) -> HttpRe
         else:
             thanks = _("Kiitos! Ilmoitus välitettiin kortin vastuuhenkilölle.")
             if request.htmx:
-                return render(request, template, {"entry": entry, "sent": True,
-                                                  "thanks": thanks})
+                return render(request, template, {"entry": entry, "sent": True, "thanks": thanks})
             messages.success(request, thanks)
             return redirect(entry)
     return render(request, template, {"entry": entry, "form": form})
@@ -315,12 +360,16 @@ def problem_report_resolve(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     services.problem_report_resolve(report=report, user=request.user)  # 403 if not allowed
     entry = report.entry
     if request.htmx:
-        return render(request, "catalogue/partials/problem_reports.html", {
-            "entry": entry,
-            "can_edit": True,
-            "open_reports": selectors.open_problem_reports(entry),
-            "resolved_now": True,
-        })
+        return render(
+            request,
+            "catalogue/partials/problem_reports.html",
+            {
+                "entry": entry,
+                "can_edit": True,
+                "open_reports": selectors.open_problem_reports(entry),
+                "resolved_now": True,
+            },
+        )
     messages.success(request, _("Virheilmoitus merkittiin käsitellyksi."))
     return redirect(_safe_next(request, entry.get_absolute_url()))
 
@@ -332,10 +381,14 @@ def problem_report_resolve(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 def my_entries(request: AuthenticatedHttpRequest) -> HttpResponse:
     """'Omat sisällöt': the entries I own, overdue first, and their open problem reports."""
     entries = editing_selectors.owned_entries(request.user, today=services.helsinki_today())
-    return render(request, "catalogue/my_entries.html", {
-        "overdue": [e for e in entries if e.review_overdue],
-        "up_to_date": [e for e in entries if not e.review_overdue],
-        "reports": editing_selectors.open_reports_for_owner(request.user),
-        "can_create": request.user.has_perm("catalogue.add_entry"),
-        "my_entries_url": reverse("catalogue:my_entries"),
-    })
+    return render(
+        request,
+        "catalogue/my_entries.html",
+        {
+            "overdue": [e for e in entries if e.review_overdue],
+            "up_to_date": [e for e in entries if not e.review_overdue],
+            "reports": editing_selectors.open_reports_for_owner(request.user),
+            "can_create": request.user.has_perm("catalogue.add_entry"),
+            "my_entries_url": reverse("catalogue:my_entries"),
+        },
+    )

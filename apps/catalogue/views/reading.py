@@ -48,28 +48,43 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipality = _chosen_municipality(request)
     data = request.GET.copy()
     data[MUNICIPALITY_PARAM] = municipality.code if municipality else ""
-    form = EntryFilterForm(data, municipalities=selectors.request_municipalities(request),
-                           target_groups=selectors.target_group_list())
-    filters = selectors.EntryFilters(municipality=municipality, kind=form.kind,
-                                     target_group=form.target_group, q=form.q_value)
+    form = EntryFilterForm(
+        data,
+        municipalities=selectors.request_municipalities(request),
+        target_groups=selectors.target_group_list(),
+    )
+    filters = selectors.EntryFilters(
+        municipality=municipality, kind=form.kind, target_group=form.target_group, q=form.q_value
+    )
     lines, total = selectors.service_line_counts(**filters)
     line = form.line_among(lines)
     page = Paginator(selectors.entry_list(line=line, **filters), PAGE_SIZE).get_page(
-        request.GET.get(PAGE_PARAM))
+        request.GET.get(PAGE_PARAM)
+    )
     template = "catalogue/home.html"
     if request.htmx:
         template += "#results"
-    return render(request, template, {
-        "form": form, "lines": lines, "line": line, "total": total, "page": page,
-        "municipality": municipality, "page_param": PAGE_PARAM,
-    })
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "lines": lines,
+            "line": line,
+            "total": total,
+            "page": page,
+            "municipality": municipality,
+            "page_param": PAGE_PARAM,
+        },
+    )
 
 
 @require_POST
 def set_municipality(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The header picker: remember the choice and go back to the same page."""
-    municipality = selectors.municipality_by_code(request,
-                                                  request.POST.get("municipality", "").strip())
+    municipality = selectors.municipality_by_code(
+        request, request.POST.get("municipality", "").strip()
+    )
     selectors.remember_municipality(request, municipality)
     target = request.POST.get("next", "")
     if not is_same_site_path(target):
@@ -92,15 +107,19 @@ def entry_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(selectors.entry_detail_queryset(), key=key)
     contact_services.entry_view_record(user=request.user, entry=entry)  # contact form's topics
     municipality = _chosen_municipality(request)
-    return render(request, "catalogue/entry_detail.html", {
-        "entry": entry,
-        "municipality": municipality,
-        "available_here": selectors.entry_is_available_in(entry, municipality),
-        "contacts": selectors.contacts_for(entry, municipality),
-        "open_reports": selectors.open_problem_reports(entry),
-        "can_edit": permissions.can_edit_entry(request.user, entry),
-        "can_review": permissions.can_review_entry(request.user, entry),
-    })
+    return render(
+        request,
+        "catalogue/entry_detail.html",
+        {
+            "entry": entry,
+            "municipality": municipality,
+            "available_here": selectors.entry_is_available_in(entry, municipality),
+            "contacts": selectors.contacts_for(entry, municipality),
+            "open_reports": selectors.open_problem_reports(entry),
+            "can_edit": permissions.can_edit_entry(request.user, entry),
+            "can_review": permissions.can_review_entry(request.user, entry),
+        },
+    )
 
 
 @require_GET
@@ -108,11 +127,15 @@ def entry_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
 def organisation_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     organisation = get_object_or_404(selectors.organisation_detail_queryset(), key=key)
     municipality = _chosen_municipality(request)
-    return render(request, "catalogue/organisation_detail.html", {
-        "organisation": organisation,
-        "municipality": municipality,
-        "entries": selectors.organisation_entries(organisation, municipality=municipality),
-    })
+    return render(
+        request,
+        "catalogue/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "municipality": municipality,
+            "entries": selectors.organisation_entries(organisation, municipality=municipality),
+        },
+    )
 
 
 @require_GET
@@ -120,17 +143,28 @@ def organisation_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResp
 def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipality = _chosen_municipality(request)
     municipalities = selectors.request_municipalities(request)
-    form = CompareForm(request.GET or None, lines=selectors.service_line_list(),
-                       target_groups=selectors.target_group_list())
+    form = CompareForm(
+        request.GET or None,
+        lines=selectors.service_line_list(),
+        target_groups=selectors.target_group_list(),
+    )
     comparison = None
     if form.has_subject:
         comparison = selectors.municipality_comparison(
-            municipalities=municipalities, line=form.line, target_group=form.target_group,
+            municipalities=municipalities,
+            line=form.line,
+            target_group=form.target_group,
             kind=form.kind,
         )
     template = "catalogue/compare.html"
     if request.htmx:
         template += "#results"
-    return render(request, template, {
-        "form": form, "comparison": comparison, "municipality": municipality,
-    })
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "comparison": comparison,
+            "municipality": municipality,
+        },
+    )

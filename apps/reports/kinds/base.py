@@ -40,9 +40,13 @@ class Median(Aggregate):
         super().__init__(expression, **extra)
 
 
-def grouped(rows: QuerySet[Any, Any], by: Sequence[str], figures: Mapping[str, Expression],
-            *, by_expressions: Mapping[str, Expression] | None = None,
-            ) -> QuerySet[Any, dict[str, Any]]:
+def grouped(
+    rows: QuerySet[Any, Any],
+    by: Sequence[str],
+    figures: Mapping[str, Expression],
+    *,
+    by_expressions: Mapping[str, Expression] | None = None,
+) -> QuerySet[Any, dict[str, Any]]:
     """``rows.values(*by, **by_expressions).annotate(**figures)``: one plain dict per group.
     (Figures given as a mapping are keys the type checker cannot see: rows are plain dicts.)"""
     groups: QuerySet[Any, dict[str, Any]] = rows.values(*by, **(by_expressions or {}))
@@ -62,6 +66,7 @@ def seconds(value: float | None) -> int | None:
 
 
 # --- Presentation ---------------------------------------------------------------------
+
 
 # Formats: text, int, pct (0..1), duration (seconds), eur, change (signed int), date
 @dataclass(frozen=True)
@@ -85,12 +90,17 @@ class Table:
     def __post_init__(self) -> None:
         if self.chart:
             values = [row.get(self.chart) or 0 for row in self.rows]
-            previous = ([row.get(self.chart_previous) or 0 for row in self.rows]
-                        if self.chart_previous else [])
+            previous = (
+                [row.get(self.chart_previous) or 0 for row in self.rows]
+                if self.chart_previous
+                else []
+            )
             top = max([*values, *previous, 0]) or 1
             self.bars = [
-                (round(100 * v / top, 1),
-                 round(100 * previous[i] / top, 1) if self.chart_previous else None)
+                (
+                    round(100 * v / top, 1),
+                    round(100 * previous[i] / top, 1) if self.chart_previous else None,
+                )
                 for i, v in enumerate(values)
             ]
 
@@ -101,8 +111,9 @@ class Table:
         return list(zip(self.rows, bars, strict=True))
 
 
-def with_change(rows: Iterable[dict[str, Any]], current: str = "count",
-                previous: str = "previous") -> list[dict[str, Any]]:
+def with_change(
+    rows: Iterable[dict[str, Any]], current: str = "count", previous: str = "previous"
+) -> list[dict[str, Any]]:
     """Add ``change`` (current − previous) to each row."""
     out = []
     for row in rows:

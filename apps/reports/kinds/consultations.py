@@ -26,10 +26,14 @@ UNANSWERED_AFTER = datetime.timedelta(hours=24)
 
 def _threads(period: Period) -> QuerySet[Thread]:
     start, end = period.bounds()
-    first_answer = (Answer.objects.filter(thread=OuterRef("pk"), kind=Answer.Kind.ANSWER)
-                    .order_by("created_at").values("created_at")[:1])
-    return (Thread.objects.filter(created_at__gte=start, created_at__lt=end)
-            .annotate(first_answer_at=Subquery(first_answer, output_field=DateTimeField())))
+    first_answer = (
+        Answer.objects.filter(thread=OuterRef("pk"), kind=Answer.Kind.ANSWER)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    return Thread.objects.filter(created_at__gte=start, created_at__lt=end).annotate(
+        first_answer_at=Subquery(first_answer, output_field=DateTimeField())
+    )
 
 
 def _thread_figures(now: datetime.datetime) -> dict[str, Any]:
@@ -39,12 +43,15 @@ def _thread_figures(now: datetime.datetime) -> dict[str, Any]:
         "solved": Count("pk", filter=Q(status=Thread.Status.SOLVED)),
         "answered": Count("pk", filter=Q(first_answer_at__isnull=False)),
         "median_first_answer": Median(EpochSeconds(F("first_answer_at") - F("created_at"))),
-        "median_solution": Median(EpochSeconds(F("solved_at") - F("created_at")),
-                                  filter=Q(status=Thread.Status.SOLVED)),
+        "median_solution": Median(
+            EpochSeconds(F("solved_at") - F("created_at")), filter=Q(status=Thread.Status.SOLVED)
+        ),
         # No answer within 24 hours: answered later, or not at all and 24 hours are up.
-        "unanswered_24h": Count("pk", filter=Q(first_answer_at__gt=late)
-                                | Q(first_answer_at__isnull=True, created_at__lt=now
-                                    - UNANSWERED_AFTER)),
+        "unanswered_24h": Count(
+            "pk",
+            filter=Q(first_answer_at__gt=late)
+            | Q(first_answer_at__isnull=True, created_at__lt=now - UNANSWERED_AFTER),
+        ),
     }
 
 
@@ -52,10 +59,12 @@ def _callback_figures(now: datetime.datetime) -> dict[str, Any]:
     return {
         "callbacks_due": Count("pk"),
         "callbacks_done": Count("pk", filter=Q(status=Callback.Status.DONE)),
-        "callbacks_done_late": Count("pk", filter=Q(status=Callback.Status.DONE,
-                                                    done_at__gt=F("due_at"))),
-        "callbacks_open_overdue": Count("pk", filter=Q(status=Callback.Status.OPEN,
-                                                       due_at__lt=now)),
+        "callbacks_done_late": Count(
+            "pk", filter=Q(status=Callback.Status.DONE, done_at__gt=F("due_at"))
+        ),
+        "callbacks_open_overdue": Count(
+            "pk", filter=Q(status=Callback.Status.OPEN, due_at__lt=now)
+        ),
     }
 
 
@@ -70,30 +79,43 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-_NO_THREADS = {"asked": 0, "solved": 0, "answered": 0, "median_first_answer": None,
-               "median_solution": None, "unanswered_24h": 0}
-_NO_CALLBACKS = {"callbacks_due": 0, "callbacks_done": 0, "callbacks_done_late": 0,
-                 "callbacks_open_overdue": 0}
+_NO_THREADS = {
+    "asked": 0,
+    "solved": 0,
+    "answered": 0,
+    "median_first_answer": None,
+    "median_solution": None,
+    "unanswered_24h": 0,
+}
+_NO_CALLBACKS = {
+    "callbacks_due": 0,
+    "callbacks_done": 0,
+    "callbacks_done_late": 0,
+    "callbacks_open_overdue": 0,
+}
 
 
-def compute(period: Period, progress: Progress = no_progress,
-            now: datetime.datetime | None = None) -> dict[str, Any]:
+def compute(
+    period: Period, progress: Progress = no_progress, now: datetime.datetime | None = None
+) -> dict[str, Any]:
     now = now or timezone.now()
     start, end = period.bounds()
     threads = _threads(period)
     thread_figures = _thread_figures(now)
     totals = _clean(threads.aggregate(**thread_figures))
     progress(25)
-    per_line = {r.pop("service_line"): _clean(r) for r in
-                grouped(threads, ["service_line"], thread_figures).order_by()}
+    per_line = {
+        r.pop("service_line"): _clean(r)
+        for r in grouped(threads, ["service_line"], thread_figures).order_by()
+    }
     progress(60)
 
     callbacks = Callback.objects.filter(due_at__gte=start, due_at__lt=end)
     callback_figures = _callback_figures(now)
     totals.update(_clean(callbacks.aggregate(**callback_figures)))
     callbacks_per_line = {
-        r.pop("service_line"): _clean(r) for r in
-        grouped(callbacks, ["service_line"], callback_figures).order_by()
+        r.pop("service_line"): _clean(r)
+        for r in grouped(callbacks, ["service_line"], callback_figures).order_by()
     }
     progress(90)
 
@@ -123,8 +145,11 @@ def tables(figures: dict[str, Any]) -> list[Table]:
         {"name": _("Kysymyksiä"), "value": t["asked"], "fmt": "int"},
         {"name": _("Ratkaistu"), "value": t["solved"], "fmt": "int"},
         {"name": _("Ratkaisuaste"), "value": t["solved_rate"], "fmt": "pct"},
-        {"name": _("Mediaaniaika ensimmäiseen vastaukseen"), "value": t["median_first_answer"],
-         "fmt": "duration"},
+        {
+            "name": _("Mediaaniaika ensimmäiseen vastaukseen"),
+            "value": t["median_first_answer"],
+            "fmt": "duration",
+        },
         {"name": _("Mediaaniaika ratkaisuun"), "value": t["median_solution"], "fmt": "duration"},
         {"name": _("Vailla vastausta yli 24 h"), "value": t["unanswered_24h"], "fmt": "int"},
         {"name": _("Soittopyyntöjä erääntyi"), "value": t["callbacks_due"], "fmt": "int"},
@@ -132,23 +157,39 @@ def tables(figures: dict[str, Any]) -> list[Table]:
         {"name": _("Soittamatta, myöhässä"), "value": t["callbacks_open_overdue"], "fmt": "int"},
     ]
     return [
-        Table("summary", _("Yhteenveto"),
-              [Column("name", _("Mittari"), "text"), Column("value", _("Jakso"), "auto")],
-              summary),
-        Table("questions", _("Kysymykset linjoittain"),
-              [Column("name", _("Linja"), "text"), Column("asked", _("Kysytty"), "int"),
-               Column("solved", _("Ratkaistu"), "int"),
-               Column("solved_rate", _("Ratkaisuaste"), "pct"),
-               Column("median_first_answer", _("Mediaani 1. vastaukseen"), "duration"),
-               Column("median_solution", _("Mediaani ratkaisuun"), "duration"),
-               Column("unanswered_24h", _("Vailla vastausta yli 24 h"), "int")],
-              [r for r in figures["by_line"] if r["key"]], chart="asked"),
-        Table("callbacks", _("Soittopyynnöt linjoittain"),
-              [Column("name", _("Linja"), "text"),
-               Column("callbacks_due", _("Erääntyi"), "int"),
-               Column("callbacks_done", _("Soitettu"), "int"),
-               Column("callbacks_done_late", _("Soitettu myöhässä"), "int"),
-               Column("callbacks_late_rate", _("Myöhässä soitetuista"), "pct"),
-               Column("callbacks_open_overdue", _("Soittamatta, myöhässä"), "int")],
-              figures["by_line"], chart="callbacks_done_late"),
+        Table(
+            "summary",
+            _("Yhteenveto"),
+            [Column("name", _("Mittari"), "text"), Column("value", _("Jakso"), "auto")],
+            summary,
+        ),
+        Table(
+            "questions",
+            _("Kysymykset linjoittain"),
+            [
+                Column("name", _("Linja"), "text"),
+                Column("asked", _("Kysytty"), "int"),
+                Column("solved", _("Ratkaistu"), "int"),
+                Column("solved_rate", _("Ratkaisuaste"), "pct"),
+                Column("median_first_answer", _("Mediaani 1. vastaukseen"), "duration"),
+                Column("median_solution", _("Mediaani ratkaisuun"), "duration"),
+                Column("unanswered_24h", _("Vailla vastausta yli 24 h"), "int"),
+            ],
+            [r for r in figures["by_line"] if r["key"]],
+            chart="asked",
+        ),
+        Table(
+            "callbacks",
+            _("Soittopyynnöt linjoittain"),
+            [
+                Column("name", _("Linja"), "text"),
+                Column("callbacks_due", _("Erääntyi"), "int"),
+                Column("callbacks_done", _("Soitettu"), "int"),
+                Column("callbacks_done_late", _("Soitettu myöhässä"), "int"),
+                Column("callbacks_late_rate", _("Myöhässä soitetuista"), "pct"),
+                Column("callbacks_open_overdue", _("Soittamatta, myöhässä"), "int"),
+            ],
+            figures["by_line"],
+            chart="callbacks_done_late",
+        ),
     ]

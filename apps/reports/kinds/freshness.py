@@ -35,20 +35,28 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
     progress(30)
 
     by_owner = [
-        {"owner_id": r["owner"],
-         "name": (" ".join(filter(None, [r["owner__first_name"], r["owner__last_name"]]))
-                  or r["owner__username"] or str(_("ei vastuuhenkilöä"))),
-         "username": r["owner__username"] or "",
-         "entries": r["entries"], "overdue": r["overdue"],
-         "never_reviewed": r["never_reviewed"],
-         "overdue_rate": rate(r["overdue"], r["entries"])}
-        for r in grouped(entries, ["owner", "owner__username", "owner__first_name",
-                         "owner__last_name"], figures).order_by("-overdue", "owner__username")
+        {
+            "owner_id": r["owner"],
+            "name": (
+                " ".join(filter(None, [r["owner__first_name"], r["owner__last_name"]]))
+                or r["owner__username"]
+                or str(_("ei vastuuhenkilöä"))
+            ),
+            "username": r["owner__username"] or "",
+            "entries": r["entries"],
+            "overdue": r["overdue"],
+            "never_reviewed": r["never_reviewed"],
+            "overdue_rate": rate(r["overdue"], r["entries"]),
+        }
+        for r in grouped(
+            entries, ["owner", "owner__username", "owner__first_name", "owner__last_name"], figures
+        ).order_by("-overdue", "owner__username")
     ]
     progress(65)
 
-    per_line = {r.pop("service_lines"): r for r in
-                grouped(entries, ["service_lines"], figures).order_by()}
+    per_line = {
+        r.pop("service_lines"): r for r in grouped(entries, ["service_lines"], figures).order_by()
+    }
     zero = {"entries": 0, "overdue": 0, "never_reviewed": 0}
     by_line = []
     for line in ServiceLine.objects.order_by("position", "key"):
@@ -59,29 +67,49 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
     for row in by_line:
         row["overdue_rate"] = rate(row["overdue"], row["entries"])
     progress(100)
-    return {"period": period.as_dict(), "as_of": as_of.isoformat(), "totals": totals,
-            "by_owner": by_owner, "by_line": by_line}
+    return {
+        "period": period.as_dict(),
+        "as_of": as_of.isoformat(),
+        "totals": totals,
+        "by_owner": by_owner,
+        "by_line": by_line,
+    }
 
 
 def tables(figures: dict[str, Any]) -> list[Table]:
     t = figures["totals"]
-    columns = [Column("entries", _("Sisältöjä"), "int"),
-               Column("overdue", _("Tarkistus myöhässä"), "int"),
-               Column("overdue_rate", _("Osuus"), "pct"),
-               Column("never_reviewed", _("Ei koskaan tarkistettu"), "int")]
+    columns = [
+        Column("entries", _("Sisältöjä"), "int"),
+        Column("overdue", _("Tarkistus myöhässä"), "int"),
+        Column("overdue_rate", _("Osuus"), "pct"),
+        Column("never_reviewed", _("Ei koskaan tarkistettu"), "int"),
+    ]
     return [
-        Table("summary", _("Yhteenveto"),
-              [Column("name", _("Mittari"), "text"), Column("value", _("Arvo"), "auto")],
-              [{"name": _("Tilanne päivänä"), "value": figures["as_of"], "fmt": "date"},
-               {"name": _("Sisältöjä"), "value": t["entries"], "fmt": "int"},
-               {"name": _("Tarkistus myöhässä"), "value": t["overdue"], "fmt": "int"},
-               {"name": _("Osuus"), "value": t["overdue_rate"], "fmt": "pct"},
-               {"name": _("Ei koskaan tarkistettu"), "value": t["never_reviewed"],
-                "fmt": "int"}]),
-        Table("by_owner", _("Vastuuhenkilöittäin"),
-              [Column("name", _("Vastuuhenkilö"), "text"), *columns],
-              figures["by_owner"], chart="overdue"),
-        Table("by_line", _("Linjoittain"), [Column("name", _("Linja"), "text"), *columns],
-              figures["by_line"], chart="overdue",
-              note=_("Usealla linjalla oleva sisältö lasketaan jokaiselle linjalleen.")),
+        Table(
+            "summary",
+            _("Yhteenveto"),
+            [Column("name", _("Mittari"), "text"), Column("value", _("Arvo"), "auto")],
+            [
+                {"name": _("Tilanne päivänä"), "value": figures["as_of"], "fmt": "date"},
+                {"name": _("Sisältöjä"), "value": t["entries"], "fmt": "int"},
+                {"name": _("Tarkistus myöhässä"), "value": t["overdue"], "fmt": "int"},
+                {"name": _("Osuus"), "value": t["overdue_rate"], "fmt": "pct"},
+                {"name": _("Ei koskaan tarkistettu"), "value": t["never_reviewed"], "fmt": "int"},
+            ],
+        ),
+        Table(
+            "by_owner",
+            _("Vastuuhenkilöittäin"),
+            [Column("name", _("Vastuuhenkilö"), "text"), *columns],
+            figures["by_owner"],
+            chart="overdue",
+        ),
+        Table(
+            "by_line",
+            _("Linjoittain"),
+            [Column("name", _("Linja"), "text"), *columns],
+            figures["by_line"],
+            chart="overdue",
+            note=_("Usealla linjalla oleva sisältö lasketaan jokaiselle linjalleen."),
+        ),
     ]

@@ -21,16 +21,20 @@ from .base import Column, Progress, Table, grouped, no_progress, rate
 
 TOP = 20
 
-COUNTED = (Q(source__in=[SearchLog.Source.PAGE, SearchLog.Source.API])
-           | Q(source=SearchLog.Source.LIVE, opened_at__isnull=False))
+COUNTED = Q(source__in=[SearchLog.Source.PAGE, SearchLog.Source.API]) | Q(
+    source=SearchLog.Source.LIVE, opened_at__isnull=False
+)
 NO_RESULTS = Q(result_count=0)
 NOTHING_OPENED = Q(result_count__gt=0, opened_at__isnull=True)
 
 
 def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
     start, end = period.bounds()
-    logs = (SearchLog.objects.filter(COUNTED, created_at__gte=start, created_at__lt=end)
-            .annotate(normalised=Lower(Trim("query"))).exclude(normalised=""))
+    logs = (
+        SearchLog.objects.filter(COUNTED, created_at__gte=start, created_at__lt=end)
+        .annotate(normalised=Lower(Trim("query")))
+        .exclude(normalised="")
+    )
     counts = {
         "count": Count("pk"),
         "no_results": Count("pk", filter=NO_RESULTS),
@@ -43,44 +47,81 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
     progress(25)
 
     by_query = grouped(logs, ["normalised"], counts)
-    top_queries = [{"query": r["normalised"], **{k: r[k] for k in counts}}
-                   for r in by_query.order_by("-count", "normalised")[:TOP]]
+    top_queries = [
+        {"query": r["normalised"], **{k: r[k] for k in counts}}
+        for r in by_query.order_by("-count", "normalised")[:TOP]
+    ]
     progress(50)
-    no_results = [{"query": r["normalised"], "count": r["no_results"]}
-                  for r in by_query.filter(no_results__gt=0)
-                  .order_by("-no_results", "normalised")[:TOP]]
+    no_results = [
+        {"query": r["normalised"], "count": r["no_results"]}
+        for r in by_query.filter(no_results__gt=0).order_by("-no_results", "normalised")[:TOP]
+    ]
     progress(75)
-    nothing_opened = [{"query": r["normalised"], "count": r["nothing_opened"]}
-                      for r in by_query.filter(nothing_opened__gt=0)
-                      .order_by("-nothing_opened", "normalised")[:TOP]]
+    nothing_opened = [
+        {"query": r["normalised"], "count": r["nothing_opened"]}
+        for r in by_query.filter(nothing_opened__gt=0).order_by("-nothing_opened", "normalised")[
+            :TOP
+        ]
+    ]
     progress(100)
-    return {"period": period.as_dict(), "totals": totals, "top_queries": top_queries,
-            "no_results": no_results, "nothing_opened": nothing_opened}
+    return {
+        "period": period.as_dict(),
+        "totals": totals,
+        "top_queries": top_queries,
+        "no_results": no_results,
+        "nothing_opened": nothing_opened,
+    }
 
 
 def tables(figures: dict[str, Any]) -> list[Table]:
     t = figures["totals"]
     return [
-        Table("summary", _("Yhteenveto"),
-              [Column("name", _("Mittari"), "text"), Column("value", _("Jakso"), "auto")],
-              [{"name": _("Hakuja"), "value": t["count"], "fmt": "int"},
-               {"name": _("Eri hakuja"), "value": t["distinct_queries"], "fmt": "int"},
-               {"name": _("Ei tuloksia"), "value": t["no_results"], "fmt": "int"},
-               {"name": _("Ei tuloksia, osuus"), "value": t["no_results_rate"], "fmt": "pct"},
-               {"name": _("Tuloksia, mutta mitään ei avattu"), "value": t["nothing_opened"],
-                "fmt": "int"},
-               {"name": _("Mitään ei avattu, osuus"), "value": t["nothing_opened_rate"],
-                "fmt": "pct"}]),
-        Table("top_queries", _("Yleisimmät haut"),
-              [Column("query", _("Haku"), "text"), Column("count", _("Hakuja"), "int"),
-               Column("no_results", _("Ei tuloksia"), "int"),
-               Column("nothing_opened", _("Mitään ei avattu"), "int"),
-               Column("opened", _("Tulos avattu"), "int")],
-              figures["top_queries"], chart="count"),
-        Table("no_results", _("Haut ilman tuloksia"),
-              [Column("query", _("Haku"), "text"), Column("count", _("Kertaa"), "int")],
-              figures["no_results"], chart="count"),
-        Table("nothing_opened", _("Haut, joista mitään ei avattu"),
-              [Column("query", _("Haku"), "text"), Column("count", _("Kertaa"), "int")],
-              figures["nothing_opened"], chart="count"),
+        Table(
+            "summary",
+            _("Yhteenveto"),
+            [Column("name", _("Mittari"), "text"), Column("value", _("Jakso"), "auto")],
+            [
+                {"name": _("Hakuja"), "value": t["count"], "fmt": "int"},
+                {"name": _("Eri hakuja"), "value": t["distinct_queries"], "fmt": "int"},
+                {"name": _("Ei tuloksia"), "value": t["no_results"], "fmt": "int"},
+                {"name": _("Ei tuloksia, osuus"), "value": t["no_results_rate"], "fmt": "pct"},
+                {
+                    "name": _("Tuloksia, mutta mitään ei avattu"),
+                    "value": t["nothing_opened"],
+                    "fmt": "int",
+                },
+                {
+                    "name": _("Mitään ei avattu, osuus"),
+                    "value": t["nothing_opened_rate"],
+                    "fmt": "pct",
+                },
+            ],
+        ),
+        Table(
+            "top_queries",
+            _("Yleisimmät haut"),
+            [
+                Column("query", _("Haku"), "text"),
+                Column("count", _("Hakuja"), "int"),
+                Column("no_results", _("Ei tuloksia"), "int"),
+                Column("nothing_opened", _("Mitään ei avattu"), "int"),
+                Column("opened", _("Tulos avattu"), "int"),
+            ],
+            figures["top_queries"],
+            chart="count",
+        ),
+        Table(
+            "no_results",
+            _("Haut ilman tuloksia"),
+            [Column("query", _("Haku"), "text"), Column("count", _("Kertaa"), "int")],
+            figures["no_results"],
+            chart="count",
+        ),
+        Table(
+            "nothing_opened",
+            _("Haut, joista mitään ei avattu"),
+            [Column("query", _("Haku"), "text"), Column("count", _("Kertaa"), "int")],
+            figures["nothing_opened"],
+            chart="count",
+        ),
     ]

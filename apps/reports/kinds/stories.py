@@ -25,11 +25,19 @@ BOTH_WAITS = Q(waiting_days_before__isnull=False, waiting_days_after__isnull=Fal
 def _sums() -> dict[str, Any]:
     return {
         "stories": Count("pk", distinct=True),
-        "with_impact": Count("pk", distinct=True, filter=(
-            Q(waiting_days_before__isnull=False) | Q(waiting_days_after__isnull=False)
-            | Q(partners_count__isnull=False) | Q(savings_eur__isnull=False))),
-        "waiting_days_saved": Sum(F("waiting_days_before") - F("waiting_days_after"),
-                                  filter=BOTH_WAITS),
+        "with_impact": Count(
+            "pk",
+            distinct=True,
+            filter=(
+                Q(waiting_days_before__isnull=False)
+                | Q(waiting_days_after__isnull=False)
+                | Q(partners_count__isnull=False)
+                | Q(savings_eur__isnull=False)
+            ),
+        ),
+        "waiting_days_saved": Sum(
+            F("waiting_days_before") - F("waiting_days_after"), filter=BOTH_WAITS
+        ),
         "partners": Sum("partners_count"),
         "savings": Sum("savings_eur"),
     }
@@ -49,10 +57,14 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
 
     # Sums per theme come from a join through the themes: one story row per theme, so
     # ``Sum`` adds each story once per theme it has, which is what a per-theme sum means.
-    per_theme = {r.pop("themes"): _zeros(r) for r in
-                 grouped(stories, ["themes"], _sums()).order_by()}
-    by_theme = [{"key": theme.key, "name": theme.name_fi, **per_theme[theme.pk]}
-                for theme in Theme.objects.order_by("position", "key") if theme.pk in per_theme]
+    per_theme = {
+        r.pop("themes"): _zeros(r) for r in grouped(stories, ["themes"], _sums()).order_by()
+    }
+    by_theme = [
+        {"key": theme.key, "name": theme.name_fi, **per_theme[theme.pk]}
+        for theme in Theme.objects.order_by("position", "key")
+        if theme.pk in per_theme
+    ]
     if None in per_theme:
         by_theme.append({"key": "", "name": str(_("ei teemaa")), **per_theme[None]})
     progress(65)
@@ -62,30 +74,48 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
         for r in grouped(stories, ["unit"], _sums()).order_by("-stories", "unit")
     ]
     progress(100)
-    return {"period": period.as_dict(), "totals": totals, "by_theme": by_theme,
-            "by_unit": by_unit}
+    return {"period": period.as_dict(), "totals": totals, "by_theme": by_theme, "by_unit": by_unit}
 
 
 def tables(figures: dict[str, Any]) -> list[Table]:
     t = figures["totals"]
-    columns = [Column("stories", _("Tarinoita"), "int"),
-               Column("with_impact", _("Vaikutus kerrottu"), "int"),
-               Column("waiting_days_saved", _("Odotuspäiviä vähemmän"), "int"),
-               Column("partners", _("Yhteistyötahoja"), "int"),
-               Column("savings", _("Arvioitu säästö (€)"), "eur")]
+    columns = [
+        Column("stories", _("Tarinoita"), "int"),
+        Column("with_impact", _("Vaikutus kerrottu"), "int"),
+        Column("waiting_days_saved", _("Odotuspäiviä vähemmän"), "int"),
+        Column("partners", _("Yhteistyötahoja"), "int"),
+        Column("savings", _("Arvioitu säästö (€)"), "eur"),
+    ]
     return [
-        Table("summary", _("Yhteenveto"),
-              [Column("name", _("Mittari"), "text"), Column("value", _("Jakso"), "auto")],
-              [{"name": _("Julkaistuja tarinoita"), "value": t["stories"], "fmt": "int"},
-               {"name": _("Vaikutus kerrottu"), "value": t["with_impact"], "fmt": "int"},
-               {"name": _("Odotuspäiviä vähemmän yhteensä"), "value": t["waiting_days_saved"],
-                "fmt": "int"},
-               {"name": _("Yhteistyötahoja yhteensä"), "value": t["partners"], "fmt": "int"},
-               {"name": _("Arvioitu säästö yhteensä"), "value": t["savings"],
-                "fmt": "eur"}]),
-        Table("by_theme", _("Teemoittain"), [Column("name", _("Teema"), "text"), *columns],
-              figures["by_theme"], chart="stories",
-              note=_("Usean teeman tarina lasketaan jokaiselle teemalleen.")),
-        Table("by_unit", _("Yksiköittäin"), [Column("unit", _("Yksikkö"), "text"), *columns],
-              figures["by_unit"], chart="stories"),
+        Table(
+            "summary",
+            _("Yhteenveto"),
+            [Column("name", _("Mittari"), "text"), Column("value", _("Jakso"), "auto")],
+            [
+                {"name": _("Julkaistuja tarinoita"), "value": t["stories"], "fmt": "int"},
+                {"name": _("Vaikutus kerrottu"), "value": t["with_impact"], "fmt": "int"},
+                {
+                    "name": _("Odotuspäiviä vähemmän yhteensä"),
+                    "value": t["waiting_days_saved"],
+                    "fmt": "int",
+                },
+                {"name": _("Yhteistyötahoja yhteensä"), "value": t["partners"], "fmt": "int"},
+                {"name": _("Arvioitu säästö yhteensä"), "value": t["savings"], "fmt": "eur"},
+            ],
+        ),
+        Table(
+            "by_theme",
+            _("Teemoittain"),
+            [Column("name", _("Teema"), "text"), *columns],
+            figures["by_theme"],
+            chart="stories",
+            note=_("Usean teeman tarina lasketaan jokaiselle teemalleen."),
+        ),
+        Table(
+            "by_unit",
+            _("Yksiköittäin"),
+            [Column("unit", _("Yksikkö"), "text"), *columns],
+            figures["by_unit"],
+            chart="stories",
+        ),
     ]

@@ -18,27 +18,52 @@ D = datetime.date
 
 @pytest.fixture
 def fixture_entries(editor, manager):
-    catalogue.entry("e1", owner=editor, lines=["vammaispalvelut"], last_reviewed=D(2025, 3, 1),
-                    review_interval_days=365)  # due 1.3.2026: overdue
-    catalogue.entry("e2", owner=editor, lines=["vammaispalvelut", "ikaihmiset"],
-                    last_reviewed=D(2026, 1, 1), review_interval_days=90)  # due 1.4.
+    catalogue.entry(
+        "e1",
+        owner=editor,
+        lines=["vammaispalvelut"],
+        last_reviewed=D(2025, 3, 1),
+        review_interval_days=365,
+    )  # due 1.3.2026: overdue
+    catalogue.entry(
+        "e2",
+        owner=editor,
+        lines=["vammaispalvelut", "ikaihmiset"],
+        last_reviewed=D(2026, 1, 1),
+        review_interval_days=90,
+    )  # due 1.4.
     catalogue.entry("e3", owner=editor, lines=["ikaihmiset"], last_reviewed=None)
-    catalogue.entry("e4", owner=manager, last_reviewed=D(2026, 2, 28),
-                    review_interval_days=31)  # due 31.3., the last day: not yet overdue
-    catalogue.entry("e5", lines=["lapset-perheet"], last_reviewed=D(2026, 2, 27),
-                    review_interval_days=31)  # due 30.3.: overdue
+    catalogue.entry(
+        "e4", owner=manager, last_reviewed=D(2026, 2, 28), review_interval_days=31
+    )  # due 31.3., the last day: not yet overdue
+    catalogue.entry(
+        "e5", lines=["lapset-perheet"], last_reviewed=D(2026, 2, 27), review_interval_days=31
+    )  # due 30.3.: overdue
 
 
 def test_freshness_totals_on_the_periods_last_day(fixture_entries):
     figures = freshness.compute(MARCH)
     assert figures["as_of"] == "2026-03-31"
-    assert figures["totals"] == {"entries": 5, "overdue": 3, "never_reviewed": 1,
-                                 "overdue_rate": 0.6}
+    assert figures["totals"] == {
+        "entries": 5,
+        "overdue": 3,
+        "never_reviewed": 1,
+        "overdue_rate": 0.6,
+    }
 
 
 def test_freshness_by_owner(fixture_entries, editor, manager):
-    rows = [(r["owner_id"], r["name"], r["entries"], r["overdue"], r["never_reviewed"],
-             r["overdue_rate"]) for r in freshness.compute(MARCH)["by_owner"]]
+    rows = [
+        (
+            r["owner_id"],
+            r["name"],
+            r["entries"],
+            r["overdue"],
+            r["never_reviewed"],
+            r["overdue_rate"],
+        )
+        for r in freshness.compute(MARCH)["by_owner"]
+    ]
     assert rows == [
         (editor.pk, "Editor", 3, 2, 1, 0.6667),
         (None, "ei vastuuhenkilöä", 1, 1, 0, 1.0),
@@ -47,11 +72,18 @@ def test_freshness_by_owner(fixture_entries, editor, manager):
 
 
 def test_freshness_by_line(fixture_entries):
-    rows = {r["key"]: (r["entries"], r["overdue"], r["never_reviewed"])
-            for r in freshness.compute(MARCH)["by_line"]}
-    assert rows == {"vammaispalvelut": (2, 1, 0), "ikaihmiset": (2, 1, 1),
-                    "tyoikaiset": (0, 0, 0), "lapset-perheet": (1, 1, 0),
-                    "viranomaiset": (0, 0, 0), "": (1, 0, 0)}
+    rows = {
+        r["key"]: (r["entries"], r["overdue"], r["never_reviewed"])
+        for r in freshness.compute(MARCH)["by_line"]
+    }
+    assert rows == {
+        "vammaispalvelut": (2, 1, 0),
+        "ikaihmiset": (2, 1, 1),
+        "tyoikaiset": (0, 0, 0),
+        "lapset-perheet": (1, 1, 0),
+        "viranomaiset": (0, 0, 0),
+        "": (1, 0, 0),
+    }
 
 
 def test_freshness_a_day_later_counts_the_entry_due_on_the_last_day(fixture_entries):
@@ -69,6 +101,10 @@ def test_freshness_period_not_ended_uses_today(fixture_entries):
 
 def test_freshness_empty_catalogue():
     figures = freshness.compute(MARCH)
-    assert figures["totals"] == {"entries": 0, "overdue": 0, "never_reviewed": 0,
-                                 "overdue_rate": None}
+    assert figures["totals"] == {
+        "entries": 0,
+        "overdue": 0,
+        "never_reviewed": 0,
+        "overdue_rate": None,
+    }
     assert figures["by_owner"] == []

@@ -34,17 +34,27 @@ def fixture_logs():
 
 def test_search_gaps_totals(fixture_logs):
     assert search_gaps.compute(MARCH)["totals"] == {
-        "count": 7, "no_results": 2, "nothing_opened": 2, "opened": 3, "distinct_queries": 4,
-        "no_results_rate": 0.2857, "nothing_opened_rate": 0.2857}
+        "count": 7,
+        "no_results": 2,
+        "nothing_opened": 2,
+        "opened": 3,
+        "distinct_queries": 4,
+        "no_results_rate": 0.2857,
+        "nothing_opened_rate": 0.2857,
+    }
 
 
 def test_search_gaps_top_queries(fixture_logs):
     assert search_gaps.compute(MARCH)["top_queries"] == [
         {"query": "asumistuki", "count": 2, "no_results": 0, "nothing_opened": 1, "opened": 1},
-        {"query": "kuljetuspalvelu", "count": 2, "no_results": 0, "nothing_opened": 1,
-         "opened": 1},
-        {"query": "omaishoidon tuki", "count": 2, "no_results": 2, "nothing_opened": 0,
-         "opened": 0},
+        {"query": "kuljetuspalvelu", "count": 2, "no_results": 0, "nothing_opened": 1, "opened": 1},
+        {
+            "query": "omaishoidon tuki",
+            "count": 2,
+            "no_results": 2,
+            "nothing_opened": 0,
+            "opened": 0,
+        },
         {"query": "kuljetus", "count": 1, "no_results": 0, "nothing_opened": 0, "opened": 1},
     ]
 
@@ -52,8 +62,10 @@ def test_search_gaps_top_queries(fixture_logs):
 def test_search_gaps_no_results_and_nothing_opened(fixture_logs):
     figures = search_gaps.compute(MARCH)
     assert figures["no_results"] == [{"query": "omaishoidon tuki", "count": 2}]
-    assert figures["nothing_opened"] == [{"query": "asumistuki", "count": 1},
-                                         {"query": "kuljetuspalvelu", "count": 1}]
+    assert figures["nothing_opened"] == [
+        {"query": "asumistuki", "count": 1},
+        {"query": "kuljetuspalvelu", "count": 1},
+    ]
 
 
 def test_search_gaps_empty_period(fixture_logs):

@@ -56,10 +56,13 @@ class Command(BaseCommand):
 
         for section, counts in summary.counts.items():
             self.stdout.write(
-                _("%(section)s: %(created)s uutta, %(updated)s päivitetty, "
-                  "%(unchanged)s ennallaan")
-                % {"section": SECTION_LABELS[section], "created": counts.created,
-                   "updated": counts.updated, "unchanged": counts.unchanged}
+                _("%(section)s: %(created)s uutta, %(updated)s päivitetty, %(unchanged)s ennallaan")
+                % {
+                    "section": SECTION_LABELS[section],
+                    "created": counts.created,
+                    "updated": counts.updated,
+                    "unchanged": counts.unchanged,
+                }
             )
         if summary.users_created:
             self.stdout.write(

@@ -108,22 +108,33 @@ class Seeder:
 
     def load(self) -> None:
         User = get_user_model()
-        found = set(User.objects.filter(username__in=demo.DEMO_LOGINS, is_active=True)
-                    .values_list("username", flat=True))
+        found = set(
+            User.objects.filter(username__in=demo.DEMO_LOGINS, is_active=True).values_list(
+                "username", flat=True
+            )
+        )
         missing = sorted(set(demo.DEMO_LOGINS) - found)
         if missing:
-            raise CommandError(f"Demo logins missing ({', '.join(missing)}): "
-                               "run `manage.py seed_demo` first.")
+            raise CommandError(
+                f"Demo logins missing ({', '.join(missing)}): run `manage.py seed_demo` first."
+            )
         self.lines = {line.key: line for line in ServiceLine.objects.all()}
         self.municipalities = {m.code: m for m in Municipality.objects.all()}
-        lines = {*demo.NEUVOJA_LINES, *(k for c in demo.COLLEAGUES for k in c.lines),
-                 *(q.line for q in demo.QUESTIONS), demo.CALLBACK.line}
+        lines = {
+            *demo.NEUVOJA_LINES,
+            *(k for c in demo.COLLEAGUES for k in c.lines),
+            *(q.line for q in demo.QUESTIONS),
+            demo.CALLBACK.line,
+        }
         codes = {code for code, _weight in demo.MUNICIPALITY_WEIGHTS if code}
         if lines - set(self.lines) or codes - set(self.municipalities):
-            raise CommandError("Service lines or municipalities missing: run `manage.py "
-                               "migrate` and `manage.py import_catalogue demo/catalogue.json`.")
-        self.entries = {e.key: e for e in
-                        Entry.objects.prefetch_related("service_lines", "municipalities")}
+            raise CommandError(
+                "Service lines or municipalities missing: run `manage.py "
+                "migrate` and `manage.py import_catalogue demo/catalogue.json`."
+            )
+        self.entries = {
+            e.key: e for e in Entry.objects.prefetch_related("service_lines", "municipalities")
+        }
         self.themes = {t.key: t for t in Theme.objects.all()}
 
     def colleagues(self) -> None:
@@ -135,19 +146,28 @@ class Seeder:
             if User.objects.filter(username=colleague.username).exists():
                 continue
             user = User.objects.create_user(
-                username=colleague.username, email="", password=None,
-                first_name=colleague.first_name, last_name=colleague.last_name)
+                username=colleague.username,
+                email="",
+                password=None,
+                first_name=colleague.first_name,
+                last_name=colleague.last_name,
+            )
             user.groups.add(group)
             profile_update(user=user, email_notifications=False)
             service_lines_assign(user=user, service_lines=self._lines(colleague.lines), by=None)
             self.made["colleagues"] += 1
         advisor = User.objects.get(username=demo.NEUVOJA)
         if not advisor.service_lines.exists():
-            service_lines_assign(user=advisor, service_lines=self._lines(demo.NEUVOJA_LINES),
-                                 by=None)
+            service_lines_assign(
+                user=advisor, service_lines=self._lines(demo.NEUVOJA_LINES), by=None
+            )
         # Fresh instances: permission caches filled before the groups were set would lie.
-        self.users = {u.username: u for u in User.objects.filter(
-            username__in=[*demo.DEMO_LOGINS, *demo.ADVISORS]).prefetch_related("service_lines")}
+        self.users = {
+            u.username: u
+            for u in User.objects.filter(
+                username__in=[*demo.DEMO_LOGINS, *demo.ADVISORS]
+            ).prefetch_related("service_lines")
+        }
 
     def _lines(self, keys: tuple[str, ...]) -> list[ServiceLine]:
         return [self.lines[k] for k in keys if k in self.lines]
@@ -167,11 +187,17 @@ class Seeder:
         asked = self.clamp(self.at(q.at))
         asker = self.users[q.author]
         thread = consultations.thread_create(
-            author=asker, title=q.title, body=q.body, service_line=self.lines[q.line],
-            urgency=q.urgency, municipality=self.municipalities.get(q.municipality or ""),
-            entries=self._entries(q.entries))
-        Thread.objects.filter(pk=thread.pk).update(created_at=asked, updated_at=asked,
-                                                   last_activity_at=asked)
+            author=asker,
+            title=q.title,
+            body=q.body,
+            service_line=self.lines[q.line],
+            urgency=q.urgency,
+            municipality=self.municipalities.get(q.municipality or ""),
+            entries=self._entries(q.entries),
+        )
+        Thread.objects.filter(pk=thread.pk).update(
+            created_at=asked, updated_at=asked, last_activity_at=asked
+        )
         ThreadRevision.objects.filter(thread=thread).update(created_at=asked)
         Follow.objects.filter(thread=thread).update(created_at=asked)
         self.stamp(asked)
@@ -181,28 +207,32 @@ class Seeder:
             consultations.thread_claim(thread=thread, user=self.users[q.claimed_by])
             Thread.objects.filter(pk=thread.pk).update(claimed_at=claimed)
             Follow.objects.filter(thread=thread, user=self.users[q.claimed_by]).update(
-                created_at=claimed)
+                created_at=claimed
+            )
             latest = max(latest, claimed)
         answers: list[Answer] = []
         for reply in q.replies:
             posted = self.clamp(asked + reply.after)
             author = self.users[reply.author]
             answer = consultations.answer_post(
-                thread=thread, author=author, body=reply.body,
-                kind=Answer.Kind.COMMENT if reply.comment else Answer.Kind.ANSWER)
+                thread=thread,
+                author=author,
+                body=reply.body,
+                kind=Answer.Kind.COMMENT if reply.comment else Answer.Kind.ANSWER,
+            )
             Answer.objects.filter(pk=answer.pk).update(created_at=posted, updated_at=posted)
             AnswerRevision.objects.filter(answer=answer).update(created_at=posted)
             Thread.objects.filter(pk=thread.pk).update(last_activity_at=posted)
             Follow.objects.filter(thread=thread, user=author, created_at__gt=posted).update(
-                created_at=posted)
+                created_at=posted
+            )
             self.stamp(posted)
             answers.append(answer)
             latest = max(latest, posted)
         if q.solution is not None:
             solved = self.clamp(asked + q.solved_after)
             consultations.thread_solve(thread=thread, answer=answers[q.solution], by=asker)
-            Thread.objects.filter(pk=thread.pk).update(solved_at=solved,
-                                                       last_activity_at=solved)
+            Thread.objects.filter(pk=thread.pk).update(solved_at=solved, last_activity_at=solved)
             self.stamp(solved)
             latest = max(latest, solved)
             entry = self.entries.get(q.faq_entry or "")
@@ -210,8 +240,12 @@ class Seeder:
                 added = self.clamp(solved + datetime.timedelta(hours=20))
                 thread.refresh_from_db()
                 consultations.faq_item_create(
-                    thread=thread, entry=entry, question=q.faq_question, answer=q.faq_answer,
-                    by=self.users[demo.SISALTO])
+                    thread=thread,
+                    entry=entry,
+                    question=q.faq_question,
+                    answer=q.faq_answer,
+                    by=self.users[demo.SISALTO],
+                )
                 FaqItem.objects.filter(source_thread=thread).update(created_at=added)
                 self.stamp(added)
                 self.made["faq items"] += 1
@@ -223,9 +257,13 @@ class Seeder:
         if Callback.objects.filter(assignee=assignee, status=Callback.Status.OPEN).exists():
             return
         consultations.callback_create(
-            requester=self.users[spec.requester], assignee=assignee,
-            service_line=self.lines[spec.line], due_at=self._later_today(),
-            reason=spec.reason, phone=spec.phone)
+            requester=self.users[spec.requester],
+            assignee=assignee,
+            service_line=self.lines[spec.line],
+            due_at=self._later_today(),
+            reason=spec.reason,
+            phone=spec.phone,
+        )
         self.stamp(self.now)
         self.made["callbacks"] += 1
 
@@ -251,11 +289,16 @@ class Seeder:
     def _story(self, spec: demo.StoryDemo, author: Any, token: Any) -> None:
         moment = self.clamp(self.at(spec.at))  # published, submitted or last saved
         content = stories.StoryContent(
-            title=spec.title, lead=spec.lead, body=spec.body, unit=spec.unit,
+            title=spec.title,
+            lead=spec.lead,
+            body=spec.body,
+            unit=spec.unit,
             themes=tuple(self.themes[k] for k in spec.themes if k in self.themes),
             waiting_days_before=spec.waiting_days_before,
-            waiting_days_after=spec.waiting_days_after, partners_count=spec.partners_count,
-            savings_eur=spec.savings_eur)
+            waiting_days_after=spec.waiting_days_after,
+            partners_count=spec.partners_count,
+            savings_eur=spec.savings_eur,
+        )
         story = stories.story_create(author=author, token=token, content=content)
         times: dict[str, datetime.datetime] = {"created_at": moment, "updated_at": moment}
         if spec.state in (Story.State.SUBMITTED, Story.State.PUBLISHED):
@@ -265,19 +308,22 @@ class Seeder:
                 submitted = moment - datetime.timedelta(days=1)
                 story = stories.story_publish(story=story, actor=self.users[demo.ESIHENKILO])
                 times["published_at"] = moment
-                StoryTransition.objects.filter(
-                    story=story, to_state=Story.State.PUBLISHED).update(at=moment)
+                StoryTransition.objects.filter(story=story, to_state=Story.State.PUBLISHED).update(
+                    at=moment
+                )
             times["submitted_at"] = submitted
             times["created_at"] = submitted - datetime.timedelta(hours=3)
-            StoryTransition.objects.filter(
-                story=story, to_state=Story.State.SUBMITTED).update(at=submitted)
+            StoryTransition.objects.filter(story=story, to_state=Story.State.SUBMITTED).update(
+                at=submitted
+            )
         Story.objects.filter(pk=story.pk).update(**times)
         self.stamp(moment)
         later = moment
         for n, username in enumerate(spec.thanked_by, start=1):
             stories.story_thank(story=story, user=self.users[username])
             StoryThanks.objects.filter(story=story, user=self.users[username]).update(
-                created_at=self.clamp(moment + datetime.timedelta(minutes=40 * n)))
+                created_at=self.clamp(moment + datetime.timedelta(minutes=40 * n))
+            )
         for n, (username, body) in enumerate(spec.comments, start=1):
             later = self.clamp(moment + datetime.timedelta(hours=2 * n))
             comment = stories.comment_post(story=story, author=self.users[username], body=body)
@@ -300,12 +346,16 @@ class Seeder:
                 advisor = self.users[rng.choice(demo.ADVISORS)]
                 minute = rng.randrange(8 * 60)
                 moment = datetime.datetime.combine(
-                    day, datetime.time(8 + minute // 60, minute % 60, rng.randrange(60)),
-                    tzinfo=self.tz)
+                    day,
+                    datetime.time(8 + minute // 60, minute % 60, rng.randrange(60)),
+                    tzinfo=self.tz,
+                )
                 planned.append((demo.key("contact", day.isoformat(), n), advisor, moment, rng))
-        taken = set(ContactRecord.objects.filter(
-            submission_key__in=[k for k, *_ in planned]).values_list("submission_key",
-                                                                     flat=True))
+        taken = set(
+            ContactRecord.objects.filter(submission_key__in=[k for k, *_ in planned]).values_list(
+                "submission_key", flat=True
+            )
+        )
         self._record([p for p in planned if p[0] not in taken], "contacts")
 
     def contacts_today(self) -> None:
@@ -321,12 +371,14 @@ class Seeder:
             planned.append((demo.key("today", self.today.isoformat(), n), advisor, moment, rng))
         self._record(planned, "contacts today")
 
-    def _record(self, planned: list[tuple[Any, Any, datetime.datetime, random.Random]],
-                label: str) -> None:
+    def _record(
+        self, planned: list[tuple[Any, Any, datetime.datetime, random.Random]], label: str
+    ) -> None:
         dated = []
         for submission_key, advisor, moment, rng in planned:
-            record, created = contact_record(advisor=advisor, submission_key=submission_key,
-                                             **self._contact(advisor, rng))
+            record, created = contact_record(
+                advisor=advisor, submission_key=submission_key, **self._contact(advisor, rng)
+            )
             if created:
                 record.created_at = moment
                 dated.append(record)
@@ -335,15 +387,20 @@ class Seeder:
 
     def _contact(self, advisor: Any, rng: random.Random) -> dict[str, Any]:
         lines = sorted(advisor.service_lines.all(), key=lambda line: line.position) or list(
-            self.lines.values())
+            self.lines.values()
+        )
         line = rng.choice(lines)
-        channels = (demo.AUTHORITY_LINE_CHANNELS if line.key == "viranomaiset"
-                    else demo.CHANNEL_WEIGHTS)
+        channels = (
+            demo.AUTHORITY_LINE_CHANNELS if line.key == "viranomaiset" else demo.CHANNEL_WEIGHTS
+        )
         code = _weighted(rng, demo.MUNICIPALITY_WEIGHTS)
         municipality = self.municipalities.get(code or "")
-        fitting = [e for e in self.entries.values()
-                   if line in e.service_lines.all()
-                   and (not e.municipalities.all() or municipality in e.municipalities.all())]
+        fitting = [
+            e
+            for e in self.entries.values()
+            if line in e.service_lines.all()
+            and (not e.municipalities.all() or municipality in e.municipalities.all())
+        ]
         entry = rng.choice(fitting) if fitting and rng.random() < 0.78 else None
         consulted = rng.random() < 0.12
         return {
@@ -378,13 +435,20 @@ class Seeder:
                 n += 1
                 day = period.start + datetime.timedelta(days=rng.randrange(period.days))
                 moment = datetime.datetime.combine(
-                    day, datetime.time(8 + rng.randrange(8), rng.randrange(60)), tzinfo=self.tz)
-                log = search_log_create(query=query, user=user, source=SearchLog.Source.PAGE,
-                                        result_count=results)
+                    day, datetime.time(8 + rng.randrange(8), rng.randrange(60)), tzinfo=self.tz
+                )
+                log = search_log_create(
+                    query=query, user=user, source=SearchLog.Source.PAGE, result_count=results
+                )
                 fields: dict[str, Any] = {"created_at": moment}
                 if entry is not None and results and repeat % 2 == 0:
-                    search_log_open(log_id=log.pk, position=1, url=entry.get_absolute_url(),
-                                    key=entry.key, user=user)
+                    search_log_open(
+                        log_id=log.pk,
+                        position=1,
+                        url=entry.get_absolute_url(),
+                        key=entry.key,
+                        user=user,
+                    )
                     fields["opened_at"] = moment + datetime.timedelta(seconds=20)
                 SearchLog.objects.filter(pk=log.pk).update(**fields)
         self.made["searches"] += n
@@ -396,25 +460,33 @@ class Seeder:
         worker) so the pages have figures as soon as the server is up."""
         period = months_before(self.today, 1)
         for kind in Kind.values:
-            report = reports.report_request(kind=kind, period_start=period.start,
-                                            period_end=period.end,
-                                            started_by=self.users[demo.ESIHENKILO])
-            if (report.status != Report.Status.DONE
-                    and reports.report_generate(report_id=report.pk) == "done"):
+            report = reports.report_request(
+                kind=kind,
+                period_start=period.start,
+                period_end=period.end,
+                started_by=self.users[demo.ESIHENKILO],
+            )
+            if (
+                report.status != Report.Status.DONE
+                and reports.report_generate(report_id=report.pk) == "done"
+            ):
                 self.made["reports"] += 1
 
     def read_old_notifications(self) -> None:
         """What the demo users would have read by now: everything seeded days ago."""
         old: defaultdict[int, list[int]] = defaultdict(list)
         for recipient_id, pk in Notification.objects.filter(
-                pk__gt=self.first_notification, read_at__isnull=True,
-                created_at__lt=self.now - READ_AFTER).values_list("recipient_id", "pk"):
+            pk__gt=self.first_notification,
+            read_at__isnull=True,
+            created_at__lt=self.now - READ_AFTER,
+        ).values_list("recipient_id", "pk"):
             old[recipient_id].append(pk)
         by_pk = {u.pk: u for u in get_user_model().objects.filter(pk__in=old)}
         for recipient_id, ids in old.items():
             mark_read(user=by_pk[recipient_id], notification_ids=ids)
         self.made["notifications"] += Notification.objects.filter(
-            pk__gt=self.first_notification).count()
+            pk__gt=self.first_notification
+        ).count()
 
     def run(self) -> Counter[str]:
         self.load()
@@ -431,8 +503,10 @@ class Seeder:
 
 
 class Command(BaseCommand):
-    help = ("Add demo content (colleague questions, success stories, contacts, reports, "
-            "notifications) through the apps' services. Safe to rerun: adds nothing twice.")
+    help = (
+        "Add demo content (colleague questions, success stories, contacts, reports, "
+        "notifications) through the apps' services. Safe to rerun: adds nothing twice."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         started = time.monotonic()
