@@ -47,7 +47,7 @@ from .models import (
     ServiceLine,
 )
 from .permissions import can_edit_entry
-from .queries import annotate_review_due, overdue_q
+from .selectors import annotate_review_due, overdue_q
 from .services import (
     entry_delete,
     entry_ensure_baseline,
@@ -237,7 +237,7 @@ class ContactInline(TranslationStackedInline[Contact, Entry]):
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
-    """Overdue for review, computed in the database (see ``queries.overdue_q``)."""
+    """Overdue for review, computed in the database (see ``selectors.overdue_q``)."""
 
     title = _("tarkistus")
     parameter_name = "tarkistus"

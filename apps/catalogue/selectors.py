@@ -1,4 +1,7 @@
-"""Reads of the catalogue. The one place that shapes catalogue querysets.
+"""Reads of the catalogue: the one place that shapes catalogue querysets.
+
+One module for every read concern (reading pages, editing and upkeep, the review-due
+expressions that admin and reports reuse); it is small enough not to need a package.
 
 Municipality semantics: an entry with no municipalities is available in the whole
 wellbeing area, so it matches every municipality; an entry tied to some municipalities
@@ -12,14 +15,43 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, Exists, F, Func, Model, OuterRef, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import Contact, Entry, Municipality, Organisation, ProblemReport, ServiceLine
-from .queries import annotate_review_due, overdue_q
+from .models import (
+    Contact,
+    Entry,
+    EntryVersion,
+    Municipality,
+    Organisation,
+    ProblemReport,
+    ServiceLine,
+)
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from apps.accounts.models import User
 
 SESSION_MUNICIPALITY = "municipality"
@@ -27,6 +59,49 @@ _REQUEST_CACHE = "_catalogue_municipalities"
 
 # The plugin cannot type an automatic through model (it sees ``type[Never]``).
 _EntryMunicipality: type[Model] = Entry.municipalities.through
+
+
+# --- Review due dates, computed in the database -----------------------------------------
+#
+# An entry is due for review ``review_interval_days`` (or the default interval) after it
+# was last reviewed; one never reviewed is overdue at once. This is the database form of
+# ``Entry.review_due`` / ``Entry.is_overdue``, for filtering and sorting whole lists.
+
+
+class ReviewDue(TypedDict):
+    review_due_on: datetime.date | None
+    review_overdue: bool
+
+
+def review_due_expression() -> CombinedExpression:
+    """``last_reviewed + coalesce(review_interval_days, default)`` as a date (NULL when
+    never reviewed). PostgreSQL adds an integer to a date as days."""
+    interval = Coalesce(
+        F("review_interval_days"),
+        Value(settings.NEUVOKAS_DEFAULT_REVIEW_INTERVAL_DAYS),
+        output_field=IntegerField(),
+    )
+    return CombinedExpression(F("last_reviewed"), "+", interval, output_field=DateField())
+
+
+def overdue_q(today: datetime.date | None = None) -> Q:
+    """Entries whose review is overdue on ``today`` (default: today in Helsinki)."""
+    today = today or timezone.localdate()
+    return Q(last_reviewed__isnull=True) | Q(LessThan(review_due_expression(), today))
+
+
+def annotate_review_due(
+    queryset: QuerySet[Entry], today: datetime.date | None = None
+) -> QuerySet[WithAnnotations[Entry, ReviewDue]]:
+    """Add ``review_due_on`` (date or None) and ``review_overdue`` (bool) to each row."""
+    return queryset.annotate(
+        review_due_on=review_due_expression(),
+        review_overdue=Case(
+            When(overdue_q(today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
 
 
 # --- Municipalities and the advisor's choice --------------------------------------------
@@ -329,4 +404,45 @@ def overdue_entries_of(owner: User, *, today: datetime.date | None = None) -> li
         annotate_review_due(Entry.objects.filter(overdue_q(today), owner=owner), today).order_by(
             "review_due_on", "title_fi"
         )
+    )
+
+
+# --- Editing and upkeep: versions, an owner's entries and reports ----------------------
+
+
+def entry_versions(entry: Entry) -> list[EntryVersion]:
+    """Every saved version of the entry, newest first, with its author."""
+    return list(
+        EntryVersion.objects.filter(entry=entry).select_related("author").order_by("-number")
+    )
+
+
+def entry_version_before(entry: Entry, number: int) -> EntryVersion | None:
+    """The version saved just before ``number`` (numbers may have gaps)."""
+    return (
+        EntryVersion.objects.filter(entry=entry, number__lt=number)
+        .select_related("author")
+        .order_by("-number")
+        .first()
+    )
+
+
+def owned_entries(user: User, *, today: datetime.date) -> list[WithAnnotations[Entry, ReviewDue]]:
+    """The user's entries, overdue ones first, then by review due date.
+
+    Each carries ``review_due_on`` (None when never reviewed) and ``review_overdue``.
+    """
+    return list(
+        annotate_review_due(Entry.objects.filter(owner=user), today).order_by(
+            "-review_overdue", F("review_due_on").asc(nulls_first=True), "title_fi", "key"
+        )
+    )
+
+
+def open_reports_for_owner(user: User) -> list[ProblemReport]:
+    """Open problem reports about the user's entries, newest first."""
+    return list(
+        ProblemReport.objects.filter(entry__owner=user, status=ProblemReport.Status.OPEN)
+        .select_related("entry", "reporter")
+        .order_by("-created_at", "-id")
     )

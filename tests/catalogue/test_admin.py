@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.catalogue import interchange
 from apps.catalogue.models import Contact, Entry, EntryVersion, ProblemReport
-from apps.catalogue.queries import annotate_review_due, overdue_q
+from apps.catalogue.selectors import annotate_review_due, overdue_q
 from apps.search.models import SearchDocument
 from tests.catalogue.factories import (
     HAMINA,

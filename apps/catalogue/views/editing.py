@@ -23,7 +23,7 @@ from apps.core.http import AuthenticatedHttpRequest, safe_next
 from apps.core.markdown import render_markdown
 from apps.core.privacy import find_personal_identity_codes
 
-from .. import editing_selectors, selectors, services
+from .. import selectors, services
 from ..diffing import reference_labels, version_diff
 from ..edit_forms import (
     CONTACTS_PREFIX,
@@ -204,7 +204,7 @@ def entry_history(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
         "catalogue/entry_history.html",
         {
             "entry": entry,
-            "versions": editing_selectors.entry_versions(entry),
+            "versions": selectors.entry_versions(entry),
             "can_edit": can_edit_entry(request.user, entry),
         },
     )
@@ -226,7 +226,7 @@ def entry_version(request: AuthenticatedHttpRequest, key: str, number: int) -> H
             EntryVersion.objects.select_related("author"), entry=entry, number=int(vs)
         )
     else:
-        other = editing_selectors.entry_version_before(entry, number)
+        other = selectors.entry_version_before(entry, number)
     old, new = (other, version) if other is None or other.number < number else (version, other)
     changes = version_diff(old.snapshot if old else {}, new.snapshot, labels=reference_labels())
     return render(
@@ -241,7 +241,7 @@ def entry_version(request: AuthenticatedHttpRequest, key: str, number: int) -> H
             "changes": changes,
             "old_heading": (_("Versio %(number)s") % {"number": old.number}) if old else _("Ennen"),
             "new_heading": _("Versio %(number)s") % {"number": new.number},
-            "versions": editing_selectors.entry_versions(entry),
+            "versions": selectors.entry_versions(entry),
             "can_edit": can_edit_entry(request.user, entry),
             "mode": "diff",
         },
@@ -380,14 +380,14 @@ def problem_report_resolve(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @require_GET
 def my_entries(request: AuthenticatedHttpRequest) -> HttpResponse:
     """'Omat sisällöt': the entries I own, overdue first, and their open problem reports."""
-    entries = editing_selectors.owned_entries(request.user, today=services.helsinki_today())
+    entries = selectors.owned_entries(request.user, today=services.helsinki_today())
     return render(
         request,
         "catalogue/my_entries.html",
         {
             "overdue": [e for e in entries if e.review_overdue],
             "up_to_date": [e for e in entries if not e.review_overdue],
-            "reports": editing_selectors.open_reports_for_owner(request.user),
+            "reports": selectors.open_reports_for_owner(request.user),
             "can_create": request.user.has_perm("catalogue.add_entry"),
             "my_entries_url": reverse("catalogue:my_entries"),
         },

@@ -2,7 +2,7 @@
 
 A snapshot on the period's last day (today when the period has not ended yet): an
 entry is overdue when its review fell due before that day, or it was never reviewed
-(``apps.catalogue.queries.overdue_q``). The catalogue keeps no history of reviews, so
+(``apps.catalogue.selectors.overdue_q``). The catalogue keeps no history of reviews, so
 a rerun for a past period uses today's review dates.
 """
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalogue.models import Entry, ServiceLine
-from apps.catalogue.queries import overdue_q
+from apps.catalogue.selectors import overdue_q
 
 from ..periods import Period
 from .base import Column, Progress, Table, grouped, no_progress, rate
