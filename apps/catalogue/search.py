@@ -19,7 +19,7 @@ from apps.search.registry import (
 )
 from apps.search.text import plain_text
 
-from . import selectors
+from . import selectors, services
 from .models import Entry, Municipality, ServiceLine
 
 LANGUAGES = ("fi", "sv", "en")
@@ -47,7 +47,7 @@ class CatalogueFacets:
         return selectors.current_municipality(request)
 
     def remember_municipality(self, request: HttpRequest, municipality: Any | None) -> None:
-        selectors.remember_municipality(request, municipality)
+        services.municipality_remember(request, municipality)
 
 
 register_facets(CatalogueFacets())

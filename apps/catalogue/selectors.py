@@ -134,14 +134,6 @@ def current_municipality(request: HttpRequest) -> Municipality | None:
     return municipality_by_code(request, code)
 
 
-def remember_municipality(request: HttpRequest, municipality: Municipality | None) -> None:
-    """Store the advisor's choice in the session (session state, not a catalogue write)."""
-    if municipality is None:
-        request.session.pop(SESSION_MUNICIPALITY, None)
-    else:
-        request.session[SESSION_MUNICIPALITY] = municipality.code
-
-
 # --- Reference lists for filters --------------------------------------------------------
 
 

@@ -34,16 +34,32 @@ from .diffing import LOCALISED_FIELDS, FieldChange, reference_labels, version_di
 from .interchange import CatalogueFormatError, entry_apply, entry_to_dict
 from .models import Entry, EntryVersion, OwnerReminder, ProblemReport
 from .permissions import can_edit_entry, can_review_entry
+from .selectors import SESSION_MUNICIPALITY
 from .tasks import notify_problem_report
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from apps.accounts.models import User
+
+    from .models import Municipality
 
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
 
 
 def helsinki_today() -> datetime.date:
     return timezone.localdate(timezone=HELSINKI)
+
+
+def municipality_remember(request: HttpRequest, municipality: Municipality | None) -> None:
+    """Store the advisor's municipality in the session (None: all of them).
+
+    Session state, not a catalogue row; ``selectors.current_municipality`` reads it.
+    """
+    if municipality is None:
+        request.session.pop(SESSION_MUNICIPALITY, None)
+    else:
+        request.session[SESSION_MUNICIPALITY] = municipality.code
 
 
 class EditConflict(Exception):

@@ -551,3 +551,14 @@ class TestOwnerRemind:
         assert not services.owner_remind(owner_id=editor.pk, week_start=datetime.date(2026, 3, 16))
         assert mail.outbox == []
         assert OwnerReminder.objects.count() == 0
+
+
+def test_municipality_remember_stores_and_clears_the_choice(rf):
+    from apps.catalogue.selectors import SESSION_MUNICIPALITY
+
+    request = rf.get("/")
+    request.session = {}
+    services.municipality_remember(request, factories.municipality(factories.KOTKA))
+    assert request.session == {SESSION_MUNICIPALITY: factories.KOTKA}
+    services.municipality_remember(request, None)
+    assert request.session == {}

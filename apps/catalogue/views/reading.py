@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.contacts import services as contact_services
 from apps.core.http import AuthenticatedHttpRequest, is_same_site_path
 
-from .. import permissions, selectors
+from .. import permissions, selectors, services
 from ..forms import MUNICIPALITY_PARAM, CompareForm, EntryFilterForm
 from ..models import Municipality
 
@@ -34,11 +34,11 @@ def _chosen_municipality(request: AuthenticatedHttpRequest) -> Municipality | No
     if MUNICIPALITY_PARAM in request.GET:
         code = request.GET[MUNICIPALITY_PARAM].strip()
         if not code:
-            selectors.remember_municipality(request, None)
+            services.municipality_remember(request, None)
         else:
             municipality = selectors.municipality_by_code(request, code)
             if municipality is not None:
-                selectors.remember_municipality(request, municipality)
+                services.municipality_remember(request, municipality)
     return selectors.current_municipality(request)
 
 
@@ -85,7 +85,7 @@ def set_municipality(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipality = selectors.municipality_by_code(
         request, request.POST.get("municipality", "").strip()
     )
-    selectors.remember_municipality(request, municipality)
+    services.municipality_remember(request, municipality)
     target = request.POST.get("next", "")
     if not is_same_site_path(target):
         return redirect("catalogue:home")
