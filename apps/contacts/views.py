@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.catalogue import selectors as catalogue_selectors
+from apps.catalogue.models import Entry
 from apps.core.http import AuthenticatedHttpRequest, safe_next
 
 from . import permissions, selectors, services
@@ -94,3 +95,13 @@ def topic_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.htmx:
         return redirect(f"{reverse('contacts:record')}?{request.GET.urlencode()}")
     return render(request, TEMPLATE + "#topic-results", _context(request, ContactForm()))
+
+
+@require_POST
+@permission_required("catalogue.view_entry", raise_exception=True)
+def entry_viewed(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
+    """Remember that the advisor opened a catalogue entry, so the contact form offers it
+    first. The entry page posts here once loaded; its own GET writes nothing."""
+    entry = get_object_or_404(Entry, key=key)
+    services.entry_view_record(user=request.user, entry=entry)
+    return HttpResponse(status=204)

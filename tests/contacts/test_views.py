@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from apps.contacts.models import ContactRecord, RecentEntryView
 from tests.catalogue import factories as catalogue
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,8 @@ def _key_in(html: str) -> str:
 
 def test_record_panel_is_a_fragment_with_recent_entries(advisor_client, advisor):
     entry = catalogue.entry("kotihoito", title="Kotihoito")
-    advisor_client.get(reverse("catalogue:entry", args=[entry.key]))
+    # What the entry page posts once it has loaded.
+    advisor_client.post(reverse("contacts:entry_viewed", args=[entry.key]), headers=HTMX)
 
     response = advisor_client.get(URL, headers=HTMX)
 
@@ -158,3 +160,28 @@ def test_header_shows_the_button_to_advisors_only(client, advisor, editor):
     assert "data-contact-open" in client.get(reverse("catalogue:home")).content.decode()
     client.force_login(editor)
     assert "data-contact-open" not in client.get(reverse("catalogue:home")).content.decode()
+
+
+def test_entry_viewed_records_the_opened_entry(advisor_client, advisor):
+    entry = catalogue.entry("kotihoito")
+    url = reverse("contacts:entry_viewed", args=[entry.key])
+
+    response = advisor_client.post(url, headers=HTMX)
+
+    assert response.status_code == 204
+    assert RecentEntryView.objects.filter(user=advisor, entry=entry).exists()
+
+
+def test_entry_viewed_refuses_get_unknown_entries_and_outsiders(
+    advisor_client, client, django_user_model
+):
+    entry = catalogue.entry("kotihoito")
+    url = reverse("contacts:entry_viewed", args=[entry.key])
+
+    assert advisor_client.get(url).status_code == 405
+    missing = reverse("contacts:entry_viewed", args=["ei-ole"])
+    assert advisor_client.post(missing).status_code == 404
+    client.logout()
+    client.force_login(make_user(django_user_model, "ulkopuolinen"))
+    assert client.post(url).status_code == 403
+    assert not RecentEntryView.objects.exists()

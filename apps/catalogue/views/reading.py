@@ -14,7 +14,6 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.contacts import services as contact_services
 from apps.core.http import AuthenticatedHttpRequest, is_same_site_path
 
 from .. import permissions, selectors, services
@@ -105,7 +104,6 @@ def _without_params(url: str, *names: str) -> str:
 @permission_required(_VIEW, raise_exception=True)
 def entry_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(selectors.entry_detail_queryset(), key=key)
-    contact_services.entry_view_record(user=request.user, entry=entry)  # contact form's topics
     municipality = _chosen_municipality(request)
     return render(
         request,
