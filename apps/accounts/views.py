@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.http import AuthenticatedHttpRequest
+from apps.core.permissions import require
 
 from . import permissions, selectors, services
 from .forms import ProfileForm, StaffFilterForm, StaffLinesForm
@@ -36,10 +36,9 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@require(permissions.can_assign_service_lines)
 def staff_lines(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A manager's list of staff and the lines each serves, filtered by name."""
-    if not permissions.can_assign_service_lines(request.user):
-        raise PermissionDenied
     form = StaffFilterForm(request.GET)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     template = "accounts/staff_lines.html"
@@ -49,10 +48,9 @@ def staff_lines(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@require(permissions.can_assign_service_lines)
 def staff_lines_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A manager sets the lines one staff member serves."""
-    if not permissions.can_assign_service_lines(request.user):
-        raise PermissionDenied
     try:
         member = selectors.staff_member(pk=pk)
     except User.DoesNotExist as exc:

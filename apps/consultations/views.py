@@ -4,11 +4,10 @@ selector, render. htmx requests get the page's partial (``template#name``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from apps.core.http import AuthenticatedHttpRequest
+from apps.core.permissions import ensure, require
 
 from . import permissions, selectors, services
 from .forms import (
@@ -33,34 +33,7 @@ from .forms import (
 from .models import Answer, Callback, Thread
 
 if TYPE_CHECKING:
-    from apps.accounts.models import User
-
-
-_P = ParamSpec("_P")
-
-
-def _require(
-    predicate: Callable[[User], bool],
-) -> Callable[
-    [Callable[Concatenate[AuthenticatedHttpRequest, _P], HttpResponse]],
-    Callable[Concatenate[AuthenticatedHttpRequest, _P], HttpResponse],
-]:
-    """Refuse the view unless ``predicate(request.user)`` holds."""
-
-    def decorator(
-        view: Callable[Concatenate[AuthenticatedHttpRequest, _P], HttpResponse],
-    ) -> Callable[Concatenate[AuthenticatedHttpRequest, _P], HttpResponse]:
-        @wraps(view)
-        def wrapped(
-            request: AuthenticatedHttpRequest, /, *args: _P.args, **kwargs: _P.kwargs
-        ) -> HttpResponse:
-            if not predicate(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    pass
 
 
 def _thread(pk: int) -> Thread:
@@ -78,7 +51,7 @@ def _error_text(exc: ValidationError) -> str:
 
 
 @require_GET
-@_require(permissions.can_view_threads)
+@require(permissions.can_view_threads)
 def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET or None)
     filters = form.filters() if request.GET else selectors.BoardFilters()
@@ -99,7 +72,7 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_require(permissions.can_ask)
+@require(permissions.can_ask)
 def ask(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ThreadForm(request.POST)
@@ -132,7 +105,7 @@ def ask(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@_require(permissions.can_view_threads)
+@require(permissions.can_view_threads)
 def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Similar solved threads and matching catalogue entries while the title is typed."""
     title = request.GET.get("title", "")[:200]
@@ -171,7 +144,7 @@ def _thread_context(
 
 
 @require_GET
-@_require(permissions.can_view_threads)
+@require(permissions.can_view_threads)
 def thread_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     thread = _thread(pk)
     template = "consultations/thread_detail.html"
@@ -190,11 +163,10 @@ def _live_response(request: AuthenticatedHttpRequest, pk: int, *, error: str = "
 
 
 @require_POST
-@_require(permissions.can_view_threads)
+@require(permissions.can_view_threads)
 def answer_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     thread = get_object_or_404(Thread, pk=pk)
-    if not permissions.can_answer(request.user, thread):
-        raise PermissionDenied
+    ensure(permissions.can_answer(request.user, thread))
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -240,7 +212,7 @@ def _thread_action(
 
 
 @require_POST
-@_require(permissions.can_view_threads)
+@require(permissions.can_view_threads)
 def claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _thread_action(
         request,
@@ -251,7 +223,7 @@ def claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_require(permissions.can_view_threads)
+@require(permissions.can_view_threads)
 def release(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _thread_action(
         request,
@@ -262,7 +234,7 @@ def release(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_require(permissions.can_view_threads)
+@require(permissions.can_view_threads)
 def follow(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("follow") == "0":
         action = lambda t: services.thread_unfollow(thread=t, user=request.user)  # noqa: E731
@@ -272,12 +244,11 @@ def follow(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_require(permissions.can_view_threads)
+@require(permissions.can_view_threads)
 def solve(request: AuthenticatedHttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     thread = get_object_or_404(Thread, pk=pk)
     answer = get_object_or_404(Answer, pk=answer_pk, thread=thread)
-    if not permissions.can_mark_solution(request.user, thread):
-        raise PermissionDenied
+    ensure(permissions.can_mark_solution(request.user, thread))
     return _thread_action(
         request,
         pk,
@@ -287,11 +258,10 @@ def solve(request: AuthenticatedHttpRequest, pk: int, answer_pk: int) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-@_require(permissions.can_view_threads)
+@require(permissions.can_view_threads)
 def thread_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     thread = get_object_or_404(Thread.objects.select_related("service_line"), pk=pk)
-    if not permissions.can_edit_thread(request.user, thread):
-        raise PermissionDenied
+    ensure(permissions.can_edit_thread(request.user, thread))
     conflict = None
     if request.method == "POST":
         form = ThreadEditForm(request.POST, instance=thread)
@@ -336,11 +306,10 @@ def _rebased(form: Any, version: int) -> Any:
 
 
 @require_http_methods(["GET", "POST"])
-@_require(permissions.can_view_threads)
+@require(permissions.can_view_threads)
 def answer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     answer = get_object_or_404(Answer.objects.select_related("thread", "author"), pk=pk)
-    if not permissions.can_edit_answer(request.user, answer):
-        raise PermissionDenied
+    ensure(permissions.can_edit_answer(request.user, answer))
     conflict = None
     if request.method == "POST":
         form = AnswerEditForm(request.POST)
@@ -370,7 +339,7 @@ def answer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@_require(permissions.can_view_threads)
+@require(permissions.can_view_threads)
 def history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     thread = get_object_or_404(Thread, pk=pk)
     return render(
@@ -384,12 +353,11 @@ def history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_require(permissions.can_view_threads)
+@require(permissions.can_view_threads)
 def curate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Link a solved thread to entries and turn its solution into a FAQ item."""
     thread = _thread(pk)
-    if not permissions.can_curate(request.user, thread):
-        raise PermissionDenied
+    ensure(permissions.can_curate(request.user, thread))
     solution = thread.solution
     faq_form = FaqItemForm(
         thread=thread,
@@ -432,7 +400,7 @@ def curate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@_require(permissions.can_view_threads)
+@require(permissions.can_view_threads)
 def callback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     include_done = request.GET.get("kaikki") == "1"
     return render(
@@ -447,7 +415,7 @@ def callback_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_require(permissions.can_request_callback)
+@require(permissions.can_request_callback)
 def callback_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     thread = None
     thread_pk = request.POST.get("thread") or request.GET.get("kysymys")
@@ -482,8 +450,7 @@ def _callback_for(request: AuthenticatedHttpRequest, pk: int) -> Callback:
         callback = selectors.callback_detail(pk=pk)
     except Callback.DoesNotExist as exc:
         raise Http404 from exc
-    if not permissions.can_view_callback(request.user, callback):
-        raise PermissionDenied
+    ensure(permissions.can_view_callback(request.user, callback))
     return callback
 
 
@@ -526,8 +493,7 @@ def callback_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def callback_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     callback = _callback_for(request, pk)
-    if not permissions.can_complete_callback(request.user, callback):
-        raise PermissionDenied
+    ensure(permissions.can_complete_callback(request.user, callback))
     services.callback_complete(callback=callback, user=request.user)
     messages.success(request, _("Soittopyyntö merkittiin hoidetuksi."))
     return redirect(callback)

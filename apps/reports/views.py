@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HTMX_STOP_POLLING
 
 from apps.core.http import AuthenticatedHttpRequest
+from apps.core.permissions import require
 
 from . import exports, permissions, selectors, services
 from .forms import RunReportForm, SubscriptionForm
@@ -40,13 +40,13 @@ def _index_context(
 
 
 @require_GET
-@permission_required(permissions.VIEW, raise_exception=True)
+@require(permissions.can_view_reports)
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", _index_context(request))
 
 
 @require_POST
-@permission_required(permissions.RUN, raise_exception=True)
+@require(permissions.can_run_reports)
 def run(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Run (or rerun) a report now; the run's page shows its progress."""
     form = RunReportForm(request.POST)
@@ -67,7 +67,7 @@ def run(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 @vary_on_headers("HX-Request")
-@permission_required(permissions.VIEW, raise_exception=True)
+@require(permissions.can_view_reports)
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("started_by"), pk=pk)
     context = {
@@ -98,19 +98,19 @@ def _download(pk: int, extension: str) -> HttpResponse:
 
 
 @require_GET
-@permission_required(permissions.VIEW, raise_exception=True)
+@require(permissions.can_view_reports)
 def download_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _download(pk, "csv")
 
 
 @require_GET
-@permission_required(permissions.VIEW, raise_exception=True)
+@require(permissions.can_view_reports)
 def download_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _download(pk, "xlsx")
 
 
 @require_POST
-@permission_required(permissions.VIEW, raise_exception=True)
+@require(permissions.can_view_reports)
 def subscribe(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SubscriptionForm(request.POST)
     if form.is_valid():

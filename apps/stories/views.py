@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.http import AuthenticatedHttpRequest
+from apps.core.permissions import ensure, require
 
 from . import permissions, selectors, services
 from .forms import (
@@ -118,9 +119,8 @@ def story_image(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@require(permissions.can_write_story)
 def story_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not permissions.can_write_story(request.user):
-        raise PermissionDenied
     if request.method == "GET":
         form = StoryForm(initial={"token": uuid.uuid4(), "version": 0})
         return _render_form(request, form, story=None)
@@ -149,8 +149,7 @@ def story_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def story_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _visible_story(request, pk)
-    if not permissions.can_edit_story(request.user, story):
-        raise PermissionDenied
+    ensure(permissions.can_edit_story(request.user, story))
     if request.method == "GET":
         initial = {**StoryForm.initial_for(story), "session": uuid.uuid4()}
         return _render_form(request, StoryForm(story=story, initial=initial), story=story)
@@ -229,10 +228,9 @@ def _render_form(
 
 
 @require_POST
+@require(permissions.can_write_story)
 def autosave_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Autosave on the create page: the first save makes the draft (by the form token)."""
-    if not permissions.can_write_story(request.user):
-        raise PermissionDenied
     form = StoryForm(request.POST, autosave=True)
     if not form.is_valid() or form.cleaned_data["token"] is None:
         return _autosave_status(request, form=form, status=422)
@@ -257,11 +255,10 @@ def autosave_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def story_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _visible_story(request, pk)
-    if not (
+    ensure(
         permissions.can_author_story(request.user, story)
         or permissions.can_review_stories(request.user)
-    ):
-        raise PermissionDenied
+    )
     form = StoryForm(request.POST, story=story, autosave=True)
     if not form.is_valid():
         return _autosave_status(request, form=form, status=422)
@@ -308,8 +305,7 @@ def _autosave_status(
 
 def _reviewer_story(request: AuthenticatedHttpRequest, pk: int) -> Story:
     """For manager actions: 403 unless the sender may publish, whatever the story."""
-    if not permissions.can_review_stories(request.user):
-        raise PermissionDenied
+    ensure(permissions.can_review_stories(request.user))
     return _visible_story(request, pk)
 
 
@@ -321,8 +317,7 @@ def _refused(request: AuthenticatedHttpRequest, story: Story, exc: ValidationErr
 @require_POST
 def story_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _visible_story(request, pk)
-    if not permissions.can_author_story(request.user, story):
-        raise PermissionDenied
+    ensure(permissions.can_author_story(request.user, story))
     try:
         services.story_submit(story=story, actor=request.user)
     except ValidationError as exc:
@@ -433,8 +428,7 @@ def story_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def story_thank(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _visible_story(request, pk)
-    if not permissions.can_thank_story(request.user, story):
-        raise PermissionDenied
+    ensure(permissions.can_thank_story(request.user, story))
     services.story_thank(story=story, user=request.user)
     if not request.htmx:
         return redirect(story)
@@ -449,8 +443,7 @@ def story_thank(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def story_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     story = _visible_story(request, pk)
-    if not permissions.can_comment_story(request.user, story):
-        raise PermissionDenied
+    ensure(permissions.can_comment_story(request.user, story))
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -472,18 +465,16 @@ def story_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@require(permissions.can_write_story)
 def my_stories(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not permissions.can_write_story(request.user):
-        raise PermissionDenied
     return render(
         request, "stories/my_stories.html", {"stories": selectors.my_stories(user=request.user)}
     )
 
 
 @require_GET
+@require(permissions.can_review_stories)
 def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not permissions.can_review_stories(request.user):
-        raise PermissionDenied
     return render(
         request,
         "stories/review_queue.html",
@@ -492,10 +483,9 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@require(permissions.can_review_stories)
 def period_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A printable page of a period's published stories for the management meeting."""
-    if not permissions.can_review_stories(request.user):
-        raise PermissionDenied
     form = PeriodForm(request.GET or None, initial=PeriodForm.default_period())
     report = None
     if form.is_bound and form.is_valid():

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.http import AuthenticatedHttpRequest, safe_next
 from apps.core.markdown import render_markdown
+from apps.core.permissions import ensure, require
 from apps.core.privacy import find_personal_identity_codes
 
 from .. import selectors, services
@@ -37,18 +37,16 @@ from ..edit_forms import (
 )
 from ..interchange import entry_to_dict
 from ..models import Entry, EntryVersion, ProblemReport
-from ..permissions import can_edit_entry, can_review_entry
+from ..permissions import (
+    can_add_entry,
+    can_edit_entry,
+    can_review_entry,
+    can_view_catalogue,
+    can_view_history,
+)
 
 if TYPE_CHECKING:
-    from apps.accounts.models import User
-
-_VIEW = "catalogue.view_entry"
-
-
-def _can_view_history(user: User, entry: Entry) -> bool:
-    if can_edit_entry(user, entry):
-        return True
-    return user.has_perm("catalogue.view_entryversion")
+    pass
 
 
 def _safe_next(request: AuthenticatedHttpRequest, default: str) -> str:
@@ -59,7 +57,7 @@ def _safe_next(request: AuthenticatedHttpRequest, default: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("catalogue.add_entry", raise_exception=True)
+@require(can_add_entry)
 def entry_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _entry_form_post(request, entry=None)
@@ -71,8 +69,7 @@ def entry_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(Entry, key=key)
-    if not can_edit_entry(request.user, entry):
-        raise PermissionDenied
+    ensure(can_edit_entry(request.user, entry))
     if request.method == "POST":
         return _entry_form_post(request, entry=entry)
     initial, contacts = initial_from_snapshot(entry_to_dict(entry), version=entry.version)
@@ -197,8 +194,7 @@ def entry_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def entry_history(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(Entry, key=key)
-    if not _can_view_history(request.user, entry):
-        raise PermissionDenied
+    ensure(can_view_history(request.user, entry))
     return render(
         request,
         "catalogue/entry_history.html",
@@ -214,8 +210,7 @@ def entry_history(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
 def entry_version(request: AuthenticatedHttpRequest, key: str, number: int) -> HttpResponse:
     """What version ``number`` changed: against its predecessor, or ``?vs=<n>``."""
     entry = get_object_or_404(Entry, key=key)
-    if not _can_view_history(request.user, entry):
-        raise PermissionDenied
+    ensure(can_view_history(request.user, entry))
     version = get_object_or_404(
         EntryVersion.objects.select_related("author"), entry=entry, number=number
     )
@@ -252,8 +247,7 @@ def entry_version(request: AuthenticatedHttpRequest, key: str, number: int) -> H
 def entry_restore(request: AuthenticatedHttpRequest, key: str, number: int) -> HttpResponse:
     """GET asks for confirmation (showing what would change); POST restores as a new version."""
     entry = get_object_or_404(Entry, key=key)
-    if not can_edit_entry(request.user, entry):
-        raise PermissionDenied
+    ensure(can_edit_entry(request.user, entry))
     version = get_object_or_404(
         EntryVersion.objects.select_related("author"), entry=entry, number=number
     )
@@ -308,8 +302,7 @@ def entry_restore(request: AuthenticatedHttpRequest, key: str, number: int) -> H
 @require_POST
 def entry_mark_reviewed(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(Entry, key=key)
-    if not can_review_entry(request.user, entry):
-        raise PermissionDenied
+    ensure(can_review_entry(request.user, entry))
     entry = services.entry_mark_reviewed(entry=entry, user=request.user)
     assert entry.last_reviewed is not None and entry.review_due is not None  # just reviewed
     messages.success(
@@ -327,7 +320,7 @@ def entry_mark_reviewed(request: AuthenticatedHttpRequest, key: str) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required(_VIEW, raise_exception=True)
+@require(can_view_catalogue)
 def problem_report_create(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(Entry, key=key)
     template = "catalogue/problem_report_form.html"
@@ -388,7 +381,7 @@ def my_entries(request: AuthenticatedHttpRequest) -> HttpResponse:
             "overdue": [e for e in entries if e.review_overdue],
             "up_to_date": [e for e in entries if not e.review_overdue],
             "reports": selectors.open_reports_for_owner(request.user),
-            "can_create": request.user.has_perm("catalogue.add_entry"),
+            "can_create": can_add_entry(request.user),
             "my_entries_url": reverse("catalogue:my_entries"),
         },
     )

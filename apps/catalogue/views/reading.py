@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.http import AuthenticatedHttpRequest, is_same_site_path
+from apps.core.permissions import require
 
 from .. import permissions, selectors, services
 from ..forms import MUNICIPALITY_PARAM, CompareForm, EntryFilterForm
@@ -22,7 +22,6 @@ from ..models import Municipality
 
 PAGE_SIZE = 50
 PAGE_PARAM = "sivu"
-_VIEW = "catalogue.view_entry"
 
 
 def _chosen_municipality(request: AuthenticatedHttpRequest) -> Municipality | None:
@@ -42,7 +41,7 @@ def _chosen_municipality(request: AuthenticatedHttpRequest) -> Municipality | No
 
 
 @require_GET
-@permission_required(_VIEW, raise_exception=True)
+@require(permissions.can_view_catalogue)
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipality = _chosen_municipality(request)
     data = request.GET.copy()
@@ -101,7 +100,7 @@ def _without_params(url: str, *names: str) -> str:
 
 
 @require_GET
-@permission_required(_VIEW, raise_exception=True)
+@require(permissions.can_view_catalogue)
 def entry_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     entry = get_object_or_404(selectors.entry_detail_queryset(), key=key)
     municipality = _chosen_municipality(request)
@@ -121,7 +120,7 @@ def entry_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
 
 
 @require_GET
-@permission_required(_VIEW, raise_exception=True)
+@require(permissions.can_view_catalogue)
 def organisation_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     organisation = get_object_or_404(selectors.organisation_detail_queryset(), key=key)
     municipality = _chosen_municipality(request)
@@ -137,7 +136,7 @@ def organisation_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResp
 
 
 @require_GET
-@permission_required(_VIEW, raise_exception=True)
+@require(permissions.can_view_catalogue)
 def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipality = _chosen_municipality(request)
     municipalities = selectors.request_municipalities(request)
