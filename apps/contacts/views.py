@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,9 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.catalogue import permissions as catalogue_permissions
 from apps.catalogue import selectors as catalogue_selectors
 from apps.catalogue.models import Entry
 from apps.core.http import AuthenticatedHttpRequest, safe_next
+from apps.core.permissions import require
 
 from . import permissions, selectors, services
 from .forms import KEPT_FIELDS, ContactForm
@@ -52,7 +53,7 @@ def _first_form(request: AuthenticatedHttpRequest) -> ContactForm:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required(permissions.RECORD, raise_exception=True)
+@require(permissions.can_record_contact)
 def record(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = TEMPLATE + "#panel" if request.htmx else TEMPLATE
     if request.method == "GET":
@@ -89,7 +90,7 @@ def record(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@permission_required(permissions.RECORD, raise_exception=True)
+@require(permissions.can_record_contact)
 def topic_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The topic search's results (radio buttons in the contact form)."""
     if not request.htmx:
@@ -98,7 +99,7 @@ def topic_search(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_required("catalogue.view_entry", raise_exception=True)
+@require(catalogue_permissions.can_view_catalogue)
 def entry_viewed(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     """Remember that the advisor opened a catalogue entry, so the contact form offers it
     first. The entry page posts here once loaded; its own GET writes nothing."""
