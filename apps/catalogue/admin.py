@@ -4,9 +4,10 @@ Localised fields use django-modeltranslation's plain ``TranslationAdmin`` (one i
 language). Its tabbed variant loads jQuery UI from a CDN, which our CSP (and an
 intranet) does not allow.
 
-Every save of an entry keeps a version (a snapshot in the interchange format), as the
-editing pages do through ``services.entry_save``; the admin's own form handles the
-validation, so it records the version itself after the inlines are saved.
+Every write goes through ``services``, as on the editing pages: an entry's save (form and
+inlines) through ``entry_save_with`` (lock, edit conflict, version, search index), the bulk
+"mark reviewed" through ``entries_mark_reviewed``, deletes through ``entry_delete`` and an
+organisation's change re-indexes its entries through ``organisation_reindex_entries``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from apps.contacts.selectors import contact_records_citing_count
 from apps.core import limits
 from apps.core.http import signed_in_user
 from apps.core.privacy import ensure_no_personal_data
-from apps.search.services import index_objects
 
 from . import interchange
 from .models import (
@@ -49,10 +49,12 @@ from .models import (
 from .permissions import can_edit_entry
 from .selectors import annotate_review_due, overdue_q
 from .services import (
+    EditConflict,
+    entries_mark_reviewed,
     entry_delete,
-    entry_ensure_baseline,
-    entry_record_version,
+    entry_save_with,
     helsinki_today,
+    organisation_reindex_entries,
     problem_report_resolve,
 )
 
@@ -124,10 +126,6 @@ def _conflict_message() -> str:
         "Joku muu tallensi tämän kortin sillä välin, kun muokkasit sitä. Muutoksiasi ei "
         "tallennettu: avaa kortti uudelleen ja tee muutokset sen uusimpaan versioon."
     )
-
-
-class EditConflict(Exception):
-    """The entry moved on between the form's validation and its save (a narrow race)."""
 
 
 # --- Shared helpers ------------------------------------------------------------------------
@@ -219,8 +217,8 @@ class OrganisationAdmin(TranslationAdmin[Organisation]):
     ) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            if change:  # its name is part of its entries' search documents
-                index_objects(obj.entries.all())
+            if change:
+                organisation_reindex_entries(organisations=[obj])
 
 
 # --- Entries -------------------------------------------------------------------------------
@@ -436,28 +434,22 @@ class EntryAdmin(TranslationAdmin[Entry]):
     def save_model(
         self, request: HttpRequest, obj: Entry, form: EntryAdminForm, change: bool
     ) -> None:
-        if change:
-            # changeform_view runs in a transaction: the lock holds until the inlines
-            # and the version are saved.
-            locked = Entry.objects.select_for_update().get(pk=obj.pk)
-            if locked.version != form.cleaned_data.get("base_version"):
-                raise EditConflict
-            entry_ensure_baseline(locked)
-        else:
-            obj.last_reviewed = helsinki_today()
-            obj.version = 0
-        super().save_model(request, obj, form, change)
+        """Nothing here: the entry is saved with its inlines in ``save_related``."""
 
     def save_related(
         self, request: HttpRequest, form: EntryAdminForm, formsets: Any, change: bool
     ) -> None:
-        super().save_related(request, form, formsets, change)
-        entry = form.instance
-        # Versioned and re-indexed in the same transaction: findable exactly when committed.
-        entry_record_version(
-            entry,
+        def write(entry: Entry) -> None:
+            super(EntryAdmin, self).save_model(request, entry, form, change)
+            super(EntryAdmin, self).save_related(request, form, formsets, change)
+
+        # One service for every save: lock, conflict check, version and search index.
+        entry_save_with(
+            entry=form.instance,
+            base_version=form.cleaned_data.get("base_version") if change else 0,
             author=signed_in_user(request),
             comment=gettext("Muokattu ylläpidossa") if change else gettext("Luotu ylläpidossa"),
+            write=write,
         )
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
@@ -521,9 +513,7 @@ class EntryAdmin(TranslationAdmin[Entry]):
 
     @admin.action(description=_("Merkitse tarkistetuksi"), permissions=["review"])
     def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
-        count = Entry.objects.filter(pk__in=queryset.values("pk")).update(
-            last_reviewed=helsinki_today()
-        )
+        count = entries_mark_reviewed(entries=queryset, user=signed_in_user(request))
         self.message_user(
             request,
             ngettext(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -28,11 +28,11 @@ from django.utils.translation import gettext
 from apps.contacts.services import contact_records_keep_entry_topic
 from apps.core.privacy import ensure_no_personal_data
 from apps.notifications.services import notify
-from apps.search.services import index_object, remove_object
+from apps.search.services import index_object, index_objects, remove_object
 
 from .diffing import LOCALISED_FIELDS, FieldChange, reference_labels, version_diff
 from .interchange import CatalogueFormatError, entry_apply, entry_to_dict
-from .models import Entry, EntryVersion, OwnerReminder, ProblemReport
+from .models import Entry, EntryVersion, Organisation, OwnerReminder, ProblemReport
 from .permissions import can_edit_entry, can_review_entry
 from .selectors import SESSION_MUNICIPALITY
 from .tasks import notify_problem_report
@@ -198,6 +198,35 @@ def _entry_save(
         return saved
 
 
+def entry_save_with(
+    *,
+    entry: Entry,
+    base_version: int | None,
+    author: User | None,
+    comment: str,
+    write: Callable[[Entry], None],
+) -> Entry:
+    """Save ``entry`` by ``write`` (Django admin's form and inlines) and record a version.
+
+    The same rules as :func:`entry_save`: an existing entry is locked and refused with
+    :class:`EditConflict` when it moved on from ``base_version``; a new one starts as
+    reviewed today. ``write`` saves the entry and what belongs to it; the version and the
+    search index follow in the same transaction.
+    """
+    with transaction.atomic():
+        if entry.pk is not None:
+            locked = Entry.objects.select_for_update().get(pk=entry.pk)
+            if base_version is None or locked.version != base_version:
+                raise _conflict(locked, -1 if base_version is None else base_version)
+            entry_ensure_baseline(locked)
+        else:
+            entry.last_reviewed = helsinki_today()
+            entry.version = 0
+        write(entry)
+        entry_record_version(entry, author=author, comment=comment)
+    return entry
+
+
 def entry_record_version(
     entry: Entry,
     *,
@@ -297,17 +326,42 @@ def entry_restore(*, entry: Entry, number: int, author: User | None, base_versio
 
 def entry_mark_reviewed(*, entry: Entry, user: User) -> Entry:
     """Set the review date to today in Helsinki. Content and version stay as they are."""
-    if not can_review_entry(user, entry):
-        raise PermissionDenied
+    entries_mark_reviewed(entries=Entry.objects.filter(pk=entry.pk), user=user)
+    entry.refresh_from_db(fields=["last_reviewed"])
+    return entry
+
+
+def entries_mark_reviewed(*, entries: Iterable[Entry], user: User) -> int:
+    """Mark every one of ``entries`` reviewed today (Helsinki), in one update.
+
+    The intranet's button (one entry) and the admin's bulk action (a selection) both
+    come here. Refused whole (PermissionDenied) if ``user`` may not review one of them.
+    Content and versions stay as they are. Returns how many were marked.
+    """
+    today = helsinki_today()
     with transaction.atomic():
-        locked = Entry.objects.select_for_update().get(pk=entry.pk)
-        locked.last_reviewed = helsinki_today()
-        locked.clean_fields(
+        locked = list(
+            Entry.objects.select_for_update().filter(pk__in=[e.pk for e in entries]).order_by("pk")
+        )
+        for entry in locked:
+            if not can_review_entry(user, entry):
+                raise PermissionDenied
+        if not locked:
+            return 0
+        locked[0].last_reviewed = today
+        locked[0].clean_fields(
             exclude=[f.name for f in Entry._meta.concrete_fields if f.name != "last_reviewed"]
         )
-        locked.save(update_fields=["last_reviewed"])
-    entry.last_reviewed = locked.last_reviewed
-    return locked
+        return Entry.objects.filter(pk__in=[e.pk for e in locked]).update(last_reviewed=today)
+
+
+# --- Organisations ------------------------------------------------------------------------
+
+
+def organisation_reindex_entries(*, organisations: Iterable[Organisation]) -> None:
+    """An organisation's name is part of its entries' search documents: after a change to
+    ``organisations`` (the admin's save, an import) their entries are indexed again."""
+    index_objects(Entry.objects.filter(organisation__in=list(organisations)))
 
 
 # --- Problem reports ----------------------------------------------------------------------
