@@ -1,7 +1,7 @@
 """Who may do what with threads, answers, callbacks and FAQ items.
 
 One predicate per action, one rule per line (Zulip's ``access_*`` style). Views,
-templates (through ``consultations_tags``), services and the admin all ask these; none
+templates (through flags the views compute), services and the admin all ask these; none
 of them look at group or user names.
 """
 
@@ -80,10 +80,6 @@ def can_release_claim(user: User, thread: Thread) -> bool:
     if thread.claimed_by_id == user.pk:
         return True
     return user.has_perm("consultations.mark_any_solution")
-
-
-def can_follow(user: User, thread: Thread) -> bool:
-    return can_view_threads(user)
 
 
 def can_curate(user: User, thread: Thread) -> bool:
