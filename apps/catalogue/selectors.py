@@ -258,6 +258,9 @@ def entry_detail_queryset() -> QuerySet[Entry]:
             "contacts",
             queryset=Contact.objects.select_related("municipality").order_by("position", "id"),
         ),
+        # "Usein kysyttyä", shown by consultations' partial on the page (the reverse
+        # accessor by name: the catalogue imports nothing of consultations).
+        "faq_items",
     )
 
 

@@ -207,3 +207,19 @@ def test_current_municipality_reads_the_session(rf):
     assert request.session == {selectors.SESSION_MUNICIPALITY: KOTKA}  # read only
     request.session[selectors.SESSION_MUNICIPALITY] = "nowhere"
     assert selectors.current_municipality(request) is None
+
+
+def test_entry_detail_queryset_brings_everything_the_page_shows(django_assert_num_queries):
+    """The entry page's template reads relations only from these prefetches (the FAQ
+    items of consultations' partial included), so it runs no query of its own."""
+    from apps.consultations.models import FaqItem
+
+    e = entry(lines=["vammaispalvelut"], municipalities=[KOTKA], organisation=organisation())
+    contact(e, municipality=KOTKA)
+    FaqItem.objects.create(entry=e, question="Kuka hakee?", answer="Asiakas.", position=1)
+    FaqItem.objects.create(entry=e, question="Mistä?", answer="Kunnasta.", position=0)
+    loaded = selectors.entry_detail_queryset().get(pk=e.pk)
+    with django_assert_num_queries(0):
+        assert [f.question for f in loaded.faq_items.all()] == ["Mistä?", "Kuka hakee?"]
+        assert [x.name for x in loaded.service_lines.all()] and loaded.municipalities.all()
+        assert loaded.contacts.all() and loaded.organisation

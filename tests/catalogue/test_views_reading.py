@@ -479,3 +479,23 @@ def test_entry_detail_get_writes_nothing_and_posts_the_view_after_load(advisor_c
     assert not RecentEntryView.objects.exists()
     viewed = reverse("contacts:entry_viewed", args=[e.key])
     assert f'hx-post="{viewed}" hx-trigger="load"' in html(response)
+
+
+def test_entry_detail_query_count_is_fixed(advisor_client, django_assert_num_queries):
+    """The FAQ items (consultations' partial) come prefetched with the entry: the
+    template runs no query of its own, however many items there are."""
+    from apps.consultations.models import FaqItem
+
+    e = entry(lines=["vammaispalvelut"], municipalities=[KOTKA], organisation=organisation())
+    contact(e, municipality=KOTKA)
+    advisor_client.get(_entry_url(e))  # warm the session
+    with django_assert_num_queries(ENTRY_PAGE_QUERIES):
+        advisor_client.get(_entry_url(e))
+    for n in range(3):
+        FaqItem.objects.create(entry=e, question=f"Kysymys {n}?", answer="Vastaus.", position=n)
+    with django_assert_num_queries(ENTRY_PAGE_QUERIES):
+        response = advisor_client.get(_entry_url(e))
+    assert html(response).count('class="faq-item"') == 3
+
+
+ENTRY_PAGE_QUERIES = 12  # 11 for the page, +1 the FAQ items (prefetched)

@@ -41,3 +41,17 @@ class TestHome:
 
         with django_assert_max_num_queries(12):
             client.get(reverse("home"))
+
+    def test_home_query_count_is_fixed(self, client, advisor, django_assert_num_queries):
+        story(author=advisor, state=State.PUBLISHED)
+        client.force_login(advisor)
+        client.get(reverse("home"))  # warm the session and caches
+        with django_assert_num_queries(HOME_QUERIES):
+            client.get(reverse("home"))
+        for _ in range(4):
+            story(author=advisor, state=State.PUBLISHED)
+        with django_assert_num_queries(HOME_QUERIES):
+            client.get(reverse("home"))
+
+
+HOME_QUERIES = 8

@@ -137,3 +137,16 @@ def test_results_page_municipality_choice_is_applied_to_kotka(advisor_client, ca
         reverse("search:results"), {"q": "ruoka-apu", "kunta": KOTKA}
     ).content.decode()
     assert "k=ruoka-apu-kotka" in html and "k=ruoka-apu-kouvola" not in html
+
+
+def test_results_page_query_count_is_fixed(advisor_client, catalogue, django_assert_num_queries):
+    url = reverse("search:results")
+    advisor_client.get(url, {"q": "kotihoito"})  # warm the session
+    with django_assert_num_queries(RESULTS_PAGE_QUERIES):
+        response = advisor_client.get(url, {"q": "kotihoito"})
+    assert "Kotihoito" in response.content.decode()
+    with django_assert_num_queries(RESULTS_PAGE_QUERIES):
+        advisor_client.get(url, {"q": "ruoka-apu"})
+
+
+RESULTS_PAGE_QUERIES = 10
