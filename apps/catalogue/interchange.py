@@ -1,13 +1,16 @@
 """The catalogue interchange format ``sote-catalogue/1`` (see catalogue-format.md).
 
 ``validate`` checks a whole file and names the entry and field of every mistake
-(``services[12].title.fi: missing``). ``import_catalogue`` upserts a valid file in one
-transaction, keyed by ``code``/``key``; entries missing from the file are untouched.
+(``services[12].title.fi: missing``); ``clean_as_format`` checks one model object the
+same way. This module only reads and writes the format: the database is written by
+``services`` (``import_catalogue``, ``entry_apply``), which import this module and not
+the other way round.
 ``export_catalogue`` writes the whole catalogue back, deterministically, so that
 export → import → export gives the same file.
 
 One entry object in the format is also the unit of the version history: a version
-snapshot is ``entry_to_dict(entry)`` and restoring one is ``entry_apply(entry, snapshot)``.
+snapshot is ``entry_to_dict(entry)`` and restoring one is
+``services.entry_apply(entry, snapshot)``.
 """
 
 from __future__ import annotations
@@ -19,16 +22,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import connection, models, transaction
+from django.db import models
 
 from apps.core import limits
 from apps.core.privacy import ensure_no_personal_data
-from apps.search.services import index_objects
 
 from .models import Contact, Entry, Municipality, Organisation, ServiceLine
 
@@ -73,7 +74,6 @@ _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _MAX_INT = 2_147_483_647
 _MAX_ERRORS = 50
-_IMPORT_LOCK_ID = 0x736F7465_01  # pg_advisory_xact_lock key of import_catalogue ("sote", 1)
 
 
 class CatalogueFormatError(ValueError):
@@ -466,7 +466,7 @@ class _Checker:
         ):
             self.error(f"{path}.review_interval_days", "expected a positive whole number")
         reviewed = item.get("last_reviewed")
-        if reviewed not in (None, "") and _parse_date(reviewed) is None:
+        if reviewed not in (None, "") and parse_date(reviewed) is None:
             self.error(f"{path}.last_reviewed", "expected an ISO date (YYYY-MM-DD)")
         self.privacy(_entry_texts(item, path))
 
@@ -510,7 +510,7 @@ class _Checker:
         )
 
 
-def _parse_date(value: Any) -> datetime.date | None:
+def parse_date(value: Any) -> datetime.date | None:
     if not isinstance(value, str) or not _DATE_RE.fullmatch(value):
         return None
     try:
@@ -590,7 +590,7 @@ def _defined(data: dict[str, Any], section: str, name: str) -> set[str]:
     }
 
 
-def _sections(data: dict[str, Any]) -> dict[str, list[Any]]:
+def sections(data: dict[str, Any]) -> dict[str, list[Any]]:
     return {s: data.get(s) or [] for s in SECTIONS}
 
 
@@ -667,7 +667,7 @@ def _loc_from(obj: models.Model, name: str) -> dict[str, str]:
     return _loc({lang: getattr(obj, f"{name}_{lang}") for lang in LANGUAGES})
 
 
-def _set_loc(obj: models.Model, name: str, value: dict[str, Any] | None) -> None:
+def set_loc(obj: models.Model, name: str, value: dict[str, Any] | None) -> None:
     value = value or {}
     for lang in LANGUAGES:
         setattr(obj, f"{name}_{lang}", value.get(lang) or "")
@@ -747,23 +747,23 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
     )
 
 
-def _municipality_to_dict(m: Municipality) -> dict[str, Any]:
+def municipality_to_dict(m: Municipality) -> dict[str, Any]:
     return {"code": m.code, "name": _loc_from(m, "name")}
 
 
-def _canonical_municipality(data: dict[str, Any]) -> dict[str, Any]:
+def canonical_municipality(data: dict[str, Any]) -> dict[str, Any]:
     return {"code": data["code"], "name": _loc(data["name"])}
 
 
-def _service_line_to_dict(line: ServiceLine) -> dict[str, Any]:
+def service_line_to_dict(line: ServiceLine) -> dict[str, Any]:
     return {"key": line.key, "name": _loc_from(line, "name")}
 
 
-def _canonical_service_line(data: dict[str, Any]) -> dict[str, Any]:
+def canonical_service_line(data: dict[str, Any]) -> dict[str, Any]:
     return {"key": data["key"], "name": _loc(data["name"])}
 
 
-def _canonical_organisation(data: dict[str, Any]) -> dict[str, Any]:
+def canonical_organisation(data: dict[str, Any]) -> dict[str, Any]:
     out = _compact(
         {
             "key": data["key"],
@@ -778,8 +778,8 @@ def _canonical_organisation(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _organisation_to_dict(org: Organisation) -> dict[str, Any]:
-    return _canonical_organisation(
+def organisation_to_dict(org: Organisation) -> dict[str, Any]:
+    return canonical_organisation(
         {
             "key": org.key,
             "name": _loc_from(org, "name"),
@@ -792,10 +792,10 @@ def _organisation_to_dict(org: Organisation) -> dict[str, Any]:
     )
 
 
-# --- Writing -------------------------------------------------------------------------------
+# --- Checking model objects ----------------------------------------------------------------
 
 
-def _clean(obj: models.Model, path: str, *, exclude: list[str] | None = None) -> None:
+def clean_as_format(obj: models.Model, path: str, *, exclude: list[str] | None = None) -> None:
     """``full_clean`` whose errors name paths in the format (``title_fi`` → ``title.fi``)."""
     try:
         obj.full_clean(exclude=exclude)
@@ -806,268 +806,6 @@ def _clean(obj: models.Model, path: str, *, exclude: list[str] | None = None) ->
             where = f"{base}.{lang}" if lang in LANGUAGES and base else name
             errors += [f"{path}.{where}: {message}" for message in messages]
         raise CatalogueFormatError(errors) from exc
-
-
-def _owner(username: str | None) -> tuple[Any, bool]:
-    """The staff member ``username``; unknown ones are created inactive, unable to log in."""
-    if not username:
-        return None, False
-    User = get_user_model()
-    user, created = User._default_manager.get_or_create(
-        username=username, defaults={"is_active": False}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user, created
-
-
-def _resolve(
-    model: type[models.Model], name: str, values: list[str], path: str, what: str
-) -> list[Any]:
-    found = {getattr(o, name): o for o in model._default_manager.filter(**{f"{name}__in": values})}
-    missing = [f"{path}[{i}]: unknown {what} {v!r}" for i, v in enumerate(values) if v not in found]
-    if missing:
-        raise CatalogueFormatError(missing)
-    return [found[v] for v in values]
-
-
-def entry_apply(
-    entry: Entry | None, data: dict[str, Any], *, kind: str | None = None, path: str = "entry"
-) -> Entry:
-    """Write one entry object (format as in ``entry_to_dict``) onto ``entry``, or create one.
-
-    The caller holds the row lock (``select_for_update``) for an existing entry. Contacts
-    are replaced by the object's list; the version number is left to the caller.
-    """
-    kind = kind or (entry.kind if entry is not None else None)
-    if kind is None or kind not in ENTRY_SECTIONS.values():
-        raise ValueError(f"unknown entry kind {kind!r}")
-    validate_entry(data, kind=kind, path=path)
-    return _apply(entry, data, kind=kind, path=path)
-
-
-def _apply(entry: Entry | None, data: dict[str, Any], *, kind: str, path: str) -> Entry:
-    """``entry_apply`` for data that has already been validated."""
-    with transaction.atomic():
-        lines = _resolve(
-            ServiceLine,
-            "key",
-            list(data.get("service_lines") or []),
-            f"{path}.service_lines",
-            "service line",
-        )
-        municipalities = _resolve(
-            Municipality,
-            "code",
-            list(data.get("municipalities") or []),
-            f"{path}.municipalities",
-            "municipality",
-        )
-        organisation = None
-        if data.get("organisation"):
-            organisation = _resolve(
-                Organisation, "key", [data["organisation"]], f"{path}.organisation", "organisation"
-            )[0]
-        contact_municipalities = {
-            m.code: m
-            for m in Municipality.objects.filter(
-                code__in=[
-                    c["municipality"] for c in data.get("contacts") or [] if c.get("municipality")
-                ]
-            )
-        }
-        owner, _ = _owner(data.get("owner"))
-
-        if entry is None:
-            entry = Entry()
-        entry.kind = kind
-        entry.key = data["key"]
-        for name in ENTRY_LOCALISED:
-            _set_loc(entry, name, data.get(name))
-        entry.organisation = organisation
-        for name in ENTRY_LISTS:
-            setattr(entry, name, list(data.get(name) or []))
-        entry.owner = owner
-        entry.review_interval_days = data.get("review_interval_days")
-        entry.last_reviewed = _parse_date(data.get("last_reviewed"))
-        _clean(entry, path, exclude=["version"])
-        entry.save()
-        entry.service_lines.set(lines)
-        entry.municipalities.set(municipalities)
-
-        Contact.objects.filter(entry=entry).delete()
-        contacts = []
-        for i, c in enumerate(data.get("contacts") or []):
-            contact = Contact(
-                entry=entry,
-                position=i,
-                phone=c.get("phone") or "",
-                email=c.get("email") or "",
-                address=c.get("address") or "",
-                municipality=contact_municipalities.get(c.get("municipality")),
-            )
-            if c.get("municipality") and contact.municipality is None:
-                raise CatalogueFormatError(
-                    f"{path}.contacts[{i}].municipality: unknown municipality {c['municipality']!r}"
-                )
-            for name in CONTACT_LOCALISED:
-                _set_loc(contact, name, c.get(name))
-            _clean(contact, f"{path}.contacts[{i}]", exclude=["entry"])
-            contacts.append(contact)
-        Contact.objects.bulk_create(contacts)
-        getattr(entry, "_prefetched_objects_cache", {}).pop("contacts", None)
-    return entry
-
-
-def import_catalogue(data: Any) -> ImportSummary:
-    """Validate the whole file, then upsert it in one transaction. Refused files write nothing.
-
-    Imports run one at a time (a transaction-level advisory lock): a second import of the
-    same new keys waits for the first and then finds them unchanged, instead of failing on
-    the unique constraints halfway through.
-    """
-    summary = ImportSummary()
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_ID])
-        validate(data)
-        sections = _sections(data)
-
-        # Municipalities
-        wanted = sections["municipalities"]
-        existing_m = {
-            m.code: m
-            for m in Municipality.objects.select_for_update()
-            .filter(code__in=[m["code"] for m in wanted])
-            .order_by("code")
-        }
-        for i, item in enumerate(wanted):
-            m = existing_m.get(item["code"])
-            counts = summary.counts["municipalities"]
-            if m is not None and _municipality_to_dict(m) == _canonical_municipality(item):
-                counts.unchanged += 1
-                continue
-            if m is None:
-                m = Municipality(code=item["code"])
-                counts.created += 1
-            else:
-                counts.updated += 1
-            _set_loc(m, "name", item["name"])
-            _clean(m, f"municipalities[{i}]")
-            m.save()
-
-        # Service lines
-        wanted = sections["service_lines"]
-        existing_l = {
-            line.key: line
-            for line in ServiceLine.objects.select_for_update()
-            .filter(key__in=[s["key"] for s in wanted])
-            .order_by("key")
-        }
-        next_position = (ServiceLine.objects.aggregate(p=models.Max("position"))["p"] or 0) + 1
-        for i, item in enumerate(wanted):
-            line = existing_l.get(item["key"])
-            counts = summary.counts["service_lines"]
-            if line is not None and _service_line_to_dict(line) == _canonical_service_line(item):
-                counts.unchanged += 1
-                continue
-            if line is None:
-                line = ServiceLine(key=item["key"], position=next_position)
-                next_position += 1
-                counts.created += 1
-            else:
-                counts.updated += 1
-            _set_loc(line, "name", item["name"])
-            _clean(line, f"service_lines[{i}]")
-            line.save()
-
-        # Organisations (entries of an updated one are re-indexed: its name is searchable)
-        updated_orgs: list[Organisation] = []
-        wanted = sections["organisations"]
-        existing_o = {
-            o.key: o
-            for o in Organisation.objects.select_for_update()
-            .filter(key__in=[o["key"] for o in wanted])
-            .order_by("key")
-            .prefetch_related("municipalities")
-        }
-        for i, item in enumerate(wanted):
-            org = existing_o.get(item["key"])
-            counts = summary.counts["organisations"]
-            if org is not None and _organisation_to_dict(org) == _canonical_organisation(item):
-                counts.unchanged += 1
-                continue
-            if org is None:
-                org = Organisation(key=item["key"])
-                counts.created += 1
-            else:
-                counts.updated += 1
-                updated_orgs.append(org)
-            _set_loc(org, "name", item["name"])
-            org.kind = item["kind"]
-            org.website = item.get("website") or ""
-            org.phone = item.get("phone") or ""
-            org.email = item.get("email") or ""
-            _clean(org, f"organisations[{i}]")
-            org.save()
-            org.municipalities.set(
-                _resolve(
-                    Municipality,
-                    "code",
-                    list(item.get("municipalities") or []),
-                    f"organisations[{i}].municipalities",
-                    "municipality",
-                )
-            )
-
-        # Owners that do not exist yet become inactive users.
-        for section in ENTRY_SECTIONS:
-            for item in sections[section]:
-                _, created = _owner(item.get("owner"))
-                if created:
-                    summary.users_created.append(item["owner"])
-
-        # Services and offers
-        touched: list[Entry] = []
-        keys = [item["key"] for s in ENTRY_SECTIONS for item in sections[s]]
-        existing_e = {
-            e.key: e
-            for e in Entry.objects.select_for_update(of=("self",))
-            .filter(key__in=keys)
-            .order_by("key")
-            .select_related("organisation", "owner")
-            .prefetch_related("service_lines", "municipalities", "contacts")
-        }
-        for section, kind in ENTRY_SECTIONS.items():
-            counts = summary.counts[section]
-            for i, item in enumerate(sections[section]):
-                entry = existing_e.get(item["key"])
-                if (
-                    entry is not None
-                    and entry.kind == kind
-                    and entry_to_dict(entry) == canonical_entry(item, kind=kind)
-                ):
-                    counts.unchanged += 1
-                    continue
-                if entry is None:
-                    counts.created += 1
-                else:
-                    counts.updated += 1
-                entry = _apply(entry, item, kind=kind, path=f"{section}[{i}]")
-                # services imports this module; import at call time to avoid a cycle.
-                from .services import entry_record_version
-
-                entry_record_version(entry, author=None, comment="tuonti", reindex=False)
-                touched.append(entry)
-        touched_ids = {e.pk for e in touched}
-        touched += [
-            e
-            for e in Entry.objects.filter(organisation__in=updated_orgs)
-            if e.pk not in touched_ids
-        ]
-        index_objects(touched)  # the search index changes with the catalogue (apps.search)
-    return summary
 
 
 # --- Reading -------------------------------------------------------------------------------
@@ -1082,14 +820,14 @@ def export_catalogue() -> dict[str, Any]:
     )
     data: dict[str, Any] = {"format": FORMAT}
     data["municipalities"] = [
-        _municipality_to_dict(m) for m in Municipality.objects.order_by("code")
+        municipality_to_dict(m) for m in Municipality.objects.order_by("code")
     ]
     # Lines keep their routing order (position); the format has no field for it.
     data["service_lines"] = [
-        _service_line_to_dict(line) for line in ServiceLine.objects.order_by("position", "key")
+        service_line_to_dict(line) for line in ServiceLine.objects.order_by("position", "key")
     ]
     data["organisations"] = [
-        _organisation_to_dict(org)
+        organisation_to_dict(org)
         for org in Organisation.objects.prefetch_related("municipalities").order_by("key")
     ]
     by_kind: dict[str, list[dict[str, Any]]] = {section: [] for section in ENTRY_SECTIONS}

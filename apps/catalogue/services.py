@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -30,9 +30,19 @@ from apps.core.privacy import ensure_no_personal_data
 from apps.notifications.services import notify
 from apps.search.services import index_object, index_objects, remove_object
 
+from . import interchange
 from .diffing import LOCALISED_FIELDS, FieldChange, reference_labels, version_diff
-from .interchange import CatalogueFormatError, entry_apply, entry_to_dict
-from .models import Entry, EntryVersion, Organisation, OwnerReminder, ProblemReport
+from .interchange import CatalogueFormatError, entry_to_dict
+from .models import (
+    Contact,
+    Entry,
+    EntryVersion,
+    Municipality,
+    Organisation,
+    OwnerReminder,
+    ProblemReport,
+    ServiceLine,
+)
 from .permissions import can_edit_entry, can_review_entry
 from .selectors import SESSION_MUNICIPALITY
 from .tasks import notify_problem_report
@@ -358,10 +368,285 @@ def entries_mark_reviewed(*, entries: Iterable[Entry], user: User) -> int:
 # --- Organisations ------------------------------------------------------------------------
 
 
-def organisation_reindex_entries(*, organisations: Iterable[Organisation]) -> None:
+def organisation_reindex_entries(
+    *, organisations: Iterable[Organisation], already_indexed: Iterable[int] = ()
+) -> None:
     """An organisation's name is part of its entries' search documents: after a change to
-    ``organisations`` (the admin's save, an import) their entries are indexed again."""
-    index_objects(Entry.objects.filter(organisation__in=list(organisations)))
+    ``organisations`` (the admin's save, an import) their entries are indexed again, but
+    those in ``already_indexed`` (entry ids)."""
+    index_objects(
+        Entry.objects.filter(organisation__in=list(organisations)).exclude(
+            pk__in=list(already_indexed)
+        )
+    )
+
+
+# --- Import (the interchange format parses and checks; the writes are here) ----------------
+
+_IMPORT_LOCK_ID = 0x736F7465_01  # pg_advisory_xact_lock key of import_catalogue ("sote", 1)
+
+
+def _owner(username: str | None) -> tuple[Any, bool]:
+    """The staff member ``username``; unknown ones are created inactive, unable to log in."""
+    if not username:
+        return None, False
+    User = get_user_model()
+    user, created = User._default_manager.get_or_create(
+        username=username, defaults={"is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user, created
+
+
+def _resolve(
+    model: type[models.Model], name: str, values: list[str], path: str, what: str
+) -> list[Any]:
+    found = {getattr(o, name): o for o in model._default_manager.filter(**{f"{name}__in": values})}
+    missing = [f"{path}[{i}]: unknown {what} {v!r}" for i, v in enumerate(values) if v not in found]
+    if missing:
+        raise interchange.CatalogueFormatError(missing)
+    return [found[v] for v in values]
+
+
+def entry_apply(
+    entry: Entry | None, data: dict[str, Any], *, kind: str | None = None, path: str = "entry"
+) -> Entry:
+    """Write one entry object (format as in ``entry_to_dict``) onto ``entry``, or create one.
+
+    The caller holds the row lock (``select_for_update``) for an existing entry. Contacts
+    are replaced by the object's list; the version number is left to the caller.
+    """
+    kind = kind or (entry.kind if entry is not None else None)
+    if kind is None or kind not in interchange.ENTRY_SECTIONS.values():
+        raise ValueError(f"unknown entry kind {kind!r}")
+    interchange.validate_entry(data, kind=kind, path=path)
+    return _apply(entry, data, kind=kind, path=path)
+
+
+def _apply(entry: Entry | None, data: dict[str, Any], *, kind: str, path: str) -> Entry:
+    """``entry_apply`` for data that has already been validated."""
+    with transaction.atomic():
+        lines = _resolve(
+            ServiceLine,
+            "key",
+            list(data.get("service_lines") or []),
+            f"{path}.service_lines",
+            "service line",
+        )
+        municipalities = _resolve(
+            Municipality,
+            "code",
+            list(data.get("municipalities") or []),
+            f"{path}.municipalities",
+            "municipality",
+        )
+        organisation = None
+        if data.get("organisation"):
+            organisation = _resolve(
+                Organisation, "key", [data["organisation"]], f"{path}.organisation", "organisation"
+            )[0]
+        contact_municipalities = {
+            m.code: m
+            for m in Municipality.objects.filter(
+                code__in=[
+                    c["municipality"] for c in data.get("contacts") or [] if c.get("municipality")
+                ]
+            )
+        }
+        owner, _ = _owner(data.get("owner"))
+
+        if entry is None:
+            entry = Entry()
+        entry.kind = kind
+        entry.key = data["key"]
+        for name in interchange.ENTRY_LOCALISED:
+            interchange.set_loc(entry, name, data.get(name))
+        entry.organisation = organisation
+        for name in interchange.ENTRY_LISTS:
+            setattr(entry, name, list(data.get(name) or []))
+        entry.owner = owner
+        entry.review_interval_days = data.get("review_interval_days")
+        entry.last_reviewed = interchange.parse_date(data.get("last_reviewed"))
+        interchange.clean_as_format(entry, path, exclude=["version"])
+        entry.save()
+        entry.service_lines.set(lines)
+        entry.municipalities.set(municipalities)
+
+        Contact.objects.filter(entry=entry).delete()
+        contacts = []
+        for i, c in enumerate(data.get("contacts") or []):
+            contact = Contact(
+                entry=entry,
+                position=i,
+                phone=c.get("phone") or "",
+                email=c.get("email") or "",
+                address=c.get("address") or "",
+                municipality=contact_municipalities.get(c.get("municipality")),
+            )
+            if c.get("municipality") and contact.municipality is None:
+                raise interchange.CatalogueFormatError(
+                    f"{path}.contacts[{i}].municipality: unknown municipality {c['municipality']!r}"
+                )
+            for name in interchange.CONTACT_LOCALISED:
+                interchange.set_loc(contact, name, c.get(name))
+            interchange.clean_as_format(contact, f"{path}.contacts[{i}]", exclude=["entry"])
+            contacts.append(contact)
+        Contact.objects.bulk_create(contacts)
+        getattr(entry, "_prefetched_objects_cache", {}).pop("contacts", None)
+    return entry
+
+
+def import_catalogue(data: Any) -> interchange.ImportSummary:
+    """Validate the whole file, then upsert it in one transaction. Refused files write nothing.
+
+    Imports run one at a time (a transaction-level advisory lock): a second import of the
+    same new keys waits for the first and then finds them unchanged, instead of failing on
+    the unique constraints halfway through.
+    """
+    summary = interchange.ImportSummary()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_ID])
+        interchange.validate(data)
+        sections = interchange.sections(data)
+
+        # Municipalities
+        wanted = sections["municipalities"]
+        existing_m = {
+            m.code: m
+            for m in Municipality.objects.select_for_update()
+            .filter(code__in=[m["code"] for m in wanted])
+            .order_by("code")
+        }
+        for i, item in enumerate(wanted):
+            m = existing_m.get(item["code"])
+            counts = summary.counts["municipalities"]
+            if m is not None and interchange.municipality_to_dict(
+                m
+            ) == interchange.canonical_municipality(item):
+                counts.unchanged += 1
+                continue
+            if m is None:
+                m = Municipality(code=item["code"])
+                counts.created += 1
+            else:
+                counts.updated += 1
+            interchange.set_loc(m, "name", item["name"])
+            interchange.clean_as_format(m, f"municipalities[{i}]")
+            m.save()
+
+        # Service lines
+        wanted = sections["service_lines"]
+        existing_l = {
+            line.key: line
+            for line in ServiceLine.objects.select_for_update()
+            .filter(key__in=[s["key"] for s in wanted])
+            .order_by("key")
+        }
+        next_position = (ServiceLine.objects.aggregate(p=models.Max("position"))["p"] or 0) + 1
+        for i, item in enumerate(wanted):
+            line = existing_l.get(item["key"])
+            counts = summary.counts["service_lines"]
+            if line is not None and interchange.service_line_to_dict(
+                line
+            ) == interchange.canonical_service_line(item):
+                counts.unchanged += 1
+                continue
+            if line is None:
+                line = ServiceLine(key=item["key"], position=next_position)
+                next_position += 1
+                counts.created += 1
+            else:
+                counts.updated += 1
+            interchange.set_loc(line, "name", item["name"])
+            interchange.clean_as_format(line, f"service_lines[{i}]")
+            line.save()
+
+        # Organisations (entries of an updated one are re-indexed: its name is searchable)
+        updated_orgs: list[Organisation] = []
+        wanted = sections["organisations"]
+        existing_o = {
+            o.key: o
+            for o in Organisation.objects.select_for_update()
+            .filter(key__in=[o["key"] for o in wanted])
+            .order_by("key")
+            .prefetch_related("municipalities")
+        }
+        for i, item in enumerate(wanted):
+            org = existing_o.get(item["key"])
+            counts = summary.counts["organisations"]
+            if org is not None and interchange.organisation_to_dict(
+                org
+            ) == interchange.canonical_organisation(item):
+                counts.unchanged += 1
+                continue
+            if org is None:
+                org = Organisation(key=item["key"])
+                counts.created += 1
+            else:
+                counts.updated += 1
+                updated_orgs.append(org)
+            interchange.set_loc(org, "name", item["name"])
+            org.kind = item["kind"]
+            org.website = item.get("website") or ""
+            org.phone = item.get("phone") or ""
+            org.email = item.get("email") or ""
+            interchange.clean_as_format(org, f"organisations[{i}]")
+            org.save()
+            org.municipalities.set(
+                _resolve(
+                    Municipality,
+                    "code",
+                    list(item.get("municipalities") or []),
+                    f"organisations[{i}].municipalities",
+                    "municipality",
+                )
+            )
+
+        # Owners that do not exist yet become inactive users.
+        for section in interchange.ENTRY_SECTIONS:
+            for item in sections[section]:
+                _, created = _owner(item.get("owner"))
+                if created:
+                    summary.users_created.append(item["owner"])
+
+        # Services and offers
+        touched: list[Entry] = []
+        keys = [item["key"] for s in interchange.ENTRY_SECTIONS for item in sections[s]]
+        existing_e = {
+            e.key: e
+            for e in Entry.objects.select_for_update(of=("self",))
+            .filter(key__in=keys)
+            .order_by("key")
+            .select_related("organisation", "owner")
+            .prefetch_related("service_lines", "municipalities", "contacts")
+        }
+        for section, kind in interchange.ENTRY_SECTIONS.items():
+            counts = summary.counts[section]
+            for i, item in enumerate(sections[section]):
+                entry = existing_e.get(item["key"])
+                if (
+                    entry is not None
+                    and entry.kind == kind
+                    and interchange.entry_to_dict(entry)
+                    == interchange.canonical_entry(item, kind=kind)
+                ):
+                    counts.unchanged += 1
+                    continue
+                if entry is None:
+                    counts.created += 1
+                else:
+                    counts.updated += 1
+                entry = _apply(entry, item, kind=kind, path=f"{section}[{i}]")
+                entry_record_version(entry, author=None, comment="tuonti", reindex=False)
+                touched.append(entry)
+        index_objects(touched)  # the search index changes with the catalogue (apps.search)
+        organisation_reindex_entries(
+            organisations=updated_orgs, already_indexed={e.pk for e in touched}
+        )
+    return summary
 
 
 # --- Problem reports ----------------------------------------------------------------------

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from apps.catalogue.interchange import import_catalogue
+from apps.catalogue.services import import_catalogue
 from apps.search.models import SearchLog
 from tests.search.conftest import CATALOGUE
 

@@ -36,7 +36,6 @@ from apps.catalogue.interchange import (
     CatalogueFormatError,
     dumps,
     export_catalogue,
-    import_catalogue,
     loads,
 )
 from apps.catalogue.models import (
@@ -47,6 +46,7 @@ from apps.catalogue.models import (
     Organisation,
     ServiceLine,
 )
+from apps.catalogue.services import import_catalogue
 from apps.search.models import SearchDocument
 
 pytestmark = pytest.mark.django_db

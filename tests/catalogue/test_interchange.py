@@ -24,7 +24,6 @@ from apps.catalogue.interchange import (
     dumps,
     entry_to_dict,
     export_catalogue,
-    import_catalogue,
     loads,
     validate,
 )
@@ -36,6 +35,7 @@ from apps.catalogue.models import (
     Organisation,
     ServiceLine,
 )
+from apps.catalogue.services import import_catalogue
 from apps.core import limits
 from apps.core.privacy import find_personal_identity_codes
 from tests.catalogue import factories

@@ -250,7 +250,8 @@ IMPORT_TEXTS = {
 
 
 def test_importer_never_stores_a_typed_identity_code(superuser):
-    from apps.catalogue.interchange import CatalogueFormatError, import_catalogue
+    from apps.catalogue.interchange import CatalogueFormatError
+    from apps.catalogue.services import import_catalogue
 
     @FUZZ
     @given(data=st.data(), before=filler, after=filler)

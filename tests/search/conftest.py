@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.catalogue.interchange import import_catalogue
+from apps.catalogue.services import import_catalogue
 from apps.search import selectors, services
 from apps.search.analyzer import get_analyzer, voikko_available
 

@@ -142,7 +142,7 @@ def test_search_log_open_records_first_opening_by_the_searcher_only(db, advisor,
 
 
 def test_renamed_organisation_reindexes_its_entries_on_import(catalogue):
-    from apps.catalogue.interchange import import_catalogue
+    from apps.catalogue.services import import_catalogue
 
     assert "ruoka-apu-kotka" not in search_keys("diakoniakeskus")
     import_catalogue(

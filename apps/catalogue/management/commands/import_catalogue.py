@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from apps.catalogue.interchange import (
     CatalogueFormatError,
     CatalogueSyntaxError,
-    import_catalogue,
     loads,
 )
+from apps.catalogue.services import import_catalogue
 
 SECTION_LABELS = {
     "municipalities": "kunnat",
