@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -40,8 +41,10 @@ class CatalogueFacets:
     def lines(self) -> list[ServiceLine]:
         return selectors.service_line_list()
 
-    def municipality_by_code(self, request: HttpRequest, code: str) -> Municipality | None:
-        return selectors.municipality_by_code(request, code)
+    def municipality_param(
+        self, request: HttpRequest, values: Iterable[str]
+    ) -> selectors.MunicipalityParam:
+        return selectors.municipality_param(request, values)
 
     def current_municipality(self, request: HttpRequest) -> Municipality | None:
         return selectors.current_municipality(request)

@@ -120,18 +120,46 @@ def request_municipalities(request: HttpRequest) -> list[Municipality]:
     return cached
 
 
-def municipality_by_code(request: HttpRequest, code: str) -> Municipality | None:
+@dataclass(frozen=True)
+class MunicipalityParam:
+    """What a municipality parameter (``?kunta=``, the picker's ``municipality``, the
+    API's ``municipality``, the session's code) said.
+
+    ``given``: the parameter was there at all; ``municipality``: the one it names, None
+    for all municipalities (an empty value) or an ``unknown`` value.
+    """
+
+    given: bool
+    municipality: Municipality | None
+    unknown: bool
+
+
+def municipality_param(request: HttpRequest, values: Iterable[str]) -> MunicipalityParam:
+    """The one parser of a municipality parameter: every value of it (``getlist``).
+
+    No value: not given. Values are compared trimmed and case-insensitively with the
+    codes; an empty value means all municipalities. Values that disagree
+    (``?kunta=a&kunta=b``) or name no municipality are ``unknown``: the caller refuses
+    (the API) or ignores them (the pages keep the earlier choice).
+    """
+    codes = {value.strip().casefold() for value in values}
+    if not codes:
+        return MunicipalityParam(given=False, municipality=None, unknown=False)
+    if len(codes) > 1:
+        return MunicipalityParam(given=True, municipality=None, unknown=True)
+    (code,) = codes
     if not code:
-        return None
-    return next((m for m in request_municipalities(request) if m.code == code), None)
+        return MunicipalityParam(given=True, municipality=None, unknown=False)
+    found = next((m for m in request_municipalities(request) if m.code.casefold() == code), None)
+    return MunicipalityParam(given=True, municipality=found, unknown=found is None)
 
 
 def current_municipality(request: HttpRequest) -> Municipality | None:
     """The municipality chosen in this session, or None for all of them."""
     code = request.session.get(SESSION_MUNICIPALITY)
-    if not code:
+    if not isinstance(code, str):
         return None
-    return municipality_by_code(request, code)
+    return municipality_param(request, [code]).municipality
 
 
 # --- Reference lists for filters --------------------------------------------------------
@@ -420,6 +448,16 @@ def entry_version_before(entry: Entry, number: int) -> EntryVersion | None:
         .order_by("-number")
         .first()
     )
+
+
+def entry_version_queryset() -> QuerySet[EntryVersion]:
+    """Versions with their author, for looking one up by entry and number."""
+    return EntryVersion.objects.select_related("author")
+
+
+def problem_report_queryset() -> QuerySet[ProblemReport]:
+    """Problem reports with their entry, for looking one up by id."""
+    return ProblemReport.objects.select_related("entry")
 
 
 def owned_entries(user: User, *, today: datetime.date) -> list[WithAnnotations[Entry, ReviewDue]]:

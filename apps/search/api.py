@@ -70,7 +70,8 @@ def search(request: HttpRequest) -> JsonResponse:
     if user is None:
         return _unauthorized()
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
-    municipality = request.GET.get("municipality", "").strip()
+    param = registry.facets().municipality_param(request, request.GET.getlist("municipality"))
+    municipality = param.municipality.code if param.municipality is not None else ""
     line = request.GET.get("line", "").strip()
     doc_type = request.GET.get("type", "").strip()
     try:
@@ -80,8 +81,9 @@ def search(request: HttpRequest) -> JsonResponse:
     visible = registry.visible_types(user)
     if doc_type and doc_type not in registry.doc_types():
         return _bad_request(f"unknown type {doc_type[:50]!r}")
-    if municipality and municipality not in municipality_codes():
-        return _bad_request(f"unknown municipality {municipality[:50]!r}")
+    if param.unknown:
+        given = ",".join(request.GET.getlist("municipality"))
+        return _bad_request(f"unknown municipality {given[:50]!r}")
     if line and line not in line_keys():
         return _bad_request(f"unknown line {line[:50]!r}")
     types = [t for t in visible if not doc_type or t == doc_type]

@@ -103,6 +103,27 @@ class Places:
     names: tuple[str, ...]
 
 
+class MunicipalityParam(Protocol):
+    """What a municipality parameter said: ``given`` at all; the ``municipality`` it
+    names (None: all, or unknown); ``unknown``: a value naming none (refuse or ignore)."""
+
+    @property
+    def given(self) -> bool: ...
+
+    @property
+    def municipality(self) -> Any | None: ...
+
+    @property
+    def unknown(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class _NoMunicipality:
+    given: bool
+    municipality: None
+    unknown: bool
+
+
 class Facets(Protocol):
     """The municipality and line filters. Municipalities have ``code`` and ``name``,
     lines ``key`` and ``name``."""
@@ -111,7 +132,9 @@ class Facets(Protocol):
 
     def lines(self) -> list[Any]: ...
 
-    def municipality_by_code(self, request: HttpRequest, code: str) -> Any | None: ...
+    def municipality_param(self, request: HttpRequest, values: Iterable[str]) -> MunicipalityParam:
+        """The one parser of a municipality parameter (every value of it, ``getlist``)."""
+        ...
 
     def current_municipality(self, request: HttpRequest) -> Any | None:
         """The advisor's municipality, remembered across pages."""
@@ -129,8 +152,9 @@ class NoFacets:
     def lines(self) -> list[Any]:
         return []
 
-    def municipality_by_code(self, request: HttpRequest, code: str) -> Any | None:
-        return None
+    def municipality_param(self, request: HttpRequest, values: Iterable[str]) -> MunicipalityParam:
+        codes = [value.strip() for value in values]
+        return _NoMunicipality(given=bool(codes), municipality=None, unknown=any(codes))
 
     def current_municipality(self, request: HttpRequest) -> Any | None:
         return None

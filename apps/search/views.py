@@ -34,11 +34,9 @@ class Filters:
 def _filters(request: HtmxHttpRequest, lines: list[Any]) -> Filters:
     """``?kunta=`` changes the advisor's municipality (as on the catalogue pages);
     ``?linja=`` and ``?tyyppi=`` narrow this search only."""
-    if MUNICIPALITY_PARAM in request.GET:
-        code = request.GET[MUNICIPALITY_PARAM].strip()
-        municipality = registry.facets().municipality_by_code(request, code)
-        if municipality is not None or not code:
-            registry.facets().remember_municipality(request, municipality)
+    param = registry.facets().municipality_param(request, request.GET.getlist(MUNICIPALITY_PARAM))
+    if param.given and not param.unknown:
+        registry.facets().remember_municipality(request, param.municipality)
     municipality = registry.facets().current_municipality(request)
     key = request.GET.get(LINE_PARAM, "").strip()
     line = next((li for li in lines if li.key == key), None)

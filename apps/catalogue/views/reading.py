@@ -29,14 +29,9 @@ def _chosen_municipality(request: AuthenticatedHttpRequest) -> Municipality | No
 
     An unknown code is ignored and the earlier choice stays.
     """
-    if MUNICIPALITY_PARAM in request.GET:
-        code = request.GET[MUNICIPALITY_PARAM].strip()
-        if not code:
-            services.municipality_remember(request, None)
-        else:
-            municipality = selectors.municipality_by_code(request, code)
-            if municipality is not None:
-                services.municipality_remember(request, municipality)
+    param = selectors.municipality_param(request, request.GET.getlist(MUNICIPALITY_PARAM))
+    if param.given and not param.unknown:
+        services.municipality_remember(request, param.municipality)
     return selectors.current_municipality(request)
 
 
@@ -80,10 +75,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def set_municipality(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The header picker: remember the choice and go back to the same page."""
-    municipality = selectors.municipality_by_code(
-        request, request.POST.get("municipality", "").strip()
-    )
-    services.municipality_remember(request, municipality)
+    param = selectors.municipality_param(request, request.POST.getlist("municipality"))
+    services.municipality_remember(request, param.municipality)
     target = request.POST.get("next", "")
     if not is_same_site_path(target):
         return redirect("catalogue:home")
