@@ -117,6 +117,21 @@ def thread_detail(*, pk: int) -> Thread:
     )
 
 
+def thread_edit_queryset() -> QuerySet[Thread]:
+    """Threads with what the edit form shows, for looking one up by id."""
+    return Thread.objects.select_related("service_line")
+
+
+def answer_edit_queryset() -> QuerySet[Answer]:
+    """Answers with their thread and author, for looking one up by id."""
+    return Answer.objects.select_related("thread", "author")
+
+
+def thread_or_none(*, pk: int) -> Thread | None:
+    """The thread a callback request refers to, or None when there is none."""
+    return Thread.objects.filter(pk=pk).first()
+
+
 def thread_is_following(*, thread: Thread, user: User) -> bool:
     return Follow.objects.filter(thread=thread, user=user).exists()
 

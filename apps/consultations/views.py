@@ -260,7 +260,7 @@ def solve(request: AuthenticatedHttpRequest, pk: int, answer_pk: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_view_threads)
 def thread_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    thread = get_object_or_404(Thread.objects.select_related("service_line"), pk=pk)
+    thread = get_object_or_404(selectors.thread_edit_queryset(), pk=pk)
     ensure(permissions.can_edit_thread(request.user, thread))
     conflict = None
     if request.method == "POST":
@@ -308,7 +308,7 @@ def _rebased(form: Any, version: int) -> Any:
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_view_threads)
 def answer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    answer = get_object_or_404(Answer.objects.select_related("thread", "author"), pk=pk)
+    answer = get_object_or_404(selectors.answer_edit_queryset(), pk=pk)
     ensure(permissions.can_edit_answer(request.user, answer))
     conflict = None
     if request.method == "POST":
@@ -420,7 +420,7 @@ def callback_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     thread = None
     thread_pk = request.POST.get("thread") or request.GET.get("kysymys")
     if thread_pk and str(thread_pk).isdigit():
-        thread = Thread.objects.filter(pk=thread_pk).first()
+        thread = selectors.thread_or_none(pk=int(thread_pk))
     if request.method == "POST":
         form = CallbackForm(request.POST)
         if form.is_valid():

@@ -14,6 +14,11 @@ if TYPE_CHECKING:
 LIST_SIZE = 50
 
 
+def report_detail_queryset() -> QuerySet[Report]:
+    """Reports with who started them, for looking one up by id."""
+    return Report.objects.select_related("started_by")
+
+
 def report_list(*, kind: str = "") -> QuerySet[Report]:
     reports = Report.objects.select_related("started_by").defer("figures")
     if kind:

@@ -69,7 +69,7 @@ def run(request: AuthenticatedHttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @require(permissions.can_view_reports)
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(Report.objects.select_related("started_by"), pk=pk)
+    report = get_object_or_404(selectors.report_detail_queryset(), pk=pk)
     context = {
         "report": report,
         "tables": exports.report_tables(report),

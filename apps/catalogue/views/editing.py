@@ -36,7 +36,7 @@ from ..edit_forms import (
     initial_from_snapshot,
 )
 from ..interchange import entry_to_dict
-from ..models import Entry, EntryVersion, ProblemReport
+from ..models import Entry, EntryVersion
 from ..permissions import (
     can_add_entry,
     can_edit_entry,
@@ -211,15 +211,11 @@ def entry_version(request: AuthenticatedHttpRequest, key: str, number: int) -> H
     """What version ``number`` changed: against its predecessor, or ``?vs=<n>``."""
     entry = get_object_or_404(Entry, key=key)
     ensure(can_view_history(request.user, entry))
-    version = get_object_or_404(
-        EntryVersion.objects.select_related("author"), entry=entry, number=number
-    )
+    version = get_object_or_404(selectors.entry_version_queryset(), entry=entry, number=number)
     other: EntryVersion | None
     vs = request.GET.get("vs", "")
     if vs.isdigit():
-        other = get_object_or_404(
-            EntryVersion.objects.select_related("author"), entry=entry, number=int(vs)
-        )
+        other = get_object_or_404(selectors.entry_version_queryset(), entry=entry, number=int(vs))
     else:
         other = selectors.entry_version_before(entry, number)
     old, new = (other, version) if other is None or other.number < number else (version, other)
@@ -248,9 +244,7 @@ def entry_restore(request: AuthenticatedHttpRequest, key: str, number: int) -> H
     """GET asks for confirmation (showing what would change); POST restores as a new version."""
     entry = get_object_or_404(Entry, key=key)
     ensure(can_edit_entry(request.user, entry))
-    version = get_object_or_404(
-        EntryVersion.objects.select_related("author"), entry=entry, number=number
-    )
+    version = get_object_or_404(selectors.entry_version_queryset(), entry=entry, number=number)
     conflict = None
     base_version = entry.version
     status = 200
@@ -349,7 +343,7 @@ def problem_report_create(request: AuthenticatedHttpRequest, key: str) -> HttpRe
 
 @require_POST
 def problem_report_resolve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(ProblemReport.objects.select_related("entry"), pk=pk)
+    report = get_object_or_404(selectors.problem_report_queryset(), pk=pk)
     services.problem_report_resolve(report=report, user=request.user)  # 403 if not allowed
     entry = report.entry
     if request.htmx:

@@ -1,0 +1,34 @@
+"""Views run no queries of their own beyond get_object_or_404: every read goes through the
+app's selectors (style.md, "Views"). Checked on the views' source."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+APPS = Path(__file__).resolve().parent.parent / "apps"
+
+# A manager used directly: Model.objects.…, Model._default_manager.…
+MANAGER = re.compile(r"\.(?:objects|_default_manager|_base_manager)\b")
+
+# (file relative to apps/, the line's code) → why that view may use a manager itself.
+ALLOWED: dict[tuple[str, str], str] = {}
+
+
+def _view_modules() -> list[Path]:
+    return sorted([*APPS.glob("*/views.py"), *APPS.glob("*/views/*.py")])
+
+
+def test_views_use_no_model_manager():
+    found = []
+    for path in _view_modules():
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            code = line.split("#", 1)[0].strip()
+            if MANAGER.search(code) and (str(path.relative_to(APPS)), code) not in ALLOWED:
+                found.append(f"apps/{path.relative_to(APPS)}:{number}: {code}")
+    assert found == [], "views query through the app's selectors:\n" + "\n".join(found)
+
+
+def test_the_check_sees_every_app_with_views():
+    modules = {p.relative_to(APPS).parts[0] for p in _view_modules()}
+    assert {"catalogue", "consultations", "contacts", "stories"} <= modules
