@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .models import ApiToken, User
 from .services import hash_token
@@ -23,6 +23,11 @@ def staff_with_lines(*, q: str = "") -> list[User]:
             Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
         )
     return list(qs[:STAFF_LIMIT])
+
+
+def user_service_lines(*, user: User) -> list[Model]:
+    """The lines the staff member serves, in the catalogue's order (ServiceLine rows)."""
+    return list(user.service_lines.order_by("position", "key"))
 
 
 def staff_member(*, pk: int) -> User:

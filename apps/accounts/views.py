@@ -30,7 +30,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {
             "form": form,
-            "service_lines": request.user.service_lines.order_by("position", "key"),
+            "service_lines": selectors.user_service_lines(user=request.user),
         },
     )
 

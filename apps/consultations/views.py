@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from apps.accounts import selectors as account_selectors
 from apps.core.http import AuthenticatedHttpRequest
 from apps.core.permissions import ensure, require
 
@@ -94,7 +95,7 @@ def ask(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.success(request, _("Kysymys lähetettiin kollegoille."))
                 return redirect(thread)
     else:
-        lines = list(request.user.service_lines.all()[:1])
+        lines = account_selectors.user_service_lines(user=request.user)[:1]
         form = ThreadForm(
             initial={
                 "service_line": lines[0].pk if lines else None,
