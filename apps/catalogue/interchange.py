@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -468,7 +468,9 @@ class _Checker:
         reviewed = item.get("last_reviewed")
         if reviewed not in (None, "") and parse_date(reviewed) is None:
             self.error(f"{path}.last_reviewed", "expected an ISO date (YYYY-MM-DD)")
-        self.privacy(_entry_texts(item, path))
+        for key, messages in privacy_errors(entry_texts(item)).items():
+            for message in messages:
+                self.error(text_path(key, path), message)
 
     def contact(self, item: Any, path: str) -> None:
         if not self.obj(item, path, CONTACT_FIELDS):
@@ -531,32 +533,76 @@ def _plain_texts(item: dict[str, Any], names: Iterable[str], path: str) -> dict[
     return {f"{path}.{name}": item[name] for name in names if isinstance(item.get(name), str)}
 
 
-def _entry_texts(item: dict[str, Any], path: str) -> dict[str, str]:
+TextKey = tuple[str | int, ...]
+
+
+def entry_texts(item: Mapping[str, Any]) -> dict[TextKey, str]:
     """Every string of one entry a person could type an identity code into, keyed by its
-    path (for the privacy guard). The key and owner count: a key becomes a URL."""
-    texts = _plain_texts(item, ("key", "owner"), path)
+    field: ``("title", "fi")``, ``("keywords", 2)``, ``("contacts", 0, "hours", "fi")``.
+
+    The one flattener for the privacy guard: the editing form names an error's field
+    with :func:`text_form_field`, the importer its place in the file with
+    :func:`text_path`. The key and owner count: a key becomes a URL.
+    """
+    texts: dict[TextKey, str] = {}
+    for name in ("key", "owner"):
+        if isinstance(item.get(name), str):
+            texts[(name,)] = item[name]
     for name in ENTRY_LOCALISED:
-        texts.update(_localised_texts(item, name, path))
+        texts |= _localised_field(item, name, ())
     for name in ENTRY_LISTS:
         value = item.get(name)
         if isinstance(value, list):
-            texts.update(
-                {
-                    f"{path}.{name}[{i}]": text
-                    for i, text in enumerate(value)
-                    if isinstance(text, str)
-                }
-            )
+            texts |= {(name, i): text for i, text in enumerate(value) if isinstance(text, str)}
     contacts = item.get("contacts")
     if isinstance(contacts, list):
         for i, contact in enumerate(contacts):
-            if not isinstance(contact, dict):
+            if not isinstance(contact, Mapping):
                 continue
-            cpath = f"{path}.contacts[{i}]"
             for name in CONTACT_LOCALISED:
-                texts.update(_localised_texts(contact, name, cpath))
-            texts.update(_plain_texts(contact, CONTACT_PLAIN, cpath))
+                texts |= _localised_field(contact, name, ("contacts", i))
+            for name in CONTACT_PLAIN:
+                if isinstance(contact.get(name), str):
+                    texts[("contacts", i, name)] = contact[name]
     return texts
+
+
+def _localised_field(item: Mapping[str, Any], name: str, prefix: TextKey) -> dict[TextKey, str]:
+    value = item.get(name)
+    if isinstance(value, str):  # a plain string is the Finnish text
+        return {(*prefix, name, "fi"): value}
+    if not isinstance(value, Mapping):
+        return {}
+    return {(*prefix, name, lang): text for lang, text in value.items() if isinstance(text, str)}
+
+
+def text_path(key: TextKey, prefix: str) -> str:
+    """Where a text is in the file: ``services[0].contacts[1].hours.fi``."""
+    return prefix + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in key)
+
+
+def text_form_field(key: TextKey) -> str:
+    """The editing form's field of a text: ``title_sv``, ``contacts.0.hours_fi``, and
+    ``keywords`` for any of its items (a list is one text area)."""
+    if key[0] == "contacts" and len(key) >= 3:
+        field = f"contacts.{key[1]}.{key[2]}"
+        return field + (f"_{key[3]}" if len(key) > 3 else "")
+    if len(key) == 2 and isinstance(key[1], str):
+        return f"{key[0]}_{key[1]}"
+    return str(key[0])
+
+
+def privacy_errors(texts: Mapping[TextKey, str]) -> dict[TextKey, list[str]]:
+    """The privacy guard's refusals (``apps.core.privacy``), keyed like ``texts``."""
+    keys = list(texts)
+    try:
+        ensure_no_personal_data({str(i): text for i, text in enumerate(texts.values())})
+    except ValidationError as exc:
+        return {
+            keys[int(name)]: [" ".join(error.messages) for error in errors]
+            for name, errors in exc.error_dict.items()
+        }
+    return {}
 
 
 class _DbLookup:

@@ -31,7 +31,7 @@ from apps.notifications.services import notify
 from apps.search.services import index_object, index_objects, remove_object
 
 from . import interchange
-from .diffing import LOCALISED_FIELDS, FieldChange, reference_labels, version_diff
+from .diffing import FieldChange, reference_labels, version_diff
 from .interchange import CatalogueFormatError, entry_to_dict
 from .models import (
     Contact,
@@ -103,26 +103,14 @@ class EditConflict(Exception):
 
 
 def entry_free_text(data: Mapping[str, Any], comment: str = "") -> dict[str, str]:
-    """Every free-text value of an entry in interchange shape, named like the form fields
-    (``title_sv``, ``keywords``, ``contacts.0.hours_fi``) so errors land next to them."""
-    texts: dict[str, str] = {"key": str(data.get("key") or ""), "comment": comment}
-    for field in LOCALISED_FIELDS:
-        texts |= _localised_texts(field, data.get(field))
-    for field in ("target_groups", "keywords", "legal_basis"):
-        texts[field] = "\n".join(str(v) for v in data.get(field) or [])
-    for index, contact in enumerate(data.get("contacts") or []):
-        prefix = f"contacts.{index}."
-        for field in ("label", "hours"):
-            texts |= _localised_texts(prefix + field, contact.get(field))
-        for field in ("phone", "email", "address"):
-            texts[prefix + field] = str(contact.get(field) or "")
+    """Every free-text value of an entry, named like the form fields (``title_sv``,
+    ``keywords``, ``contacts.0.hours_fi``) so errors land next to them; the texts are
+    those of the interchange's one flattener (``interchange.entry_texts``)."""
+    texts: dict[str, str] = {"comment": comment}
+    for key, text in interchange.entry_texts(data).items():
+        field = interchange.text_form_field(key)
+        texts[field] = f"{texts[field]}\n{text}" if field in texts else text
     return texts
-
-
-def _localised_texts(name: str, value: Any) -> dict[str, str]:
-    if isinstance(value, Mapping):
-        return {f"{name}_{lang}": str(text or "") for lang, text in value.items()}
-    return {f"{name}_fi": str(value or "")}
 
 
 def entry_save(

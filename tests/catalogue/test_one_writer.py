@@ -5,16 +5,18 @@ and the search index follows every save."""
 from __future__ import annotations
 
 import ast
+import copy
 import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from apps.catalogue import services
+from apps.catalogue import interchange, services
 from apps.catalogue.edit_forms import initial_from_snapshot
 from apps.catalogue.interchange import dumps, entry_to_dict, export_catalogue
 from apps.catalogue.models import Entry, EntryVersion
@@ -222,3 +224,44 @@ def test_no_import_cycle_between_services_and_interchange():
         and node.level > 0
     ]
     assert imports == []
+
+
+# --- One privacy flattener ----------------------------------------------------------------
+
+HETU = "131052-308T"
+
+
+def test_form_and_import_refuse_an_identity_code_in_the_same_texts(editor):
+    """Each text of an entry holding a henkilötunnus is refused by the form's service (on
+    its form field) and by the importer (at its place in the file), from one flattener."""
+    item: dict[str, Any] = {
+        "key": "kuljetus",
+        "title": {"fi": "Kuljetus", "sv": "Färdtjänst"},
+        "summary": {"fi": "Taksimatkat."},
+        "service_lines": ["vammaispalvelut"],
+        "keywords": ["taksi", "kela"],
+        "contacts": [{"label": {"fi": "Ohjaus"}, "hours": {"fi": "ma–pe"}, "phone": "05 1"}],
+    }
+    places = {
+        ("title", "sv"): ("title_sv", "services[0].title.sv"),
+        ("keywords", 1): ("keywords", "services[0].keywords[1]"),
+        ("contacts", 0, "hours", "fi"): ("contacts.0.hours_fi", "services[0].contacts[0].hours.fi"),
+        ("contacts", 0, "phone"): ("contacts.0.phone", "services[0].contacts[0].phone"),
+    }
+    assert set(places) <= set(interchange.entry_texts(item))
+    for (name, *rest), (form_field, file_path) in places.items():
+        bad = copy.deepcopy(item)
+        target = bad[name]
+        for part in rest[:-1]:
+            target = target[part]
+        target[rest[-1]] = f"{target[rest[-1]]} {HETU}"
+
+        with pytest.raises(ValidationError) as form_error:
+            services.entry_save(
+                entry=None, data=bad, author=editor, base_version=0, kind=Entry.Kind.SERVICE
+            )
+        assert form_field in form_error.value.message_dict
+        with pytest.raises(interchange.CatalogueFormatError) as file_error:
+            interchange.validate({"format": "sote-catalogue/1", "services": [bad]})
+        assert any(line.startswith(f"{file_path}: ") for line in file_error.value.errors)
+    assert not Entry.objects.exists()
