@@ -29,6 +29,11 @@ def can_view_catalogue(user: AnyUser) -> bool:
     return _staff_with(user, "catalogue.view_entry")
 
 
+def can_edit_entries(user: AnyUser) -> bool:
+    """Edit any entry (content producers): the "Omat sisällöt" page in the header."""
+    return _staff_with(user, "catalogue.change_entry")
+
+
 def can_add_entry(user: AnyUser) -> bool:
     return _staff_with(user, "catalogue.add_entry")
 

@@ -21,7 +21,7 @@ def _active(user: User | AnonymousUser | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def can_view_threads(user: User) -> bool:
+def can_view_threads(user: User | AnonymousUser) -> bool:
     if not _active(user):
         return False
     return user.has_perm("consultations.view_thread")

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.catalogue.context_processors.catalogue",
                 "apps.notifications.context_processors.notifications",
+                "apps.desk.context_processors.rights",
             ],
         },
     },

@@ -108,6 +108,7 @@ def entry_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
             "open_reports": selectors.open_problem_reports(entry),
             "can_edit": permissions.can_edit_entry(request.user, entry),
             "can_review": permissions.can_review_entry(request.user, entry),
+            "can_view_history": permissions.can_view_history(request.user, entry),
         },
     )
 
