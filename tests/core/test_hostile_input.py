@@ -147,8 +147,9 @@ def _fill(route: str, name: str | None, samples: dict[str, str]) -> str | None:
             prefix = next((p for p in samples if p.endswith("/") and route.startswith(p)), "")
             return samples.get(prefix, "1")
         if kwarg == "key":
-            prefix = next(p for p in samples if p.endswith("/") and route.startswith(p))
-            return samples[prefix]
+            # An entry's key unless the route is under another keyed prefix (organisations).
+            prefix = next((p for p in samples if p.endswith("/") and route.startswith(p)), "")
+            return samples.get(prefix, samples["palvelut/"])
         if kwarg == "app_label":
             return "catalogue"
         return "1"
