@@ -11,13 +11,14 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import limits
+from apps.core.fields import free_text_field
 from apps.core.models import TimeStampedModel
 from apps.core.privacy import validate_no_personal_identity_code as no_identity_code
 
@@ -102,34 +103,29 @@ class Entry(TimeStampedModel):
     kind = models.CharField(_("tyyppi"), max_length=10, choices=Kind.choices)
     key = models.CharField(_("tunniste"), max_length=100, unique=True, validators=[key_validator])
     title = models.CharField(_("otsikko"), max_length=300, validators=[no_identity_code])
-    summary = models.TextField(
+    summary = free_text_field(
         _("tiivistelmä"),
-        max_length=limits.ENTRY_SUMMARY,
-        validators=[MaxLengthValidator(limits.ENTRY_SUMMARY), no_identity_code],
+        limit=limits.ENTRY_SUMMARY,
     )
-    body = models.TextField(
+    body = free_text_field(
         _("kuvaus"),
         blank=True,
-        max_length=limits.ENTRY_BODY,
-        validators=[MaxLengthValidator(limits.ENTRY_BODY), no_identity_code],
+        limit=limits.ENTRY_BODY,
     )
-    eligibility = models.TextField(
+    eligibility = free_text_field(
         _("kenelle"),
         blank=True,
-        max_length=limits.ENTRY_DETAIL,
-        validators=[MaxLengthValidator(limits.ENTRY_DETAIL), no_identity_code],
+        limit=limits.ENTRY_DETAIL,
     )
-    how_to_apply = models.TextField(
+    how_to_apply = free_text_field(
         _("näin haet"),
         blank=True,
-        max_length=limits.ENTRY_DETAIL,
-        validators=[MaxLengthValidator(limits.ENTRY_DETAIL), no_identity_code],
+        limit=limits.ENTRY_DETAIL,
     )
-    fees = models.TextField(
+    fees = free_text_field(
         _("maksut"),
         blank=True,
-        max_length=limits.ENTRY_DETAIL,
-        validators=[MaxLengthValidator(limits.ENTRY_DETAIL), no_identity_code],
+        limit=limits.ENTRY_DETAIL,
     )
     service_lines = models.ManyToManyField(
         ServiceLine, blank=True, related_name="entries", verbose_name=_("palvelulinjat")
@@ -282,16 +278,14 @@ class ProblemReport(TimeStampedModel):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    what_is_wrong = models.TextField(
+    what_is_wrong = free_text_field(
         _("mikä on väärin"),
-        max_length=limits.PROBLEM_REPORT,
-        validators=[MaxLengthValidator(limits.PROBLEM_REPORT), no_identity_code],
+        limit=limits.PROBLEM_REPORT,
     )
-    what_tried = models.TextField(
+    what_tried = free_text_field(
         _("mitä yritit tehdä"),
         blank=True,
-        max_length=limits.PROBLEM_REPORT,
-        validators=[MaxLengthValidator(limits.PROBLEM_REPORT), no_identity_code],
+        limit=limits.PROBLEM_REPORT,
     )
     status = models.CharField(_("tila"), max_length=10, choices=Status.choices, default=Status.OPEN)
     resolved_by = models.ForeignKey(

@@ -11,7 +11,7 @@ a set time after the callback is done (``CallbackEvent`` logs that, without the 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import limits
-from apps.core.fields import EncryptedCharField
+from apps.core.fields import EncryptedCharField, free_text_field
 from apps.core.models import TimeStampedModel
 from apps.core.privacy import validate_no_personal_identity_code as no_identity_code
 
@@ -38,11 +38,10 @@ class Thread(TimeStampedModel):
         SOLVED = "solved", _("ratkaistu")
 
     title = models.CharField(_("otsikko"), max_length=200, validators=[no_identity_code])
-    body = models.TextField(
+    body = free_text_field(
         _("kysymys"),
         help_text=_("Markdown. Ei asiakkaan henkilötietoja."),
-        max_length=limits.THREAD_BODY,
-        validators=[MaxLengthValidator(limits.THREAD_BODY), no_identity_code],
+        limit=limits.THREAD_BODY,
     )
     service_line = models.ForeignKey(
         "catalogue.ServiceLine",
@@ -155,10 +154,9 @@ class ThreadRevision(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("versio"))
     title = models.CharField(_("otsikko"), max_length=200, validators=[no_identity_code])
-    body = models.TextField(
+    body = free_text_field(
         _("kysymys"),
-        max_length=limits.THREAD_BODY,
-        validators=[MaxLengthValidator(limits.THREAD_BODY), no_identity_code],
+        limit=limits.THREAD_BODY,
     )
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -195,11 +193,10 @@ class Answer(TimeStampedModel):
         verbose_name=_("kirjoittaja"),
     )
     kind = models.CharField(_("tyyppi"), max_length=10, choices=Kind.choices, default=Kind.ANSWER)
-    body = models.TextField(
+    body = free_text_field(
         _("vastaus"),
         help_text=_("Markdown. @käyttäjätunnus mainitsee."),
-        max_length=limits.ANSWER_BODY,
-        validators=[MaxLengthValidator(limits.ANSWER_BODY), no_identity_code],
+        limit=limits.ANSWER_BODY,
     )
     version = models.PositiveIntegerField(_("versio"), default=1)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -220,10 +217,9 @@ class Answer(TimeStampedModel):
 class AnswerRevision(models.Model):
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("versio"))
-    body = models.TextField(
+    body = free_text_field(
         _("vastaus"),
-        max_length=limits.ANSWER_BODY,
-        validators=[MaxLengthValidator(limits.ANSWER_BODY), no_identity_code],
+        limit=limits.ANSWER_BODY,
     )
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -295,11 +291,10 @@ class Callback(TimeStampedModel):
         verbose_name=_("kysymys"),
     )
     due_at = models.DateTimeField(_("soitettava viimeistään"))
-    reason = models.TextField(
+    reason = free_text_field(
         _("syy"),
         help_text=_("Mitä asiakas tarvitsee. Ei henkilötietoja."),
-        max_length=limits.CALLBACK_REASON,
-        validators=[MaxLengthValidator(limits.CALLBACK_REASON), no_identity_code],
+        limit=limits.CALLBACK_REASON,
     )
     # Encrypted at rest (NEUVOKAS_FIELD_ENCRYPTION_KEYS); never used in a lookup.
     phone = EncryptedCharField(
@@ -398,11 +393,10 @@ class FaqItem(models.Model):
         verbose_name=_("palvelu"),
     )
     question = models.CharField(_("kysymys"), max_length=300, validators=[no_identity_code])
-    answer = models.TextField(
+    answer = free_text_field(
         _("vastaus"),
         help_text=_("Markdown."),
-        max_length=limits.FAQ_ANSWER,
-        validators=[MaxLengthValidator(limits.FAQ_ANSWER), no_identity_code],
+        limit=limits.FAQ_ANSWER,
     )
     source_thread = models.ForeignKey(
         Thread,

@@ -32,6 +32,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.db.models.lookups import Exact, IsNull
 
 logger = logging.getLogger(__name__)
@@ -190,3 +191,21 @@ class EncryptedCharField(models.CharField):  # type: ignore[type-arg]  # not sub
         if isinstance(value, UnreadableValue):
             return
         super().validate(value, model_instance)
+
+
+def free_text_field(
+    verbose_name: Any, *, limit: int, **kwargs: Any
+) -> models.TextField[str | Combinable, str]:
+    """A free-text column staff write to: at most ``limit`` characters (checked by
+    ``full_clean`` too, which a plain TextField's max_length is not) and never a
+    personal identity code. Limits come from ``apps.core.limits``."""
+    from django.core.validators import MaxLengthValidator
+
+    from .privacy import validate_no_personal_identity_code
+
+    return models.TextField(
+        verbose_name,
+        max_length=limit,
+        validators=[MaxLengthValidator(limit), validate_no_personal_identity_code],
+        **kwargs,
+    )

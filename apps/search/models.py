@@ -6,11 +6,11 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import limits
+from apps.core.fields import free_text_field
 from apps.core.privacy import validate_no_personal_identity_code as no_identity_code
 
 from . import registry
@@ -96,14 +96,13 @@ class SynonymGroup(models.Model):
     at once, no reindexing needed.
     """
 
-    terms = models.TextField(
+    terms = free_text_field(
         _("synonyymit"),
         help_text=_(
             "Yksi sana tai sanonta riville tai pilkuilla erotettuna. "
             "Perusmuoto riittää: taivutetut muodot löytyvät."
         ),
-        max_length=limits.SYNONYM_TERMS,
-        validators=[MaxLengthValidator(limits.SYNONYM_TERMS), no_identity_code],
+        limit=limits.SYNONYM_TERMS,
     )
     note = models.CharField(
         _("huomautus"), max_length=300, blank=True, validators=[no_identity_code]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import limits
+from apps.core.fields import free_text_field
 from apps.core.models import TimeStampedModel
 from apps.core.privacy import validate_no_personal_identity_code as no_identity_code
 
@@ -99,12 +100,11 @@ class Story(TimeStampedModel):
         help_text=_("Yksi tai kaksi virkettä: mikä onnistui?"),
         validators=[no_identity_code],
     )
-    body = models.TextField(
+    body = free_text_field(
         _("tarina"),
         blank=True,
         help_text=_("Markdown-muotoilu käy."),
-        max_length=limits.STORY_BODY,
-        validators=[MaxLengthValidator(limits.STORY_BODY), no_identity_code],
+        limit=limits.STORY_BODY,
     )
     themes = models.ManyToManyField(
         Theme, blank=True, related_name="stories", verbose_name=_("teemat")
@@ -233,11 +233,10 @@ class StoryTransition(models.Model):
         verbose_name=_("tekijä"),
         help_text=_("Tyhjä: ajastettu julkaisu."),
     )
-    comment = models.TextField(
+    comment = free_text_field(
         _("kommentti"),
         blank=True,
-        max_length=limits.COMMENT,
-        validators=[MaxLengthValidator(limits.COMMENT), no_identity_code],
+        limit=limits.COMMENT,
     )
     at = models.DateTimeField(_("aika"), default=timezone.now)
 
@@ -277,10 +276,9 @@ class StoryComment(models.Model):
         related_name="+",
         verbose_name=_("kirjoittaja"),
     )
-    body = models.TextField(
+    body = free_text_field(
         _("kommentti"),
-        max_length=limits.COMMENT,
-        validators=[MaxLengthValidator(limits.COMMENT), no_identity_code],
+        limit=limits.COMMENT,
     )
     created_at = models.DateTimeField(_("aika"), default=timezone.now)
 
