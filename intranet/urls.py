@@ -28,5 +28,6 @@ urlpatterns = [
     path("raportit/", include("apps.reports.urls")),
     path("haku/", include("apps.search.urls")),
     path("api/v1/", include("apps.search.api_urls")),
+    path("live/", include("apps.live.urls")),
     path("admin/", admin.site.urls),
 ]

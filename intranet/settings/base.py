@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.catalogue",
     "apps.notifications",
+    "apps.live",
     "apps.stories",
     "apps.consultations",
     "apps.search",
@@ -220,6 +221,14 @@ NEUVOKAS_CALLBACK_RETENTION_DAYS = env.int("NEUVOKAS_CALLBACK_RETENTION_DAYS", d
 NEUVOKAS_FIELD_ENCRYPTION_KEYS = env.list("NEUVOKAS_FIELD_ENCRYPTION_KEYS", default=[])
 # Finnish search analyser: "auto" (libvoikko when it loads, else Snowball), "voikko", "snowball".
 NEUVOKAS_SEARCH_ANALYZER = env.str("NEUVOKAS_SEARCH_ANALYZER", default="auto")
+
+# Live updates (apps/live): the stream's heartbeat, how long one stream stays open before
+# the browser reconnects (and is authenticated again), the browser's reconnect delay, and
+# how long events are kept for clients that reconnect (Last-Event-ID).
+NEUVOKAS_LIVE_HEARTBEAT_SECONDS = env.float("NEUVOKAS_LIVE_HEARTBEAT_SECONDS", default=15.0)
+NEUVOKAS_LIVE_MAX_STREAM_SECONDS = env.float("NEUVOKAS_LIVE_MAX_STREAM_SECONDS", default=600.0)
+NEUVOKAS_LIVE_RETRY_MS = env.int("NEUVOKAS_LIVE_RETRY_MS", default=2000)
+NEUVOKAS_LIVE_RETENTION_SECONDS = env.int("NEUVOKAS_LIVE_RETENTION_SECONDS", default=60 * 60)
 
 LOGGING = {
     "version": 1,

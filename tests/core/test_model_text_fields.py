@@ -62,6 +62,8 @@ NOT_FREE_TEXT = {
     "search.SearchLog.language",
     "search.SearchLog.opened_url",
     "search.SearchLog.opened_key",
+    # A live event's kind: one of apps.live.kinds, set by our code.
+    "live.LiveEvent.kind",
     # API token hash and its shown prefix.
     "accounts.ApiToken.key_hash",
     "accounts.ApiToken.prefix",

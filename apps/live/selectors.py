@@ -1,0 +1,43 @@
+"""Reads of the live event log."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import LiveEvent
+
+# Event ids are taken before their transactions commit, so a lower id can become
+# visible just after a higher one. Replay therefore also looks this far back before the
+# last event the client saw; the client drops ids it already has.
+REPLAY_OVERLAP = datetime.timedelta(seconds=5)
+
+
+def events_for_replay(*, user_id: int, last_event_id: int) -> QuerySet[LiveEvent]:
+    """The retained events for ``user_id`` after ``last_event_id`` (plus the short
+    overlap before it), oldest first."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.NEUVOKAS_LIVE_RETENTION_SECONDS)
+    last = LiveEvent.objects.filter(pk=last_event_id).values_list("created_at", flat=True)
+    qs = LiveEvent.objects.filter(audience__contains=[user_id], created_at__gte=cutoff)
+    since = last.first()
+    if since is None:
+        return qs.filter(pk__gt=last_event_id).order_by("pk")
+    return (
+        qs.filter(created_at__gte=since - REPLAY_OVERLAP).exclude(pk=last_event_id).order_by("pk")
+    )
+
+
+def events_after(*, event_id: int) -> QuerySet[LiveEvent]:
+    """Every event after ``event_id`` (a listener catching up after a reconnect)."""
+    return LiveEvent.objects.filter(pk__gt=event_id).order_by("pk")
+
+
+def event_get(*, event_id: int) -> LiveEvent | None:
+    return LiveEvent.objects.filter(pk=event_id).first()
+
+
+def last_event_id() -> int:
+    return LiveEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
