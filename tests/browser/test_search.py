@@ -85,3 +85,16 @@ def test_results_page_filters_change_results_without_reload(page: Page, advisor,
     expect(hits).to_have_count(1)
     expect(hits.first).to_contain_text("Kouvolassa")
     expect(page).to_have_url(re.compile(r"kunta=286"))
+
+
+def test_live_correction_and_show_all_link_are_readable(page: Page, advisor, indexed_catalogue):
+    """The live panel's "Tarkoititko" suggestion and "show all" link once inherited the
+    header's white text on the panel's white background."""
+    login(page, "advisor")
+    box = page.get_by_role("combobox", name=re.compile("Hae"))
+    box.click()
+    box.press_sequentially("kuljetuspalvlu", delay=30)
+    footer = page.locator("#site-search-live-footer")
+    expect(footer.locator(".live-correction a")).to_have_text("kuljetuspalvelu")
+    expect(footer.locator(".live-all")).to_be_visible()
+    assert_accessible(page)
