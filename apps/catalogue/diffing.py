@@ -168,6 +168,18 @@ def version_diff(
 # --- helpers ----------------------------------------------------------------------------
 
 
+def normalised_text(text: str) -> str:
+    """``text`` as the reader sees it: line endings as ``\n`` (browsers post CRLF), no
+    whitespace at the ends of lines or around the whole text (forms trim it)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two texts differ only in line endings or trailing whitespace: no change."""
+    return a == b or normalised_text(a) == normalised_text(b)
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -192,7 +204,7 @@ def _localised_changes(path: str, label: str, old: Any, new: Any) -> list[FieldC
     out = []
     for lang in [*LANGUAGES, *sorted((set(a) | set(b)) - set(LANGUAGES))]:
         before, after = a.get(lang, ""), b.get(lang, "")
-        if before == after:
+        if same_text(before, after):
             continue
         long_text = (
             max(len(before), len(after)) >= INLINE_MIN_LENGTH or "\n" in before or "\n" in after
@@ -240,7 +252,7 @@ def _value_change(
     path: str, label: str, old: Any, new: Any, names: Mapping[str, str] | None
 ) -> list[FieldChange]:
     a, b = _text(old), _text(new)
-    if a == b:
+    if same_text(a, b):
         return []
     return [
         FieldChange(

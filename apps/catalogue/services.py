@@ -31,7 +31,7 @@ from apps.notifications.services import notify
 from apps.search.services import index_object, index_objects, remove_object
 
 from . import interchange
-from .diffing import FieldChange, reference_labels, version_diff
+from .diffing import FieldChange, reference_labels, same_text, version_diff
 from .interchange import CatalogueFormatError, entry_to_dict
 from .models import (
     Contact,
@@ -188,12 +188,30 @@ def _entry_save(
             raise _conflict(locked, base_version)
         entry_ensure_baseline(locked)
         payload["key"] = locked.key
+        payload = keep_unchanged_texts(payload, entry_to_dict(locked))
         payload.pop("last_reviewed", None)
         if locked.last_reviewed is not None:
             payload["last_reviewed"] = locked.last_reviewed.isoformat()
         saved = entry_apply(locked, payload, kind=locked.kind)
         entry_record_version(saved, number=base_version + 1, author=author, comment=comment)
         return saved
+
+
+def keep_unchanged_texts(new: dict[str, Any], old: Mapping[str, Any]) -> dict[str, Any]:
+    """``new`` with every text that differs from ``old`` only in line endings or trailing
+    whitespace (a browser's CRLF, a form's trimming) put back as it was, so an untouched
+    field is no change in the version history."""
+
+    def keep(after: Any, before: Any) -> Any:
+        if isinstance(after, str) and isinstance(before, str):
+            return before if same_text(before, after) else after
+        if isinstance(after, Mapping) and isinstance(before, Mapping):
+            return {k: keep(v, before.get(k)) for k, v in after.items()}
+        if isinstance(after, list) and isinstance(before, list) and len(after) == len(before):
+            return [keep(a, b) for a, b in zip(after, before, strict=True)]
+        return after
+
+    return {k: keep(v, old.get(k)) for k, v in new.items()}
 
 
 def entry_save_with(
