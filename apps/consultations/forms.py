@@ -106,15 +106,18 @@ class ThreadForm(PrivacyGuardMixin, forms.ModelForm):  # type: ignore[type-arg] 
         municipality.empty_label = _("Ei kuntaa / koko alue")
         form_field(self, "urgency", forms.ChoiceField).choices = Urgency.choices
         if self.suggest:
-            # While the title is typed, similar solved threads and entries appear beside it.
+            # While the title is typed (or the municipality changes), similar threads and
+            # the entries available in that municipality appear beside it.
+            suggest = {
+                "hx-get": reverse("consultations:suggestions"),
+                "hx-target": "#suggestions",
+                "hx-include": "#id_title, #id_municipality",
+                "hx-sync": "#suggestions:replace",
+            }
             self.fields["title"].widget.attrs.update(
-                {
-                    "hx-get": reverse("consultations:suggestions"),
-                    "hx-trigger": "input changed delay:400ms",
-                    "hx-target": "#suggestions",
-                    "hx-sync": "this:replace",
-                }
+                suggest | {"hx-trigger": "input changed delay:400ms"}
             )
+            self.fields["municipality"].widget.attrs.update(suggest | {"hx-trigger": "change"})
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

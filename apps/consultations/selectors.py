@@ -16,6 +16,8 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -28,6 +30,8 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from apps.catalogue.models import Entry
+from apps.catalogue.search import EntrySource
+from apps.search.selectors import search
 
 from .models import Answer, Callback, FaqItem, Follow, Thread, ThreadRevision, Urgency
 from .services import retention_cutoff
@@ -37,6 +41,7 @@ if TYPE_CHECKING:
 
 BOARD_LIMIT = 100
 SIMILAR_MIN_SCORE = 0.35
+SIMILAR_ENTRY_RELATIVE_SCORE = 1 / 3
 
 
 @dataclass(frozen=True)
@@ -153,41 +158,46 @@ def thread_history(*, thread: Thread) -> dict[str, list[ThreadRevision] | list[A
 
 
 def similar_threads(*, title: str, exclude_pk: int | None = None, limit: int = 5) -> list[Thread]:
-    """Solved threads whose title or question resembles ``title`` (trigram word
-    similarity: survives Finnish inflection reasonably well)."""
+    """Threads, open or solved, whose title or question resembles ``title``: trigram word
+    similarity either way round, so a short title inside a long question counts as much
+    as the question inside a title (and it survives Finnish inflection reasonably well).
+    Solved ones first among equals."""
     title = " ".join((title or "").split())
     if len(title) < 4:
         return []
     qs = (
-        Thread.objects.filter(status=Thread.Status.SOLVED)
-        .annotate(
+        Thread.objects.annotate(
             score=Greatest(
-                TrigramWordSimilarity(title, "title"), TrigramWordSimilarity(title, "body")
+                TrigramWordSimilarity(title, "title"),
+                TrigramWordSimilarity(title, "body"),
+                Func(
+                    F("title"), Value(title), function="word_similarity", output_field=FloatField()
+                ),
             )
         )
         .filter(score__gte=SIMILAR_MIN_SCORE)
         .select_related("service_line")
-        .order_by("-score", "-solved_at")
+        .order_by("-score", "-solved_at", "-created_at")
     )
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return list(qs[:limit])
 
 
-def similar_entries(*, title: str, limit: int = 5) -> list[Entry]:
-    """Catalogue entries whose title or keywords resemble ``title``."""
+def similar_entries(*, title: str, municipality: str = "", limit: int = 5) -> list[Entry]:
+    """Catalogue entries that the search finds for ``title`` (its Finnish analysis: lemmas,
+    compounds, synonyms), available in ``municipality`` when one is chosen; the weak tail
+    (under a third of the best score) is left out."""
     title = " ".join((title or "").split())
     if len(title) < 4:
         return []
-    return list(
-        Entry.objects.annotate(
-            score=Greatest(
-                TrigramWordSimilarity(title, "title_fi"), TrigramWordSimilarity(title, "summary_fi")
-            )
-        )
-        .filter(score__gte=SIMILAR_MIN_SCORE)
-        .order_by("-score", "title_fi")[:limit]
+    result = search(
+        query=title, municipality=municipality, doc_types=EntrySource.doc_types, limit=limit
     )
+    top = max((hit.score for hit in result.hits), default=0.0)
+    keys = [hit.key for hit in result.hits if hit.score >= top * SIMILAR_ENTRY_RELATIVE_SCORE]
+    entries = Entry.objects.in_bulk(keys, field_name="key")
+    return [entries[key] for key in keys if key in entries]
 
 
 def entry_choices() -> QuerySet[Entry]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from apps.accounts import selectors as account_selectors
+from apps.catalogue import selectors as catalogue_selectors
 from apps.core.http import AuthenticatedHttpRequest
 from apps.core.permissions import ensure, require
 
@@ -96,9 +97,11 @@ def ask(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect(thread)
     else:
         lines = account_selectors.user_service_lines(user=request.user)[:1]
+        municipality = catalogue_selectors.current_municipality(request)
         form = ThreadForm(
             initial={
                 "service_line": lines[0].pk if lines else None,
+                "municipality": municipality.pk if municipality else None,
                 "title": request.GET.get("title", ""),
             }
         )
@@ -108,12 +111,16 @@ def ask(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @require(permissions.can_view_threads)
 def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Similar solved threads and matching catalogue entries while the title is typed."""
+    """Similar threads (open or solved) and the catalogue entries the search finds for the
+    title while it is typed, in the form's municipality."""
     title = request.GET.get("title", "")[:200]
+    place = catalogue_selectors.municipality_param(request, request.GET.getlist("municipality"))
     context = {
         "title": title,
         "similar_threads": selectors.similar_threads(title=title),
-        "similar_entries": selectors.similar_entries(title=title),
+        "similar_entries": selectors.similar_entries(
+            title=title, municipality=place.municipality.pk if place.municipality else ""
+        ),
     }
     return render(request, "consultations/partials/suggestions.html", context)
 

@@ -19,4 +19,16 @@
     var box = document.querySelector("[data-search-input]");
     if (box) { event.preventDefault(); box.focus(); box.select(); }
   });
+
+  // A warning the person must act on (data-focus-on-load: the phone-number warning) takes
+  // the focus when it appears, on a reloaded page or in an htmx swap, so that it is read
+  // and is not left below the fold looking as if nothing happened.
+  function focusFlagged(root) {
+    var el = root.querySelector && root.querySelector("[data-focus-on-load]");
+    if (!el) return;
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: "center" });
+  }
+  focusFlagged(document);
+  document.addEventListener("htmx:afterSettle", function (event) { focusFlagged(event.target); });
 })();

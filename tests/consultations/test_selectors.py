@@ -6,11 +6,12 @@ import pytest
 from django.utils import timezone
 
 from apps.catalogue.models import Municipality
+from apps.catalogue.services import import_catalogue
 from apps.consultations import selectors
 from apps.consultations.models import Answer, Callback, Follow, Thread, Urgency
 from apps.consultations.selectors import BoardFilters
-from tests.catalogue import factories as catalogue_factories
 from tests.consultations import factories
+from tests.search.conftest import CATALOGUE as SEARCH_CATALOGUE
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_thread_board_query_count(advisor, colleague, django_assert_max_num_quer
         [(t.author.username, t.service_line.name, t.claimed_by.username) for t in board]
 
 
-def test_similar_threads_finds_solved_only(advisor, colleague):
+def test_similar_threads_finds_open_and_solved(advisor, colleague):
     factories.solved_thread(author=advisor, answerer=colleague, title="Omaishoidon tuen hakeminen")
     factories.thread(author=advisor, title="Omaishoidon tuen hakeminen kesken")
     factories.solved_thread(
@@ -97,16 +98,36 @@ def test_similar_threads_finds_solved_only(advisor, colleague):
 
     found = selectors.similar_threads(title="omaishoidon tuki")
 
-    assert _titles(found) == ["Omaishoidon tuen hakeminen"]
+    assert sorted(_titles(found)) == [
+        "Omaishoidon tuen hakeminen",
+        "Omaishoidon tuen hakeminen kesken",
+    ]
     assert selectors.similar_threads(title="om") == []
 
 
-def test_similar_entries_matches_titles(advisor):
-    catalogue_factories.entry(title="Omaishoidon tuki")
-    catalogue_factories.entry(title="Kuljetuspalvelu")
-    assert [e.title for e in selectors.similar_entries(title="omaishoidon tuen")] == [
-        "Omaishoidon tuki"
+def test_similar_threads_finds_a_short_title_inside_a_long_question(advisor):
+    factories.thread(author=advisor, title="SHL-kuljetuspalvelu")
+    factories.thread(author=advisor, title="Kela-taksin tilaus")
+
+    found = selectors.similar_threads(
+        title="Kuljetuspalvelu: voiko SHL-matkoja käyttää kuntoutukseen?"
+    )
+
+    assert _titles(found) == ["SHL-kuljetuspalvelu"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_similar_entries_are_what_the_search_finds(reference_data_tx):
+    import_catalogue(SEARCH_CATALOGUE)
+
+    found = selectors.similar_entries(
+        title="Kuljetuspalvelu: voiko SHL-matkoja käyttää kuntoutukseen?"
+    )
+    assert found and found[0].key == "kuljetuspalvelu"
+    assert [e.key for e in selectors.similar_entries(title="omaishoidon tuen")][:1] == [
+        "omaishoidon-tuki"
     ]
+    assert selectors.similar_entries(title="kul") == []
 
 
 def test_callback_board_shows_mine_and_my_lines_without_phone(advisor, colleague, outsider):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 
 import pytest
 from cryptography.fernet import Fernet
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from apps.consultations.models import Answer, Callback, FaqItem, Thread, Urgency
 from apps.notifications.models import Notification
+from apps.search.services import index_object
 from tests.catalogue import factories as catalogue_factories
 from tests.consultations import factories
 
@@ -133,6 +135,7 @@ def test_ask_warns_about_phone_number_until_confirmed(advisor_client):
 def test_suggestions_show_similar_solved_threads_and_entries(advisor_client, advisor, colleague):
     factories.solved_thread(author=advisor, answerer=colleague, title="Omaishoidon tuen hakeminen")
     entry = catalogue_factories.entry(title="Omaishoidon tuki")
+    index_object(entry)  # entries are suggested as the search finds them
     response = advisor_client.get(
         reverse("consultations:suggestions"), {"title": "omaishoidon tuki"}, headers=HTMX
     )
@@ -141,6 +144,34 @@ def test_suggestions_show_similar_solved_threads_and_entries(advisor_client, adv
     assert "Omaishoidon tuen hakeminen" in html
     assert entry.get_absolute_url() in html
     assert f'form="ask-form" name="entries" value="{entry.pk}"' in html
+
+
+def test_suggestions_keep_to_the_forms_municipality(advisor_client, advisor):
+    kotka = catalogue_factories.municipality("285")
+    hamina = catalogue_factories.municipality("075")
+    in_kotka = catalogue_factories.entry(title="Omaishoidon tuki Kotkassa", municipalities=[kotka])
+    in_hamina = catalogue_factories.entry(
+        title="Omaishoidon tuki Haminassa", municipalities=[hamina]
+    )
+    index_object(in_kotka)
+    index_object(in_hamina)
+
+    html = advisor_client.get(
+        reverse("consultations:suggestions"),
+        {"title": "omaishoidon tuki", "municipality": "075"},
+        headers=HTMX,
+    ).content.decode()
+
+    assert in_hamina.get_absolute_url() in html
+    assert in_kotka.get_absolute_url() not in html
+
+
+def test_ask_form_starts_with_the_chosen_municipality(advisor_client):
+    advisor_client.post(reverse("catalogue:set_municipality"), {"municipality": "285"})
+
+    html = advisor_client.get(reverse("consultations:ask")).content.decode()
+
+    assert re.search(r'<option value="285" selected>Kotka</option>', html)
 
 
 # --- a thread -----------------------------------------------------------------------
