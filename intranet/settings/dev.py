@@ -15,5 +15,6 @@ os.environ.setdefault(
 )
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+os.environ.setdefault("DJANGO_LOG_FORMAT", "text")
 
 from .base import *  # noqa: F403
