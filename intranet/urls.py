@@ -15,6 +15,7 @@ admin.site.site_title = "Neuvokas"
 
 urlpatterns = [
     path("", desk_views.home, name="home"),
+    path("tyopoyta/", include("apps.desk.urls")),
     path("kirjaudu/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
     path("kieli/", set_language, name="set_language"),

@@ -82,6 +82,15 @@ def can_release_claim(user: User, thread: Thread) -> bool:
     return user.has_perm("consultations.mark_any_solution")
 
 
+def can_assign_thread(user: User, thread: Thread) -> bool:
+    """Hand an open question to a colleague, or free it (managers, from the desk)."""
+    if not _active(user):
+        return False
+    if thread.is_solved:
+        return False
+    return user.has_perm("consultations.mark_any_solution")
+
+
 def can_curate(user: User, thread: Thread) -> bool:
     """Link a solved thread to catalogue entries and turn its solution into FAQ items."""
     if not _active(user):

@@ -271,6 +271,49 @@ def thread_release(*, thread: Thread, user: User) -> Thread:
     return locked
 
 
+def thread_assign(
+    *, thread: Thread, assignee: User | None, by: User, seen_claimed_by_id: int | None
+) -> Thread:
+    """A manager hands an open question to a colleague (``assignee``) or frees it (None).
+
+    ``seen_claimed_by_id`` is who the manager saw researching it: if someone claimed,
+    released or reassigned it since, nothing changes (``ValidationError``, code
+    ``stale``), so two managers never overwrite each other's choice unseen.
+    """
+    with transaction.atomic():
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        if not permissions.can_assign_thread(by, locked):
+            raise PermissionDenied
+        if locked.claimed_by_id != seen_claimed_by_id:
+            raise ValidationError(
+                _("Selvittäjä ehti vaihtua. Tarkista tilanne ja yritä uudelleen."), code="stale"
+            )
+        if locked.claimed_by_id == (assignee.pk if assignee is not None else None):
+            return locked
+        if assignee is not None and not permissions.can_answer(assignee, locked):
+            raise ValidationError(
+                {"assignee": _("%(name)s ei voi vastata kysymyksiin.") % {"name": assignee}},
+                code="cannot_answer",
+            )
+        now = timezone.now()
+        locked.claimed_by = assignee
+        locked.claimed_at = now if assignee is not None else None
+        locked.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+        if assignee is not None:
+            _follow(locked, assignee)
+            notify(
+                recipients=[assignee],
+                verb="thread_assigned",
+                url=locked.get_absolute_url(),
+                actor=by,
+                email=False,
+                dedupe_key=f"consultations:thread:{locked.pk}:assigned:{now.isoformat()}",
+                text=_("%(actor)s pyytää sinua selvittämään kysymyksen: %(title)s")
+                % {"actor": by, "title": _short(locked.title)},
+            )
+    return locked
+
+
 def thread_follow(*, thread: Thread, user: User) -> None:
     _follow(thread, user)
 
@@ -620,6 +663,22 @@ def callback_assign(*, callback: Callback, assignee: User | None, by: User) -> C
             )
     callback.assignee = locked.assignee
     return locked
+
+
+def callback_reassign(
+    *, callback: Callback, assignee: User | None, by: User, seen_assignee_id: int | None
+) -> Callback:
+    """``callback_assign`` from a list the manager looked at: if the assignee changed since
+    (``seen_assignee_id``), nothing changes (``ValidationError``, code ``stale``)."""
+    with transaction.atomic():
+        locked = Callback.objects.select_for_update().get(pk=callback.pk)
+        if not permissions.can_assign_callback(by, locked):
+            raise PermissionDenied
+        if locked.assignee_id != seen_assignee_id:
+            raise ValidationError(
+                _("Soittaja ehti vaihtua. Tarkista tilanne ja yritä uudelleen."), code="stale"
+            )
+        return callback_assign(callback=locked, assignee=assignee, by=by)
 
 
 def callback_phone_show(*, callback: Callback, user: User) -> Any:

@@ -30,6 +30,7 @@ class Verb(models.TextChoices):
     PROBLEM_REPORT = "problem_report", _("Virheilmoitus")
     CALLBACK_ASSIGNED = "callback_assigned", _("Soittopyyntö sinulle")
     CALLBACK_OVERDUE = "callback_overdue", _("Soittopyyntö myöhässä")
+    THREAD_ASSIGNED = "thread_assigned", _("Kysymys selvitettäväksesi")
 
 
 class Notification(models.Model):
