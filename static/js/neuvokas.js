@@ -31,4 +31,69 @@
   }
   focusFlagged(document);
   document.addEventListener("htmx:afterSettle", function (event) { focusFlagged(event.target); });
+
+  // Buttons marked data-print print the page (hidden without JS: .print-button).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
+  // A copy button beside every phone number and e-mail address (tel: and mailto: links),
+  // on loaded pages and in htmx swaps; not inside the live search's options, which are
+  // links themselves. Labels come from the body's data-label-copy / data-label-copied.
+  var copyStatus = null;
+  function addCopyButtons(root) {
+    if (!root.querySelectorAll) return;
+    var label = document.body.dataset.labelCopy || "Kopioi";
+    root.querySelectorAll('a[href^="tel:"], a[href^="mailto:"]').forEach(function (link) {
+      if (link.closest("[role=listbox], [data-no-copy]")) return;
+      var next = link.nextElementSibling;
+      if (next && next.classList.contains("copy-button")) return;
+      var text = link.textContent.trim();
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-button no-print";
+      button.textContent = label;
+      button.setAttribute("aria-label", label + ": " + text);
+      button.dataset.copy = text;
+      link.after(button);
+    });
+  }
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    // Plain-HTTP intranets have no Clipboard API: copy from a selected, off-screen field.
+    return new Promise(function (resolve, reject) {
+      var field = document.createElement("textarea");
+      field.value = text;
+      field.setAttribute("readonly", "");
+      field.style.position = "fixed";
+      field.style.left = "-9999px";
+      document.body.appendChild(field);
+      field.select();
+      var ok = document.execCommand("copy");
+      field.remove();
+      if (ok) resolve(); else reject(new Error("copy failed"));
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".copy-button");
+    if (!button) return;
+    var done = document.body.dataset.labelCopied || "Kopioitu";
+    copyText(button.dataset.copy).then(function () {
+      if (!copyStatus) {
+        copyStatus = document.createElement("div");
+        copyStatus.className = "visually-hidden";
+        copyStatus.setAttribute("aria-live", "polite");
+        document.body.appendChild(copyStatus);
+      }
+      copyStatus.textContent = done + ": " + button.dataset.copy;
+      button.classList.add("is-copied");
+      button.textContent = done;
+      window.setTimeout(function () {
+        button.classList.remove("is-copied");
+        button.textContent = document.body.dataset.labelCopy || "Kopioi";
+      }, 2000);
+    });
+  });
+  addCopyButtons(document);
+  document.addEventListener("htmx:afterSettle", function (event) { addCopyButtons(event.target); });
 })();
