@@ -36,6 +36,7 @@ from apps.core.http import signed_in_user
 from apps.core.privacy import ensure_no_personal_data
 
 from . import interchange
+from .edit_forms import OpeningHoursField
 from .models import (
     Contact,
     Entry,
@@ -224,12 +225,36 @@ class OrganisationAdmin(TranslationAdmin[Organisation]):
 # --- Entries -------------------------------------------------------------------------------
 
 
+CONTACT_ADMIN_FIELDS = (
+    "position",
+    "label",
+    "phone",
+    "email",
+    "address",
+    "opening_hours",
+    "hours",
+    "municipalities",
+)
+
+
+class ContactAdminForm(PrivacyGuardedForm):
+    """Opening hours in the editors' syntax, municipalities as checkboxes (as the
+    intranet's edit form)."""
+
+    opening_hours = OpeningHoursField()
+
+    class Meta:
+        model = Contact
+        fields = CONTACT_ADMIN_FIELDS
+        widgets = {"municipalities": forms.CheckboxSelectMultiple}
+
+
 class ContactInline(TranslationStackedInline[Contact, Entry]):
     model = Contact
-    form = PrivacyGuardedForm
+    form = ContactAdminForm
     extra = 0
     max_num = limits.ENTRY_CONTACTS  # as the edit form and the importer
-    fields = ("position", "label", "phone", "email", "address", "hours", "municipality")
+    fields = CONTACT_ADMIN_FIELDS
     verbose_name = _("yhteystieto")
     verbose_name_plural = _("yhteystiedot")
 

@@ -18,12 +18,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import opening_hours
+
 LANGUAGES = ("fi", "sv", "en")
 LOCALISED_FIELDS = ("title", "summary", "body", "eligibility", "how_to_apply", "fees")
 LIST_FIELDS = ("service_lines", "municipalities", "target_groups", "keywords", "legal_basis")
 VALUE_FIELDS = ("key", "organisation", "owner", "review_interval_days", "last_reviewed")
 CONTACT_LOCALISED = ("label", "hours")
-CONTACT_VALUES = ("phone", "email", "address", "municipality")
+CONTACT_VALUES = ("phone", "email", "address")
 
 # Which lists and values hold references whose names ``labels`` can supply.
 _REFERENCE_FIELDS = {"service_lines", "municipalities", "organisation", "municipality"}
@@ -53,6 +55,7 @@ FIELD_LABELS = {
     "address": _("osoite"),
     "hours": _("aukioloajat"),
     "municipality": _("kunta"),
+    "opening_hours": _("aukioloajat (rakenteiset)"),
 }
 LANGUAGE_LABELS = {"fi": _("suomi"), "sv": _("ruotsi"), "en": _("englanti")}
 
@@ -264,13 +267,24 @@ def _value_change(
     ]
 
 
+def _contact(value: Any) -> dict[str, Any]:
+    """One contact of a snapshot; the earlier shape's ``municipality`` (snapshots saved
+    before contacts served several) read as ``municipalities``."""
+    contact = dict(value) if isinstance(value, Mapping) else {}
+    if "municipality" in contact:
+        code = contact.pop("municipality")
+        codes = set(contact.get("municipalities") or []) | ({code} if code else set())
+        contact["municipalities"] = sorted(codes)
+    return contact
+
+
 def _contact_changes(old: Any, new: Any, labels: Labels) -> list[FieldChange]:
     a = list(old or [])
     b = list(new or [])
     out: list[FieldChange] = []
     for index in range(max(len(a), len(b))):
-        before = a[index] if index < len(a) else {}
-        after = b[index] if index < len(b) else {}
+        before = _contact(a[index] if index < len(a) else {})
+        after = _contact(b[index] if index < len(b) else {})
         prefix = gettext("Yhteystieto %(number)s") % {"number": index + 1}
         for field in CONTACT_LOCALISED:
             out += _localised_changes(
@@ -287,7 +301,22 @@ def _contact_changes(old: Any, new: Any, labels: Labels) -> list[FieldChange]:
                 after.get(field),
                 labels.get(field) if field in _REFERENCE_FIELDS else None,
             )
-        extra = (set(before) | set(after)) - set(CONTACT_LOCALISED) - set(CONTACT_VALUES)
+        out += _list_change(
+            f"contacts[{index}].municipalities",
+            f"{prefix}: {str(FIELD_LABELS['municipalities']).lower()}",
+            before.get("municipalities"),
+            after.get("municipalities"),
+            labels.get("municipalities"),
+        )
+        out += _value_change(
+            f"contacts[{index}].opening_hours",
+            f"{prefix}: {FIELD_LABELS['opening_hours']}",
+            opening_hours.to_text(before.get("opening_hours")),
+            opening_hours.to_text(after.get("opening_hours")),
+            None,
+        )
+        known = {*CONTACT_LOCALISED, *CONTACT_VALUES, "municipalities", "opening_hours"}
+        extra = (set(before) | set(after)) - known
         for field in sorted(extra):
             out += _value_change(
                 f"contacts[{index}].{field}",

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core import limits
 from apps.core.forms import form_field
 
+from . import interchange, opening_hours
 from .models import Entry, Municipality, Organisation, ServiceLine, key_validator
 
 LANGUAGES = ("fi", "sv", "en")
@@ -264,6 +265,51 @@ class EntryForm(_Form):
         return sections
 
 
+class OpeningHoursField(forms.CharField):
+    """Structured opening hours typed in the editors' syntax (``opening_hours.parse_text``);
+    cleans to the canonical value, shows a value back as text. A mistake names the
+    clause and keeps what was typed."""
+
+    widget = forms.Textarea
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Aukioloajat (rakenteiset)"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 2000)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Esim. ”ma-pe 8-11, 12-16; la 10-14”. Poikkeukset omille riveilleen: "
+                "”24.12.2026-26.12.2026 suljettu”, ”31.12.2026 9-12”. Jakso: "
+                "”1.6.2026-31.8.2026: ma-pe 9-15”. Pyhäpäivinä suljettu, ellei kirjoita "
+                "”pyhäpäivinä auki”."
+            ),
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("rows", 3)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return opening_hours.to_text(value)
+        return value
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            typed = opening_hours.parse_text(data or "")
+        except opening_hours.OpeningHoursSyntaxError:
+            return True
+        if isinstance(initial, str):
+            return initial.strip() != opening_hours.to_text(typed)
+        return opening_hours.canonical(initial or {}) != typed
+
+    def clean(self, value: Any) -> dict[str, Any]:
+        text = super().clean(value)
+        try:
+            return opening_hours.parse_text(text or "")
+        except opening_hours.OpeningHoursSyntaxError as exc:
+            raise ValidationError(str(exc), code="opening_hours") from exc
+
+
 class ContactForm(_Form):
     label_fi = forms.CharField(label=_("Nimi"), max_length=300, required=False)
     label_sv = forms.CharField(
@@ -294,12 +340,14 @@ class ContactForm(_Form):
         required=False,
         widget=forms.TextInput(attrs={"lang": "en"}),
     )
-    municipality: forms.ModelChoiceField[Municipality] = forms.ModelChoiceField(
-        label=_("Kunta"),
+    opening_hours = OpeningHoursField()
+    municipalities: forms.ModelMultipleChoiceField[Municipality] = forms.ModelMultipleChoiceField(
+        label=_("Kunnat"),
         queryset=Municipality.objects.order_by("name_fi"),
         to_field_name="code",
         required=False,
-        empty_label=_("Koko alue"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ei valintaa: koko alue."),
     )
 
 
@@ -352,8 +400,10 @@ def entry_data(
         for name in ("phone", "email", "address"):
             if c.get(name):
                 contact[name] = c[name]
-        if c.get("municipality"):
-            contact["municipality"] = c["municipality"].code
+        if c.get("opening_hours"):
+            contact["opening_hours"] = c["opening_hours"]
+        if c.get("municipalities"):
+            contact["municipalities"] = sorted(m.code for m in c["municipalities"])
         if contact:
             contacts.append(contact)
             indices.append(index)
@@ -385,8 +435,10 @@ def initial_from_snapshot(
         for name in ("label", "hours"):
             for lang in LANGUAGES:
                 row[f"{name}_{lang}"] = (c.get(name) or {}).get(lang, "")
-        for name in ("phone", "email", "address", "municipality"):
+        for name in ("phone", "email", "address"):
             row[name] = c.get(name) or ""
+        row["opening_hours"] = opening_hours.to_text(c.get("opening_hours"))
+        row["municipalities"] = interchange.contact_municipalities(c)
         contacts.append(row)
     return initial, contacts
 

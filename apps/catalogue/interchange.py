@@ -1,4 +1,4 @@
-"""The catalogue interchange format ``sote-catalogue/1`` (see catalogue-format.md).
+"""The catalogue interchange format ``sote-catalogue/1`` (docs/catalogue-format.md).
 
 ``validate`` checks a whole file and names the entry and field of every mistake
 (``services[12].title.fi: missing``); ``clean_as_format`` checks one model object the
@@ -31,6 +31,7 @@ from django.db import models
 from apps.core import limits
 from apps.core.privacy import ensure_no_personal_data
 
+from . import opening_hours
 from .models import Contact, Entry, Municipality, Organisation, ServiceLine
 
 FORMAT = "sote-catalogue/1"
@@ -64,7 +65,9 @@ ENTRY_FIELDS = (
     "review_interval_days",
     "last_reviewed",
 )
-CONTACT_FIELDS = ("label", "phone", "email", "address", "hours", "municipality")
+CONTACT_FIELDS = ("label", "phone", "email", "address", "hours", "opening_hours", "municipalities")
+# Accepted on import for files in the earlier shape (one municipality); never exported.
+CONTACT_LEGACY_FIELDS = ("municipality",)
 CONTACT_LOCALISED = ("label", "hours")
 CONTACT_PLAIN = ("phone", "email", "address")
 
@@ -473,7 +476,7 @@ class _Checker:
                 self.error(text_path(key, path), message)
 
     def contact(self, item: Any, path: str) -> None:
-        if not self.obj(item, path, CONTACT_FIELDS):
+        if not self.obj(item, path, CONTACT_FIELDS + CONTACT_LEGACY_FIELDS):
             return
         for name in CONTACT_LOCALISED:
             self.localised(
@@ -490,6 +493,11 @@ class _Checker:
             )
         if item.get("municipality") not in (None, ""):
             self.reference(item["municipality"], f"{path}.municipality", "municipality")
+            if item.get("municipalities"):
+                self.error(f"{path}.municipality", 'give either "municipality" or "municipalities"')
+        self.references(item, "municipalities", path, "municipality")
+        if item.get("opening_hours") is not None:
+            self.errors += opening_hours.validate(item["opening_hours"], f"{path}.opening_hours")
 
     def privacy(self, texts: dict[str, str]) -> None:
         try:
@@ -724,6 +732,15 @@ def _compact(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v not in (None, "", [], {})}
 
 
+def contact_municipalities(c: Mapping[str, Any]) -> list[str]:
+    """A contact's municipality codes, sorted: ``municipalities``, or the one of the
+    earlier shape's ``municipality``; empty: the whole area."""
+    codes = set(c.get("municipalities") or [])
+    if c.get("municipality"):
+        codes.add(c["municipality"])
+    return sorted(codes)
+
+
 def _canonical_contact(c: dict[str, Any]) -> dict[str, Any]:
     return _compact(
         {
@@ -732,7 +749,8 @@ def _canonical_contact(c: dict[str, Any]) -> dict[str, Any]:
             "email": c.get("email") or "",
             "address": c.get("address") or "",
             "hours": _loc(c.get("hours")),
-            "municipality": c.get("municipality"),
+            "opening_hours": opening_hours.canonical(c.get("opening_hours")),
+            "municipalities": contact_municipalities(c),
         }
     )
 
@@ -780,7 +798,8 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
                     "email": c.email,
                     "address": c.address,
                     "hours": _loc_from(c, "hours"),
-                    "municipality": c.municipality_id,
+                    "opening_hours": c.opening_hours,
+                    "municipalities": [m.code for m in c.municipalities.all()],
                 }
                 for c in contacts
             ],
@@ -861,7 +880,7 @@ def export_catalogue() -> dict[str, Any]:
     """The whole catalogue in the format, deterministically ordered."""
     entries = (
         Entry.objects.select_related("organisation", "owner")
-        .prefetch_related("service_lines", "municipalities", "contacts")
+        .prefetch_related("service_lines", "municipalities", "contacts__municipalities")
         .order_by("key")
     )
     data: dict[str, Any] = {"format": FORMAT}

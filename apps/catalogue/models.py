@@ -11,6 +11,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -21,6 +22,16 @@ from apps.core import limits
 from apps.core.fields import free_text_field
 from apps.core.models import TimeStampedModel
 from apps.core.privacy import validate_no_personal_identity_code as no_identity_code
+
+from . import opening_hours
+
+
+def validate_opening_hours(value: object) -> None:
+    """A structured opening-hours value (``opening_hours.validate``) or refused."""
+    errors = opening_hours.validate(value)
+    if errors:
+        raise ValidationError(errors)
+
 
 key_validator = RegexValidator(r"^[a-z0-9-]{1,100}$", _("Vain a–z, 0–9 ja väliviiva."))
 
@@ -220,15 +231,19 @@ class Contact(models.Model):
         _("osoite"), max_length=300, blank=True, validators=[no_identity_code]
     )
     hours = models.CharField(
-        _("aukioloajat"), max_length=300, blank=True, validators=[no_identity_code]
+        _("aukioloajat (lisätieto)"), max_length=300, blank=True, validators=[no_identity_code]
     )
-    municipality = models.ForeignKey(
+    # Structured opening hours (apps.catalogue.opening_hours); {}: none, only the note.
+    opening_hours = models.JSONField(
+        _("aukioloajat"), default=dict, blank=True, validators=[validate_opening_hours]
+    )
+    # Empty: the contact serves the whole wellbeing area.
+    municipalities = models.ManyToManyField(
         Municipality,
-        null=True,
         blank=True,
-        on_delete=models.PROTECT,
         related_name="contacts",
-        verbose_name=_("kunta"),
+        verbose_name=_("kunnat"),
+        help_text=_("Tyhjä: koko hyvinvointialue."),
     )
 
     class Meta:

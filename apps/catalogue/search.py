@@ -21,7 +21,7 @@ from apps.search.registry import (
 from apps.search.text import plain_text
 
 from . import selectors, services
-from .models import Entry, Municipality, ServiceLine
+from .models import Contact, Entry, Municipality, ServiceLine
 
 LANGUAGES = ("fi", "sv", "en")
 
@@ -64,11 +64,16 @@ class EntrySource(Source):
     doc_type_labels = {"service": _("palvelu"), "offer": _("järjestöjen tarjonta")}
     permission = "catalogue.view_entry"
     position = 10
+    details_template = "catalogue/partials/hit_contacts.html"
 
     def queryset(self) -> QuerySet[Entry]:
         return Entry.objects.select_related("organisation").prefetch_related(
             "municipalities", "service_lines"
         )
+
+    def hit_details(self, keys: list[str], *, municipality: Any | None) -> dict[str, list[Contact]]:
+        """The hits' contacts, the advisor's municipality's first (two queries)."""
+        return selectors.entry_contacts(keys, municipality=municipality)
 
     def document(self, entry: Entry) -> Document:
         texts: list[Text] = []

@@ -282,13 +282,19 @@ def entry_detail_queryset() -> QuerySet[Entry]:
     return Entry.objects.select_related("organisation", "owner").prefetch_related(
         Prefetch("service_lines", queryset=ServiceLine.objects.order_by("position", "key")),
         _municipalities_prefetch(),
-        Prefetch(
-            "contacts",
-            queryset=Contact.objects.select_related("municipality").order_by("position", "id"),
-        ),
+        _contacts_prefetch(),
         # "Usein kysyttyä", shown by consultations' partial on the page (the reverse
         # accessor by name: the catalogue imports nothing of consultations).
         "faq_items",
+    )
+
+
+def _contacts_prefetch() -> Prefetch[str, QuerySet[Contact], str]:
+    return Prefetch(
+        "contacts",
+        queryset=Contact.objects.prefetch_related(
+            Prefetch("municipalities", queryset=Municipality.objects.order_by("name_fi"))
+        ).order_by("position", "id"),
     )
 
 
@@ -300,19 +306,55 @@ def entry_is_available_in(entry: Entry, municipality: Municipality | None) -> bo
     return not codes or municipality.code in codes
 
 
-def contacts_for(entry: Entry, municipality: Municipality | None) -> list[Contact]:
-    """The entry's contacts: the chosen municipality's first, then area-wide, then others."""
+def contact_serves(contact: Contact, municipality: Municipality | None) -> bool:
+    """True when one of the contact's municipalities is ``municipality``."""
+    return municipality is not None and any(
+        m.code == municipality.code for m in contact.municipalities.all()
+    )
 
+
+def contacts_for(entry: Entry, municipality: Municipality | None) -> list[Contact]:
+    """The entry's contacts: those serving the chosen municipality first (whichever of
+    their municipalities it is), then area-wide ones, then the others. Each carries
+    ``serves_chosen`` for the page to mark it."""
+    return _ranked(entry.contacts.all(), municipality)
+
+
+def _ranked(contacts: Iterable[Contact], municipality: Municipality | None) -> list[Contact]:
     def rank(contact: Contact) -> tuple[int, int, int]:
-        if municipality is not None and contact.municipality_id == municipality.code:
+        if contact_serves(contact, municipality):
             group = 0
-        elif contact.municipality_id is None:
+        elif not contact.municipalities.all():
             group = 1
         else:
             group = 2
         return (group, contact.position, contact.pk)
 
-    return sorted(entry.contacts.all(), key=rank)
+    ranked = sorted(contacts, key=rank)
+    for contact in ranked:
+        contact.serves_chosen = contact_serves(contact, municipality)  # type: ignore[attr-defined]
+    return ranked
+
+
+def entry_contacts(
+    keys: Iterable[str], *, municipality: Municipality | None
+) -> dict[str, list[Contact]]:
+    """The contacts of the entries ``keys``, ordered as ``contacts_for``, by entry key:
+    the search results' phone numbers, in two queries for the whole page."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    contacts = (
+        Contact.objects.filter(entry__key__in=keys)
+        .annotate(entry_key=F("entry__key"))
+        .prefetch_related(
+            Prefetch("municipalities", queryset=Municipality.objects.order_by("name_fi"))
+        )
+    )
+    by_key: dict[str, list[Contact]] = {}
+    for contact in contacts:
+        by_key.setdefault(contact.entry_key, []).append(contact)
+    return {key: _ranked(found, municipality) for key, found in by_key.items()}
 
 
 def open_problem_reports(entry: Entry) -> list[ProblemReport]:

@@ -30,7 +30,7 @@ from apps.core.privacy import ensure_no_personal_data
 from apps.notifications.services import notify
 from apps.search.services import index_object, index_objects, remove_object
 
-from . import interchange
+from . import interchange, opening_hours
 from .diffing import FieldChange, reference_labels, same_text, version_diff
 from .interchange import CatalogueFormatError, entry_to_dict
 from .models import (
@@ -453,13 +453,10 @@ def _apply(entry: Entry | None, data: dict[str, Any], *, kind: str, path: str) -
             organisation = _resolve(
                 Organisation, "key", [data["organisation"]], f"{path}.organisation", "organisation"
             )[0]
+        contact_codes = [interchange.contact_municipalities(c) for c in data.get("contacts") or []]
         contact_municipalities = {
             m.code: m
-            for m in Municipality.objects.filter(
-                code__in=[
-                    c["municipality"] for c in data.get("contacts") or [] if c.get("municipality")
-                ]
-            )
+            for m in Municipality.objects.filter(code__in={c for cs in contact_codes for c in cs})
         }
         owner, _ = _owner(data.get("owner"))
 
@@ -489,17 +486,26 @@ def _apply(entry: Entry | None, data: dict[str, Any], *, kind: str, path: str) -
                 phone=c.get("phone") or "",
                 email=c.get("email") or "",
                 address=c.get("address") or "",
-                municipality=contact_municipalities.get(c.get("municipality")),
+                opening_hours=opening_hours.canonical(c.get("opening_hours")),
             )
-            if c.get("municipality") and contact.municipality is None:
-                raise interchange.CatalogueFormatError(
-                    f"{path}.contacts[{i}].municipality: unknown municipality {c['municipality']!r}"
-                )
+            for code in contact_codes[i]:
+                if code not in contact_municipalities:
+                    raise interchange.CatalogueFormatError(
+                        f"{path}.contacts[{i}].municipalities: unknown municipality {code!r}"
+                    )
             for name in interchange.CONTACT_LOCALISED:
                 interchange.set_loc(contact, name, c.get(name))
             interchange.clean_as_format(contact, f"{path}.contacts[{i}]", exclude=["entry"])
             contacts.append(contact)
         Contact.objects.bulk_create(contacts)
+        Through: type[models.Model] = Contact.municipalities.through
+        Through._default_manager.bulk_create(
+            [
+                Through(contact_id=contact.pk, municipality_id=code)
+                for contact, codes in zip(contacts, contact_codes, strict=True)
+                for code in codes
+            ]
+        )
         getattr(entry, "_prefetched_objects_cache", {}).pop("contacts", None)
     return entry
 
@@ -627,7 +633,7 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
             .filter(key__in=keys)
             .order_by("key")
             .select_related("organisation", "owner")
-            .prefetch_related("service_lines", "municipalities", "contacts")
+            .prefetch_related("service_lines", "municipalities", "contacts__municipalities")
         }
         for section, kind in interchange.ENTRY_SECTIONS.items():
             counts = summary.counts[section]

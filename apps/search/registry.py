@@ -33,7 +33,7 @@ and the advisor's remembered municipality).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
@@ -80,6 +80,8 @@ class Source:
     doc_type_labels: ClassVar[dict[str, str | Promise]] = {}  # shown in results and filters
     position: ClassVar[int] = 100  # where its types come in the type filter
     permission: ClassVar[str | None] = None  # needed to see its documents in results
+    # Renders ``details`` under each of its hits on the results page ("" = nothing).
+    details_template: ClassVar[str] = ""
 
     def queryset(self) -> models.QuerySet[Any]:
         """Every instance to (re)index, with what ``document`` needs prefetched."""
@@ -91,6 +93,12 @@ class Source:
 
     def object_id(self, obj: Any) -> str:
         return str(obj.pk)
+
+    def hit_details(self, keys: list[str], *, municipality: Any | None) -> Mapping[str, Any]:
+        """What the results page shows under hits beyond the index, by document key,
+        fetched for the whole page at once (the catalogue: phone numbers with their
+        opening status). ``municipality``: the advisor's, or None."""
+        return {}
 
 
 @dataclass(frozen=True)
@@ -217,6 +225,33 @@ def doc_type_label(doc_type: str) -> str:
 
 def doc_type_choices() -> list[tuple[str, str]]:
     return [(t, doc_type_label(t)) for t in doc_types()]
+
+
+@dataclass(frozen=True)
+class HitDetails:
+    """What a source adds under one hit: ``details`` rendered by ``template``."""
+
+    template: str
+    details: Any
+
+
+def hit_details(hits: Iterable[Any], *, municipality: Any | None) -> dict[tuple[str, str], Any]:
+    """``HitDetails`` by (doc_type, key) for the hits (``doc_type`` and ``key``), one
+    ``Source.hit_details`` call per source that shows any."""
+    by_source: dict[int, tuple[Source, list[Any]]] = {}
+    for hit in hits:
+        for source in _SOURCES.values():
+            if source.details_template and hit.doc_type in source.doc_types:
+                by_source.setdefault(id(source), (source, []))[1].append(hit)
+    out: dict[tuple[str, str], Any] = {}
+    for source, found in by_source.values():
+        details = source.hit_details([hit.key for hit in found], municipality=municipality)
+        for hit in found:
+            if hit.key in details:
+                out[(hit.doc_type, hit.key)] = HitDetails(
+                    template=source.details_template, details=details[hit.key]
+                )
+    return out
 
 
 def register_places(places: Places) -> None:

@@ -80,6 +80,7 @@ def _run(
         doc_type=filters.doc_type,
         language=get_language() or "",
         corrected=bool(result.corrections),
+        paths={hit.key: hit.path for hit in result.hits},
     )
     return result, log
 
@@ -102,6 +103,7 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
         {
             "query": query,
             "result": result,
+            "details": registry.hit_details(result.hits, municipality=filters.municipality),
             "log": log,
             "filters": filters,
             "lines": lines,

@@ -102,20 +102,24 @@ def contact(
     for_entry: Entry,
     *,
     municipality: str | Municipality | None = None,
+    municipalities: Iterable[str | Municipality] = (),
     label: str = "Asiakasohjaus",
     phone: str = "05 000 2000",
     **fields: Any,
 ) -> Contact:
-    if isinstance(municipality, str):
-        municipality = Municipality.objects.get(code=municipality)
-    return Contact.objects.create(
+    """A contact serving ``municipality`` and/or ``municipalities`` (none: the whole area)."""
+    made = Contact.objects.create(
         entry=for_entry,
-        municipality=municipality,
         label=label,
         label_fi=label,
         phone=phone,
         **fields,
     )
+    served = [*([municipality] if municipality is not None else []), *municipalities]
+    made.municipalities.set(
+        [m if isinstance(m, Municipality) else Municipality.objects.get(code=m) for m in served]
+    )
+    return made
 
 
 def problem_report(

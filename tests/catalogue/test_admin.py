@@ -343,7 +343,8 @@ def test_entry_add_with_contact_creates_first_version(admin_client, superuser):
                     "label_fi": "Asiakasohjaus",
                     "phone": "05 000 2000",
                     "hours_fi": "ma–pe 9–12",
-                    "municipality": KOTKA,
+                    "municipalities": [KOTKA, HAMINA],
+                    "opening_hours": "ma-pe 8-16",
                 }
             ]
         ),
@@ -355,8 +356,19 @@ def test_entry_add_with_contact_creates_first_version(admin_client, superuser):
     assert created.last_reviewed == today()
     assert created.keywords == ["taksi", "matkat"]
     assert created.legal_basis == ["Vammaispalvelulaki 675/2023"]
-    assert [(c.label_fi, c.municipality_id) for c in created.contacts.all()] == [
-        ("Asiakasohjaus", KOTKA)
+    assert [
+        (c.label_fi, sorted(m.code for m in c.municipalities.all()), c.opening_hours)
+        for c in created.contacts.all()
+    ] == [
+        (
+            "Asiakasohjaus",
+            sorted([KOTKA, HAMINA]),
+            {
+                "weekly": [
+                    {"days": {d: ["08:00-16:00"] for d in ("mon", "tue", "wed", "thu", "fri")}}
+                ]
+            },
+        )
     ]
     version = EntryVersion.objects.get(entry=created)
     assert (version.number, version.author) == (1, superuser)

@@ -43,7 +43,9 @@ def _post(
     data[f"{CONTACTS_PREFIX}-INITIAL_FORMS"] = str(len(contacts))
     for index, row in enumerate(contacts):
         for name, value in row.items():
-            if value not in (None, False):
+            if isinstance(value, (list, tuple)):
+                data.setlist(f"{CONTACTS_PREFIX}-{index}-{name}", [str(v) for v in value])
+            elif value not in (None, False):
                 data[f"{CONTACTS_PREFIX}-{index}-{name}"] = str(value)
     return data
 

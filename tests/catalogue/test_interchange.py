@@ -21,6 +21,7 @@ from django.db import connection
 
 from apps.catalogue.interchange import (
     CatalogueFormatError,
+    contact_municipalities,
     dumps,
     entry_to_dict,
     export_catalogue,
@@ -137,6 +138,15 @@ def assert_round_trip(data: dict[str, Any]) -> str:
 def unordered_references(item: dict[str, Any]) -> dict[str, Any]:
     """``item`` with its lists of municipalities and service lines sorted: they are sets,
     which the export writes sorted."""
+    if isinstance(item.get("contacts"), list):  # the earlier shape: one "municipality"
+        item = {
+            **item,
+            "contacts": [
+                {k: v for k, v in c.items() if k not in ("municipality", "municipalities")}
+                | ({"municipalities": codes} if (codes := contact_municipalities(c)) else {})
+                for c in item["contacts"]
+            ],
+        }
     return {
         name: sorted(value) if name in ("municipalities", "service_lines") else value
         for name, value in item.items()
@@ -191,11 +201,18 @@ def test_import_catalogue_creates_everything():
     assert home_care.review_interval_days == 180
     assert home_care.last_reviewed == datetime.date(2026, 11, 20)
     contacts = list(home_care.contacts.order_by("position"))
-    assert [(c.label_fi, c.phone, c.municipality_id) for c in contacts] == [
-        ("Asiakasohjaus, Kotka", "05 000 0201", "285"),
-        ("Asiakasohjaus, Kouvola", "05 000 0202", "286"),
-        ("", "05 000 0203", None),
+    assert [
+        (c.label_fi, c.phone, sorted(m.code for m in c.municipalities.all())) for c in contacts
+    ] == [
+        ("Asiakasohjaus, Kotka", "05 000 0201", ["075", "285"]),
+        ("Asiakasohjaus, Kouvola", "05 000 0202", ["286"]),
+        ("", "05 000 0203", []),
     ]
+    assert contacts[0].opening_hours["exceptions"][0] == {
+        "from": "2026-12-24",
+        "to": "2026-12-26",
+        "closed": True,
+    }
     assert (contacts[0].hours_fi, contacts[0].hours_sv, contacts[0].address) == (
         "ma–pe 9–12",
         "mån–fre 9–12",
@@ -332,7 +349,8 @@ def test_import_catalogue_adds_municipalities_and_lines_and_renames_them():
     # A new line goes after the existing ones in the routing order.
     assert ServiceLine.objects.get(key="uusi-linja").position == max(positions) + 1
     entry = Entry.objects.get(key="uusi-palvelu")
-    assert entry.contacts.get().municipality_id == "999"
+    # A contact in the earlier shape (one "municipality") serves that municipality.
+    assert [m.code for m in entry.contacts.get().municipalities.all()] == ["999"]
 
 
 def test_import_catalogue_creates_missing_owners_inactive_without_password(editor):
@@ -478,6 +496,45 @@ BAD_ENTRIES = {
         "services",
         _bad_service(contacts=[{"phone": "05 000 0400", "municipality": "998"}]),
         ".contacts[0].municipality: unknown municipality '998'",
+    ),
+    "unknown municipality among a contact's municipalities": (
+        "services",
+        _bad_service(contacts=[{"phone": "05 000 0400", "municipalities": ["285", "998"]}]),
+        ".contacts[0].municipalities[1]: unknown municipality '998'",
+    ),
+    "a contact with both municipality keys": (
+        "services",
+        _bad_service(contacts=[{"municipality": "285", "municipalities": ["075"]}]),
+        '.contacts[0].municipality: give either "municipality" or "municipalities"',
+    ),
+    "opening hours with a bad range": (
+        "services",
+        _bad_service(contacts=[{"opening_hours": {"weekly": [{"days": {"mon": ["8-16"]}}]}}]),
+        ".contacts[0].opening_hours.weekly[0].days.mon[0]: invalid time range '8-16' "
+        "(expected HH:MM-HH:MM)",
+    ),
+    "opening hours on an unknown weekday": (
+        "services",
+        _bad_service(contacts=[{"opening_hours": {"weekly": [{"days": {"ma": []}}]}}]),
+        ".contacts[0].opening_hours.weekly[0].days.ma: unknown weekday (mon, tue, … sun)",
+    ),
+    "opening hours exception neither closed nor with hours": (
+        "services",
+        _bad_service(contacts=[{"opening_hours": {"exceptions": [{"from": "2026-12-24"}]}}]),
+        '.contacts[0].opening_hours.exceptions[0]: needs "closed": true or "hours"',
+    ),
+    "opening hours exception ending before it starts": (
+        "services",
+        _bad_service(
+            contacts=[
+                {
+                    "opening_hours": {
+                        "exceptions": [{"from": "2026-12-24", "to": "2026-12-01", "closed": True}]
+                    }
+                }
+            ]
+        ),
+        ".contacts[0].opening_hours.exceptions[0].to: before from",
     ),
     "unknown service line": (
         "services",
@@ -1229,3 +1286,61 @@ def test_import_catalogue_refuses_more_contacts_than_the_edit_form_holds():
     assert refused.value.errors == [
         f"services[0].contacts: more than {limits.ENTRY_CONTACTS} items"
     ]
+
+
+def test_import_of_the_earlier_contact_shape_and_export_in_the_extended_one():
+    """A file of today's shape (one ``municipality`` on a contact) imports; the export
+    writes ``municipalities`` and the structured hours, and imports back unchanged."""
+    hours = {
+        "weekly": [{"days": {"mon": ["12:00-16:00", "08:00-11:00"]}}],
+        "exceptions": [{"from": "2026-12-24", "to": "2026-12-24", "closed": True}],
+        "public_holidays": "closed",
+    }
+    data = {
+        "format": "sote-catalogue/1",
+        "services": [
+            service(
+                "monta-kuntaa",
+                contacts=[
+                    {"phone": "05 000 0100", "municipality": "285"},
+                    {"phone": "05 000 0200", "municipalities": ["935", "075", "489"]},
+                    {"phone": "05 000 0300", "opening_hours": hours},
+                ],
+            )
+        ],
+    }
+    import_catalogue(data)
+
+    exported = json.loads(dumps(export_catalogue()))
+    contacts = exported["services"][0]["contacts"]
+    assert contacts == [
+        {"phone": "05 000 0100", "municipalities": ["285"]},
+        {"phone": "05 000 0200", "municipalities": ["075", "489", "935"]},
+        {
+            "phone": "05 000 0300",
+            "opening_hours": {
+                "weekly": [{"days": {"mon": ["08:00-11:00", "12:00-16:00"]}}],
+                "exceptions": [{"from": "2026-12-24", "closed": True}],
+            },
+        },
+    ]
+    assert_round_trip(exported)
+    entry = Entry.objects.get(key="monta-kuntaa")
+    assert entry.version == 1  # the canonical export changed nothing on import
+
+
+def test_restoring_a_version_saved_in_the_earlier_contact_shape(editor):
+    """Snapshots saved before contacts served several municipalities still restore."""
+    from apps.catalogue import services as catalogue_services
+
+    import_catalogue({"format": "sote-catalogue/1", "services": [service("vanha")]})
+    entry = Entry.objects.get(key="vanha")
+    EntryVersion.objects.create(
+        entry=entry,
+        number=50,
+        snapshot={**entry_to_dict(entry), "contacts": [{"phone": "1", "municipality": "075"}]},
+    )
+    restored = catalogue_services.entry_restore(
+        entry=entry, number=50, author=editor, base_version=entry.version
+    )
+    assert [[m.code for m in c.municipalities.all()] for c in restored.contacts.all()] == [["075"]]

@@ -12,10 +12,13 @@ from django.utils import timezone
 
 from apps.catalogue import selectors
 from apps.catalogue.models import Entry
+from apps.catalogue.opening_hours import DAYS
 from tests.catalogue.factories import (
     HAMINA,
     KOTKA,
     KOUVOLA,
+    MIEHIKKALA,
+    VIROLAHTI,
     contact,
     entry,
     organisation,
@@ -316,6 +319,53 @@ def test_entry_detail_contacts_of_chosen_municipality_come_first(advisor_client)
     )
 
 
+def test_entry_detail_contact_serving_several_municipalities_comes_first_for_virolahti(
+    advisor_client,
+):
+    """A Virolahti caller: the contact serving Hamina, Miehikkälä and Virolahti comes
+    first although Virolahti is not its first municipality, then the area's number."""
+    e = entry()
+    contact(e, municipalities=[KOTKA], label="Kotkan ohjaus", position=0)
+    contact(e, municipalities=[KOUVOLA], label="Kouvolan ohjaus", position=1)
+    contact(e, label="Koko alueen neuvonta", position=2)
+    contact(
+        e,
+        municipalities=[HAMINA, MIEHIKKALA, VIROLAHTI],
+        label="Haminan seudun ohjaus",
+        position=3,
+    )
+    choose(advisor_client, VIROLAHTI)
+    body = html(advisor_client.get(_entry_url(e)))
+    assert (
+        body.index("Haminan seudun ohjaus")
+        < body.index("Koko alueen neuvonta")
+        < body.index("Kotkan ohjaus")
+        < body.index("Kouvolan ohjaus")
+    )
+    assert "Hamina, Miehikkälä, Virolahti" in body
+    assert body.count("contact-here") == 1
+
+
+def test_entry_detail_shows_opening_status_beside_the_phone_number(advisor_client):
+    e = entry()
+    contact(
+        e,
+        label="Päivystys",
+        phone="05 000 2999",
+        opening_hours={
+            "weekly": [{"days": {d: ["00:00-24:00"] for d in DAYS}}],
+            "public_holidays": "open",
+        },
+    )
+    contact(e, label="Ilman aukioloaikoja", phone="05 000 1111", hours="sopimuksen mukaan")
+    body = html(advisor_client.get(_entry_url(e)))
+    phone = body.index("05 000 2999</a>")
+    status = body.index("auki nyt, ympäri vuorokauden")
+    assert phone < status < body.index("Ilman aukioloaikoja")
+    assert "ma-su 24h; pyhäpäivinä auki" in body
+    assert body.count("data-opening-status") == 1
+
+
 def test_entry_detail_notice_when_not_available_in_chosen_municipality(advisor_client):
     e = entry(municipalities=[KOTKA])
     choose(advisor_client, KOUVOLA)
@@ -356,9 +406,13 @@ def test_entry_detail_query_count_does_not_grow(
     e.municipalities.add(*selectors.municipality_list())
     problem_report(e)
     problem_report(e)
-    # 11 for the page itself, +1 FAQ items (consultations). The contact log's "recently
-    # opened" row is written by a POST of its own after load, not by this GET.
-    with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as many:
+    # 12 for the page itself (the contacts' municipalities prefetched), +1 FAQ items
+    # (consultations). The contact log's "recently opened" row is written by a POST of
+    # its own after load, not by this GET.
+    with (
+        django_assert_max_num_queries(ENTRY_PAGE_QUERIES),
+        CaptureQueriesContext(connection) as many,
+    ):
         response = advisor_client.get(_entry_url(e))
     assert response.status_code == 200
     assert len(many) == len(few)
@@ -498,4 +552,5 @@ def test_entry_detail_query_count_is_fixed(advisor_client, django_assert_num_que
     assert html(response).count('class="faq-item"') == 3
 
 
-ENTRY_PAGE_QUERIES = 12  # 11 for the page, +1 the FAQ items (prefetched)
+# 11 for the page, +1 the contacts' municipalities, +1 the FAQ items (all prefetched).
+ENTRY_PAGE_QUERIES = 13
