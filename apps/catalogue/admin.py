@@ -30,6 +30,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from apps.audit import services as audit
 from apps.contacts.selectors import contact_records_citing_count
 from apps.core import limits
 from apps.core.http import signed_in_user
@@ -553,7 +554,16 @@ class EntryAdmin(TranslationAdmin[Entry]):
     @admin.action(description=_("Vie valitut (JSON)"), permissions=["view"])
     def export_selected(self, request: HttpRequest, queryset: QuerySet[Entry]) -> HttpResponse:
         filename = f"neuvokas-valitut-{helsinki_today().isoformat()}.json"
-        return export_response(queryset, filename)
+        response = export_response(queryset, filename)
+        audit.record(
+            audit.Kind.EXPORT,
+            request.user,
+            audit.Target(type="catalogue.entry", label=filename),
+            what="catalogue",
+            via="admin",
+            entries=queryset.count(),
+        )
+        return response
 
 
 @admin.register(EntryVersion)

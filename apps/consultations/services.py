@@ -24,6 +24,7 @@ from django.db.models import Max, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from apps.audit import services as audit
 from apps.core.privacy import ensure_no_personal_data
 from apps.notifications.services import notify
 
@@ -266,6 +267,14 @@ def thread_release(*, thread: Thread, user: User) -> Thread:
             return locked
         if not permissions.can_release_claim(user, locked):
             raise PermissionDenied
+        if locked.claimed_by_id != user.pk:  # a manager frees someone else's claim
+            audit.record(
+                audit.Kind.REASSIGNED,
+                user,
+                locked,
+                via="release",
+                **_handover(locked.claimed_by, None),
+            )
         locked.claimed_by, locked.claimed_at = None, None
         locked.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
     return locked
@@ -296,6 +305,13 @@ def thread_assign(
                 code="cannot_answer",
             )
         now = timezone.now()
+        audit.record(
+            audit.Kind.REASSIGNED,
+            by,
+            locked,
+            via="assign",
+            **_handover(locked.claimed_by, assignee),
+        )
         locked.claimed_by = assignee
         locked.claimed_at = now if assignee is not None else None
         locked.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
@@ -552,6 +568,14 @@ def _callback_event(callback: Callback, kind: str, actor: User | None = None) ->
     )
 
 
+def _handover(before: User | None, after: User | None) -> dict[str, Any]:
+    """An audit record's "from" and "to" (ids and usernames, nothing else)."""
+    return {
+        "from_user": (before.pk, before.get_username()) if before is not None else None,
+        "to_user": (after.pk, after.get_username()) if after is not None else None,
+    }
+
+
 def _callback_recipients(callback: Callback) -> list[User]:
     if callback.assignee is not None:
         return [callback.assignee]
@@ -625,6 +649,7 @@ def callback_take(*, callback: Callback, user: User) -> Callback:
         locked.assignee = user
         locked.save(update_fields=["assignee", "updated_at"])
         _callback_event(locked, CallbackEvent.Kind.TAKEN, user)
+        audit.record(audit.Kind.REASSIGNED, user, locked, via="take", **_handover(None, user))
     return locked
 
 
@@ -645,6 +670,9 @@ def callback_assign(*, callback: Callback, assignee: User | None, by: User) -> C
             raise ValidationError(
                 {"assignee": _("Valitse soittaja tai palvelulinja.")}, code="no_assignee"
             )
+        audit.record(
+            audit.Kind.REASSIGNED, by, locked, via="assign", **_handover(locked.assignee, assignee)
+        )
         locked.assignee = assignee
         locked.save(update_fields=["assignee", "updated_at"])
         event = CallbackEvent.objects.create(
@@ -686,7 +714,10 @@ def callback_phone_show(*, callback: Callback, user: User) -> Any:
     which callback, when). Every display of the number goes through here."""
     if not permissions.can_see_callback_phone(user, callback):
         raise PermissionDenied
-    CallbackEvent.objects.create(callback=callback, kind=CallbackEvent.Kind.VIEWED, actor=user)
+    with transaction.atomic():
+        CallbackEvent.objects.create(callback=callback, kind=CallbackEvent.Kind.VIEWED, actor=user)
+        # The audit trail: who saw which callback's number, when; never the number.
+        audit.record(audit.Kind.PHONE_SHOWN, user, callback)
     return callback.phone
 
 

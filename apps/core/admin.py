@@ -138,6 +138,22 @@ class SensitiveFieldsAdminMixin(SafeAutocompleteAdminMixin):
     def get_inlines(self, request: Any, obj: Any) -> Any:
         return [guarded(inline) for inline in super().get_inlines(request, obj)]  # type: ignore[misc]
 
+    def log_deletions(self, request: Any, queryset: Any) -> Any:
+        """One saved LogEntry per deleted object: Django bulk-creates them for several,
+        which sends no ``post_save``, and the audit trail records admin deletions from
+        that signal (``apps.audit.receivers``)."""
+        from django.contrib.admin.models import DELETION, LogEntry
+
+        return [
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=[obj],
+                action_flag=DELETION,
+                single_object=True,
+            )
+            for obj in queryset
+        ]
+
     def get_queryset(self, request: Any) -> Any:
         queryset = super().get_queryset(request)  # type: ignore[misc]
         concrete = {f.name for f in self.model._meta.concrete_fields}

@@ -29,6 +29,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.audit import services as audit
+
 from . import exports
 from .kinds import module
 from .models import Kind, Report, ReportSubscription
@@ -260,6 +262,9 @@ def report_mail(*, report_id: int) -> int:
                 message.attach(*attachment)
                 messages.append(message)
             sent = get_connection().send_messages(messages) or 0
+            audit.record(
+                audit.Kind.EXPORT, None, report, what="report", format="csv", mailed_to=sent
+            )
         report.mailed_at = timezone.now()
         report.save(update_fields=["mailed_at"])
     return sent

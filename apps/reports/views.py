@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HTMX_STOP_POLLING
 
+from apps.audit import services as audit
 from apps.core.http import AuthenticatedHttpRequest
 from apps.core.permissions import require
 
@@ -81,10 +82,11 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/detail.html", context)
 
 
-def _download(pk: int, extension: str) -> HttpResponse:
+def _download(request: AuthenticatedHttpRequest, pk: int, extension: str) -> HttpResponse:
     report = get_object_or_404(Report, pk=pk)
     if not report.is_done:
         raise Http404
+    audit.record(audit.Kind.EXPORT, request.user, report, what="report", format=extension)
     if extension == "csv":
         response = HttpResponse(exports.to_csv(report), content_type="text/csv; charset=utf-8")
     else:
@@ -100,13 +102,13 @@ def _download(pk: int, extension: str) -> HttpResponse:
 @require_GET
 @require(permissions.can_view_reports)
 def download_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _download(pk, "csv")
+    return _download(request, pk, "csv")
 
 
 @require_GET
 @require(permissions.can_view_reports)
 def download_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _download(pk, "xlsx")
+    return _download(request, pk, "xlsx")
 
 
 @require_POST

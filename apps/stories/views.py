@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.audit import services as audit
 from apps.core.http import AuthenticatedHttpRequest
 from apps.core.permissions import ensure, require
 
@@ -489,7 +490,14 @@ def period_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None, initial=PeriodForm.default_period())
     report = None
     if form.is_bound and form.is_valid():
-        report = selectors.period_report(
-            start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        report = selectors.period_report(start=start, end=end)
+        audit.record(
+            audit.Kind.EXPORT,
+            request.user,
+            audit.Target(type="stories.story", label=f"{start.isoformat()}–{end.isoformat()}"),
+            what="stories",
+            start=start,
+            end=end,
         )
     return render(request, "stories/period_report.html", {"form": form, "report": report})

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "apps.core",
+    "apps.audit",
     "apps.accounts",
     "apps.catalogue",
     "apps.notifications",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request being served, for the audit trail's IP and actor (apps/audit/context.py).
+    "apps.audit.context.RequestContextMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -235,6 +238,11 @@ NEUVOKAS_DEFAULT_REVIEW_INTERVAL_DAYS = env.int(
 )
 # Callback requests: the customer's phone number is erased this many days after "done".
 NEUVOKAS_CALLBACK_RETENTION_DAYS = env.int("NEUVOKAS_CALLBACK_RETENTION_DAYS", default=7)
+# The audit trail (apps/audit) keeps events this many days; a daily task purges older ones.
+# Two years: a customer's or employee's complaint about who saw what, and the data
+# protection officer's yearly review, reach back well past a year; longer would keep staff
+# members' activity for no purpose. The area's data protection officer sets the final value.
+NEUVOKAS_AUDIT_RETENTION_DAYS = env.int("NEUVOKAS_AUDIT_RETENTION_DAYS", default=730)
 # Keys that encrypt personal data at rest (callback phone numbers): comma-separated
 # Fernet keys, newest first (the first encrypts, all decrypt). Required in production:
 # `manage.py check` reports an error without them. Not derived from SECRET_KEY.

@@ -29,6 +29,8 @@ from django_celery_beat.models import (
 
 from apps.accounts import roles
 from apps.accounts.services import api_token_create
+from apps.audit.services import Kind as AuditKind
+from apps.audit.services import record as audit_record
 from apps.catalogue.models import Entry, EntryVersion, Municipality, OwnerReminder, ServiceLine
 from apps.catalogue.services import entry_record_version
 from apps.consultations.models import CallbackEvent, FaqItem, Follow
@@ -121,7 +123,11 @@ def build_world(superuser: Any, django_user_model: Any) -> dict[str, Any]:
     PeriodicTask.objects.create(name="testi-solar", task="x", solar=solar)
     PeriodicTask.objects.create(name="testi-clocked", task="x", clocked=clocked, one_off=True)
 
+    # Audit records are never deleted in admin (403), whoever asks.
+    audit_event = audit_record(AuditKind.EXPORT, superuser, entry, what="test")
+
     return {
+        "audit.Event": audit_event,
         "auth.Group": Group.objects.get(name=roles.ADVISOR),
         "accounts.User": staff,
         "catalogue.Municipality": kotka,

@@ -64,6 +64,12 @@ NOT_FREE_TEXT = {
     "search.SearchLog.opened_key",
     # A live event's kind: one of apps.live.kinds, set by our code.
     "live.LiveEvent.kind",
+    # The audit trail: written only by apps.audit.services.record, which scrubs identity
+    # codes and phone numbers (privacy.scrub); usernames, model labels, ids.
+    "audit.Event.actor_username",
+    "audit.Event.target_type",
+    "audit.Event.target_id",
+    "audit.Event.target_label",
     # API token hash and its shown prefix.
     "accounts.ApiToken.key_hash",
     "accounts.ApiToken.prefix",

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from apps.audit import services as audit
 from apps.catalogue.interchange import dumps, export_catalogue
 
 
@@ -25,6 +26,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         text = dumps(export_catalogue())
         name = options["file"]
+        audit.record(
+            audit.Kind.EXPORT,
+            None,
+            audit.Target(type="catalogue.entry", label="export_catalogue"),
+            what="catalogue",
+            via="command",
+            to="stdout" if name == "-" else "file",
+        )
         if name == "-":
             self.stdout.write(text, ending="")
             return
