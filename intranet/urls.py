@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from apps.accounts import oidc
+from apps.accounts import views as accounts_views
 from apps.core import views as core_views
 from apps.desk import views as desk_views
 
@@ -16,8 +17,16 @@ admin.site.site_title = "Neuvokas"
 urlpatterns = [
     path("", desk_views.home, name="home"),
     path("tyopoyta/", include("apps.desk.urls")),
-    path("kirjaudu/", login_not_required(auth_views.LoginView.as_view()), name="login"),
-    path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
+    path("kirjaudu/", accounts_views.SignInView.as_view(), name="login"),
+    path("kirjaudu-ulos/", oidc.SignOutView.as_view(), name="logout"),
+    path(
+        "oidc/kirjaudu/", login_not_required(oidc.ProviderSignInView.as_view()), name="oidc_sign_in"
+    ),
+    path(
+        "oidc/callback/",
+        login_not_required(oidc.ProviderCallbackView.as_view()),
+        name="oidc_callback",
+    ),
     path("kieli/", set_language, name="set_language"),
     path("terveys/", core_views.health, name="health"),
     path("healthz", core_views.healthz, name="healthz"),

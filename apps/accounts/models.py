@@ -34,6 +34,17 @@ class User(AbstractUser):
         verbose_name=_("palvelemani linjat"),
         help_text=_("Linjat, joiden kysymyksiä ja soittopyyntöjä hoidat."),
     )
+    # The identity provider's ``sub`` claim for a user who signs in through OpenID Connect:
+    # the account is found by it (a username or e-mail address can change or pass to
+    # someone else; ``sub`` does not). Empty for local accounts.
+    oidc_subject = models.CharField(
+        _("tunniste tunnistuspalvelussa"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+    )
     email_notifications = models.BooleanField(
         _("ilmoitukset sähköpostiin"),
         default=True,

@@ -1,17 +1,37 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.http import AuthenticatedHttpRequest
 from apps.core.permissions import require
 
-from . import permissions, selectors, services
+from . import backends, oidc, permissions, selectors, services
 from .forms import ProfileForm, StaffFilterForm, StaffLinesForm
 from .models import User
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SignInView(LoginView):
+    """``/kirjaudu/``: "Kirjaudu … -tunnuksella" when OpenID Connect is on, and the password
+    form while local sign-in is on (superusers only once the provider is on:
+    ``backends.password_allowed_for``). django-axes counts and locks the password attempts."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = oidc.oidc_enabled()
+        context["provider_name"] = settings.NEUVOKAS_OIDC_PROVIDER_NAME
+        context["local_login"] = backends.local_login_allowed()
+        return context
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,6 +6,7 @@ developer's machine or the test run needs.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "django_celery_beat",
+    "axes",
     "apps.core",
     "apps.audit",
     "apps.accounts",
@@ -69,9 +71,15 @@ MIDDLEWARE = [
     "apps.audit.context.RequestContextMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out a session idle longer than NEUVOKAS_SESSION_IDLE_MINUTES (background
+    # polling does not count as activity); LoginRequiredMiddleware (a process_view) then
+    # sends the request to sign in. After the messages, to say why.
+    "apps.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: answers a locked-out sign-in with the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "intranet.urls"
@@ -123,6 +131,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first (it refuses a locked-out sign-in before any password is checked); then
+# the local password (superusers only once OpenID Connect is on; NEUVOKAS_LOCAL_LOGIN=false
+# turns it off); then the identity provider (apps/accounts/oidc.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "apps.accounts.backends.LocalPasswordBackend",
+    "apps.accounts.oidc.ProviderBackend",
+]
 
 # --- Language and time -----------------------------------------------------------------
 LANGUAGE_CODE = "fi"
@@ -265,6 +281,71 @@ NEUVOKAS_LIVE_RETENTION_SECONDS = env.int("NEUVOKAS_LIVE_RETENTION_SECONDS", def
 # web request or of the task's originating request (apps/core/request_id.py). Developers
 # get plain text (dev.py sets DJANGO_LOG_FORMAT=text).
 LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="json")
+# --- Signing in (apps/accounts: oidc.py, backends.py, middleware.py) ----------------------
+# OpenID Connect (mozilla-django-oidc does the protocol). On when a client id and an issuer
+# (or an explicit authorization endpoint) are set. Endpoints come from
+# <issuer>/.well-known/openid-configuration (fetched when first needed, cached for an hour);
+# an explicit endpoint variable overrides the discovered one.
+NEUVOKAS_OIDC_ISSUER = env.str("NEUVOKAS_OIDC_ISSUER", default="").rstrip("/")
+NEUVOKAS_OIDC_PROVIDER_NAME = env.str("NEUVOKAS_OIDC_PROVIDER_NAME", default="Microsoft")
+OIDC_RP_CLIENT_ID = env.str("NEUVOKAS_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("NEUVOKAS_OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("NEUVOKAS_OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env.str("NEUVOKAS_OIDC_SIGN_ALGO", default="RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("NEUVOKAS_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("NEUVOKAS_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("NEUVOKAS_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("NEUVOKAS_OIDC_JWKS_ENDPOINT", default="")
+NEUVOKAS_OIDC_END_SESSION_ENDPOINT = env.str("NEUVOKAS_OIDC_END_SESSION_ENDPOINT", default="")
+NEUVOKAS_OIDC_ENABLED = bool(
+    OIDC_RP_CLIENT_ID and (NEUVOKAS_OIDC_ISSUER or OIDC_OP_AUTHORIZATION_ENDPOINT)
+)
+# The claim that lists the user's groups (Entra ID: "groups", object ids) and which
+# provider groups give each role: comma-separated values of that claim.
+NEUVOKAS_OIDC_GROUPS_CLAIM = env.str("NEUVOKAS_OIDC_GROUPS_CLAIM", default="groups")
+NEUVOKAS_OIDC_ROLE_GROUPS = {
+    "Neuvoja": env.list("NEUVOKAS_OIDC_GROUPS_ADVISOR", default=[]),
+    "Sisällöntuottaja": env.list("NEUVOKAS_OIDC_GROUPS_EDITOR", default=[]),
+    "Esihenkilö": env.list("NEUVOKAS_OIDC_GROUPS_MANAGER", default=[]),
+}
+# The claim the username is made from (shown in @mentions); the account itself is tied
+# to the provider's `sub`, which never changes or moves to another person.
+NEUVOKAS_OIDC_USERNAME_CLAIM = env.str("NEUVOKAS_OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of RP-initiated logout
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+OIDC_REDIRECT_FIELD_NAME = "next"
+# Sign-out posts a form whose answer redirects to the provider's end-session page, so the
+# Content-Security-Policy's form-action must allow the provider's origin.
+SECURE_CSP["form-action"] = [
+    CSP.SELF,
+    *{
+        "/".join(url.split("/")[:3])
+        for url in (NEUVOKAS_OIDC_ISSUER, NEUVOKAS_OIDC_END_SESSION_ENDPOINT)
+        if url
+    },
+]
+# Password sign-in: superusers only while OpenID Connect is on; false turns it off.
+NEUVOKAS_LOCAL_LOGIN = env.bool("NEUVOKAS_LOCAL_LOGIN", default=True)
+
+# Lockout (django-axes): after NEUVOKAS_LOCKOUT_FAILURES failed password sign-ins for one
+# username from one address, that pair is refused for NEUVOKAS_LOCKOUT_COOLOFF_MINUTES.
+# Not by address alone: a call centre's staff share one address, and one person's typos
+# must not lock everyone out. Attempts are kept (admin: "Axes").
+AXES_FAILURE_LIMIT = env.int("NEUVOKAS_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("NEUVOKAS_LOCKOUT_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "apps.accounts.backends.lockout_response"
+AXES_WHITELIST_CALLABLE = "apps.accounts.backends.lockout_exempt"
+AXES_VERBOSE = False
+
+# A session ends after this long without activity (background polling and the live stream
+# do not count); SESSION_COOKIE_AGE above caps it at a working day whatever happens.
+NEUVOKAS_SESSION_IDLE_MINUTES = env.int("NEUVOKAS_SESSION_IDLE_MINUTES", default=45)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

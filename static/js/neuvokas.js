@@ -97,3 +97,13 @@
   addCopyButtons(document);
   document.addEventListener("htmx:afterSettle", function (event) { addCopyButtons(event.target); });
 })();
+
+// Requests htmx makes by itself (hx-trigger="every …" polling) are not the person's
+// activity: the server's idle sign-out (apps/accounts/middleware.py) does not count them.
+document.addEventListener("htmx:configRequest", function (event) {
+  var elt = event.detail.elt;
+  var trigger = (elt && elt.getAttribute && elt.getAttribute("hx-trigger")) || "";
+  if (!event.detail.triggeringEvent && /(^|,)\s*every\s/.test(trigger)) {
+    event.detail.headers["X-Neuvokas-Background"] = "poll";
+  }
+});

@@ -70,6 +70,8 @@ NOT_FREE_TEXT = {
     "audit.Event.target_type",
     "audit.Event.target_id",
     "audit.Event.target_label",
+    # The identity provider's subject (`sub`): an opaque id the provider sets.
+    "accounts.User.oidc_subject",
     # API token hash and its shown prefix.
     "accounts.ApiToken.key_hash",
     "accounts.ApiToken.prefix",
