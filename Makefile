@@ -12,7 +12,7 @@ export DJANGO_SETTINGS_MODULE ?= intranet.settings.dev
 export UV_PYTHON := $(PY312)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup run test test-fast lint messages browser-deps voikko-deps clean
+.PHONY: help setup run test test-fast lint messages browser-deps voikko-deps oidc-deps clean
 
 help:
 	@echo "make run    set up (venv, database, migrations, translations, demo data) and run web + worker + beat"
@@ -49,6 +49,15 @@ browser-deps:
 	fi
 	@test -x /usr/bin/chromium || { echo "error: /usr/bin/chromium missing; browser tests cannot run"; exit 1; }
 
+# The browser tests sign in through a real OpenID Connect provider (panva's oidc-provider
+# under Node, tests/oidc_provider/): its packages from the npm registry, as locked.
+oidc-deps: tests/oidc_provider/node_modules/.package-lock.json
+
+tests/oidc_provider/node_modules/.package-lock.json: tests/oidc_provider/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm (Node 20+) missing; the OpenID Connect browser tests cannot run"; exit 1; }
+	cd tests/oidc_provider && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 # Finnish search analyses words with Debian's libvoikko and its Finnish dictionary. Where
 # they cannot be installed (no root, no apt), search still works, degraded to Snowball.
 voikko-deps:
@@ -66,7 +75,7 @@ voikko-deps:
 	  fi; \
 	fi
 
-test: .venv/.synced browser-deps voikko-deps lint
+test: .venv/.synced browser-deps voikko-deps oidc-deps lint
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
 	DJANGO_SETTINGS_MODULE=intranet.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
