@@ -269,7 +269,8 @@ def canonical(value: Mapping[str, Any] | None) -> Hours:
                 p[name] = period[name]
         days = period.get("days") or {}
         p["days"] = {day: _sorted_ranges(days[day]) for day in DAYS if days.get(day)}
-        weekly.append(p)
+        if p["days"] or "from" in p or "to" in p:  # an undated empty period says nothing
+            weekly.append(p)
     if weekly:
         out["weekly"] = weekly
     exceptions = []
