@@ -28,7 +28,7 @@ from apps.audit import services as audit
 from apps.core.privacy import ensure_no_personal_data
 from apps.notifications.services import notify
 
-from . import permissions
+from . import live, permissions
 from .models import (
     Answer,
     AnswerRevision,
@@ -129,6 +129,7 @@ def _notify_mentions(
             text=_("%(actor)s mainitsi sinut kysymyksessä ”%(title)s”")
             % {"actor": actor, "title": _short(thread.title)},
         )
+        live.mentioned(users, thread)
     return {u.pk for u in users}
 
 
@@ -180,6 +181,7 @@ def thread_create(
                 text=_("Asiakas odottaa linjalla (%(line)s): ”%(title)s”")
                 % {"line": service_line, "title": _short(title)},
             )
+        live.thread_posted(thread, waiting=urgency == Urgency.WAITING)
     return thread
 
 
@@ -257,6 +259,7 @@ def thread_claim(*, thread: Thread, user: User) -> Thread:
         locked.claimed_by, locked.claimed_at = user, timezone.now()
         locked.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
         _follow(locked, user)
+        live.thread_claimed(locked)
     return locked
 
 
@@ -277,6 +280,7 @@ def thread_release(*, thread: Thread, user: User) -> Thread:
             )
         locked.claimed_by, locked.claimed_at = None, None
         locked.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+        live.thread_claimed(locked)
     return locked
 
 
@@ -395,6 +399,7 @@ def thread_solve(*, thread: Thread, answer: Answer, by: User) -> Thread:
             told |= {u.pk for u in followers}
         _notify_entry_owners(thread=locked, entries=list(locked.entries.all()), actor=by)
         _index_thread(locked)
+        live.thread_solved(locked)
     return locked
 
 
@@ -483,6 +488,7 @@ def answer_post(
                 % {"actor": author, "title": title},
             )
         _follow(locked, author)
+        live.answer_posted(answer, locked)
     return answer
 
 
@@ -630,6 +636,7 @@ def callback_create(
             text=_("%(actor)s pyytää soittamaan asiakkaalle viimeistään %(due)s")
             % {"actor": requester, "due": _local(due_at)},
         )
+        live.callback_assigned(callback, _callback_recipients(callback))
     return callback
 
 
@@ -689,6 +696,7 @@ def callback_assign(*, callback: Callback, assignee: User | None, by: User) -> C
                 text=_("%(actor)s pyytää soittamaan asiakkaalle viimeistään %(due)s")
                 % {"actor": by, "due": _local(locked.due_at)},
             )
+            live.callback_assigned(locked, [assignee])
     callback.assignee = locked.assignee
     return locked
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 from asgiref.sync import sync_to_async
-from django.db import connection
+from django.db import close_old_connections, connection
 
 from . import selectors
 from .models import LiveEvent
@@ -61,7 +63,11 @@ class Hub:
         queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=QUEUE_SIZE)
         self.streams.setdefault(user_id, set()).add(queue)
         if self._task is None or self._task.done():
-            self._task = self.loop.create_task(self._listen(), name="live-listener")
+            # A context of its own: the task outlives the request that started it (whose
+            # context would send its database reads to that request's finished thread).
+            self._task = self.loop.create_task(
+                self._listen(), name="live-listener", context=contextvars.Context()
+            )
         return queue
 
     def unsubscribe(self, user_id: int, queue: asyncio.Queue[Event]) -> None:
@@ -93,7 +99,7 @@ class Hub:
                 ) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
                     if self.last_id is None:
-                        self.last_id = await sync_to_async(selectors.last_event_id)()
+                        self.last_id = await _read(selectors.last_event_id)
                     else:
                         await self._catch_up()
                     failures = 0
@@ -106,7 +112,9 @@ class Hub:
                 self.listening.clear()
                 pause = RECONNECT_PAUSES[min(failures, len(RECONNECT_PAUSES) - 1)]
                 failures += 1
-                logger.warning("Live listener lost its connection; retrying in %ss", pause)
+                logger.warning(
+                    "Live listener lost its connection; retrying in %ss", pause, exc_info=True
+                )
                 await asyncio.sleep(pause)
 
     async def _receive(self, raw: str) -> None:
@@ -116,13 +124,14 @@ class Hub:
                 Event(data["id"], data["kind"], frozenset(data["audience"]), data["payload"])
             )
             return
-        row = await sync_to_async(selectors.event_get)(event_id=int(data["id"]))
+        event_id = int(data["id"])
+        row = await _read(lambda: selectors.event_get(event_id=event_id))
         if row is not None:
             self.dispatch(Event.from_row(row))
 
     async def _catch_up(self) -> None:
         after = self.last_id or 0
-        rows = await sync_to_async(lambda: list(selectors.events_after(event_id=after)))()
+        rows = await _read(lambda: list(selectors.events_after(event_id=after)))
         for row in rows:
             self.dispatch(Event.from_row(row))
 
@@ -131,6 +140,20 @@ class Hub:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+
+async def _read[T](read: Callable[[], T]) -> T:
+    """A database read from the listener, on a connection it does not keep (a kept one
+    would be broken after a database restart)."""
+
+    def run() -> T:
+        close_old_connections()
+        try:
+            return read()
+        finally:
+            close_old_connections()
+
+    return await sync_to_async(run)()
 
 
 def _connection_params() -> dict[str, Any]:

@@ -3,6 +3,7 @@ client that reconnects gets what it missed (``Last-Event-ID``)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
@@ -27,3 +28,23 @@ class LiveEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk} {self.kind}"
+
+
+class AlertPreference(models.Model):
+    """A user's opt-in to a browser notification and a short sound when a caller is
+    waiting on one of their lines (the in-page notice shows regardless)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="live_alert_preference",
+    )
+    alerts = models.BooleanField(_("selainilmoitus ja äänimerkki"), default=False)
+
+    class Meta:
+        verbose_name = _("hälytysasetus")
+        verbose_name_plural = _("hälytysasetukset")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.alerts}"

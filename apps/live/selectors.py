@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import LiveEvent
+from .models import AlertPreference, LiveEvent
 
 # Event ids are taken before their transactions commit, so a lower id can become
 # visible just after a higher one. Replay therefore also looks this far back before the
@@ -16,13 +16,15 @@ from .models import LiveEvent
 REPLAY_OVERLAP = datetime.timedelta(seconds=5)
 
 
-def events_for_replay(*, user_id: int, last_event_id: int) -> QuerySet[LiveEvent]:
-    """The retained events for ``user_id`` after ``last_event_id`` (plus the short
-    overlap before it), oldest first."""
+def events_for_replay(
+    *, user_id: int, last_event_id: int, overlap: bool = True
+) -> QuerySet[LiveEvent]:
+    """The retained events for ``user_id`` after ``last_event_id`` (with ``overlap``,
+    also those of the few seconds before it), oldest first."""
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.NEUVOKAS_LIVE_RETENTION_SECONDS)
     last = LiveEvent.objects.filter(pk=last_event_id).values_list("created_at", flat=True)
     qs = LiveEvent.objects.filter(audience__contains=[user_id], created_at__gte=cutoff)
-    since = last.first()
+    since = last.first() if overlap else None
     if since is None:
         return qs.filter(pk__gt=last_event_id).order_by("pk")
     return (
@@ -41,3 +43,7 @@ def event_get(*, event_id: int) -> LiveEvent | None:
 
 def last_event_id() -> int:
     return LiveEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def alerts_enabled(*, user_id: int) -> bool:
+    return AlertPreference.objects.filter(user_id=user_id, alerts=True).exists()

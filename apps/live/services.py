@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import kinds
-from .models import LiveEvent
+from .models import AlertPreference, LiveEvent
 
 logger = logging.getLogger(__name__)
 
@@ -68,3 +68,8 @@ def events_prune(*, now: datetime.datetime | None = None) -> int:
     cutoff = now - datetime.timedelta(seconds=settings.NEUVOKAS_LIVE_RETENTION_SECONDS)
     deleted, _ = LiveEvent.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def alerts_set(*, user_id: int, alerts: bool) -> None:
+    """Turn the user's browser notification and sound for waiting callers on or off."""
+    AlertPreference.objects.update_or_create(user_id=user_id, defaults={"alerts": alerts})

@@ -9,4 +9,5 @@ app_name = "live"
 urlpatterns = [
     # Long-lived: a reverse proxy must not buffer it (nginx: proxy_buffering off).
     path("stream/", views.stream, name="stream"),
+    path("halytykset/", views.alerts, name="alerts"),
 ]

@@ -4,18 +4,29 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
-from . import selectors
+from apps.core.http import HtmxHttpRequest, safe_next, signed_in_user
+
+from . import selectors, services
+from .forms import AlertsForm
 from .hub import OVERFLOW, Event, Hub, get_hub
+
+# How long a new stream waits for its process's listener (the first stream of a process
+# starts it); after that it goes on without, and the listener catches up when it is back.
+LISTENER_WAIT_SECONDS = 5.0
 
 
 def _message(event_id: int, kind: str, payload: dict[str, object]) -> str:
@@ -35,6 +46,10 @@ def _last_event_id(request: HttpRequest) -> int | None:
 async def stream(request: HttpRequest) -> HttpResponseBase:
     """``text/event-stream`` of the events whose audience includes the user. A client
     that sends ``Last-Event-ID`` first gets the retained events it missed."""
+    if not isinstance(request, ASGIRequest):
+        # Under WSGI (Django's test live_server) a stream would hold a worker thread:
+        # 204 tells EventSource not to retry, and the page keeps polling.
+        return HttpResponse(status=204)
     user = await request.auser()
     if not user.is_authenticated or not user.is_active:
         return HttpResponse(status=403)
@@ -79,16 +94,28 @@ async def _events(
         # Tell the client how soon to reconnect, and that the stream is open (a comment
         # line, so the first bytes go out at once).
         yield f"retry: {settings.NEUVOKAS_LIVE_RETRY_MS}\n: open\n\n"
+        alerts = await sync_to_async(selectors.alerts_enabled)(user_id=user_id)
+        hello = json.dumps({"kind": "hello", "payload": {"alerts": alerts}})
+        yield f"data: {hello}\n\n"
+        # Events committed between this connection and the process's listener starting
+        # to listen would reach nobody: once it listens, send this user's events after
+        # the last one that existed when the stream opened (or after the client's
+        # Last-Event-ID), then the queue; ids sent twice are skipped.
+        overlap = last_event_id is not None
+        since = last_event_id
+        if since is None:
+            since = await sync_to_async(selectors.last_event_id)()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(hub.listening.wait(), timeout=LISTENER_WAIT_SECONDS)
+        rows = await sync_to_async(
+            lambda: list(
+                selectors.events_for_replay(user_id=user_id, last_event_id=since, overlap=overlap)
+            )
+        )()
         replayed: set[int] = set()
-        if last_event_id is not None:
-            rows = await sync_to_async(
-                lambda: list(
-                    selectors.events_for_replay(user_id=user_id, last_event_id=last_event_id)
-                )
-            )()
-            for row in rows:
-                replayed.add(row.pk)
-                yield _message(row.pk, row.kind, row.payload)
+        for row in rows:
+            replayed.add(row.pk)
+            yield _message(row.pk, row.kind, row.payload)
         while time.monotonic() < ends_at:
             try:
                 event = await asyncio.wait_for(queue.get(), timeout=heartbeat)
@@ -105,3 +132,24 @@ async def _events(
             yield _message(event.id, event.kind, event.payload)
     finally:
         hub.unsubscribe(user_id, queue)
+
+
+@require_http_methods(["GET", "POST"])
+def alerts(request: HtmxHttpRequest) -> HttpResponse:
+    """The user's opt-in to a browser notification and a beep for a waiting caller (the
+    profile page loads the form; it works on its own too)."""
+    user = signed_in_user(request)
+    saved = False
+    if request.method == "POST":
+        form = AlertsForm(request.POST)
+        if form.is_valid():
+            services.alerts_set(user_id=user.pk, alerts=form.cleaned_data["alerts"])
+            if not request.htmx:
+                return redirect(safe_next(request.POST.get("next"), reverse("accounts:profile")))
+            saved = True
+    else:
+        form = AlertsForm(initial={"alerts": selectors.alerts_enabled(user_id=user.pk)})
+    template = "live/alerts.html"
+    if request.htmx:
+        template += "#alerts"
+    return render(request, template, {"form": form, "saved": saved})

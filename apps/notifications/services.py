@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from apps.core import privacy
 from apps.core.http import is_same_site_path
+from apps.live import kinds as live_kinds
+from apps.live.services import publish as live_publish
 
 from .models import Notification
 from .tasks import send_email
@@ -83,6 +85,12 @@ def notify(
         if email:
             for notification in created:
                 send_email.delay_on_commit(notification.pk)
+        # The recipients' unread badges update live once this commits.
+        live_publish(
+            kind=live_kinds.UNREAD_CHANGED,
+            audience=[n.recipient_id for n in created],
+            payload={},
+        )
     for notification in created:
         notification.recipient = targets[notification.recipient_id]
     return created
@@ -135,7 +143,10 @@ def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> i
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+    changed = unread.update(read_at=timezone.now())
+    if changed:  # the user's other tabs update their badge
+        live_publish(kind=live_kinds.UNREAD_CHANGED, audience=[user.pk], payload={})
+    return changed
 
 
 def notification_email_send(*, notification_id: int) -> bool:
