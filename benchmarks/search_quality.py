@@ -9,19 +9,25 @@ Imports the catalogue into a fresh database (on ``DATABASE_URL``'s server, else 
 embedded PostgreSQL; dropped afterwards), runs every query through ``/api/v1/search``
 (with the query's ``municipality`` when it has one) and prints the figures for:
 
-* the search with Voikko (the configured analyser),
+* the configured search: Voikko words fused with meaning (the embedding model's
+  vectors, computed here for every entry first, timed),
+* the same search by words only (as where the model package is missing),
 * the same search degraded to Snowball stemming (as where libvoikko is missing),
 * the baseline: PostgreSQL ``websearch_to_tsquery('finnish', q)`` over the Finnish
   title, summary and body, ranked by ``ts_rank``, with the same municipality filter.
 
 A query succeeds at k when any of its ``relevant`` keys is among the first k results.
+"results" is the average number of results a query returns (at most 10 are asked
+for); "total" the average number the search reports found (after the weak tail is cut).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -48,9 +54,12 @@ def evaluate(queries: list[dict], run) -> dict:
     s1 = s3 = 0
     rr = 0.0
     zero = 0
+    returned = found = 0
     misses = []
     for item in queries:
-        keys = run(item)
+        keys, total = run(item)
+        returned += len(keys)
+        found += total
         relevant = set(item["relevant"])
         rank = next((i for i, k in enumerate(keys[:10], start=1) if k in relevant), None)
         s1 += rank == 1
@@ -60,7 +69,15 @@ def evaluate(queries: list[dict], run) -> dict:
         if rank != 1:
             misses.append((rank, item["q"], item.get("municipality", ""), keys[:3]))
     n = len(queries)
-    return {"s1": s1 / n, "s3": s3 / n, "mrr": rr / n, "zero": zero, "misses": misses}
+    return {
+        "s1": s1 / n,
+        "s3": s3 / n,
+        "mrr": rr / n,
+        "zero": zero,
+        "returned": returned / n,
+        "total": found / n,
+        "misses": misses,
+    }
 
 
 def main() -> None:
@@ -70,6 +87,7 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
+    os.environ.setdefault("NEUVOKAS_SEARCH_SEMANTIC", "1")  # the test settings turn it off
     setup_django()
     from apps.catalogue.interchange import loads
 
@@ -87,7 +105,7 @@ def main() -> None:
         from django.test import Client
 
         from apps.accounts.roles import ADVISOR
-        from apps.catalogue.interchange import import_catalogue
+        from apps.catalogue.services import import_catalogue
         from apps.search import services
         from apps.search.analyzer import get_analyzer, voikko_available
 
@@ -99,22 +117,46 @@ def main() -> None:
         _token, raw = api_token_create(user=user, name="quality benchmark")
         client = Client(HTTP_AUTHORIZATION=f"Token {raw}")
 
-        def api(item: dict) -> list[str]:
+        def api(item: dict) -> tuple[list[str], int]:
             params = {"q": item["q"], "limit": 10}
             if item.get("municipality"):
                 params["municipality"] = item["municipality"]
             response = client.get("/api/v1/search", params)
             assert response.status_code == 200, response.content
-            return [r["key"] for r in response.json()["results"]]
+            body = response.json()
+            return [r["key"] for r in body["results"]], body["total"]
 
-        def baseline(item: dict) -> list[str]:
+        def baseline(item: dict) -> tuple[list[str], int]:
             with connection.cursor() as cursor:
                 cursor.execute(BASELINE_SQL, {"q": item["q"], "m": item.get("municipality", "")})
-                return [row[0] for row in cursor.fetchall()]
+                keys = [row[0] for row in cursor.fetchall()]
+                cursor.execute(
+                    f"SELECT count(*) FROM ({BASELINE_SQL.replace('LIMIT 10', '')}) b",  # noqa: S608
+                    {"q": item["q"], "m": item.get("municipality", "")},
+                )
+                return keys, cursor.fetchone()[0]
+
+        from django.test import override_settings
+
+        from apps.search import semantic
 
         rows = []
         configured = get_analyzer()
-        rows.append((f"search, {configured.name}", evaluate(queries, api)))
+        if semantic.enabled():
+            pending = services.vectors_pending()
+            started = time.perf_counter()
+            services.vectors_compute(document_ids=pending)
+            took = time.perf_counter() - started
+            print(
+                f"# embedded {len(pending)} documents in {took:.1f} s "
+                f"({1000 * took / max(len(pending), 1):.0f} ms each, {semantic.MODEL_NAME})"
+            )
+            rows.append((f"search, {configured.name} + meaning (fused)", evaluate(queries, api)))
+        else:
+            print("# semantic search unavailable (no model package): words only")
+        with override_settings(NEUVOKAS_SEARCH_SEMANTIC=False):
+            rows.append((f"search, {configured.name}, words only", evaluate(queries, api)))
+        semantic.clear_caches()
         other = "snowball" if configured.name == "voikko" else "voikko"
         if other == "snowball" or voikko_available():
             services.rebuild_index(analyzer=get_analyzer(other))
@@ -124,7 +166,8 @@ def main() -> None:
             selectors.get_analyzer = lambda name=None: get_analyzer(other)
             try:
                 label = "degraded (no libvoikko)" if other == "snowball" else other
-                rows.append((f"search, {other}: {label}", evaluate(queries, api)))
+                with override_settings(NEUVOKAS_SEARCH_SEMANTIC=False):
+                    rows.append((f"search, {other}, words only: {label}", evaluate(queries, api)))
             finally:
                 selectors.get_analyzer = original
                 services.rebuild_index(analyzer=configured)
@@ -134,9 +177,15 @@ def main() -> None:
 
         entries = len(catalogue.get("services", [])) + len(catalogue.get("offers", []))
         print(f"\n{len(queries)} queries over {entries} entries\n")
-        print(f"{'method':58} {'success@1':>9} {'success@3':>9} {'MRR@10':>7} {'no result':>9}")
+        print(
+            f"{'method':58} {'success@1':>9} {'success@3':>9} {'MRR@10':>7} {'no result':>9}"
+            f" {'results':>7} {'total':>6}"
+        )
         for name, r in rows:
-            print(f"{name:58} {r['s1']:9.3f} {r['s3']:9.3f} {r['mrr']:7.3f} {r['zero']:9d}")
+            print(
+                f"{name:58} {r['s1']:9.3f} {r['s3']:9.3f} {r['mrr']:7.3f} {r['zero']:9d}"
+                f" {r['returned']:7.2f} {r['total']:6.1f}"
+            )
         if args.verbose:
             for name, r in rows:
                 print(f"\nnot first — {name}:")

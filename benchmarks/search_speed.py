@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/search_speed.py [--entries 20000] [--posts 100000]
         [--queries 300] [--catalogue ../shared/search-eval/dev-catalogue.json]
+        [--embed-sample 500 | --embed-all] [--broker redis://127.0.0.1:6379/13]
 
 Creates a throwaway database (on ``DATABASE_URL``'s server, else the embedded
 PostgreSQL), fills it with generated Finnish text, and prints p50/p95 server time of
@@ -14,15 +15,32 @@ The text is made from the sentences, titles and keywords of a real catalogue fil
 (the dev catalogue by default), recombined, with new compound words made from its
 vocabulary so that the index has a long tail of rare words like a real one. Consultation
 threads (question + answers; 100,000 posts in all) are indexed as solved threads.
+
+Search by meaning (when the model package is installed):
+
+* the time to embed the 20,000 entries from scratch: measured on ``--embed-sample``
+  entries and extrapolated (printed as such), or measured in full with ``--embed-all``
+  (about an hour of a core);
+* the documents not embedded get random unit vectors (labelled synthetic: the search's
+  cost depends on how many vectors there are, not on what they are), so the matrix is
+  full size;
+* p50/p95 of the search fused with meaning (query embedding included, each query new
+  to the cache), of the same search by words only, and, on the same documents, of a bare
+  ``websearch_to_tsquery('finnish')`` + ``ts_rank`` query over a GIN-indexed tsvector of
+  their Finnish title and text: the baseline;
+* the same search while a real Celery worker (a separate process, on ``--broker``)
+  embeds documents in the background.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -236,7 +254,7 @@ def make_queries(args: argparse.Namespace, corpus: Corpus) -> list[dict]:
     return queries[: args.queries]
 
 
-def measure(queries: list[dict]) -> None:
+def measure(queries: list[dict], label: str = "search") -> list[float]:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import connection
@@ -247,11 +265,12 @@ def measure(queries: list[dict]) -> None:
     from apps.accounts.services import api_token_create
     from apps.search.analyzer import get_analyzer
 
+    get_user_model().objects.filter(username="bench").delete()
     user = get_user_model().objects.create_user("bench")
     user.groups.add(Group.objects.get(name=ADVISOR))
     _token, raw = api_token_create(user=user, name="benchmark")
     client = Client(HTTP_AUTHORIZATION=f"Token {raw}")
-    print(f"# analyzer: {get_analyzer().name}")
+    print(f"# {label} (analyzer: {get_analyzer().name})")
 
     def get(q: dict):
         return client.get("/api/v1/search", {**q, "limit": 10})
@@ -277,6 +296,7 @@ def measure(queries: list[dict]) -> None:
     slow = sorted(zip(times, queries, strict=True), key=lambda x: -x[0])[:5]
     for t, q in slow:
         print(f"  slowest: {t:.1f} ms {q}")
+    return times
 
 
 def main() -> None:
@@ -293,8 +313,25 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
     parser.add_argument("--use-db", default="", help="measure on a database kept earlier")
+    parser.add_argument("--embed-sample", type=int, default=500, help="entries embedded for real")
+    parser.add_argument(
+        "--embed-all", action="store_true", help="embed all entries for real (about an hour)"
+    )
+    parser.add_argument(
+        "--broker",
+        default=os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/13",
+        help="the Celery broker of the background worker",
+    )
     args = parser.parse_args()
+    os.environ.setdefault("NEUVOKAS_SEARCH_SEMANTIC", "1")
+    os.environ["CELERY_BROKER_URL"] = args.broker
     setup_django()
+    from django.conf import settings
+
+    from apps.search import semantic
+
+    # As in production: while vectors keep arriving, reload them at most every 5 s.
+    settings.NEUVOKAS_SEARCH_VECTOR_RELOAD_SECONDS = semantic.RELOAD_SECONDS
     rng = random.Random(args.seed)
     from apps.catalogue.interchange import loads
 
@@ -307,14 +344,201 @@ def main() -> None:
             measure(make_queries(args, Corpus(data, rng)))
         return
     with throwaway_database("speed", keep=args.keep_db):
-        from apps.catalogue.interchange import import_catalogue
+        from apps.catalogue.services import import_catalogue
 
         import_catalogue(
             {k: v for k, v in data.items() if k in ("format", "municipalities", "service_lines")}
         )
         corpus = Corpus(data, rng)
         fill(args, corpus)
-        measure(make_queries(args, corpus))
+        queries = make_queries(args, corpus)
+        baseline_table()
+        rows: list[tuple[str, list[float]]] = []
+        from apps.search import semantic
+
+        if semantic.enabled():
+            embed_sample(args)
+            semantic.clear_caches()
+            rows.append(("search, words + meaning (fused)", measure(queries, "fused")))
+            from django.test import override_settings
+
+            with override_settings(NEUVOKAS_SEARCH_SEMANTIC=False):
+                rows.append(("search, words only", measure(queries, "words only")))
+            semantic.clear_caches()
+            rows.append(
+                ("search, fused, while a worker embeds", measure_while_embedding(args, queries))
+            )
+        else:
+            print("# semantic search unavailable (no model package): words only")
+            rows.append(("search, words only", measure(queries, "words only")))
+        rows.append(("baseline: websearch_to_tsquery + ts_rank (SQL)", measure_baseline(queries)))
+        base95 = percentile(rows[-1][1], 0.95)
+        print(f"\n{'server time, ms':52} {'p50':>7} {'p95':>7} {'p95 / baseline p95':>19}")
+        for name, times in rows:
+            p95 = percentile(times, 0.95)
+            print(
+                f"{name:52} {percentile(times, 0.5):7.1f} {p95:7.1f} "
+                f"{p95 / max(base95, 1e-9):18.1f}x"
+            )
+
+
+def baseline_table() -> None:
+    """The bare PostgreSQL full-text search over the same documents (Finnish title and
+    text), with a GIN index, as a plain installation would have it."""
+    from django.db import connection
+
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_fts AS SELECT id, to_tsvector('finnish', "
+            "coalesce(titles->>'fi', '') || ' ' || coalesce(snippets->>'fi', '')) AS tsv "
+            "FROM search_searchdocument"
+        )
+        cursor.execute("CREATE INDEX bench_fts_gin ON bench_fts USING gin (tsv)")
+        cursor.execute("ANALYZE bench_fts")
+    print(f"# baseline tsvector table built in {time.monotonic() - started:.1f} s")
+
+
+def measure_baseline(queries: list[dict]) -> list[float]:
+    from django.db import connection
+
+    sql = (
+        "SELECT id FROM bench_fts, websearch_to_tsquery('finnish', %s) q "
+        "WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC LIMIT 10"
+    )
+    times = []
+    with connection.cursor() as cursor:
+        for q in queries[:20]:
+            cursor.execute(sql, [q["q"]])
+            cursor.fetchall()
+        for q in queries:
+            started = time.perf_counter()
+            cursor.execute(sql, [q["q"]])
+            cursor.fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+    print(f"# baseline: p50 {percentile(times, 0.5):.1f} ms  p95 {percentile(times, 0.95):.1f} ms")
+    return times
+
+
+def embed_sample(args: argparse.Namespace) -> None:
+    """Embed entries for real (a sample, or all of them) and time it; give the rest
+    synthetic vectors so that the matrix the search scans is full size."""
+    import numpy as np
+    from django.db import connection
+
+    from apps.search import semantic, services
+    from apps.search.models import SearchDocument
+
+    entries = list(
+        SearchDocument.objects.filter(source="catalogue.entry")
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    sample = entries if args.embed_all else entries[: args.embed_sample]
+    started = time.perf_counter()
+    services.vectors_compute(document_ids=sample)
+    took = time.perf_counter() - started
+    each = took / max(len(sample), 1)
+    print(
+        f"# embedded {len(sample)} entries in {took:.1f} s: {1000 * each:.0f} ms each "
+        f"({semantic.MODEL_NAME}, {semantic._threads() or 'all'} threads)"
+    )
+    if args.embed_all:
+        print(f"time to embed the {len(entries)} entries from scratch: {took / 60:.1f} min")
+    else:
+        print(
+            f"time to embed the {len(entries)} entries from scratch: EXTRAPOLATED from "
+            f"{len(sample)}: {each * len(entries) / 60:.1f} min of one worker "
+            "(run with --embed-all to measure it)"
+        )
+    pending = services.vectors_pending()
+    rng = np.random.default_rng(1)
+    hashes = list(
+        SearchDocument.objects.filter(id__in=pending).values_list("embed_hash", flat=True)
+    )
+    for start in range(0, len(hashes), 5000):
+        chunk = sorted(set(hashes[start : start + 5000]))
+        vectors = rng.standard_normal((len(chunk), semantic.DIMENSIONS)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO search_searchvector (text_hash, vector, created_at) "
+                "SELECT h, v, now() FROM unnest(%s::varchar[], %s::bytea[]) t(h, v) "
+                "ON CONFLICT DO NOTHING",
+                [chunk, [semantic.to_bytes(v) for v in vectors]],
+            )
+    services._vectors_bump()
+    print(
+        f"# {len(pending)} other documents got SYNTHETIC random vectors (timing only); "
+        f"{SearchDocument.objects.count()} documents in the matrix"
+    )
+
+
+def measure_while_embedding(args: argparse.Namespace, queries: list[dict]) -> list[float]:
+    """Drop the vectors of some entries, enqueue their embedding, and search while a real
+    Celery worker (a separate process) computes them."""
+    from django.db import connection
+
+    from apps.search import services
+    from apps.search.models import SearchDocument, SearchVector
+
+    victims = list(
+        SearchDocument.objects.filter(source="catalogue.entry")
+        .order_by("-id")
+        .values_list("embed_hash", flat=True)[:2000]
+    )
+    SearchVector.objects.filter(text_hash__in=victims).delete()
+    services._vectors_bump()
+    enqueued = services.vectors_enqueue()
+    before = len(services.vectors_pending())
+    settings = connection.settings_dict
+    url = (
+        f"postgres://{settings['USER']}@{settings['HOST'] or 'localhost'}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "intranet.settings.test",
+        "NEUVOKAS_SEARCH_SEMANTIC": "1",
+        "CELERY_BROKER_URL": args.broker,
+    }
+    if settings.get("PASSWORD"):
+        env["PGPASSWORD"] = settings["PASSWORD"]
+    worker = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "celery"),
+            "-A",
+            "intranet",
+            "worker",
+            "-P",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        # Wait until the worker has stored its first vectors: it is embedding.
+        deadline = time.monotonic() + 120
+        while len(services.vectors_pending()) >= before and time.monotonic() < deadline:
+            time.sleep(0.5)
+        started_with = len(services.vectors_pending())
+        times = measure(queries, f"fused, while a worker embeds ({enqueued} enqueued)")
+        done = started_with - len(services.vectors_pending())
+        print(f"# the worker stored {done} vectors during those searches")
+        if done <= 0:
+            print("# WARNING: the worker stored nothing while the searches ran")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+        from celery import current_app
+
+        current_app.control.purge()
+    return times
 
 
 if __name__ == "__main__":

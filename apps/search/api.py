@@ -107,6 +107,7 @@ def search(request: HttpRequest) -> JsonResponse:
             doc_type=doc_type,
             language=get_language() or "",
             corrected=bool(result.corrections),
+            paths={hit.key: hit.path for hit in result.hits},
         )
     return JsonResponse(
         {

@@ -42,6 +42,9 @@ class SearchDocument(models.Model):
     head = SearchVectorField(default="")
     title_length = models.PositiveSmallIntegerField(default=1)
     analyzer = models.CharField(max_length=20)
+    # The hash of what the document is embedded from (apps.search.semantic): its vector
+    # is the SearchVector with this hash, once a worker has computed it.
+    embed_hash = models.CharField(max_length=32, blank=True, default="", db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -87,6 +90,38 @@ class SearchLexicon(models.Model):
 
     def __str__(self) -> str:
         return f"{self.word} ({self.df})"
+
+
+class SearchVector(models.Model):
+    """A passage's embedding (apps.search.semantic), stored under the hash of the model's
+    name and the passage: documents with the same text share it, and a rebuild of the
+    index finds its vectors again."""
+
+    text_hash = models.CharField(max_length=32, primary_key=True)
+    vector = models.BinaryField()  # float16, semantic.DIMENSIONS values
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hakuvektori")
+        verbose_name_plural = _("hakuvektorit")
+
+    def __str__(self) -> str:
+        return self.text_hash
+
+
+class SearchVectorState(models.Model):
+    """One row: a counter that moves whenever vectors are added, so each process knows
+    when to reload its matrix of vectors."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("hakuvektorien tila")
+        verbose_name_plural = _("hakuvektorien tila")
+
+    def __str__(self) -> str:
+        return str(self.version)
 
 
 class SynonymGroup(models.Model):
@@ -157,6 +192,13 @@ class SearchLog(models.Model):
         LIVE = "live", _("pikahaku")
         API = "api", _("rajapinta")
 
+    class Path(models.TextChoices):
+        """Which retrieval found the opened result."""
+
+        LEXICAL = "lexical", _("sanat")
+        SEMANTIC = "semantic", _("merkitys")
+        BOTH = "both", _("molemmat")
+
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -172,6 +214,10 @@ class SearchLog(models.Model):
     opened_position = models.PositiveSmallIntegerField(null=True, blank=True)
     opened_url = models.CharField(max_length=500, blank=True)
     opened_key = models.CharField(max_length=200, blank=True)
+    # Which retrieval found each listed result (key -> Path), so that the opened one's
+    # path is known: what words alone would have missed.
+    result_paths = models.JSONField(default=dict, blank=True)
+    opened_path = models.CharField(max_length=10, choices=Path.choices, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -101,6 +101,7 @@ class Lookup:
     fuzzy: dict[str, list[tuple[str, float, int, int]]] = field(default_factory=dict)
     synonyms: dict[str, list[tuple[tuple[str, ...], int, int]]] = field(default_factory=dict)
     places: dict[str, list[str]] = field(default_factory=dict)  # lemma -> codes
+    vector_version: int = 0  # SearchVectorState: 0 while no vector was ever stored
 
     def has(self, word: str) -> bool:
         return self.df.get(word, (0, 0))[0] > 0
@@ -342,6 +343,9 @@ class Compiled:
     branches: list[Branch]
     score_sql: str  # over x.v (the document's vector) and d (the row)
     score_params: list[Any]
+    # The score of a document with every term's best alternative in its title (proximity
+    # aside): lexical scores divided by it are comparable from one query to another.
+    ideal: float = 1.0
 
 
 def compile_terms(terms: list[Term], n_docs: int) -> Compiled | None:
@@ -351,10 +355,13 @@ def compile_terms(terms: list[Term], n_docs: int) -> Compiled | None:
         return None
     term_sqls: list[str] = []
     params: list[object] = []
+    ideal = 0.0
     for term in terms:
         pieces: list[str] = []
+        best = 0.0
         for alt in term.alts:
             weight = alt.factor * idf(alt.df, n_docs)
+            best = max(best, weight)
             pieces.append(
                 f"{weight:.5f} * (CASE WHEN NOT (x.v @@ %s::tsquery) THEN 0 "
                 f"WHEN x.v @@ %s::tsquery THEN {CLASS_VALUES['A']} "
@@ -365,11 +372,13 @@ def compile_terms(terms: list[Term], n_docs: int) -> Compiled | None:
             params.extend([alt.tsquery(), alt.tsquery("A"), alt.tsquery("AB"), alt.tsquery("ABC")])
         if term.places:
             weight = F_PLACE * idf(n_docs // 2, n_docs)  # about as telling as a common word
+            best = max(best, weight)
             pieces.append(
                 f"{weight:.5f} * (CASE WHEN cardinality(d.municipalities) = 0 "
                 "OR d.municipalities && %s::varchar[] THEN 1 ELSE 0 END)"
             )
             params.append(sorted(set(term.places)))
+        ideal += best
         if pieces:
             term_sqls.append(
                 pieces[0] if len(pieces) == 1 else "GREATEST(" + ", ".join(pieces) + ")"
@@ -378,7 +387,7 @@ def compile_terms(terms: list[Term], n_docs: int) -> Compiled | None:
     for i, j, weight in _pairs(terms, n_docs):
         term_sqls.append(f"{weight:.5f} * (x.v @@ %s::tsquery)::int")
         params.append(_near(terms[i], terms[j]))
-    return Compiled(branches, " + ".join(term_sqls) or "0", params)
+    return Compiled(branches, " + ".join(term_sqls) or "0", params, ideal or 1.0)
 
 
 def _branches(terms: list[Term], n_docs: int) -> list[Branch]:

@@ -15,10 +15,17 @@ from django.db import connection
 from django.utils.safestring import SafeString
 
 from . import query as q
-from . import registry
+from . import registry, semantic
 from .analyzer import BaseAnalyzer, get_analyzer
 from .highlight import Matcher, highlight, snippet
-from .models import SearchDocument, SearchLexicon, SynonymGroup, SynonymTerm
+from .models import (
+    SearchDocument,
+    SearchLexicon,
+    SearchLog,
+    SearchVectorState,
+    SynonymGroup,
+    SynonymTerm,
+)
 
 MAX_LIMIT = 50
 # Up to this many documents, typo correction also considers words seen only once.
@@ -37,6 +44,8 @@ class Hit:
     organisation: str
     municipalities: list[str]
     score: float
+    path: str = "lexical"  # which retrieval found it: SearchLog.Path
+    lexical_score: float = 0.0
 
     @property
     def type_label(self) -> str:
@@ -50,6 +59,7 @@ class SearchResult:
     total: int = 0
     corrections: dict[str, str] = field(default_factory=dict)
     analyzer: str = ""
+    semantic: bool = False  # the nearest documents by meaning took part
 
     @property
     def corrected_query(self) -> str:
@@ -78,6 +88,7 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
     lex = SearchLexicon._meta.db_table
     syn = SynonymTerm._meta.db_table
     grp = SynonymGroup._meta.db_table
+    state = SearchVectorState._meta.db_table
     # Prefix ranges use the primary key's pattern-ops index (byte order).
     sql = f"""
         WITH fz(t, w, kind) AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::text[])),
@@ -119,6 +130,8 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
                                FROM {lex} WHERE word = ANY(other.lexemes) AND df > 0) f
             ON f.n = cardinality(other.lexemes)
          WHERE hit.match = ANY(%s::text[])
+        UNION ALL
+        SELECT 'vec', '', version, 0, 0.0, '' FROM {state}
         {_places_sql()}
     """  # noqa: S608 - table names only
     with connection.cursor() as cursor:
@@ -150,11 +163,38 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
                 lookup.synonyms.setdefault(word, []).append(
                     (tuple(extra.split()), int(df), int(head_df))
                 )
+        elif kind == "vec":
+            lookup.vector_version = int(df)
         elif kind == "place":
             for name in extra.split("|"):
                 for lemma in analyzer.analyze_word(name).lemmas if name else ():
                     lookup.places.setdefault(lemma, []).append(word)
     return lookup
+
+
+# Fusion of the two rankings (apps.search.semantic). A document's lexical score is
+# divided by the query's ideal score (every word in a title); its cosine similarity to
+# the query is rescaled between the mean over all documents (0) and the best one (1),
+# and squared, so that only the clearly nearest count. The fused score adds the two,
+# the meaning weighted SEMANTIC_WEIGHT, less CONFIDENT_DISCOUNT times the best lexical
+# match's share of the ideal: when the words alone find a page with all of them in its
+# title, meaning only reorders. The list ends where the fused score falls below
+# RELATIVE_CUT of the first result's. Tuned on the dev sets (benchmarks/search_quality.py).
+LEXICAL_WEIGHT = 1.0
+SEMANTIC_WEIGHT = 0.4
+CONFIDENT_DISCOUNT = 0.2
+RELATIVE_CUT = 0.35
+NEIGHBOURS = 40  # nearest documents by meaning that join the candidates
+SEMANTIC_FOUND = 10  # a result among this many nearest counts as found by meaning
+
+
+@dataclass
+class Fusion:
+    lexical: float = LEXICAL_WEIGHT
+    semantic: float = SEMANTIC_WEIGHT
+    discount: float = CONFIDENT_DISCOUNT
+    cut: float = RELATIVE_CUT
+    neighbours: int = NEIGHBOURS
 
 
 def search(
@@ -167,14 +207,23 @@ def search(
     language: str = "fi",
     typing: bool = False,
     analyzer: BaseAnalyzer | None = None,
+    semantic_search: bool = True,
+    fusion: Fusion | None = None,
 ) -> SearchResult:
     """Ranked search over everything registered. ``municipality`` (a code) keeps what is
     available there (documents for the whole area included); ``line`` a service line key.
     ``typing``: results as you type, the last word may be unfinished.
 
-    Two SQL queries, whatever is found: the word look-up and the ranked query.
+    Words and meaning: the lexical ranking (:mod:`apps.search.query`) is fused with
+    the nearest documents by meaning (:mod:`apps.search.semantic`) where vectors are
+    stored and the model is installed (``semantic_search`` off: words only), and the
+    weak tail is cut.
+
+    Two SQL queries, whatever is found: the word look-up and the ranked query (a third,
+    once per process and change of the stored vectors, loads them).
     """
     analyzer = analyzer or get_analyzer()
+    fusion = fusion or Fusion()
     result = SearchResult(query=query.strip(), analyzer=analyzer.name)
     words = q.parse(query, analyzer, typing=typing)
     if not words.terms:
@@ -183,8 +232,20 @@ def search(
     terms = q.plan(words, lookup, analyzer, language)
     result.corrections = {t.word: t.correction for t in terms if t.correction}
     compiled = q.compile_terms(terms, lookup.n_docs)
-    if compiled is None:
+    neighbours = semantic.Neighbours([], [], 0.0)
+    mean_sim = top_sim = 0.0
+    if semantic_search and lookup.vector_version > 0 and semantic.enabled():
+        semantic.matrix.refresh(lookup.vector_version)
+        if len(semantic.matrix.ids):
+            vector = semantic.query_vector(result.query)
+            neighbours = semantic.matrix.nearest(vector, fusion.neighbours)
+            mean_sim = neighbours.mean
+            top_sim = neighbours.sims[0] if neighbours.sims else 0.0
+    if compiled is None and not neighbours.ids:
         return result
+    if compiled is None:
+        compiled = q.Compiled([], "0", [], 1.0)
+    result.semantic = bool(neighbours.ids)
     limit = max(1, min(int(limit), MAX_LIMIT))
     where: list[str] = []
     filter_params: list[Any] = []
@@ -214,28 +275,61 @@ def search(
             branch = f"({branch} ORDER BY d.title_length, d.id LIMIT {q.HEAD_CAP})"
         branch_sqls.append(branch)
         params.extend([b.tsquery, *filter_params])
+    if not branch_sqls:
+        branch_sqls.append("SELECT NULL::bigint AS id, 0 AS t, 0::float8 AS s WHERE false")
     candidates = max(q.CANDIDATES, 3 * limit)
+    span = max(top_sim - mean_sim, 1e-6)
+    near_params = [neighbours.ids, neighbours.sims, *filter_params]
+    fusion_params = [
+        fusion.lexical,
+        compiled.ideal,
+        neighbours.floor if neighbours.ids else mean_sim,
+        mean_sim,
+        span,
+        fusion.semantic,
+        fusion.discount,
+        fusion.cut,
+    ]
     sql = f"""
         WITH hits AS ({" UNION ALL ".join(branch_sqls)}),
         first AS (SELECT id, sum(s) AS s
                     FROM (SELECT id, t, max(s) AS s FROM hits GROUP BY id, t) per_term
                    GROUP BY id),
         best AS (SELECT id FROM first ORDER BY s DESC, id LIMIT {candidates}),
+        near AS (SELECT n.id, n.sim, n.rank
+                   FROM unnest(%s::bigint[], %s::float8[]) WITH ORDINALITY n(id, sim, rank)
+                   JOIN {table} d ON d.id = n.id WHERE true{filters}),
+        pool AS (SELECT id FROM best UNION SELECT id FROM near),
         -- Each candidate's vector is read (detoasted) once, not once per test below.
         x AS MATERIALIZED (SELECT d.id, d.vector || ''::tsvector AS v
-                             FROM best JOIN {table} d ON d.id = best.id)
+                             FROM pool JOIN {table} d ON d.id = pool.id),
+        scored AS (SELECT x.id, ({compiled.score_sql})::float8 AS lex
+                     FROM x JOIN {table} d ON d.id = x.id),
+        lexical AS (SELECT sc.id, sc.lex, %s::float8 * sc.lex / %s::float8 AS l,
+                           greatest(least((coalesce(near.sim, %s::float8) - %s::float8)
+                                          / %s::float8, 1.0), 0.0) AS m,
+                           near.rank
+                      FROM scored sc LEFT JOIN near ON near.id = sc.id),
+        fused AS (SELECT id, lex, rank,
+                         l + (%s::float8 - %s::float8 * least((SELECT max(l) FROM lexical), 1.0))
+                             * m * m AS f
+                    FROM lexical),
+        kept AS (SELECT * FROM fused
+                  WHERE f > 0 AND f >= %s::float8 * (SELECT max(f) FROM fused))
         SELECT d.id, d.doc_type, d.key, d.url, d.titles, d.organisation, d.snippets,
-               d.municipalities, ({compiled.score_sql}) AS score,
-               (SELECT count(*) FROM first) AS total,
+               d.municipalities, kept.f AS score, kept.lex, kept.rank,
+               (SELECT count(*) FROM kept) AS total,
                -- A parallel-unsafe call keeps this short query on one process: starting
                -- workers costs more than it saves here.
                (SELECT set_config('neuvokas.search', 'on', true)) AS serial
-          FROM x JOIN {table} d ON d.id = x.id
-         ORDER BY score DESC, d.title_length, d.id
+          FROM kept JOIN {table} d ON d.id = kept.id
+         ORDER BY kept.f DESC, d.title_length, d.id
          LIMIT %s
     """  # noqa: S608 - composed of fixed SQL and placeholders
+    # Placeholders in order: branches, the nearest (ids, sims, filters), the lexical
+    # score, the fusion, the limit.
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *compiled.score_params, limit])
+        cursor.execute(sql, [*params, *near_params, *compiled.score_params, *fusion_params, limit])
         rows = cursor.fetchall()
     matcher = _matcher(terms)
     for position, row in enumerate(rows, start=1):
@@ -249,6 +343,8 @@ def search(
             snippets,
             municipalities,
             score,
+            lex,
+            rank,
             total,
             _serial,
         ) = row
@@ -258,6 +354,8 @@ def search(
         title = titles.get(lang) or next(iter(titles.values()), "")
         text_lang = language if snippets.get(language) else "fi"
         text = snippets.get(text_lang) or ""
+        by_words = float(lex) > 0
+        by_meaning = rank is not None and int(rank) <= SEMANTIC_FOUND
         result.hits.append(
             Hit(
                 position=position,
@@ -270,9 +368,17 @@ def search(
                 organisation=organisation.get(language) or organisation.get("fi", ""),
                 municipalities=list(municipalities),
                 score=float(score),
+                path=_path(by_words=by_words, by_meaning=by_meaning),
+                lexical_score=float(lex),
             )
         )
     return result
+
+
+def _path(*, by_words: bool, by_meaning: bool) -> str:
+    if by_words and by_meaning:
+        return SearchLog.Path.BOTH
+    return SearchLog.Path.SEMANTIC if by_meaning else SearchLog.Path.LEXICAL
 
 
 def _json(value: Any) -> dict[str, str]:

@@ -20,15 +20,26 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.privacy import scrub
 
-from . import registry
+from . import registry, semantic
 from .analyzer import BaseAnalyzer, analyzer_label, get_analyzer, tokenize
 from .highlight import MAX_SCAN
-from .models import SearchDocument, SearchLexicon, SearchLog, SynonymGroup, SynonymTerm
+from .models import (
+    SearchDocument,
+    SearchLexicon,
+    SearchLog,
+    SearchVector,
+    SearchVectorState,
+    SynonymGroup,
+    SynonymTerm,
+)
 from .text import bounded_prefix, tsvector_literal
 
 if TYPE_CHECKING:
@@ -51,6 +62,10 @@ class IndexRow:
     positions: dict[str, list[tuple[int, str]]]  # lexeme -> [(position, weight)]
     head: dict[str, list[tuple[int, str]]]  # title and keyword lexemes
     title_length: int
+
+    @property
+    def embed_hash(self) -> str:
+        return semantic.passage_hash(document_passage(self.doc))
 
 
 MAX_POSITIONS = 16  # per lexeme: enough for proximity, keeps the vector small
@@ -105,6 +120,13 @@ def document_positions(
         position = min(position + length + FIELD_GAP, 16383)
     title_length = max(1, len(tokenize(bounded_prefix(doc.titles.get("fi", ""), MAX_TEXT_CHARS))))
     return positions, head, title_length
+
+
+def document_passage(doc: registry.Document) -> str:
+    """What a document is embedded from: the Finnish title and text (as stored)."""
+    title = doc.titles.get("fi") or next(iter(doc.titles.values()), "")
+    text = doc.snippets.get("fi") or next(iter(doc.snippets.values()), "")
+    return semantic.passage_text(title, bounded_prefix(text, SNIPPET_CHARS))
 
 
 def _put(positions: dict[str, list[tuple[int, str]]], lexeme: str, at: int, weight: str) -> None:
@@ -195,15 +217,16 @@ def _upsert(rows: list[IndexRow], label: str) -> None:
     table = SearchDocument._meta.db_table
     sql = (
         f"INSERT INTO {table} (source, object_id, doc_type, key, url, titles, organisation, "  # noqa: S608
-        "snippets, municipalities, lines, vector, head, title_length, analyzer, updated_at) "
+        "snippets, municipalities, lines, vector, head, title_length, analyzer, embed_hash, "
+        "updated_at) "
         "VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s::varchar[], "
-        "%s::varchar[], %s::tsvector, %s::tsvector, %s, %s, now()) "
+        "%s::varchar[], %s::tsvector, %s::tsvector, %s, %s, %s, now()) "
         "ON CONFLICT (source, object_id) DO UPDATE SET doc_type = EXCLUDED.doc_type, "
         "key = EXCLUDED.key, url = EXCLUDED.url, titles = EXCLUDED.titles, "
         "organisation = EXCLUDED.organisation, snippets = EXCLUDED.snippets, "
         "municipalities = EXCLUDED.municipalities, lines = EXCLUDED.lines, "
         "vector = EXCLUDED.vector, head = EXCLUDED.head, title_length = EXCLUDED.title_length, "
-        "analyzer = EXCLUDED.analyzer, updated_at = now()"
+        "analyzer = EXCLUDED.analyzer, embed_hash = EXCLUDED.embed_hash, updated_at = now()"
     )
     import json
 
@@ -225,6 +248,7 @@ def _upsert(rows: list[IndexRow], label: str) -> None:
             tsvector_literal(r.head),
             min(r.title_length, 32767),
             label,
+            r.embed_hash,
         )
         for r in rows
     ]
@@ -281,6 +305,7 @@ def index_objects(
             _upsert(rows, label)
             _delete([k for k in gone if k in old])
             _apply_lexicon_deltas(deltas, head_deltas)
+            vectors_enqueue(keys=[(r.source, r.object_id) for r in rows])
         written += len(rows)
         batch.clear()
 
@@ -370,12 +395,16 @@ def rebuild_index(
     batch_size: int = 500,
     stale_only: bool = False,
     progress: Any = None,
+    enqueue_vectors: bool = True,
 ) -> int:
     """Rebuild the whole index from every registered source, in one transaction.
 
     Searches keep seeing the old index until the new one is committed. With
     ``stale_only`` only documents made by another analyzer (say, before libvoikko was
-    installed) are redone.
+    installed) are redone. The documents' vectors are kept (they are stored by the
+    hash of their text); those missing are computed by ``search.embed_documents`` tasks
+    enqueued on commit, unless ``enqueue_vectors`` is off (``rebuild_search_index
+    --vectors`` computes them itself, see :func:`vectors_compute`).
     """
     analyzer = analyzer or get_analyzer()
     label = analyzer_label(analyzer)
@@ -395,6 +424,8 @@ def rebuild_index(
                     source.queryset().filter(pk__in=ids), analyzer=analyzer, batch_size=batch_size
                 )
             rebuild_lexicon()
+            if enqueue_vectors:
+                vectors_enqueue()
             return total
         SearchDocument.objects.all().delete()
         for source in registry.sources():
@@ -408,10 +439,126 @@ def rebuild_index(
             if progress:
                 progress(source.label, count)
         rebuild_lexicon()
+        # Documents have new ids: every process reloads its vectors (kept by hash).
+        _vectors_bump()
+        if enqueue_vectors:
+            vectors_enqueue()
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
         cursor.execute(f"ANALYZE {SearchLexicon._meta.db_table}")
     return total
+
+
+# --- Vectors (semantic search) --------------------------------------------------------------
+
+EMBED_TASK_SIZE = 32  # documents per embedding task (about 3 s of a core)
+EMBED_BATCH = 8  # passages embedded and stored at a time
+
+
+def vectors_pending(*, keys: list[tuple[str, str]] | None = None) -> list[int]:
+    """Ids of documents (of ``keys``, or all) whose text has no vector yet."""
+    docs = SearchDocument._meta.db_table
+    vectors = SearchVector._meta.db_table
+    sql = (
+        f"SELECT d.id FROM {docs} d "  # noqa: S608 - table names only
+        f"WHERE d.embed_hash <> '' AND NOT EXISTS "
+        f"(SELECT 1 FROM {vectors} v WHERE v.text_hash = d.embed_hash)"
+    )
+    params: list[Any] = []
+    if keys is not None:
+        if not keys:
+            return []
+        sql += " AND (d.source, d.object_id) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"
+        params = [[s for s, _ in keys], [o for _, o in keys]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY d.id", params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def vectors_enqueue(*, keys: list[tuple[str, str]] | None = None) -> int:
+    """Enqueue (on commit) the embedding of the documents that lack a vector. Nothing
+    where semantic search is off or its model is not installed."""
+    if not semantic.enabled():
+        return 0
+    from .tasks import embed_documents
+
+    ids = vectors_pending(keys=keys)
+    for start in range(0, len(ids), EMBED_TASK_SIZE):
+        embed_documents.delay_on_commit(ids[start : start + EMBED_TASK_SIZE])
+    return len(ids)
+
+
+def _vectors_bump() -> None:
+    table = SearchVectorState._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (id, version) VALUES (1, 1) "  # noqa: S608
+            f"ON CONFLICT (id) DO UPDATE SET version = {table}.version + 1"
+        )
+
+
+def vectors_compute(*, document_ids: list[int], progress: Any = None) -> int:
+    """Compute and store the vectors the documents ``document_ids`` lack; returns how
+    many were stored. Idempotent: documents with a vector, or gone, are skipped, and two
+    workers storing the same vector keep one. The model runs outside any transaction;
+    each batch is stored in a short one that moves the vectors' version counter (which
+    also orders concurrent writers)."""
+    if not semantic.enabled():
+        return 0
+    docs = SearchDocument._meta.db_table
+    vectors = SearchVector._meta.db_table
+    stored = 0
+    for start in range(0, len(document_ids), EMBED_BATCH):
+        chunk = document_ids[start : start + EMBED_BATCH]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.titles, d.snippets FROM {docs} d "  # noqa: S608
+                "WHERE d.id = ANY(%s::bigint[]) AND d.embed_hash <> '' AND NOT EXISTS "
+                f"(SELECT 1 FROM {vectors} v WHERE v.text_hash = d.embed_hash) ORDER BY d.id",
+                [chunk],
+            )
+            rows = cursor.fetchall()
+        todo: dict[str, str] = {}
+        for titles, snippets in rows:
+            doc = registry.Document(
+                doc_type="", url="", titles=_json(titles), snippets=_json(snippets)
+            )
+            passage = document_passage(doc)
+            todo[semantic.passage_hash(passage)] = passage
+        if todo:
+            hashes = list(todo)
+            matrix = semantic.embed_passages([todo[h] for h in hashes])
+            with transaction.atomic():
+                _vectors_bump()
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"INSERT INTO {vectors} (text_hash, vector, created_at) "  # noqa: S608
+                        "SELECT h, v, now() FROM unnest(%s::varchar[], %s::bytea[]) t(h, v) "
+                        "ON CONFLICT (text_hash) DO NOTHING",
+                        [hashes, [semantic.to_bytes(v) for v in matrix]],
+                    )
+                    stored += cursor.rowcount
+        if progress:
+            progress(min(start + EMBED_BATCH, len(document_ids)), len(document_ids))
+    return stored
+
+
+def vectors_prune() -> int:
+    """Delete vectors no document uses any more (texts that changed)."""
+    docs = SearchDocument._meta.db_table
+    vectors = SearchVector._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {vectors} v WHERE NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {docs} d WHERE d.embed_hash = v.text_hash)"
+        )
+        return int(cursor.rowcount)
+
+
+def _json(value: Any) -> dict[str, str]:
+    import json
+
+    return json.loads(value) if isinstance(value, str | bytes) else (value or {})
 
 
 # --- Synonyms ---------------------------------------------------------------------------
@@ -480,8 +627,10 @@ def search_log_create(
     doc_type: str = "",
     language: str = "",
     corrected: bool = False,
+    paths: dict[str, str] | None = None,
 ) -> SearchLog:
-    """Log one search; identity codes and phone numbers never reach the table."""
+    """Log one search; identity codes and phone numbers never reach the table.
+    ``paths``: which retrieval found each listed result (key -> ``SearchLog.Path``)."""
     return SearchLog.objects.create(
         query=scrub(query or "")[:300],
         user=user if user is not None and user.is_authenticated else None,
@@ -492,6 +641,7 @@ def search_log_create(
         doc_type=doc_type or "",
         language=(language or "")[:5],
         corrected=corrected,
+        result_paths={k[:200]: v for k, v in (paths or {}).items() if v in SearchLog.Path},
     )
 
 
@@ -500,7 +650,8 @@ def search_log_open(
 ) -> bool:
     """Record which result (1-based position) was opened from a logged search.
 
-    Only the user who searched can record it, and only the first opening counts.
+    Only the user who searched can record it, and only the first opening counts. The
+    retrieval that found it (words, meaning or both) comes from the logged results.
     """
     updated = (
         SearchLog.objects.filter(
@@ -511,6 +662,7 @@ def search_log_open(
             opened_position=position,
             opened_url=scrub(url)[:500],
             opened_key=scrub(key)[:200],
+            opened_path=Coalesce(KeyTextTransform(key[:200], "result_paths"), Value("")),
             opened_at=timezone.now(),
         )
     )

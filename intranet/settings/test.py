@@ -37,3 +37,10 @@ if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
         "control_folder": str(_test_broker / "control"),
         "store_processed": False,
     }
+
+# Search by meaning (apps.search.semantic) is off in the suite: a worker started by a
+# test would otherwise spend seconds embedding every entry it indexes. The tests of
+# semantic search (tests/search/test_semantic.py) turn it on; the benchmarks set
+# NEUVOKAS_SEARCH_SEMANTIC=1.
+NEUVOKAS_SEARCH_SEMANTIC = os.environ.get("NEUVOKAS_SEARCH_SEMANTIC", "") == "1"
+NEUVOKAS_SEARCH_VECTOR_RELOAD_SECONDS = 0

@@ -1,5 +1,6 @@
-"""Kind 4, search gaps: what staff searched for, what found nothing, and what found
-results of which nothing was opened.
+"""Kind 4, search gaps: what staff searched for, what found nothing, what found
+results of which nothing was opened, and which opened results the search found by
+meaning only (words alone would have missed them).
 
 Searches from the search page and the API count; a results-as-you-type search counts
 only when a result was opened from it (otherwise every keystroke would count as a
@@ -26,6 +27,7 @@ COUNTED = Q(source__in=[SearchLog.Source.PAGE, SearchLog.Source.API]) | Q(
 )
 NO_RESULTS = Q(result_count=0)
 NOTHING_OPENED = Q(result_count__gt=0, opened_at__isnull=True)
+BY_MEANING = Q(opened_at__isnull=False, opened_path=SearchLog.Path.SEMANTIC)
 
 
 def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
@@ -40,10 +42,12 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
         "no_results": Count("pk", filter=NO_RESULTS),
         "nothing_opened": Count("pk", filter=NOTHING_OPENED),
         "opened": Count("pk", filter=Q(opened_at__isnull=False)),
+        "opened_by_meaning": Count("pk", filter=BY_MEANING),
     }
     totals = logs.aggregate(**counts, distinct_queries=Count("normalised", distinct=True))
     totals["no_results_rate"] = rate(totals["no_results"], totals["count"])
     totals["nothing_opened_rate"] = rate(totals["nothing_opened"], totals["count"])
+    totals["opened_by_meaning_rate"] = rate(totals["opened_by_meaning"], totals["opened"])
     progress(25)
 
     by_query = grouped(logs, ["normalised"], counts)
@@ -63,6 +67,12 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
             :TOP
         ]
     ]
+    by_meaning = [
+        {"query": r["normalised"], "count": r["opened_by_meaning"]}
+        for r in by_query.filter(opened_by_meaning__gt=0).order_by(
+            "-opened_by_meaning", "normalised"
+        )[:TOP]
+    ]
     progress(100)
     return {
         "period": period.as_dict(),
@@ -70,6 +80,7 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
         "top_queries": top_queries,
         "no_results": no_results,
         "nothing_opened": nothing_opened,
+        "by_meaning": by_meaning,
     }
 
 
@@ -95,6 +106,16 @@ def tables(figures: dict[str, Any]) -> list[Table]:
                     "value": t["nothing_opened_rate"],
                     "fmt": "pct",
                 },
+                {
+                    "name": _("Avattu tulos löytyi vain merkityksen perusteella"),
+                    "value": t.get("opened_by_meaning", 0),
+                    "fmt": "int",
+                },
+                {
+                    "name": _("Vain merkityksen perusteella, osuus avatuista"),
+                    "value": t.get("opened_by_meaning_rate"),
+                    "fmt": "pct",
+                },
             ],
         ),
         Table(
@@ -106,6 +127,7 @@ def tables(figures: dict[str, Any]) -> list[Table]:
                 Column("no_results", _("Ei tuloksia"), "int"),
                 Column("nothing_opened", _("Mitään ei avattu"), "int"),
                 Column("opened", _("Tulos avattu"), "int"),
+                Column("opened_by_meaning", _("Avattu, löytyi merkityksestä"), "int"),
             ],
             figures["top_queries"],
             chart="count",
@@ -122,6 +144,13 @@ def tables(figures: dict[str, Any]) -> list[Table]:
             _("Haut, joista mitään ei avattu"),
             [Column("query", _("Haku"), "text"), Column("count", _("Kertaa"), "int")],
             figures["nothing_opened"],
+            chart="count",
+        ),
+        Table(
+            "by_meaning",
+            _("Haut, joiden avattu tulos löytyi vain merkityksen perusteella"),
+            [Column("query", _("Haku"), "text"), Column("count", _("Kertaa"), "int")],
+            figures.get("by_meaning", []),
             chart="count",
         ),
     ]

