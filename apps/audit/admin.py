@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.urls import URLPattern, path
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -110,8 +112,13 @@ class EventAdmin(admin.ModelAdmin[Event]):
         """The list as filtered and searched on the page, as CSV."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
-        events = changelist.get_queryset(request).order_by("-created_at", "-id")
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # As the list page does: back to it, which says the filter was not valid.
+            changelist_url = reverse("admin:audit_event_changelist")
+            return HttpResponseRedirect(f"{changelist_url}?{ERROR_FLAG}=1")
+        events = changelist.queryset.order_by("-created_at", "-id")
         filters = {key: request.GET.getlist(key) for key in request.GET}
         recorded = services.record(
             Kind.EXPORT,

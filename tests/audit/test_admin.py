@@ -130,6 +130,16 @@ def test_export_cells_never_start_a_formula(client, superuser):
     assert rows[0]["target_label"] == "'=HYPERLINK(1)"
 
 
+def test_export_with_an_unknown_filter_goes_back_to_the_list(client, superuser, trail):
+    client.force_login(superuser)
+
+    response = client.get(EXPORT, {"_preview": "1e9999"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{CHANGELIST}?e=1"
+    assert not Event.objects.filter(kind=Kind.EXPORT, details__what="audit").exists()
+
+
 @pytest.mark.parametrize("who", ["advisor", "editor", "manager"])
 def test_staff_without_the_permission_cannot_see_the_trail(request, client, who, trail):
     user = request.getfixturevalue(who)
