@@ -72,12 +72,6 @@ NOT_FREE_TEXT = {
     "audit.Event.target_label",
     # The identity provider's subject (`sub`): an opaque id the provider sets.
     "accounts.User.oidc_subject",
-    # The audit trail: written only by apps.audit.services.record, which scrubs identity
-    # codes and phone numbers (privacy.scrub); usernames, model labels, ids.
-    "audit.Event.actor_username",
-    "audit.Event.target_type",
-    "audit.Event.target_id",
-    "audit.Event.target_label",
     # API token hash and its shown prefix.
     "accounts.ApiToken.key_hash",
     "accounts.ApiToken.prefix",
