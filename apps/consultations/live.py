@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from apps.live import kinds
 from apps.live.services import publish
@@ -28,20 +29,31 @@ def _ids(users: Iterable[User]) -> set[int]:
     return {u.pk for u in users}
 
 
+# permissions.can_view_threads for many users in one query: active users holding the
+# permission (directly, through a group, or as superusers), as Django's ModelBackend,
+# which our sign-in backends extend, answers has_perm.
+_READ_PERMISSION = "consultations.view_thread"
+_PERMISSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _readers() -> QuerySet[User]:
+    users: QuerySet[User] = get_user_model().objects.with_perm(
+        _READ_PERMISSION, backend=_PERMISSION_BACKEND
+    )
+    return users
+
+
 def line_viewers(service_line_id: int | None) -> list[User]:
     """Active users serving the line who may read the questions."""
     if service_line_id is None:
         return []
-    staff = get_user_model().objects.filter(service_lines=service_line_id, is_active=True)
-    return [u for u in staff if permissions.can_view_threads(u)]
+    return list(_readers().filter(service_lines=service_line_id))
 
 
 def _thread_audience(thread: Thread) -> set[int]:
     """The line's readers, the asker and the followers (who may all read it)."""
-    followers = get_user_model().objects.filter(followed_threads=thread, is_active=True)
-    people = _ids(line_viewers(thread.service_line_id)) | _ids(
-        u for u in followers if permissions.can_view_threads(u)
-    )
+    followers = _readers().filter(followed_threads=thread)
+    people = _ids(line_viewers(thread.service_line_id)) | _ids(followers)
     if thread.author_id is not None:
         people.add(thread.author_id)
     return people
