@@ -81,6 +81,11 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
             record.request_id = request_id.get() or NONE
+        # Django's own lines (django.request, django.security) carry the request: log its
+        # method and path only, never the query string (search words are free text).
+        request = getattr(record, "request", None)
+        if isinstance(request, HttpRequest):
+            record.request = f"{request.method} {request.path}"
         return True
 
 

@@ -73,10 +73,14 @@ def test_each_request_gets_its_own_id(client):
     assert HEX32.fullmatch(first) and HEX32.fullmatch(second) and first != second
 
 
-def test_djangos_own_log_line_for_a_refused_request_carries_the_id(client, logs):
-    response = client.get("/palvelut/ei-ole-olemassa/", headers={"X-Request-ID": "req-404"})
-    assert response.status_code in (302, 404)
-    assert set(logs.ids("neuvokas.request")) == {"req-404"}
+def test_djangos_own_log_line_carries_the_id_and_no_query_string(admin_client, logs):
+    response = admin_client.get(
+        "/palvelut/kortti/ei-ole/", {"q": "Matti Meikäläinen"}, headers={"X-Request-ID": "r-404"}
+    )
+    assert response.status_code == 404
+    assert logs.ids("django.request") == ["r-404"]
+    [record] = [r for r in logs.records if r.name == "django.request"]
+    assert record.request == "GET /palvelut/kortti/ei-ole/"
 
 
 def test_the_production_log_line_is_json_with_the_request_id(client):
