@@ -331,6 +331,7 @@ def thread_assign(
                 text=_("%(actor)s pyytää sinua selvittämään kysymyksen: %(title)s")
                 % {"actor": by, "title": _short(locked.title)},
             )
+        live.thread_claimed(locked)
     return locked
 
 

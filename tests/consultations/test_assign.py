@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from apps.accounts import roles
 from apps.consultations import permissions, services
 from apps.consultations.models import Callback, CallbackEvent, Thread
+from apps.live import kinds
+from apps.live.models import LiveEvent
 from apps.notifications.models import Notification
 from tests.conftest import make_user
 from tests.consultations import factories
@@ -32,6 +34,21 @@ class TestThreadAssign:
         note = Notification.objects.get(recipient=colleague)
         assert note.verb == "thread_assigned"
         assert note.url == thread.get_absolute_url()
+
+    def test_thread_assign_reaches_the_desks_live(
+        self, advisor, colleague, manager, django_capture_on_commit_callbacks
+    ):
+        """The new assignee (now a follower) and the asker hear of it: their desks reload."""
+        thread = factories.thread(author=advisor)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.thread_assign(
+                thread=thread, assignee=colleague, by=manager, seen_claimed_by_id=None
+            )
+
+        event = LiveEvent.objects.get(kind=kinds.QUESTION_CLAIMED)
+        assert {advisor.pk, colleague.pk} <= set(event.audience)
+        assert event.payload["thread"] == thread.pk
 
     def test_thread_assign_frees_a_claim(self, advisor, colleague, manager):
         thread = factories.thread(author=advisor, claimed_by=colleague)
