@@ -43,3 +43,6 @@ urlpatterns = [
     path("live/", include("apps.live.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that cannot be reached answers 503 "try again in a moment" (apps/core/views.py).
+handler500 = "apps.core.views.server_error"

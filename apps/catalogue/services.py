@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from apps.contacts.services import contact_records_keep_entry_topic
+from apps.core.dispatch import enqueue
 from apps.core.privacy import ensure_no_personal_data
 from apps.notifications.services import notify
 from apps.search.services import index_object, index_objects, remove_object
@@ -688,7 +689,7 @@ def problem_report_create(
             email=False,
             dedupe_key=f"problem_report:{report.pk}",
         )
-        notify_problem_report.delay_on_commit(report.pk)
+        enqueue(notify_problem_report, report.pk)
     return report
 
 

@@ -17,6 +17,8 @@ from django.db import OperationalError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from apps.core.dispatch import enqueue
+
 _TASK = {
     "bind": True,
     "acks_late": True,
@@ -51,7 +53,7 @@ def remind_owners(self: Any, now_iso: str | None = None) -> list[int]:
     week_start = today - datetime.timedelta(days=today.weekday())
     ids = owners_with_overdue_entries(today=today)
     for owner_id in ids:
-        remind_owner.delay(owner_id, week_start.isoformat(), today.isoformat())
+        enqueue(remind_owner, owner_id, week_start.isoformat(), today.isoformat())
     return ids
 
 

@@ -13,6 +13,8 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils.dateparse import parse_datetime
 
+from apps.core.dispatch import enqueue
+
 _TASK = {
     "bind": True,
     "acks_late": True,
@@ -34,7 +36,7 @@ def erase_callback_numbers(self: Any, now_iso: str | None = None) -> int:
     now = _when(now_iso)
     ids = callbacks_due_for_erasure(now=now)
     for callback_id in ids:
-        erase_callback_number.delay(callback_id, now_iso)
+        enqueue(erase_callback_number, callback_id, now_iso)
     return len(ids)
 
 
@@ -52,7 +54,7 @@ def flag_overdue_callbacks(self: Any, now_iso: str | None = None) -> int:
     now = _when(now_iso)
     ids = callbacks_newly_overdue(now=now)
     for callback_id in ids:
-        flag_overdue_callback.delay(callback_id, now_iso)
+        enqueue(flag_overdue_callback, callback_id, now_iso)
     return len(ids)
 
 

@@ -20,3 +20,21 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PendingTask(models.Model):
+    """Background work the broker did not accept when it was enqueued (Redis down or
+    unreachable): kept here instead of being lost, and sent again by
+    ``core.redispatch_pending`` once the broker answers (``apps/core/dispatch.py``)."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=1)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

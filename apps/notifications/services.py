@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from apps.core import privacy
+from apps.core.dispatch import enqueue
 from apps.core.http import is_same_site_path
 from apps.live import kinds as live_kinds
 from apps.live.services import publish as live_publish
@@ -84,7 +85,7 @@ def notify(
             created = Notification.objects.bulk_create(rows)
         if email:
             for notification in created:
-                send_email.delay_on_commit(notification.pk)
+                enqueue(send_email, notification.pk)
         # The recipients' unread badges update live once this commits.
         live_publish(
             kind=live_kinds.UNREAD_CHANGED,

@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.audit import services as audit
+from apps.core.dispatch import enqueue
 
 from . import exports
 from .kinds import module
@@ -195,7 +196,7 @@ def report_generate(*, report_id: int) -> str:
         if report.trigger == Report.Trigger.SCHEDULE:
             from .tasks import mail_report
 
-            mail_report.delay_on_commit(report_id)
+            enqueue(mail_report, report_id)
     return "done"
 
 

@@ -18,6 +18,8 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from apps.core.dispatch import enqueue
+
 _TASK = {
     "bind": True,
     "acks_late": True,
@@ -25,6 +27,10 @@ _TASK = {
     "retry_backoff": True,
     "max_retries": 5,
 }
+
+
+# A busy run is looked at again after 5, 10, 20, 40 and 80 seconds.
+BUSY_RETRY_SECONDS = 5
 
 
 def _now(now_iso: str | None) -> datetime.datetime:
@@ -52,7 +58,7 @@ def schedule_due_reports(
         for kind in kinds or Kind.values:
             report = report_request(kind=kind, period_start=period.start, period_end=period.end)
             if report.status != Report.Status.DONE:
-                generate_report.delay_on_commit(report.pk)
+                enqueue(generate_report, report.pk)
             ids.append(report.pk)
     return ids
 
@@ -61,7 +67,13 @@ def schedule_due_reports(
 def generate_report(self: Any, report_id: int) -> str:
     from .services import report_generate
 
-    return report_generate(report_id=report_id)
+    outcome = report_generate(report_id=report_id)
+    if outcome == "busy" and self.request.retries < self.max_retries:
+        # Another session holds the run's lock: a worker still at it (a second message
+        # for the run), or one just killed whose session PostgreSQL has not yet ended.
+        # Look again shortly: then it is "already_done", or the run is ours to redo.
+        raise self.retry(countdown=BUSY_RETRY_SECONDS * 2**self.request.retries)
+    return outcome
 
 
 @shared_task(name="reports.resume_reports", **_TASK)
@@ -70,7 +82,7 @@ def resume_reports(self: Any, now_iso: str | None = None) -> list[int]:
 
     ids = reports_to_resume(now=_now(now_iso))
     for report_id in ids:
-        generate_report.delay(report_id)
+        enqueue(generate_report, report_id)
     return ids
 
 

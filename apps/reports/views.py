@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HTMX_STOP_POLLING
 
 from apps.audit import services as audit
+from apps.core.dispatch import enqueue
 from apps.core.http import AuthenticatedHttpRequest
 from apps.core.permissions import require
 
@@ -61,7 +62,7 @@ def run(request: AuthenticatedHttpRequest) -> HttpResponse:
         rerun=True,
     )
     if report.status != Report.Status.DONE:
-        generate_report.delay_on_commit(report.pk)
+        enqueue(generate_report, report.pk)
     return redirect(report)
 
 

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.dispatch import enqueue
 from apps.core.privacy import scrub
 
 from . import registry, semantic
@@ -484,7 +485,7 @@ def vectors_enqueue(*, keys: list[tuple[str, str]] | None = None) -> int:
 
     ids = vectors_pending(keys=keys)
     for start in range(0, len(ids), EMBED_TASK_SIZE):
-        embed_documents.delay_on_commit(ids[start : start + EMBED_TASK_SIZE])
+        enqueue(embed_documents, ids[start : start + EMBED_TASK_SIZE])
     return len(ids)
 
 

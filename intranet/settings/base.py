@@ -238,6 +238,32 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
+# Faults (tests/faults/): a broker that is down never holds a web request for long, and
+# nothing enqueued meanwhile is lost. A send gives up after about a second
+# (apps/core/dispatch.py then keeps the task in the database and core.redispatch_pending
+# sends it when the broker is back); workers and beat reconnect by themselves however
+# long the outage lasts.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "unix://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message taken by a worker that died without acknowledging it (SIGKILL, power
+        # loss) goes back to the queue after this long: longer than any task may run
+        # (CELERY_TASK_TIME_LIMIT), or a task still running would be handed out twice.
+        "visibility_timeout": env.int(
+            "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60
+        ),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+        "retry_on_timeout": True,
+        "health_check_interval": 25,
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # One Redis may serve two installations (staging and production): give each its own queue.

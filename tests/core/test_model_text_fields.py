@@ -38,6 +38,9 @@ NOT_FREE_TEXT = {
     "notifications.Notification.text",
     "notifications.Notification.url",
     "notifications.Notification.dedupe_key",
+    # A task the broker refused and its error, written by apps.core.dispatch.
+    "core.PendingTask.task",
+    "core.PendingTask.error",
     # A failed report run's error text, written by the worker.
     "reports.Report.error",
     # The search index: written by apps.search.services from guarded sources.
