@@ -109,20 +109,24 @@ def _access_changed(
     field: Any = holder._meta.get_field(name)
     holder_column = field.m2m_field_name()
     other_column = field.m2m_reverse_field_name()
-    if action == "pre_clear":
-        # What the clear will remove, keyed by holder: read before it goes.
-        column = other_column if not reverse else holder_column
-        own = holder_column if not reverse else other_column
-        pairs = sender.objects.filter(**{own: instance.pk}).values_list(f"{column}_id", flat=True)
-        instance._audit_cleared = set(pairs)  # type: ignore[attr-defined]
+    column = other_column if not reverse else holder_column
+    own = holder_column if not reverse else other_column
+    if action in ("pre_clear", "pre_remove"):
+        # What will really go (remove() is told of pks that may not be there), read
+        # before it goes.
+        present = sender.objects.filter(**{own: instance.pk})
+        if action == "pre_remove":
+            present = present.filter(**{f"{column}__in": list(pk_set or ())})
+        instance.__dict__[f"_audit_going_{name}"] = set(
+            present.values_list(f"{column}_id", flat=True)
+        )
         return
-    if action not in ("post_add", "post_remove", "post_clear"):
+    if action == "post_add":
+        pks = set(pk_set or ())  # Django leaves out what was there already
+    elif action in ("post_remove", "post_clear"):
+        pks = instance.__dict__.pop(f"_audit_going_{name}", set())
+    else:
         return
-    pks = (
-        set(pk_set or ())
-        if action != "post_clear"
-        else instance.__dict__.pop("_audit_cleared", set())
-    )
     if not pks:
         return
     change = "removed" if action in ("post_remove", "post_clear") else "added"

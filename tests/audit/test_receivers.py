@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from apps.accounts import roles
+from apps.accounts import services as account_services
 from apps.audit.models import Event
 from apps.catalogue.models import ServiceLine
 from tests.conftest import make_user
@@ -76,6 +77,21 @@ def test_failed_sign_in_with_an_unknown_name_stores_no_typed_text(client):
     assert (failed.target_type, failed.target_id, failed.target_label) == ("", "", "")
     assert failed.details == {"known_account": False, "locked_out": False}
     assert "131052" not in str(Event.objects.values_list())
+
+
+def test_a_locked_out_sign_in_is_recorded_as_such(client, settings, advisor):
+    settings.AXES_FAILURE_LIMIT = 3
+    for n in range(3):
+        client.post(LOGIN, {"username": "advisor", "password": f"wrong-{n}"})
+    mark = _mark()
+
+    response = client.post(LOGIN, {"username": "advisor", "password": "pw-advisor"})
+
+    assert response.status_code == 429
+    [refused] = _events(Kind.SIGN_IN_FAILED, mark)
+    assert refused.details == {"known_account": True, "locked_out": True}
+    assert refused.target_id == str(advisor.pk)
+    assert not _events(Kind.SIGN_IN, mark)
 
 
 # --- roles, lines and permissions -----------------------------------------------------
@@ -211,6 +227,22 @@ def test_clearing_a_users_roles_names_what_went(advisor):
     advisor.groups.clear()
     [event] = _events(Kind.ROLE_CHANGE, mark)
     assert event.details == {"field": "groups", "removed": [roles.ADVISOR]}
+
+
+def test_the_identity_provider_sync_records_roles_given_and_taken(settings):
+    settings.NEUVOKAS_OIDC_ROLE_GROUPS = {roles.ADVISOR: ["g-neuvojat"], roles.MANAGER: ["g-esih"]}
+    settings.NEUVOKAS_OIDC_GROUPS_CLAIM = "groups"
+    claims = {"sub": "sub-1", "preferred_username": "maija", "groups": ["g-neuvojat", "g-esih"]}
+    mark = _mark()
+
+    user = account_services.oidc_user_sync(claims=claims)
+    account_services.oidc_user_sync(claims={**claims, "groups": ["g-neuvojat"]})
+
+    changes = [(e.target_id, e.actor, e.details) for e in _events(Kind.ROLE_CHANGE, mark)]
+    assert changes == [
+        (str(user.pk), None, {"field": "groups", "added": sorted([roles.ADVISOR, roles.MANAGER])}),
+        (str(user.pk), None, {"field": "groups", "removed": [roles.MANAGER]}),
+    ]
 
 
 def test_manager_lines_page_change_is_recorded(client, manager, advisor):
