@@ -32,8 +32,6 @@ from django.utils.translation import gettext as _
 from apps.audit import services as audit
 from apps.core.dispatch import enqueue
 
-from apps.audit import services as audit
-
 from . import exports
 from .kinds import module
 from .models import Kind, Report, ReportSubscription

@@ -15,7 +15,6 @@ from django_htmx.http import HTMX_STOP_POLLING
 
 from apps.audit import services as audit
 from apps.core.dispatch import enqueue
-from apps.audit import services as audit
 from apps.core.http import AuthenticatedHttpRequest
 from apps.core.permissions import require
 
