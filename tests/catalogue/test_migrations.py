@@ -55,3 +55,37 @@ def test_reminders_sent_before_the_move_still_count(editor):
         datetime.date(2026, 3, 16),
         3,
     )
+
+
+def test_contact_municipality_becomes_its_set_of_municipalities():
+    """0007/0008: each contact's one municipality is copied into its new set (none stays
+    none: the whole area); backwards, the set's first code goes back."""
+    before = [("catalogue", "0006_ownerreminder_from_reports")]
+    after = [("catalogue", "0008_contact_opening_hours")]
+    old = _migrate(before)
+    OldEntry = old.get_model("catalogue", "Entry")
+    OldContact = old.get_model("catalogue", "Contact")
+    e = OldEntry.objects.create(kind="service", key="vanha", title="Vanha", summary="S")
+    OldContact.objects.create(entry=e, position=0, phone="1", municipality_id="935")
+    OldContact.objects.create(entry=e, position=1, phone="2", municipality_id=None)
+    with connection.cursor() as cursor:  # check the rows now: ALTER TABLE refuses pending checks
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    new = _migrate(after)
+    Contact = new.get_model("catalogue", "Contact")
+    served = {
+        c.phone: [m.code for m in c.municipalities.all()]
+        for c in Contact.objects.filter(entry__key="vanha")
+    }
+    assert served == {"1": ["935"], "2": []}
+    assert {c.phone: c.opening_hours for c in Contact.objects.filter(entry__key="vanha")} == {
+        "1": {},
+        "2": {},
+    }
+
+    back = _migrate(before)
+    assert {
+        c.phone: c.municipality_id
+        for c in back.get_model("catalogue", "Contact").objects.filter(entry__key="vanha")
+    } == {"1": "935", "2": None}
+    _migrate(after)

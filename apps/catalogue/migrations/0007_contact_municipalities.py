@@ -1,8 +1,7 @@
-"""A contact serves several municipalities (M2M; the old foreign key's value is copied
-into it before the key goes) and has structured opening hours."""
+"""A contact serves several municipalities: the new set gets the old foreign key's value
+(0008 then drops the key, in a transaction of its own: PostgreSQL refuses to alter a
+table with the copy's constraint checks still pending)."""
 
-import apps.catalogue.models
-import apps.core.privacy
 from django.db import migrations, models
 
 
@@ -48,33 +47,4 @@ class Migration(migrations.Migration):
             field=models.ManyToManyField(blank=True, help_text='Tyhjä: koko hyvinvointialue.', related_name='contacts', to='catalogue.municipality', verbose_name='kunnat'),
         ),
         migrations.RunPython(copy_municipality, copy_back),
-        migrations.RemoveField(
-            model_name='contact',
-            name='municipality',
-        ),
-        migrations.AddField(
-            model_name='contact',
-            name='opening_hours',
-            field=models.JSONField(blank=True, default=dict, validators=[apps.catalogue.models.validate_opening_hours], verbose_name='aukioloajat'),
-        ),
-        migrations.AlterField(
-            model_name='contact',
-            name='hours',
-            field=models.CharField(blank=True, max_length=300, validators=[apps.core.privacy.validate_no_personal_identity_code], verbose_name='aukioloajat (lisätieto)'),
-        ),
-        migrations.AlterField(
-            model_name='contact',
-            name='hours_en',
-            field=models.CharField(blank=True, max_length=300, null=True, validators=[apps.core.privacy.validate_no_personal_identity_code], verbose_name='aukioloajat (lisätieto)'),
-        ),
-        migrations.AlterField(
-            model_name='contact',
-            name='hours_fi',
-            field=models.CharField(blank=True, max_length=300, null=True, validators=[apps.core.privacy.validate_no_personal_identity_code], verbose_name='aukioloajat (lisätieto)'),
-        ),
-        migrations.AlterField(
-            model_name='contact',
-            name='hours_sv',
-            field=models.CharField(blank=True, max_length=300, null=True, validators=[apps.core.privacy.validate_no_personal_identity_code], verbose_name='aukioloajat (lisätieto)'),
-        ),
     ]
