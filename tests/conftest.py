@@ -3,7 +3,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from apps.accounts import roles
 from tests.reference_data import seed_reference_data
@@ -19,6 +21,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     migrations' rows (municipalities, roles): put them back once per session."""
     with django_db_blocker.unblock():
         seed_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def finnish_to_start_with():
+    """Each test starts in Finnish. A request in another language leaves that language
+    active in the thread (LocaleMiddleware), and modeltranslation writes ``title=`` into
+    the active language's field: a factory after it would write Swedish."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def make_user(django_user_model, username: str, role: str | None = None, **extra):

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Entry, Municipality, ServiceLine
@@ -38,7 +39,9 @@ class _ReferenceChoicesForm(forms.Form):
         )
         self._set_choices("kunta", _("Kaikki kunnat"), [(m.code, m.name) for m in municipalities])
         self._set_choices(
-            "kohderyhma", _("Kaikki kohderyhmät"), [(group, group) for group in target_groups]
+            "kohderyhma",
+            _("Kaikki kohderyhmät"),
+            [(group, gettext(group)) for group in target_groups],
         )
 
     def _set_choices(self, name: str, blank: StrOrPromise, choices: list[tuple[str, str]]) -> None:

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -375,7 +375,10 @@ def story_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Tarina julkaistaan %(day)s klo %(time)s.")
-                % {"day": when.strftime("%d.%m.%Y"), "time": when.strftime("%H.%M")},
+                % {
+                    "day": formats.date_format(when, "SHORT_DATE_FORMAT"),
+                    "time": formats.time_format(when, "TIME_FORMAT"),
+                },
             )
             return redirect(story)
     story = selectors.story_for_page(pk=story.pk, user=request.user)

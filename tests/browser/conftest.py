@@ -128,7 +128,8 @@ _CONTRAST_JS = """
     if (!own) continue;
     const st = getComputedStyle(el);
     const r = el.getBoundingClientRect();
-    if (st.visibility !== "visible" || r.width < 2 || r.height < 2 || !el.checkVisibility({opacityProperty: true})) continue;
+    if (st.visibility !== "visible" || r.width < 2 || r.height < 2) continue;
+    if (!el.checkVisibility({opacityProperty: true})) continue;
     if (st.clip === "rect(0px, 0px, 0px, 0px)" || st.clipPath.startsWith("inset(50%")) continue;
     const bg = background(el);
     const fg = over(parse(st.color), bg);
@@ -137,7 +138,9 @@ _CONTRAST_JS = """
     const size = parseFloat(st.fontSize);
     const large = size >= 24 || (size >= 18.66 && Number(st.fontWeight) >= 700);
     if (ratio < (large ? 3 : 4.5) - 0.01) {
-      bad.push(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")} "${el.textContent.trim().slice(0, 40)}" ${ratio.toFixed(2)}:1`);
+      const name = `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`;
+      const text = el.textContent.trim().slice(0, 40);
+      bad.push(`${name} "${text}" ${ratio.toFixed(2)}:1`);
     }
   }
   return bad;
