@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import datetime
 import re
+import socket
 from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from apps.consultations import services
 from apps.consultations.models import Callback, Thread, Urgency
+from tests.asgi_server import uvicorn_server
 from tests.catalogue import factories as catalogue_factories
 from tests.consultations import factories
 
@@ -209,3 +212,61 @@ def test_advisor_desk_fits_1366x768(small_page: Page, advisor, colleague, lines,
     side = small_page.locator("#desk-tally").bounding_box()
     main = small_page.locator("#desk-waiting").bounding_box()
     assert side is not None and main is not None and side["x"] > main["x"] + main["width"]
+
+
+def _desk_port() -> int:
+    """A free port of this file's own range (8200-8219), apart from the live tests'."""
+    for port in range(8200, 8220):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 8200-8219")
+
+
+def test_advisor_desk_reloads_on_the_real_stream(
+    browser: Browser, tmp_path, advisor, colleague, lines, quiet_celery
+):
+    """Against uvicorn (the stream needs ASGI): a colleague posts a caller-waiting question
+    on my line; the stream's event reaches my desk and the waiting panel shows it."""
+    with uvicorn_server(tmp_path, port=_desk_port()) as server:
+        context = browser.new_context(
+            locale="fi-FI", base_url=server.url, viewport={"width": 1366, "height": 768}
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            login(page, "advisor")
+            page.goto("/")
+            expect(page.locator("html")).to_have_attribute("data-live", "on")
+            page.evaluate(
+                """() => {
+                  window.deskHeard = [];
+                  window.deskReloads = [];
+                  document.body.addEventListener("live:question.waiting",
+                    (e) => window.deskHeard.push(e.detail.thread));
+                  document.body.addEventListener("htmx:beforeRequest", (e) => {
+                    const config = e.detail.requestConfig;
+                    const cause = config && config.triggeringEvent;
+                    if (e.detail.elt.id !== "desk-waiting") return;
+                    window.deskReloads.push(cause && cause.type);
+                  });
+                }"""
+            )
+
+            thread = services.thread_create(
+                author=colleague,
+                title="Soittaja odottaa: asumistuki",
+                body="Asiakas kysyy asumistuesta.",
+                service_line=lines[0],
+                urgency=WAITING,
+            )
+
+            expect(page.locator("#desk-waiting")).to_contain_text("Soittaja odottaa: asumistuki")
+            assert page.evaluate("() => window.deskHeard") == [thread.pk]
+            # The panel reloaded because of the event, not because a poll came round.
+            assert "live:question.waiting" in page.evaluate("() => window.deskReloads")
+        finally:
+            context.close()
