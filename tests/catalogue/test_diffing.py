@@ -91,3 +91,32 @@ def test_inline_diff_escapes_everything_it_did_not_build():
 def test_version_diff_from_nothing_lists_every_filled_field():
     changes = version_diff(None, {"title": {"fi": "Uusi"}, "keywords": ["a"]})
     assert {c.path for c in changes} == {"title.fi", "keywords"}
+
+
+def test_contact_in_the_earlier_shape_compares_equal_to_its_set():
+    """A snapshot saved before contacts served several municipalities shows no change
+    against the same contact in the extended shape."""
+    old = {"contacts": [{"phone": "1", "municipality": "075"}]}
+    new = {"contacts": [{"phone": "1", "municipalities": ["075"]}]}
+    assert version_diff(old, new) == []
+
+
+def test_contact_municipalities_and_opening_hours_changes_in_words():
+    old = {"contacts": [{"phone": "1", "municipality": "075"}]}
+    new = {
+        "contacts": [
+            {
+                "phone": "1",
+                "municipalities": ["075", "935"],
+                "opening_hours": {"weekly": [{"days": {"mon": ["08:00-16:00"]}}]},
+            }
+        ]
+    }
+    changes = {
+        c.path: c for c in version_diff(old, new, labels={"municipalities": {"935": "Virolahti"}})
+    }
+    assert changes["contacts[0].municipalities"].added == ("Virolahti (935)",)
+    assert (changes["contacts[0].opening_hours"].old, changes["contacts[0].opening_hours"].new) == (
+        "",
+        "ma 8-16",
+    )

@@ -607,3 +607,61 @@ def test_entry_edit_refuses_a_list_over_its_item_limit(client, editor):
     assert f"Enintään {limits.ENTRY_LIST_ITEMS} riviä." in response.content.decode()
     entry.refresh_from_db()
     assert (entry.version, entry.keywords) == (1, [])
+
+
+# --- contacts: several municipalities, structured opening hours --------------------------
+
+
+def test_entry_edit_contact_municipalities_and_opening_hours_save_and_show_again(client, editor):
+    entry = create_entry(editor)
+    login(client, editor)
+    url = reverse("catalogue:entry_edit", args=[entry.key])
+    data = form_data(
+        entry,
+        **{
+            "contacts-0-opening_hours": "ma-pe 8-11, 12-16\n24.12.2026 suljettu",
+            "contacts-0-municipalities": ["075", "489", "935"],
+        },
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    contact = entry.contacts.get()
+    assert sorted(m.code for m in contact.municipalities.all()) == ["075", "489", "935"]
+    assert contact.opening_hours == {
+        "weekly": [
+            {
+                "days": {
+                    d: ["08:00-11:00", "12:00-16:00"] for d in ("mon", "tue", "wed", "thu", "fri")
+                }
+            }
+        ],
+        "exceptions": [{"from": "2026-12-24", "closed": True}],
+    }
+    html = client.get(url).content.decode()
+    assert "ma-pe 8-11, 12-16\n24.12.2026 suljettu" in html
+    assert re.search(
+        r'<input[^>]*name="contacts-0-municipalities"[^>]*value="935"[^>]*checked', html
+    )
+    # The version's diff names the change in words.
+    version = EntryVersion.objects.get(entry=entry, number=2)
+    assert version.snapshot["contacts"][0]["municipalities"] == ["075", "489", "935"]
+
+
+def test_entry_edit_opening_hours_error_points_at_the_field_and_keeps_the_text(client, editor):
+    entry = create_entry(editor)
+    login(client, editor)
+    typed = "ma-pe 8-16; la 10-14x"
+
+    response = client.post(
+        reverse("catalogue:entry_edit", args=[entry.key]),
+        form_data(entry, title_fi="Uusi otsikko", **{"contacts-0-opening_hours": typed}),
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(r'<textarea[^>]*name="contacts-0-opening_hours"[^>]*aria-invalid="true"', html)
+    assert "”la 10-14x”" in html
+    assert typed in html and 'value="Uusi otsikko"' in html
+    assert Entry.objects.get(pk=entry.pk).version == 1
