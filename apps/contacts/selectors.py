@@ -36,7 +36,7 @@ class DayTally:
     total: int
     solved: int
     consulted: int
-    by_channel: list[tuple[StrOrPromise, int]]
+    by_channel: list[tuple[StrOrPromise, int]]  # the channels used, in Channel's order
 
 
 def day_tally(user: User, day: datetime.date | None = None) -> DayTally:
@@ -54,7 +54,11 @@ def day_tally(user: User, day: datetime.date | None = None) -> DayTally:
         total=figures["total"],
         solved=figures["solved"],
         consulted=figures["consulted"],
-        by_channel=[(label, figures[f"channel_{value}"]) for value, label in Channel.choices],
+        by_channel=[
+            (label, figures[f"channel_{value}"])
+            for value, label in Channel.choices
+            if figures[f"channel_{value}"]
+        ],
     )
 
 

@@ -106,3 +106,23 @@ def test_topic_search_by_keyboard(page: Page, advisor):
     page.keyboard.press("Control+Enter")
     expect(page.locator("#contact-panel")).to_contain_text("Yhteydenotto kirjattu.")
     assert ContactRecord.objects.get().entry.key == "omaishoito"
+
+
+def test_drawer_save_button_is_in_view_at_768px(page: Page, advisor):
+    """A laptop beside the softphone: 1366×768 and five recently opened entries make the
+    form longer than the drawer; the save button stays in view without scrolling."""
+    advisor.service_lines.set([line("vammaispalvelut")])
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(page, "advisor")
+    for n in range(5):
+        card = entry(f"palvelu-{n}", title=f"Palvelu {n}", lines=["vammaispalvelut"])
+        with page.expect_response(lambda r: "/avattu/" in r.url and r.status == 204):
+            page.goto(f"/palvelut/kortti/{card.key}/")
+
+    page.keyboard.press("c")
+    panel = page.locator("#contact-panel")
+    expect(panel).to_contain_text("Palvelu 0")
+
+    save = panel.get_by_role("button", name="Tallenna")
+    expect(save).to_be_in_viewport()
+    assert panel.evaluate("p => p.scrollHeight > p.clientHeight"), "the form fits anyway"

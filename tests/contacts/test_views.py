@@ -5,10 +5,12 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from apps.contacts.models import ContactRecord, RecentEntryView
+from apps.contacts.models import Channel, ContactRecord, RecentEntryView
 from tests.catalogue import factories as catalogue
 from tests.conftest import make_user
+from tests.contacts.factories import contact
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +187,16 @@ def test_entry_viewed_refuses_get_unknown_entries_and_outsiders(
     client.force_login(make_user(django_user_model, "ulkopuolinen"))
     assert client.post(url).status_code == 403
     assert not RecentEntryView.objects.exists()
+
+
+def test_record_panel_tally_reads_naturally(advisor_client, advisor):
+    now = timezone.now()
+    for channel in [Channel.PHONE, Channel.PHONE, Channel.VISIT, Channel.PHONE]:
+        contact(at=now, advisor=advisor, channel=channel)
+
+    html = advisor_client.get(URL, headers=HTMX).content.decode()
+
+    tally = re.search(r'id="contact-tally">(.*?)</p>', html, re.S)
+    assert tally
+    text = " ".join(re.sub(r"<[^>]+>", "", tally[1]).split())
+    assert text.endswith("(puhelin 3, käynti 1)")
