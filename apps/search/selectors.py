@@ -236,7 +236,7 @@ def search(
     mean_sim = top_sim = 0.0
     if semantic_search and lookup.vector_version > 0 and semantic.enabled():
         semantic.matrix.refresh(lookup.vector_version)
-        if len(semantic.matrix.ids):
+        if semantic.matrix.size:
             vector = semantic.query_vector(result.query)
             neighbours = semantic.matrix.nearest(vector, fusion.neighbours)
             mean_sim = neighbours.mean

@@ -146,8 +146,16 @@ class VectorMatrix:
     def __init__(self) -> None:
         self.version = -1
         self.loaded_at = 0.0
-        self.ids = np.zeros(0, dtype=np.int64)
-        self.matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
+        # Replaced as one tuple, so that a search in another thread never pairs the ids
+        # of one load with the vectors of another.
+        self.data: tuple[np.ndarray, np.ndarray] = (
+            np.zeros(0, dtype=np.int64),
+            np.zeros((0, DIMENSIONS), dtype=np.float32),
+        )
+
+    @property
+    def size(self) -> int:
+        return len(self.data[0])
 
     def refresh(self, version: int) -> None:
         """Reload when the stored vectors changed (``version`` from the state row)."""
@@ -175,22 +183,22 @@ class VectorMatrix:
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         raw = b"".join(bytes(r[1]) for r in rows)
         matrix = np.frombuffer(raw, dtype=np.float16).astype(np.float32)
-        self.ids = ids
-        self.matrix = matrix.reshape(len(rows), DIMENSIONS)
+        self.data = (ids, matrix.reshape(len(rows), DIMENSIONS))
         self.version = version
         self.loaded_at = time.monotonic()
 
     def nearest(self, vector: np.ndarray, k: int) -> Neighbours:
-        if not len(self.ids):
+        ids, vectors = self.data
+        if not len(ids):
             return Neighbours([], [], 0.0)
-        sims = self.matrix @ vector
+        sims = vectors @ vector
         k = min(k, len(sims))
         top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
         top = top[np.argsort(-sims[top], kind="stable")]
         rest = np.delete(sims, top)
         floor = float(rest.max()) if len(rest) else float(sims[top[-1]])
         return Neighbours(
-            [int(i) for i in self.ids[top]],
+            [int(i) for i in ids[top]],
             [float(s) for s in sims[top]],
             floor,
             float(sims.mean()),
