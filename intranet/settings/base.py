@@ -291,6 +291,11 @@ NEUVOKAS_AUDIT_RETENTION_DAYS = env.int("NEUVOKAS_AUDIT_RETENTION_DAYS", default
 NEUVOKAS_FIELD_ENCRYPTION_KEYS = env.list("NEUVOKAS_FIELD_ENCRYPTION_KEYS", default=[])
 # Finnish search analyser: "auto" (libvoikko when it loads, else Snowball), "voikko", "snowball".
 NEUVOKAS_SEARCH_ANALYZER = env.str("NEUVOKAS_SEARCH_ANALYZER", default="auto")
+# Where an address links to: a map service's search, {query} replaced by the address
+# (and the municipality). A link the advisor opens, never loaded by the intranet itself.
+NEUVOKAS_MAP_URL = env.str(
+    "NEUVOKAS_MAP_URL", default="https://www.openstreetmap.org/search?query={query}"
+)
 # /readyz fails when the worker or beat has not been seen for this long (heartbeat: 15 s).
 NEUVOKAS_HEARTBEAT_STALE_SECONDS = env.int("NEUVOKAS_HEARTBEAT_STALE_SECONDS", default=60)
 

@@ -4,6 +4,8 @@ button."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -50,3 +52,15 @@ def test_print_button_prints_the_entry(page: Page, advisor, transport):
     page.get_by_role("button", name="Tulosta kortti").click()
 
     assert page.evaluate("window.__printed") == 1
+
+
+def test_address_links_to_a_map(page: Page, advisor, transport):
+    contact(transport, label="Toimisto", phone="", address="Kirkkokatu 2, Kotka")
+    login(page, "advisor")
+    page.goto(transport.get_absolute_url())
+
+    link = page.get_by_role("link", name=re.compile("Kirkkokatu 2, Kotka"))
+    expect(link).to_have_attribute(
+        "href", "https://www.openstreetmap.org/search?query=Kirkkokatu+2%2C+Kotka"
+    )
+    expect(link).to_have_attribute("target", "_blank")

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -41,3 +42,10 @@ def untranslated(text: str) -> bool:
     if page == settings.MODELTRANSLATION_FALLBACK_LANGUAGES[0]:
         return False
     return gettext(text) == text
+
+
+@register.filter
+def map_url(address: str) -> str:
+    """The map service's page for ``address`` (setting ``NEUVOKAS_MAP_URL``)."""
+    query = urlencode({"q": " ".join(str(address).split())})[2:]
+    return str(settings.NEUVOKAS_MAP_URL).replace("{query}", query)
