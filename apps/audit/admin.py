@@ -70,7 +70,9 @@ class EventAdmin(admin.ModelAdmin[Event]):
     list_display = ("created_at", "kind", "actor_username", "ip", "target_type", "target_label")
     list_filter = (
         "kind",
-        ("actor", admin.RelatedOnlyFieldListFilter),
+        # Every user (a small table), not only those in the trail: RelatedOnly would scan
+        # the whole trail for its distinct actors at every page load.
+        "actor",
         ("created_at", admin.DateFieldListFilter),
     )
     search_fields = ("actor_username", "target_label", "=target_id", "target_type")
