@@ -47,3 +47,16 @@ def last_event_id() -> int:
 
 def alerts_enabled(*, user_id: int) -> bool:
     return AlertPreference.objects.filter(user_id=user_id, alerts=True).exists()
+
+
+def still_signed_in(*, session_key: str | None, user_id: int) -> bool:
+    """The stream's session still exists (not signed out or expired) and its user is
+    still active."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+
+    if session_key is None:
+        return False
+    if not Session.objects.filter(session_key=session_key, expire_date__gt=timezone.now()).exists():
+        return False
+    return get_user_model().objects.filter(pk=user_id, is_active=True).exists()

@@ -70,16 +70,6 @@ async def stream(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
-def _still_signed_in(request: HttpRequest, user_id: int) -> bool:
-    """The session still exists (not logged out or expired) and the user is active."""
-    from django.contrib.auth import get_user_model
-
-    key = request.session.session_key
-    if key is None or not request.session.exists(key):
-        return False
-    return get_user_model().objects.filter(pk=user_id, is_active=True).exists()
-
-
 async def _events(
     *,
     request: HttpRequest,
@@ -120,7 +110,10 @@ async def _events(
             try:
                 event = await asyncio.wait_for(queue.get(), timeout=heartbeat)
             except TimeoutError:
-                if not await sync_to_async(_still_signed_in)(request, user_id):
+                key = request.session.session_key
+                if not await sync_to_async(selectors.still_signed_in)(
+                    session_key=key, user_id=user_id
+                ):
                     return
                 yield ": heartbeat\n\n"
                 continue

@@ -72,7 +72,7 @@ class TestInbox:
         html = alice_client.get(INBOX).text
 
         assert 'id="unread-badge"' in html
-        assert 'hx-trigger="every 30s"' in html
+        assert 'hx-trigger="live:unread.changed from:body, every 30s"' in html
         assert '>2<span class="visually-hidden"> lukematonta</span>' in html
 
     def test_inbox_without_notifications_says_so(self, alice_client):
@@ -180,14 +180,14 @@ class TestBadge:
 
         assert "<html" not in response.text
         assert '1<span class="visually-hidden"> lukematonta</span>' in response.text
-        assert 'hx-trigger="every 30s"' in response.text
+        assert 'hx-trigger="live:unread.changed from:body, every 30s"' in response.text
         assert "no-cache" in response["Cache-Control"]
 
     def test_badge_with_nothing_unread_is_empty_but_keeps_polling(self, alice_client):
         response = alice_client.get(BADGE, headers={"HX-Request": "true"})
 
         assert "lukematonta" not in response.text
-        assert 'hx-trigger="every 30s"' in response.text
+        assert 'hx-trigger="live:unread.changed from:body, every 30s"' in response.text
 
     def test_badge_stops_polling_when_the_session_has_ended(self, client):
         response = client.get(BADGE, headers={"HX-Request": "true"})
