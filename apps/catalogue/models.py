@@ -16,6 +16,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import limits
@@ -192,6 +193,20 @@ class Entry(TimeStampedModel):
     # Optimistic locking: every save through services.entry_save bumps it.
     version = models.PositiveIntegerField(_("versio"), default=0)
 
+    class PtvStatus(models.TextChoices):
+        PUBLISHED = "published", _("julkaistu")
+        ARCHIVED = "archived", _("arkistoitu")
+        REMOVED = "removed", _("poistettu")
+
+    # Suomi.fi (PTV) source of an imported service (apps.catalogue.ptv); empty: local only.
+    ptv_id = models.UUIDField(_("PTV-tunniste"), null=True, blank=True, unique=True, editable=False)
+    ptv_modified = models.DateTimeField(
+        _("muutettu PTV:ssä"), null=True, blank=True, editable=False
+    )
+    ptv_status = models.CharField(
+        _("tila PTV:ssä"), max_length=10, choices=PtvStatus.choices, blank=True, editable=False
+    )
+
     class Meta:
         ordering = ["title_fi"]
         verbose_name = _("palvelu tai tarjous")
@@ -204,6 +219,14 @@ class Entry(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:entry", args=[self.key])
+
+    @property
+    def suomifi_url(self) -> str:
+        """The service's page on Suomi.fi (``<base>/<name-slug>/<PTV id>``), or ""."""
+        if self.ptv_id is None:
+            return ""
+        base = settings.NEUVOKAS_PTV_SERVICE_PAGE_URL.rstrip("/")
+        return f"{base}/{slugify(self.title_fi or self.title) or 'palvelu'}/{self.ptv_id}"
 
     @property
     def effective_review_interval(self) -> int:

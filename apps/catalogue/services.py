@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -825,3 +826,102 @@ def owner_remind(
         # retried task sends again.
         EmailMessage(subject=subject, body=body, to=[owner.email]).send()
     return True
+
+
+# --- Suomi.fi (PTV) sync (apps.catalogue.ptv maps the records; the writes are here) ----------
+
+# The entry fields a PTV sync writes; the others (key, service lines, organisation, target
+# groups, keywords, owner, review dates) and what hangs off the entry (FAQ) are local.
+PTV_OWNED_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "eligibility",
+    "how_to_apply",
+    "fees",
+    "municipalities",
+    "contacts",
+    "legal_basis",
+)
+
+
+def entry_sync_from_ptv(
+    *,
+    ptv_id: uuid.UUID,
+    data: Mapping[str, Any],
+    status: str,
+    modified: datetime.datetime | None,
+    service_line: str,
+) -> str:
+    """Create or update the entry of PTV service ``ptv_id`` from ``data`` (its PTV fields
+    in the interchange shape), in one transaction. Returns what happened: ``created``,
+    ``updated`` (a new version with the change), ``marked`` (only its PTV status or time
+    changed: no new version), ``unchanged`` or ``skipped`` (not published and not here).
+
+    Only ``PTV_OWNED_FIELDS`` come from PTV; the entry's local fields stay as they are.
+    A new entry is a service filed under ``service_line``, keyed ``ptv-<id>``. Raises
+    ValidationError (nothing written) when the data breaks the format or holds personal
+    data.
+    """
+    payload = {name: data[name] for name in PTV_OWNED_FIELDS if name in data}
+    ensure_no_personal_data(entry_free_text(payload))
+    comment = gettext("Päivitetty Suomi.fi:stä")
+    try:
+        with transaction.atomic():
+            entry = Entry.objects.select_for_update(of=("self",)).filter(ptv_id=ptv_id).first()
+            if entry is None:
+                if status != Entry.PtvStatus.PUBLISHED:
+                    return "skipped"
+                payload |= {
+                    "key": f"ptv-{ptv_id}",
+                    "service_lines": [service_line],
+                    "last_reviewed": helsinki_today().isoformat(),
+                }
+                created = entry_apply(None, payload, kind=Entry.Kind.SERVICE)
+                _ptv_source_set(created, ptv_id=ptv_id, status=status, modified=modified)
+                entry_record_version(
+                    created, number=1, author=None, comment=gettext("Tuotu Suomi.fi:stä")
+                )
+                return "created"
+            current = entry_to_dict(entry)
+            merged = {k: v for k, v in current.items() if k not in PTV_OWNED_FIELDS}
+            merged |= payload
+            if interchange.canonical_entry(merged, kind=entry.kind) == current:
+                if (entry.ptv_status, entry.ptv_modified) == (status, modified):
+                    return "unchanged"
+                _ptv_source_set(entry, ptv_id=ptv_id, status=status, modified=modified)
+                return "marked"
+            entry_ensure_baseline(entry)
+            saved = entry_apply(entry, merged, kind=entry.kind)
+            _ptv_source_set(saved, ptv_id=ptv_id, status=status, modified=modified)
+            entry_record_version(saved, author=None, comment=comment)
+            return "updated"
+    except CatalogueFormatError as exc:
+        raise format_errors_as_validation_error(exc) from exc
+
+
+def _ptv_source_set(
+    entry: Entry, *, ptv_id: uuid.UUID, status: str, modified: datetime.datetime | None
+) -> None:
+    entry.ptv_id = ptv_id
+    entry.ptv_status = status
+    entry.ptv_modified = modified
+    entry.full_clean(validate_unique=False, validate_constraints=False)
+    entry.save(update_fields=["ptv_id", "ptv_status", "ptv_modified", "updated_at"])
+
+
+def entries_mark_removed_from_ptv(*, seen: Iterable[uuid.UUID]) -> int:
+    """Every PTV-sourced entry not in ``seen`` (a complete run's services) is marked
+    removed in PTV: kept, not deleted, for its owner to decide. Returns how many."""
+    with transaction.atomic():
+        gone = (
+            Entry.objects.select_for_update()
+            .filter(ptv_id__isnull=False)
+            .exclude(ptv_id__in=list(seen))
+            .exclude(ptv_status=Entry.PtvStatus.REMOVED)
+            .order_by("pk")
+        )
+        ids = [e.pk for e in gone]
+        return Entry.objects.filter(pk__in=ids).update(
+            ptv_status=Entry.PtvStatus.REMOVED, updated_at=timezone.now()
+        )

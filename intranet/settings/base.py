@@ -119,6 +119,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 # A kept connection is checked before reuse, so one broken by a database restart is
 # replaced instead of failing the request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database host that does not answer (a failover, a network fault) fails the request
+# within seconds (a 503 page, apps/core/views.py) instead of hanging it.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -277,6 +280,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 NEUVOKAS_SITE_URL = env.str("NEUVOKAS_SITE_URL", default="http://127.0.0.1:8000")
 NEUVOKAS_DEFAULT_REVIEW_INTERVAL_DAYS = env.int(
     "NEUVOKAS_DEFAULT_REVIEW_INTERVAL_DAYS", default=365
+)
+# Suomi.fi service catalogue (PTV) import (apps/catalogue/ptv, `manage.py import_ptv`):
+# the Open API's base URL, the organisation ids whose services are followed
+# (comma-separated), the service line new imported services are filed under, and the
+# base of the services' pages on Suomi.fi.
+NEUVOKAS_PTV_API_URL = env.str(
+    "NEUVOKAS_PTV_API_URL", default="https://api.palvelutietovaranto.suomi.fi"
+)
+NEUVOKAS_PTV_ORGANISATIONS = env.list("NEUVOKAS_PTV_ORGANISATIONS", default=[])
+NEUVOKAS_PTV_SERVICE_LINE = env.str("NEUVOKAS_PTV_SERVICE_LINE", default="")
+NEUVOKAS_PTV_TIMEOUT_SECONDS = env.float("NEUVOKAS_PTV_TIMEOUT_SECONDS", default=20.0)
+NEUVOKAS_PTV_SERVICE_PAGE_URL = env.str(
+    "NEUVOKAS_PTV_SERVICE_PAGE_URL", default="https://www.suomi.fi/palvelut"
 )
 # Callback requests: the customer's phone number is erased this many days after "done".
 NEUVOKAS_CALLBACK_RETENTION_DAYS = env.int("NEUVOKAS_CALLBACK_RETENTION_DAYS", default=7)
