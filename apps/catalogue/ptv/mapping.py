@@ -403,7 +403,8 @@ def _range(start: int, end: int) -> str:
 def service_hours(channel: Mapping[str, Any], cid: str) -> tuple[dict[str, Any], dict[str, str]]:
     """A channel's ``serviceHours`` as structured ``opening_hours`` and the note in words
     (their ``additionalInformation``)."""
-    weekly: list[dict[str, Any]] = []
+    # Regular hours (and over-midnight ones) of the same validity are one weekly period.
+    weekly: dict[tuple[str | None, str | None], dict[str, list[str]]] = {}
     exceptions: list[dict[str, Any]] = []
     notes: list[dict[str, str]] = []
     items = _list(channel, "serviceHours", cid)
@@ -429,12 +430,9 @@ def service_hours(channel: Mapping[str, Any], cid: str) -> tuple[dict[str, Any],
                     begin = _clock(o.get("from"), cid, f"{path}.openingHour[{j}].from")
                     finish = _clock(o.get("to"), cid, f"{path}.openingHour[{j}].to")
                     days.setdefault(day, []).append(_range(begin, finish))
-            period: dict[str, Any] = {"days": days}
-            if start:
-                period["from"] = start
-            if end:
-                period["to"] = end
-            weekly.append(period)
+            period = weekly.setdefault((start, end), {})
+            for day, ranges in days.items():
+                period.setdefault(day, []).extend(ranges)
         elif kind == "Exceptional":
             if not start:
                 raise PtvRecordError(cid, f"{path}.validFrom", "missing")
@@ -457,7 +455,10 @@ def service_hours(channel: Mapping[str, Any], cid: str) -> tuple[dict[str, Any],
             raise PtvRecordError(cid, f"{path}.serviceHourType", f"unknown {kind!r}")
     value: dict[str, Any] = {}
     if weekly:
-        value["weekly"] = weekly
+        value["weekly"] = [
+            {"days": days} | ({"from": start} if start else {}) | ({"to": end} if end else {})
+            for (start, end), days in weekly.items()
+        ]
     if exceptions:
         value["exceptions"] = exceptions
     errors = opening_hours.validate(value)

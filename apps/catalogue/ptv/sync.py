@@ -95,7 +95,8 @@ def _import_one(
             service_line=service_line,
         )
     except PtvRecordError as exc:
-        _failed(report, ptv_id, f"{exc.field}: {exc.message}", service)
+        where = "" if exc.ptv_id == ptv_id else f"channel {exc.ptv_id}: "
+        _failed(report, ptv_id, f"{where}{exc.field}: {exc.message}", service)
         return
     except PtvError as exc:
         _failed(report, ptv_id, f"serviceChannels: {exc}", service)
