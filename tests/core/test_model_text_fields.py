@@ -49,6 +49,9 @@ NOT_FREE_TEXT = {
     "search.SearchDocument.key",
     "search.SearchDocument.url",
     "search.SearchDocument.analyzer",
+    # Hex digests of a document's text (apps.search.semantic), written by the indexer.
+    "search.SearchDocument.embed_hash",
+    "search.SearchVector.text_hash",
     "search.SearchDocument.municipalities",
     "search.SearchDocument.lines",
     "search.SearchLexicon.word",

@@ -81,6 +81,7 @@ def search(
     results: int = 3,
     opened: bool = False,
     source: str = SearchLog.Source.PAGE,
+    path: str = "",
 ) -> SearchLog:
     log = SearchLog.objects.create(
         query=query,
@@ -88,6 +89,7 @@ def search(
         result_count=results,
         opened_at=when if opened else None,
         opened_position=1 if opened else None,
+        opened_path=path if opened else "",
     )
     SearchLog.objects.filter(pk=log.pk).update(created_at=when)
     return log
