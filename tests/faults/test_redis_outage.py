@@ -20,7 +20,9 @@ from tests.faults.web import Browser, staff
 from tests.helpers import wait_for
 
 PAGES = ["/", "/palvelut/", "/kysymykset/", "/raportit/"]
-MAX_SECONDS = 5.0
+# Far below a hang (an unbounded broker retry takes minutes), with room for a loaded
+# 2-core machine.
+MAX_SECONDS = 10.0
 
 
 def _log(processes, name: str) -> str:
