@@ -206,6 +206,11 @@ class Entry(TimeStampedModel):
     ptv_status = models.CharField(
         _("tila PTV:ssä"), max_length=10, choices=PtvStatus.choices, blank=True, editable=False
     )
+    # Set when a PTV sync changed the entry ("muuttunut Suomi.fi:ssä"); cleared when the
+    # owner marks it reviewed.
+    ptv_changed_at = models.DateTimeField(
+        _("muuttunut Suomi.fi:ssä"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["title_fi"]

@@ -370,7 +370,9 @@ def entries_mark_reviewed(*, entries: Iterable[Entry], user: User) -> int:
         locked[0].clean_fields(
             exclude=[f.name for f in Entry._meta.concrete_fields if f.name != "last_reviewed"]
         )
-        return Entry.objects.filter(pk__in=[e.pk for e in locked]).update(last_reviewed=today)
+        return Entry.objects.filter(pk__in=[e.pk for e in locked]).update(
+            last_reviewed=today, ptv_changed_at=None
+        )
 
 
 # --- Organisations ------------------------------------------------------------------------
@@ -894,7 +896,8 @@ def entry_sync_from_ptv(
             entry_ensure_baseline(entry)
             saved = entry_apply(entry, merged, kind=entry.kind)
             _ptv_source_set(saved, ptv_id=ptv_id, status=status, modified=modified)
-            entry_record_version(saved, author=None, comment=comment)
+            version = entry_record_version(saved, author=None, comment=comment)
+            _ptv_changed(saved, version)
             return "updated"
     except CatalogueFormatError as exc:
         raise format_errors_as_validation_error(exc) from exc
@@ -908,6 +911,36 @@ def _ptv_source_set(
     entry.ptv_modified = modified
     entry.full_clean(validate_unique=False, validate_constraints=False)
     entry.save(update_fields=["ptv_id", "ptv_status", "ptv_modified", "updated_at"])
+
+
+def _ptv_changed(entry: Entry, version: EntryVersion) -> None:
+    """Mark the entry "muuttunut Suomi.fi:ssä" and put a "check this" task in its owner's
+    inbox (or the content editors'), linking to the version with the diff."""
+    entry.ptv_changed_at = timezone.now()
+    entry.save(update_fields=["ptv_changed_at"])
+    notify(
+        recipients=_owner_or_editors(entry),
+        verb="ptv_changed",
+        text=gettext("Muuttunut Suomi.fi:ssä, tarkista: %(title)s") % {"title": entry.title_fi},
+        url=reverse("catalogue:entry_version", args=[entry.key, version.number]),
+        dedupe_key=f"ptv_changed:{entry.pk}:{version.number}",
+    )
+
+
+def _owner_or_editors(entry: Entry) -> list[Any]:
+    owner = entry.owner
+    if owner is not None and owner.is_active:
+        return [owner]
+    User = get_user_model()
+    return list(
+        User.objects.with_perm(
+            "catalogue.change_entry",
+            include_superusers=False,
+            backend="django.contrib.auth.backends.ModelBackend",  # several are configured
+        )
+        .filter(is_active=True)
+        .order_by("username")
+    )
 
 
 def entries_mark_removed_from_ptv(*, seen: Iterable[uuid.UUID]) -> int:

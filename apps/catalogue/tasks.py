@@ -68,3 +68,26 @@ def remind_owner(
         week_start=datetime.date.fromisoformat(week_start_iso),
         today=datetime.date.fromisoformat(today_iso) if today_iso else None,
     )
+
+
+@shared_task(name="catalogue.sync_ptv", **_TASK)
+def sync_ptv(self: Any) -> dict[str, int]:
+    """The scheduled Suomi.fi (PTV) sync (seeded daily by migration 0010, editable in the
+    admin): ``manage.py import_ptv`` with the settings. Idempotent: an unchanged PTV
+    changes nothing; a run that did not finish is simply run again next time."""
+    from django.conf import settings
+
+    from .models import ServiceLine
+    from .ptv.client import PtvClient
+    from .ptv.sync import import_ptv
+
+    line = settings.NEUVOKAS_PTV_SERVICE_LINE
+    if not settings.NEUVOKAS_PTV_ORGANISATIONS or not ServiceLine.objects.filter(key=line).exists():
+        return {}
+    with PtvClient(
+        settings.NEUVOKAS_PTV_API_URL, timeout=settings.NEUVOKAS_PTV_TIMEOUT_SECONDS
+    ) as client:
+        report = import_ptv(
+            client, organisations=settings.NEUVOKAS_PTV_ORGANISATIONS, service_line=line
+        )
+    return dict(report.counts)

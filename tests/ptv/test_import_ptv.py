@@ -274,3 +274,60 @@ def test_the_command_imports_and_names_the_failed_record(ptv, settings):
         "fi": "Omaishoidon tuki, ruotsinkielinen",
         "sv": "Stöd för närståendevård",
     }
+
+
+def test_a_change_from_ptv_asks_the_owner_to_check_until_reviewed(ptv, editor, client):
+    from django.urls import reverse
+
+    from apps.notifications.models import Notification
+
+    run(ptv)
+    a = entry_of(SERVICE_A)
+    services.entry_save(
+        entry=a,
+        data=dict(entry_to_dict(a), owner=editor.username),
+        author=editor,
+        base_version=a.version,
+    )
+    client.force_login(editor)
+    page = client.get(a.get_absolute_url()).content.decode()
+    assert a.suomifi_url in page and "Muuttunut Suomi.fi:ssä" not in page
+    assert not Notification.objects.filter(verb="ptv_changed").exists()
+
+    ptv.channels[PHONE_CHANNEL]["phoneNumbers"][0]["number"] = "50000 2999"
+    run(ptv)
+
+    a.refresh_from_db()
+    assert a.ptv_changed_at is not None
+    task = Notification.objects.get(verb="ptv_changed", recipient=editor, url__contains=a.key)
+    assert task.url == reverse("catalogue:entry_version", args=[a.key, a.version])
+    assert a.title_fi in task.text
+    page = client.get(a.get_absolute_url()).content.decode()
+    assert "Muuttunut Suomi.fi:ssä" in page and "+358 50000 2999" in page
+
+    tasks = Notification.objects.filter(verb="ptv_changed").count()
+    run(ptv)  # nothing changed: no second task
+    assert Notification.objects.filter(verb="ptv_changed").count() == tasks
+
+    services.entry_mark_reviewed(entry=a, user=editor)
+    a.refresh_from_db()
+    assert a.ptv_changed_at is None
+    assert "Muuttunut Suomi.fi:ssä" not in client.get(a.get_absolute_url()).content.decode()
+
+
+def test_the_daily_sync_is_scheduled_and_runs_the_import(ptv, settings):
+    from django_celery_beat.models import PeriodicTask
+
+    from apps.catalogue.tasks import sync_ptv
+
+    schedule = PeriodicTask.objects.get(task="catalogue.sync_ptv")
+    assert schedule.enabled and schedule.crontab is not None
+    assert sync_ptv.apply().get() == {}  # not configured: nothing to do
+
+    line(LINE)
+    settings.NEUVOKAS_PTV_API_URL = ptv.url
+    settings.NEUVOKAS_PTV_ORGANISATIONS = [ORGANISATION]
+    settings.NEUVOKAS_PTV_SERVICE_LINE = LINE
+    counts = sync_ptv.apply().get()
+    assert counts["created"] == 2 and counts["failed"] == 1
+    assert sync_ptv.apply().get()["unchanged"] == 2
