@@ -7,11 +7,12 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -70,6 +71,19 @@ async def stream(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
+async def _once[T](read: Callable[[], T]) -> T:
+    """A database read from a stream, on a connection closed right after: an open stream
+    must not hold a database connection for its whole life."""
+
+    def run() -> T:
+        try:
+            return read()
+        finally:
+            connection.close()
+
+    return await sync_to_async(run)()
+
+
 async def _events(
     *,
     request: HttpRequest,
@@ -79,12 +93,13 @@ async def _events(
     last_event_id: int | None,
 ) -> AsyncIterator[str]:
     heartbeat = settings.NEUVOKAS_LIVE_HEARTBEAT_SECONDS
+    session_key = request.session.session_key
     ends_at = time.monotonic() + settings.NEUVOKAS_LIVE_MAX_STREAM_SECONDS
     try:
         # Tell the client how soon to reconnect, and that the stream is open (a comment
         # line, so the first bytes go out at once).
         yield f"retry: {settings.NEUVOKAS_LIVE_RETRY_MS}\n: open\n\n"
-        alerts = await sync_to_async(selectors.alerts_enabled)(user_id=user_id)
+        alerts = await _once(lambda: selectors.alerts_enabled(user_id=user_id))
         hello = json.dumps({"kind": "hello", "payload": {"alerts": alerts}})
         yield f"data: {hello}\n\n"
         # Events committed between this connection and the process's listener starting
@@ -94,14 +109,14 @@ async def _events(
         overlap = last_event_id is not None
         since = last_event_id
         if since is None:
-            since = await sync_to_async(selectors.last_event_id)()
+            since = await _once(selectors.last_event_id)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(hub.listening.wait(), timeout=LISTENER_WAIT_SECONDS)
-        rows = await sync_to_async(
+        rows = await _once(
             lambda: list(
                 selectors.events_for_replay(user_id=user_id, last_event_id=since, overlap=overlap)
             )
-        )()
+        )
         replayed: set[int] = set()
         for row in rows:
             replayed.add(row.pk)
@@ -110,9 +125,8 @@ async def _events(
             try:
                 event = await asyncio.wait_for(queue.get(), timeout=heartbeat)
             except TimeoutError:
-                key = request.session.session_key
-                if not await sync_to_async(selectors.still_signed_in)(
-                    session_key=key, user_id=user_id
+                if not await _once(
+                    lambda: selectors.still_signed_in(session_key=session_key, user_id=user_id)
                 ):
                     return
                 yield ": heartbeat\n\n"
