@@ -24,6 +24,7 @@ import argparse
 import csv
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -135,6 +136,7 @@ def main() -> int:
     )
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--host", help="a running stack instead of starting one")
+    parser.add_argument("--logs", type=Path, help="copy the stack's and Locust's logs here")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="neuvokas-load-") as tmp:
@@ -174,6 +176,10 @@ def main() -> int:
         finally:
             if stack is not None:
                 stack.cleanup()
+            if args.logs:
+                args.logs.mkdir(parents=True, exist_ok=True)
+                for log in [*workdir.glob("*.log"), *workdir.glob("*.csv")]:
+                    shutil.copy(log, args.logs / log.name)
     print(
         f"\ngoal: 0 errors and p95 <= {GOAL_P95_MS} ms per endpoint: "
         + ("met" if not errors and not slow else f"MISSED (errors {errors}, slow: {slow})")

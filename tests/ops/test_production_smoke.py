@@ -10,6 +10,7 @@ report and downloads its CSV. It fails loudly (no Redis, no server: an error), n
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from collections.abc import Iterator
 
@@ -65,10 +66,11 @@ def test_production_stack_serves_the_advisors_day(stack):
         # Search, and open the first hit.
         results = http.get("/haku/", params={"q": "omaishoito"})
         assert results.status_code == 200
-        entry_url = re.search(r'href="(/palvelut/[^"?#]+/)"', results.text)
-        assert entry_url, "no entry among the search results"
-        entry = http.get(entry_url.group(1))
+        hit = re.search(r'href="(/haku/avaa/[^"]*to=/palvelut/kortti/[^"]*)"', results.text)
+        assert hit, "no entry among the search results"
+        entry = http.get(html.unescape(hit.group(1)), follow_redirects=True)
         assert entry.status_code == 200
+        assert entry.url.path.startswith("/palvelut/kortti/"), entry.url
         assert "<h1" in entry.text
 
         # Ask colleagues; the request id travels with the work it enqueues.
