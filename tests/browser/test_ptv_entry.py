@@ -1,0 +1,46 @@
+"""An entry imported from Suomi.fi (PTV), in a real browser: its Suomi.fi link, the
+structured opening hours from PTV's service hours, and "Muuttunut Suomi.fi:ssä" after a
+sync changed it, until its owner marks it reviewed."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from apps.catalogue import services
+from apps.catalogue.interchange import entry_to_dict
+from tests.ptv.ptv_server import PHONE_CHANNEL, SERVICE_A, PtvFixtureServer
+from tests.ptv.test_import_ptv import entry_of, run
+
+from .conftest import assert_accessible, login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_an_imported_entry_shows_its_source_hours_and_a_change_to_check(page: Page, editor):
+    with PtvFixtureServer() as ptv:
+        run(ptv)
+        a = entry_of(SERVICE_A)
+        services.entry_save(
+            entry=a,
+            data=dict(entry_to_dict(a), owner=editor.username),
+            author=editor,
+            base_version=a.version,
+        )
+        ptv.channels[PHONE_CHANNEL]["phoneNumbers"][0]["number"] = "50000 2999"
+        run(ptv)
+    a.refresh_from_db()
+
+    login(page, "editor")
+    page.goto(a.get_absolute_url())
+    expect(page.locator(".ptv-changed")).to_contain_text("Muuttunut Suomi.fi:ssä")
+    link = page.get_by_role("link", name="Palvelu Suomi.fi:ssä")
+    expect(link).to_have_attribute("href", a.suomifi_url)
+    phone_card = page.locator(".contact-card", has_text="Vammaispalvelujen puhelinneuvonta")
+    expect(phone_card.locator("a.tel")).to_have_text("+358 50000 2999")
+    expect(phone_card.locator(".opening-hours")).to_contain_text("ma")
+    expect(phone_card.locator(".opening-hours")).to_contain_text("24.12.2026")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Merkitse tarkistetuksi").click()
+    expect(page.locator(".ptv-changed")).to_have_count(0)
