@@ -150,7 +150,7 @@ class Stack:
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": self.server.url(self.database),
-            "DJANGO_CONN_MAX_AGE": "60",
+            "DJANGO_CONN_MAX_AGE": "0",  # see deploy/neuvokas.env.example
             "CELERY_BROKER_URL": REDIS_URL,
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             "NEUVOKAS_FIELD_ENCRYPTION_KEYS": TEST_FERNET_KEY,
