@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from django.db import connections
+from django.db import connections, router
 
 from tests.faults.servers import ROOT, OwnPostgres, OwnRedis, Processes
 
@@ -74,10 +74,22 @@ def fault_db(own_postgres, django_db_blocker) -> Iterator[str]:
     del connections.settings[ALIAS]
 
 
+class _OwnDatabaseRouter:
+    """Every read and write that names no database goes to ours: signal receivers
+    (the audit trail, django-celery-beat's change marker) write where the tests do."""
+
+    def db_for_read(self, model: object, **hints: object) -> str:
+        return ALIAS
+
+    def db_for_write(self, model: object, **hints: object) -> str:
+        return ALIAS
+
+
 @pytest.fixture
-def db_access(django_db_blocker) -> Iterator[None]:
+def db_access(django_db_blocker, monkeypatch) -> Iterator[None]:
     """The fault tests use only their own database (through ``fault``), not the test
     database: no transaction to roll back, so each test makes unique rows."""
+    monkeypatch.setattr(router, "routers", [_OwnDatabaseRouter()])
     with django_db_blocker.unblock():
         yield
         connections[ALIAS].close()
