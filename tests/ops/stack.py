@@ -301,6 +301,11 @@ class Stack:
         import redis
 
         with contextlib.suppress(redis.RedisError):
-            redis.Redis.from_url(REDIS_URL).delete(self.queue)
+            # The queue and kombu's binding tables for it (its exchange has its name).
+            redis.Redis.from_url(REDIS_URL).delete(
+                self.queue,
+                f"_kombu.binding.{self.queue}",
+                f"_kombu.binding_permanent.{self.queue}",
+            )
         with self.server.admin() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
