@@ -9,11 +9,12 @@ through the interchange format and keeps a snapshot of the result as a new
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 import uuid
 import zoneinfo
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -958,3 +959,21 @@ def entries_mark_removed_from_ptv(*, seen: Iterable[uuid.UUID]) -> int:
         return Entry.objects.filter(pk__in=ids).update(
             ptv_status=Entry.PtvStatus.REMOVED, updated_at=timezone.now()
         )
+
+
+_PTV_LOCK_ID = 0x736F7465_02  # pg_advisory_lock key of the PTV sync ("sote", 2)
+
+
+@contextlib.contextmanager
+def ptv_sync_lock() -> Iterator[bool]:
+    """One PTV sync at a time (a session-level advisory lock: the run writes each entry
+    in its own transaction). Yields False, holding nothing, when another run has it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_PTV_LOCK_ID])
+        acquired = bool(cursor.fetchone()[0])
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_PTV_LOCK_ID])

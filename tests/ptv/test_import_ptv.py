@@ -331,3 +331,20 @@ def test_the_daily_sync_is_scheduled_and_runs_the_import(ptv, settings):
     counts = sync_ptv.apply().get()
     assert counts["created"] == 2 and counts["failed"] == 1
     assert sync_ptv.apply().get()["unchanged"] == 2
+
+
+def test_a_second_import_at_the_same_time_does_nothing(ptv):
+    from django.db import connections
+
+    other = connections["default"].copy()  # another session: a run already in progress
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [services._PTV_LOCK_ID])
+        report = run(ptv)
+        assert report.errors == ["another PTV import is running; nothing done"]
+        assert not Entry.objects.exists() and ptv.requests == []
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [services._PTV_LOCK_ID])
+    finally:
+        other.close()
+    assert run(ptv).counts["created"] == 2

@@ -40,6 +40,17 @@ class PtvImportReport:
 def import_ptv(
     client: PtvClient, *, organisations: Iterable[str], service_line: str
 ) -> PtvImportReport:
+    with services.ptv_sync_lock() as acquired:
+        if not acquired:
+            report = PtvImportReport(complete=False)
+            report.errors.append("another PTV import is running; nothing done")
+            return report
+        return _import_ptv(client, organisations=organisations, service_line=service_line)
+
+
+def _import_ptv(
+    client: PtvClient, *, organisations: Iterable[str], service_line: str
+) -> PtvImportReport:
     report = PtvImportReport()
     known = {m.code for m in selectors.municipality_list()}
     channels: dict[str, dict[str, Any] | None] = {}
