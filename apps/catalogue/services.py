@@ -728,7 +728,11 @@ def problem_report_recipients(*, report: ProblemReport) -> list[Any]:
         return [owner]
     User = get_user_model()
     editors = list(
-        User.objects.with_perm("catalogue.change_entry", include_superusers=False)
+        User.objects.with_perm(
+            "catalogue.change_entry",
+            include_superusers=False,
+            backend="django.contrib.auth.backends.ModelBackend",  # several are configured
+        )
         .filter(is_active=True)
         .exclude(email="")
         .order_by("username")
