@@ -25,6 +25,7 @@ from apps.contacts import selectors as contact_selectors
 from apps.contacts.models import ContactRecord
 from apps.core import privacy
 from apps.demo import content as demo
+from apps.desk.selectors import STORY_LIMIT
 from apps.notifications.models import Notification
 from apps.reports.models import Kind, Report
 from apps.reports.periods import months_before
@@ -90,9 +91,18 @@ def _counts() -> dict[str, int]:
 class TestSeeded:
     def test_seed_demo_content_front_page_lists_published_stories(self, seeded, client):
         page = _login(client, "neuvoja").get(reverse("home")).content.decode()
+        # The desk shows the newest few (STORY_LIMIT); the stories page lists the rest.
+        newest_first = list(
+            Story.objects.filter(title__in=PUBLISHED)
+            .order_by("-published_at")
+            .values_list("title", flat=True)
+        )
+        assert len(newest_first) == len(PUBLISHED) > STORY_LIMIT
 
-        for title in PUBLISHED:
+        for title in newest_first[:STORY_LIMIT]:
             assert title in page
+        for title in newest_first[STORY_LIMIT:]:
+            assert title not in page
         for title in UNPUBLISHED:
             assert title not in page
 
