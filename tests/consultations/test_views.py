@@ -73,7 +73,11 @@ def test_board_htmx_poll_returns_only_the_board(advisor_client, advisor):
     assert "<html" not in html
     assert 'id="board"' in html
     assert "Uusi kysymys" in html
-    assert 'hx-trigger="every 15s"' in html
+    # It polls (every 15 s) beside the live refresh.
+    trigger = re.search(r'id="board"[^>]*hx-trigger="([^"]*)"', html)
+    assert trigger is not None
+    assert "every 15s" in trigger.group(1)
+    assert "live:question.posted from:body" in trigger.group(1)
     assert "unanswered=on" in html  # the poll keeps the filters
 
 

@@ -14,6 +14,7 @@ import datetime
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.auth.models import Group
@@ -123,11 +124,23 @@ def build_world(superuser: Any, django_user_model: Any) -> dict[str, Any]:
     PeriodicTask.objects.create(name="testi-solar", task="x", solar=solar)
     PeriodicTask.objects.create(name="testi-clocked", task="x", clocked=clocked, one_off=True)
 
+    # Sign-in records of django-axes (a locked-out sign-in is unlocked by deleting its attempt).
+    seen = {"user_agent": "pytest", "ip_address": "127.0.0.1", "username": "kaisa"}
+    seen |= {"http_accept": "text/html", "path_info": "/kirjaudu/"}
+    attempt = AccessAttempt.objects.create(
+        **seen, get_data="", post_data="", failures_since_start=5
+    )
+    failure = AccessFailureLog.objects.create(**seen, locked_out=True)
+    access = AccessLog.objects.create(**seen)
+
     # Audit records are never deleted in admin (403), whoever asks.
     audit_event = audit_record(AuditKind.EXPORT, superuser, entry, what="test")
 
     return {
         "audit.Event": audit_event,
+        "axes.AccessAttempt": attempt,
+        "axes.AccessFailureLog": failure,
+        "axes.AccessLog": access,
         "auth.Group": Group.objects.get(name=roles.ADVISOR),
         "accounts.User": staff,
         "catalogue.Municipality": kotka,

@@ -41,6 +41,8 @@ NOT_FREE_TEXT = {
     # A task the broker refused and its error, written by apps.core.dispatch.
     "core.PendingTask.task",
     "core.PendingTask.error",
+    # The kind of background process last seen (worker, beat), written by apps.core.health.
+    "core.Heartbeat.name",
     # A failed report run's error text, written by the worker.
     "reports.Report.error",
     # The search index: written by apps.search.services from guarded sources.
