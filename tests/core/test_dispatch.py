@@ -8,6 +8,7 @@ import socket
 import time
 from pathlib import Path
 
+import celery
 import pytest
 from celery import Celery
 from django.conf import settings
@@ -51,9 +52,14 @@ def broker_down(monkeypatch):
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/0"
     app.conf.broker_transport_options = {"socket_connect_timeout": 2}
+    previous = celery.current_app._get_current_object()
     app.set_current()
-    yield app
-    app.close()
+    try:
+        yield app
+    finally:
+        # The next test's current app is the one before: /readyz asked a dead Redis after this.
+        previous.set_current()
+        app.close()
 
 
 @pytest.mark.django_db
