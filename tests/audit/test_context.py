@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from django.http import HttpResponse
 
@@ -30,7 +31,10 @@ def test_middleware_keeps_the_request_for_an_async_view_too(rf):
         return HttpResponse()
 
     middleware = context.RequestContextMiddleware(view)
-    asyncio.run(middleware(request))
+    # In a thread of its own: after the browser tests, Playwright's event loop runs in this
+    # thread, and neither asyncio.run nor async_to_sync will start inside it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, middleware(request)).result()
 
     assert seen == ["10.0.0.62"]
     assert context.current_request() is None
