@@ -8,6 +8,7 @@ asserts on state the event guarantees (tests/test_suite_hygiene.py checks this).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -54,3 +55,21 @@ def drain_worker(app, rounds: int = 1, timeout: float = 20.0) -> None:
     ping = app.tasks["celery.ping"]
     for _ in range(rounds):
         assert ping.delay().get(timeout=timeout) == "pong"
+
+
+def shows_phone(text: str, phone: str) -> bool:
+    """Whether ``text`` shows ``phone`` or a part of it: two or more of its digit groups
+    side by side, however separated ("040 765", "765-4321", "0407654321").
+
+    A short digit run alone is no evidence: random tokens (CSRF, ids) and timestamps hold
+    "765" by chance now and then, and a test looking for it fails at random."""
+    groups = re.findall(r"\d+", phone)
+    runs = [
+        r"[\s-]?".join(groups[first : last + 1])
+        for first in range(len(groups))
+        for last in range(first + 1, len(groups))
+    ]
+    if groups and groups[0].startswith("0"):  # 040 … as +358 40 …
+        national = [groups[0][1:], *groups[1:]]
+        runs += [r"\+?358[\s-]?" + r"[\s-]?".join(national[:n]) for n in (2, len(national))]
+    return any(re.search(rf"(?<![0-9A-Za-z]){run}(?![0-9])", text) for run in runs)
