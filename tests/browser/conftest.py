@@ -76,6 +76,20 @@ def login(page: Page, username: str, password: str | None = None) -> None:
     page.wait_for_url(lambda url: "/kirjaudu/" not in url)
 
 
+def htmx_settled(page: Page) -> None:
+    """Wait until htmx has finished every request and swap on the page.
+
+    htmx wires up swapped-in content (its triggers, ``hx-get`` on an input) in a settle
+    step a moment after the swap, while the browser may already have focused the new
+    content's ``autofocus`` field. A test that types as soon as the focus is there can
+    type into a field htmx isn't yet listening to; on a busy machine it then waits for a
+    request that never comes. Call this after a swap, before typing into its content."""
+    page.wait_for_function(
+        "() => !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def pick_municipality(page: Page, **option: str) -> None:
     """Choose in the header's municipality picker and wait for the page it leads to.
 

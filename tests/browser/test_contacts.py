@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from apps.contacts.models import ContactRecord
 from tests.catalogue.factories import KOTKA, entry, line
 
-from .conftest import assert_accessible, login
+from .conftest import assert_accessible, htmx_settled, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,6 +33,7 @@ def test_record_contact_by_keyboard_without_leaving_the_page(page: Page, advisor
     # The focus starts on the line, where the advisor's own line is already chosen.
     expect(_focused(page)).to_have_attribute("name", "service_line")
     expect(_focused(page)).to_be_checked()
+    htmx_settled(page)
     assert_accessible(page)
 
     page.keyboard.press("ArrowRight")  # Vammaispalvelut → Ikäihmisten palvelut
@@ -96,8 +97,10 @@ def test_topic_search_by_keyboard(page: Page, advisor):
     page.goto("/palvelut/")
     page.keyboard.press("c")
     # The opened panel puts the focus on its first field; only then move on, or the
-    # panel's own focus could land after ours and swallow the typing.
+    # panel's own focus could land after ours and swallow the typing. htmx wires the
+    # topic search up a moment after the swap: wait for that too.
     expect(_focused(page)).to_have_attribute("name", "service_line")
+    htmx_settled(page)
     page.locator("#contact-topic-q").focus()
     page.keyboard.type("omaishoi")
     expect(page.locator("#topic-results")).to_contain_text("Omaishoidon tuki")
