@@ -56,12 +56,22 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+HTMX_SETTLE_MS = 250
+
+
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:
     context = browser.new_context(
         locale="fi-FI", base_url=live_server.url, viewport={"width": 1280, "height": 800}
     )
     context.set_default_timeout(10_000)
+    # htmx wires up swapped-in content after a settle delay (20 ms by default). Tests run
+    # with a longer one, so a test that acts on new content before htmx has wired it up
+    # (see htmx_settled) fails every time here instead of now and then on a busy machine.
+    context.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => {"
+        f" if (window.htmx) htmx.config.defaultSettleDelay = {HTMX_SETTLE_MS}; }});"
+    )
     page = context.new_page()
     yield page
     context.close()
