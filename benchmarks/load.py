@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import os
 import secrets
 import shutil
@@ -64,9 +65,14 @@ def server_from_environment() -> DatabaseServer:
     )
 
 
-def run_locust(host: str, users: int, seconds: int, spawn_rate: float, prefix: Path) -> Path:
+def run_locust(
+    host: str, users: int, seconds: int, spawn_rate: float, prefix: Path, *, think: str
+) -> Path:
     """Run Locust headless (its own output goes to ``prefix``.log); the figures, failed
-    requests and errors raised in a simulated user go to ``prefix``_*.csv."""
+    requests and errors raised in a simulated user go to ``prefix``_*.csv. With more
+    than one user the figures start when the last advisor has signed in (Locust's
+    --reset-stats): the ramp, where each advisor's password check takes about a second
+    of a core, is not the steady state the page goal is about."""
     with Path(f"{prefix}.log").open("wb") as log:
         subprocess.run(
             [
@@ -79,7 +85,8 @@ def run_locust(host: str, users: int, seconds: int, spawn_rate: float, prefix: P
                 "--spawn-rate",
                 str(spawn_rate),
                 "--run-time",
-                f"{seconds}s",
+                # the ramp comes on top: ``seconds`` of steady state are measured
+                f"{seconds + (math.ceil(users / spawn_rate) if users > 1 else 0)}s",
                 "--host",
                 host,
                 "--csv",
@@ -89,10 +96,12 @@ def run_locust(host: str, users: int, seconds: int, spawn_rate: float, prefix: P
                 "10",
                 "--loglevel",
                 "WARNING",
+                *(["--reset-stats"] if users > 1 else []),
             ],
             env={
                 **os.environ,
                 "NEUVOKAS_LOAD_PASSWORD": os.environ.get("NEUVOKAS_LOAD_PASSWORD", ""),
+                "NEUVOKAS_LOAD_THINK": think,
             },
             check=False,  # Locust exits 1 when a request failed; the figures say which
             stdout=log,
@@ -135,6 +144,12 @@ def main() -> int:
         "--spawn-rate", type=float, default=2, help="advisors signing in per second"
     )
     parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument(
+        "--think",
+        default="3,10",
+        help="seconds between an advisor's actions, 'MIN,MAX' (a random pause in between): "
+        "on a call the caller talks while the advisor reads an entry out or types",
+    )
     parser.add_argument("--host", help="a running stack instead of starting one")
     parser.add_argument("--logs", type=Path, help="copy the stack's and Locust's logs here")
     args = parser.parse_args()
@@ -160,11 +175,25 @@ def main() -> int:
                 stack.start()
                 stack.wait_ready()
                 host = stack.base_url
-            print(f"host {host}; machine: {os.cpu_count()} CPUs")
-            baseline = run_locust(host, 1, args.baseline, 1, workdir / "baseline")
-            load = run_locust(host, args.users, args.duration, args.spawn_rate, workdir / "load")
+            print(
+                f"host {host}; machine: {os.cpu_count()} CPUs, load average "
+                f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}; think time {args.think} s"
+            )
+            baseline = run_locust(host, 1, args.baseline, 1, workdir / "baseline", think=args.think)
+            load = run_locust(
+                host,
+                args.users,
+                args.duration,
+                args.spawn_rate,
+                workdir / "load",
+                think=args.think,
+            )
             report(f"baseline: 1 advisor, {args.baseline} s", baseline)
-            errors, slow = report(f"load: {args.users} advisors, {args.duration} s", load)
+            errors, slow = report(
+                f"load: {args.users} advisors, {args.duration} s (from the last sign-in on)",
+                load,
+            )
+            print(f"load average at the end: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
             for run in ("baseline", "load"):
                 for kind in ("failures", "exceptions"):
                     found = Path(f"{workdir / run}_{kind}.csv")

@@ -1,7 +1,8 @@
 """Locust users for benchmarks/load.py: advisors on a call.
 
 Each simulated advisor signs in with a local password (advisor accounts ``kuorma1`` …
-made by load.py) and then, with 0.5-2 s of thought between actions, types searches into
+made by load.py) and then, with NEUVOKAS_LOAD_THINK seconds of thought between actions
+(``"3,10"``: a random pause of 3 to 10 s, load.py's --think), types searches into
 the header's live search (one request per growing prefix, as the 300 ms debounce sends
 them while typing), opens entries, asks colleagues, answers questions and records
 contacts. The client stands where nginx stands (plain HTTP on loopback with
@@ -20,6 +21,7 @@ from typing import Any
 from locust import HttpUser, between, task
 
 PASSWORD = os.environ.get("NEUVOKAS_LOAD_PASSWORD", "")
+THINK = tuple(float(s) for s in os.environ.get("NEUVOKAS_LOAD_THINK", "3,10").split(","))
 TERMS = [
     "omaishoito",
     "kuljetuspalvelu",
@@ -43,7 +45,7 @@ def _value(html: str, pattern: str) -> str:
 
 
 class Advisor(HttpUser):
-    wait_time = between(0.5, 2.0)
+    wait_time = between(THINK[0], THINK[1])
 
     def on_start(self) -> None:
         host = self.host.split("://", 1)[1]
