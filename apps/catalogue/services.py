@@ -26,13 +26,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from apps.contacts.services import contact_records_keep_entry_topic
 from apps.core.dispatch import enqueue
 from apps.core.privacy import ensure_no_personal_data
 from apps.notifications.services import notify
 from apps.search.services import index_object, index_objects, remove_object
 
 from . import interchange, opening_hours
+from .citations import entry_citers
 from .diffing import FieldChange, reference_labels, same_text, version_diff
 from .interchange import CatalogueFormatError, entry_to_dict
 from .models import (
@@ -285,7 +285,8 @@ def entry_delete(*, entry: Entry) -> None:
     """
     with transaction.atomic():
         locked = Entry.objects.select_for_update().get(pk=entry.pk)
-        contact_records_keep_entry_topic(entry=locked)
+        for citer in entry_citers():
+            citer.release(entry=locked)
         remove_object(locked)
         locked.delete()
 
