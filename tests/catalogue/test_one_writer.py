@@ -331,3 +331,25 @@ def test_one_privacy_flattener_in_the_interchange():
         if isinstance(node, ast.FunctionDef) and node.name.endswith("_texts")
     ]
     assert flatteners == ["free_texts", "entry_texts"]
+
+
+def test_format_errors_reach_the_form_by_their_paths_not_by_reading_messages():
+    """The entry services map a format mistake to its form field by its path (data): they
+    use no regular expressions and never read the mistakes as text (``.errors``)."""
+    for module in ("services.py", "edit_forms.py", "views/editing.py"):
+        tree = ast.parse((ROOT / "apps/catalogue" / module).read_text(encoding="utf-8"))
+        imported = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        assert "re" not in imported, module
+        read_as_text = [
+            ast.unparse(node)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and node.attr == "errors"
+            and ast.unparse(node.value) in ("exc", "error", "caught", "refused")
+        ]
+        assert read_as_text == [], module
