@@ -31,12 +31,12 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from apps.audit import services as audit
-from apps.contacts.selectors import contact_records_citing_count
 from apps.core import limits
 from apps.core.http import signed_in_user
 from apps.core.privacy import ensure_no_personal_data
 
 from . import interchange
+from .citations import entry_citers
 from .edit_forms import OpeningHoursField
 from .models import (
     Contact,
@@ -485,19 +485,10 @@ class EntryAdmin(TranslationAdmin[Entry]):
         return deleted, counts, perms_needed, protected
 
     def render_delete_form(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
-        count = contact_records_citing_count(entries=[context["object"]])
-        if count:
-            messages.warning(
-                request,
-                ngettext(
-                    "%(count)s yhteydenotto viittaa tähän korttiin; siihen jää kortin otsikko "
-                    "aiheeksi.",
-                    "%(count)s yhteydenottoa viittaa tähän korttiin; niihin jää kortin otsikko "
-                    "aiheeksi.",
-                    count,
-                )
-                % {"count": count},
-            )
+        for citer in entry_citers():
+            count = citer.count(entries=[context["object"]])
+            if count:
+                messages.warning(request, citer.delete_warning(count=count, selected=False))
         return super().render_delete_form(request, context)
 
     @admin.action(
@@ -509,19 +500,10 @@ class EntryAdmin(TranslationAdmin[Entry]):
         """Django's bulk delete, whose confirmation page also says what happens to the
         contacts that cite the selected entries."""
         if not request.POST.get("post"):
-            count = contact_records_citing_count(entries=queryset)
-            if count:
-                messages.warning(
-                    request,
-                    ngettext(
-                        "%(count)s yhteydenotto viittaa valittuihin kortteihin; siihen jää kortin "
-                        "otsikko aiheeksi.",
-                        "%(count)s yhteydenottoa viittaa valittuihin kortteihin; niihin jää kortin "
-                        "otsikko aiheeksi.",
-                        count,
-                    )
-                    % {"count": count},
-                )
+            for citer in entry_citers():
+                count = citer.count(entries=queryset)
+                if count:
+                    messages.warning(request, citer.delete_warning(count=count, selected=True))
         return django_delete_selected(self, request, queryset)
 
     def delete_model(self, request: HttpRequest, obj: Entry) -> None:

@@ -18,8 +18,6 @@ from .models import Entry, Municipality, ServiceLine
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-MUNICIPALITY_PARAM = "kunta"
-
 
 class _ReferenceChoicesForm(forms.Form):
     """Turns keys in the query string into the objects they name."""

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.postgres.fields import ArrayField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import models
 
@@ -33,6 +33,7 @@ from apps.core.privacy import ensure_no_personal_data
 
 from . import opening_hours
 from .models import Contact, Entry, Municipality, Organisation, ServiceLine
+from .problems import FieldPath, FormatProblem, path_text
 
 FORMAT = "sote-catalogue/1"
 LANGUAGES = ("fi", "sv", "en")
@@ -77,17 +78,24 @@ _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _MAX_INT = 2_147_483_647
 _MAX_ERRORS = 50
+# Where one entry's mistakes are when it is checked alone (the editing form, PTV).
+ENTRY_PATH: FieldPath = ("entry",)
 
 
 class CatalogueFormatError(ValueError):
-    """A file (or one entry) that breaks the format; ``errors`` lists every mistake."""
+    """A file (or one entry) that breaks the format; ``problems`` lists every mistake with
+    its path as data, ``errors`` the same as text (``services[12].title.fi: missing``)."""
 
-    def __init__(self, errors: list[str] | str) -> None:
-        self.errors = [errors] if isinstance(errors, str) else list(errors)
+    def __init__(self, problems: Iterable[FormatProblem] | FormatProblem) -> None:
+        self.problems = [problems] if isinstance(problems, FormatProblem) else list(problems)
         shown = self.errors[:_MAX_ERRORS]
-        more = len(self.errors) - len(shown)
+        more = len(self.problems) - len(shown)
         message = "\n".join(shown) + (f"\n… and {more} more" if more > 0 else "")
         super().__init__(message)
+
+    @property
+    def errors(self) -> list[str]:
+        return [str(problem) for problem in self.problems]
 
 
 class CatalogueSyntaxError(CatalogueFormatError):
@@ -95,7 +103,9 @@ class CatalogueSyntaxError(CatalogueFormatError):
 
     def __init__(self, message: str, *, line: int, column: int) -> None:
         self.message, self.line, self.column = message, line, column
-        super().__init__(f"(file): not valid JSON: line {line}, column {column}: {message}")
+        super().__init__(
+            FormatProblem((), f"not valid JSON: line {line}, column {column}: {message}")
+        )
 
 
 # --- Reading a file ------------------------------------------------------------------------
@@ -114,7 +124,9 @@ def loads(text: str | bytes) -> Any:
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise CatalogueFormatError(f"(file): not UTF-8 text (byte {exc.start})") from exc
+            raise CatalogueFormatError(
+                FormatProblem((), f"not UTF-8 text (byte {exc.start})")
+            ) from exc
     duplicates: dict[int, tuple[dict[str, Any], list[str]]] = {}
 
     def object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -130,7 +142,7 @@ def loads(text: str | bytes) -> Any:
     except json.JSONDecodeError as exc:
         raise CatalogueSyntaxError(exc.msg, line=exc.lineno, column=exc.colno) from exc
     except (ValueError, RecursionError) as exc:  # too-long integer, nesting beyond the limit
-        raise CatalogueFormatError(f"(file): not valid JSON: {exc}") from exc
+        raise CatalogueFormatError(FormatProblem((), f"not valid JSON: {exc}")) from exc
     if duplicates:
         raise CatalogueFormatError(_duplicate_errors(data, duplicates))
     return data
@@ -138,27 +150,28 @@ def loads(text: str | bytes) -> Any:
 
 def _duplicate_errors(
     data: Any, duplicates: dict[int, tuple[dict[str, Any], list[str]]]
-) -> list[str]:
+) -> list[FormatProblem]:
     """Name each object with a duplicate key by its path, an object before its contents.
 
     An object inside a value that a later duplicate replaced is no longer in the data;
     the duplicate that replaced it is reported instead. Walks without recursion: the data
     may be nested as deep as the parser allows.
     """
-    errors: list[str] = []
-    stack: list[tuple[Any, str]] = [(data, "")]
+    errors: list[FormatProblem] = []
+    stack: list[tuple[Any, FieldPath]] = [(data, ())]
     while stack:
         node, path = stack.pop()
+        children: list[tuple[Any, FieldPath]]
         if isinstance(node, dict):
             found = duplicates.get(id(node))
             if found is not None and found[0] is node:
                 errors += [
-                    f"{path or '(file)'}: duplicate key {json.dumps(name, ensure_ascii=False)}"
+                    FormatProblem(path, f"duplicate key {json.dumps(name, ensure_ascii=False)}")
                     for name in found[1]
                 ]
-            children = [(v, f"{path}.{k}" if path else k) for k, v in node.items()]
+            children = [(v, (*path, k)) for k, v in node.items()]
         elif isinstance(node, list):
-            children = [(v, f"{path}[{i}]") for i, v in enumerate(node)]
+            children = [(v, (*path, i)) for i, v in enumerate(node)]
         else:
             continue
         stack.extend(reversed(children))
@@ -204,29 +217,29 @@ class _Checker:
     """Walks a file (or one entry) and records every mistake with its path."""
 
     def __init__(self, *, lookup: Callable[[str, str], bool]) -> None:
-        self.errors: list[str] = []
+        self.problems: list[FormatProblem] = []
         # lookup(what, value) -> known? ; what is "municipality"/"service line"/"organisation"
         self._lookup = lookup
 
-    def error(self, path: str, message: str) -> None:
-        self.errors.append(f"{path}: {message}")
+    def error(self, path: FieldPath, message: str) -> None:
+        self.problems.append(FormatProblem(path, message))
 
     # Primitive shapes. Each returns True when the value is usable for deeper checks.
 
-    def obj(self, value: Any, path: str, allowed: Iterable[str]) -> bool:
+    def obj(self, value: Any, path: FieldPath, allowed: Iterable[str]) -> bool:
         if not isinstance(value, dict):
             self.error(path, "expected an object")
             return False
         allowed = set(allowed)
         for name in value:
             if name not in allowed:
-                self.error(f"{path}.{name}", "unknown field")
+                self.error((*path, name), "unknown field")
         return True
 
     def string(
         self,
         value: Any,
-        path: str,
+        path: FieldPath,
         *,
         max_length: int,
         required: bool = False,
@@ -254,9 +267,15 @@ class _Checker:
         return True
 
     def localised(
-        self, container: dict[str, Any], name: str, path: str, *, required: bool, max_length: int
+        self,
+        container: dict[str, Any],
+        name: str,
+        path: FieldPath,
+        *,
+        required: bool,
+        max_length: int,
     ) -> None:
-        path = f"{path}.{name}"
+        path = (*path, name)
         value = container.get(name)
         if value is None:
             if required:
@@ -267,22 +286,22 @@ class _Checker:
             return
         for lang, text in value.items():
             if lang not in LANGUAGES:
-                self.error(f"{path}.{lang}", "unknown language")
+                self.error((*path, lang), "unknown language")
                 continue
             if text is not None:
-                self.string(text, f"{path}.{lang}", max_length=max_length)
+                self.string(text, (*path, lang), max_length=max_length)
         if required:
             fi = value.get("fi")
             if fi is None:
-                self.error(f"{path}.fi", "missing")
+                self.error((*path, "fi"), "missing")
             elif isinstance(fi, str) and not fi.strip():
-                self.error(f"{path}.fi", "must not be empty")
+                self.error((*path, "fi"), "must not be empty")
 
     def optional_string(
         self,
         container: dict[str, Any],
         name: str,
-        path: str,
+        path: FieldPath,
         *,
         max_length: int,
         validator: Callable[[str], None] | None = None,
@@ -291,19 +310,25 @@ class _Checker:
         value = container.get(name)
         if value is None:
             return
-        if self.string(value, f"{path}.{name}", max_length=max_length) and value and validator:
+        if self.string(value, (*path, name), max_length=max_length) and value and validator:
             try:
                 validator(value)
             except ValidationError:
-                self.error(f"{path}.{name}", f"invalid {what} {value!r}")
+                self.error((*path, name), f"invalid {what} {value!r}")
 
     def string_list(
-        self, container: dict[str, Any], name: str, path: str, *, max_length: int, max_items: int
+        self,
+        container: dict[str, Any],
+        name: str,
+        path: FieldPath,
+        *,
+        max_length: int,
+        max_items: int,
     ) -> None:
         value = container.get(name)
         if value is None:
             return
-        path = f"{path}.{name}"
+        path = (*path, name)
         if not isinstance(value, list):
             self.error(path, "expected a list")
             return
@@ -311,9 +336,9 @@ class _Checker:
             self.error(path, f"more than {max_items} items")
             return
         for i, item in enumerate(value):
-            self.string(item, f"{path}[{i}]", max_length=max_length, required=True)
+            self.string(item, (*path, i), max_length=max_length, required=True)
 
-    def reference(self, value: Any, path: str, what: str) -> None:
+    def reference(self, value: Any, path: FieldPath, what: str) -> None:
         pattern = _CODE_RE if what == "municipality" else _KEY_RE
         if not self.string(
             value,
@@ -327,36 +352,36 @@ class _Checker:
         if not self._lookup(what, value):
             self.error(path, f"unknown {what} {value!r}")
 
-    def references(self, container: dict[str, Any], name: str, path: str, what: str) -> int:
+    def references(self, container: dict[str, Any], name: str, path: FieldPath, what: str) -> int:
         """Check a list of references; return how many there are."""
         value = container.get(name)
         if value is None:
             return 0
-        path = f"{path}.{name}"
+        path = (*path, name)
         if not isinstance(value, list):
             self.error(path, "expected a list")
             return 0
         seen: set[Any] = set()
         for i, item in enumerate(value):
             if isinstance(item, str) and item in seen:
-                self.error(f"{path}[{i}]", f"duplicate {what} {item!r}")
+                self.error((*path, i), f"duplicate {what} {item!r}")
                 continue
             if isinstance(item, str):
                 seen.add(item)
-            self.reference(item, f"{path}[{i}]", what)
+            self.reference(item, (*path, i), what)
         return len(value)
 
     # Objects of the format.
 
-    def municipality(self, item: Any, path: str) -> None:
+    def municipality(self, item: Any, path: FieldPath) -> None:
         if not self.obj(item, path, MUNICIPALITY_FIELDS):
             return
         if "code" not in item:
-            self.error(f"{path}.code", "missing")
+            self.error((*path, "code"), "missing")
         else:
             self.string(
                 item["code"],
-                f"{path}.code",
+                (*path, "code"),
                 max_length=3,
                 pattern=_CODE_RE,
                 what="municipality code",
@@ -364,18 +389,18 @@ class _Checker:
         self.localised(
             item, "name", path, required=True, max_length=_max_length(Municipality, "name")
         )
-        self.privacy(_localised_texts(item, "name", path))
+        self.privacy(item, MUNICIPALITY_TEXTS, path)
 
-    def service_line(self, item: Any, path: str) -> None:
+    def service_line(self, item: Any, path: FieldPath) -> None:
         if not self.obj(item, path, SERVICE_LINE_FIELDS):
             return
         self._key(item, path, max_length=_max_length(ServiceLine, "key"))
         self.localised(
             item, "name", path, required=True, max_length=_max_length(ServiceLine, "name")
         )
-        self.privacy(_localised_texts(item, "name", path))
+        self.privacy(item, SERVICE_LINE_TEXTS, path)
 
-    def organisation(self, item: Any, path: str) -> None:
+    def organisation(self, item: Any, path: FieldPath) -> None:
         if not self.obj(item, path, ORGANISATION_FIELDS):
             return
         self._key(item, path, max_length=_max_length(Organisation, "key"))
@@ -384,10 +409,10 @@ class _Checker:
         )
         kind = item.get("kind")
         if kind is None:
-            self.error(f"{path}.kind", "missing")
+            self.error((*path, "kind"), "missing")
         elif kind not in Organisation.Kind.values:
             self.error(
-                f"{path}.kind",
+                (*path, "kind"),
                 f"unknown kind {kind!r} (expected one of {', '.join(Organisation.Kind.values)})",
             )
         self.references(item, "municipalities", path, "municipality")
@@ -408,14 +433,9 @@ class _Checker:
             validator=validate_email,
             what="e-mail address",
         )
-        self.privacy(
-            {
-                **_plain_texts(item, ("key", "website", "phone", "email"), path),
-                **_localised_texts(item, "name", path),
-            }
-        )
+        self.privacy(item, ORGANISATION_TEXTS, path)
 
-    def entry(self, item: Any, path: str, *, kind: str) -> None:
+    def entry(self, item: Any, path: FieldPath, *, kind: str) -> None:
         if not self.obj(item, path, ENTRY_FIELDS):
             return
         self._key(item, path, max_length=_max_length(Entry, "key"))
@@ -433,13 +453,13 @@ class _Checker:
             and lines == 0
             and isinstance(item.get("service_lines"), list | None)
         ):
-            self.error(f"{path}.service_lines", "a service needs at least one service line")
+            self.error((*path, "service_lines"), "a service needs at least one service line")
         self.references(item, "municipalities", path, "municipality")
         # An optional reference may be null or "" (absent); a required one may not.
         if item.get("organisation") not in (None, ""):
-            self.reference(item["organisation"], f"{path}.organisation", "organisation")
+            self.reference(item["organisation"], (*path, "organisation"), "organisation")
         elif kind == Entry.Kind.OFFER:
-            self.error(f"{path}.organisation", "missing")
+            self.error((*path, "organisation"), "missing")
         for name in ENTRY_LISTS:
             list_field = Entry._meta.get_field(name)
             assert isinstance(list_field, ArrayField)  # bounded lists of bounded strings
@@ -449,33 +469,31 @@ class _Checker:
         contacts = item.get("contacts")
         if contacts is not None:
             if not isinstance(contacts, list):
-                self.error(f"{path}.contacts", "expected a list")
+                self.error((*path, "contacts"), "expected a list")
             elif len(contacts) > limits.ENTRY_CONTACTS:
-                self.error(f"{path}.contacts", f"more than {limits.ENTRY_CONTACTS} items")
+                self.error((*path, "contacts"), f"more than {limits.ENTRY_CONTACTS} items")
             else:
                 for i, contact in enumerate(contacts):
-                    self.contact(contact, f"{path}.contacts[{i}]")
+                    self.contact(contact, (*path, "contacts", i))
         owner = item.get("owner")
         if owner not in (None, ""):
-            self.string(owner, f"{path}.owner", max_length=150, required=True)
+            self.string(owner, (*path, "owner"), max_length=150, required=True)
             if isinstance(owner, str) and owner.strip():
                 try:
                     UnicodeUsernameValidator()(owner)
                 except ValidationError:
-                    self.error(f"{path}.owner", f"invalid username {owner!r}")
+                    self.error((*path, "owner"), f"invalid username {owner!r}")
         days = item.get("review_interval_days")
         if days is not None and (
             not isinstance(days, int) or isinstance(days, bool) or not 0 < days <= _MAX_INT
         ):
-            self.error(f"{path}.review_interval_days", "expected a positive whole number")
+            self.error((*path, "review_interval_days"), "expected a positive whole number")
         reviewed = item.get("last_reviewed")
         if reviewed not in (None, "") and parse_date(reviewed) is None:
-            self.error(f"{path}.last_reviewed", "expected an ISO date (YYYY-MM-DD)")
-        for key, messages in privacy_errors(entry_texts(item)).items():
-            for message in messages:
-                self.error(text_path(key, path), message)
+            self.error((*path, "last_reviewed"), "expected an ISO date (YYYY-MM-DD)")
+        self.privacy(item, ENTRY_TEXTS, path)
 
-    def contact(self, item: Any, path: str) -> None:
+    def contact(self, item: Any, path: FieldPath) -> None:
         if not self.obj(item, path, CONTACT_FIELDS + CONTACT_LEGACY_FIELDS):
             return
         for name in CONTACT_LOCALISED:
@@ -492,28 +510,27 @@ class _Checker:
                 what="e-mail address",
             )
         if item.get("municipality") not in (None, ""):
-            self.reference(item["municipality"], f"{path}.municipality", "municipality")
+            self.reference(item["municipality"], (*path, "municipality"), "municipality")
             if item.get("municipalities"):
-                self.error(f"{path}.municipality", 'give either "municipality" or "municipalities"')
+                self.error(
+                    (*path, "municipality"), 'give either "municipality" or "municipalities"'
+                )
         self.references(item, "municipalities", path, "municipality")
         if item.get("opening_hours") is not None:
-            self.errors += opening_hours.validate(item["opening_hours"], f"{path}.opening_hours")
+            self.problems += opening_hours.problems(item["opening_hours"], (*path, "opening_hours"))
 
-    def privacy(self, texts: dict[str, str]) -> None:
-        try:
-            ensure_no_personal_data(texts)
-        except ValidationError as exc:
-            for name, errors in exc.error_dict.items():
-                for error in errors:
-                    self.error(name, " ".join(error.messages))
+    def privacy(self, item: Mapping[str, Any], fields: TextFields, path: FieldPath) -> None:
+        for key, messages in privacy_errors(free_texts(item, fields)).items():
+            for message in messages:
+                self.error((*path, *key), message)
 
-    def _key(self, item: dict[str, Any], path: str, *, max_length: int) -> None:
+    def _key(self, item: dict[str, Any], path: FieldPath, *, max_length: int) -> None:
         if "key" not in item or item["key"] is None:
-            self.error(f"{path}.key", "missing")
+            self.error((*path, "key"), "missing")
             return
         self.string(
             item["key"],
-            f"{path}.key",
+            (*path, "key"),
             max_length=max_length,
             pattern=_KEY_RE,
             what="key (a–z, 0–9 and '-' only)",
@@ -529,78 +546,90 @@ def parse_date(value: Any) -> datetime.date | None:
         return None
 
 
-def _localised_texts(item: dict[str, Any], name: str, path: str) -> dict[str, str]:
-    """The strings of one localised field, keyed by path (``services[0].title.fi``)."""
-    value = item.get(name)
-    if not isinstance(value, dict):
-        return {}
-    return {f"{path}.{name}.{lang}": text for lang, text in value.items() if isinstance(text, str)}
+@dataclass(frozen=True)
+class TextFields:
+    """Where one kind of object of the format keeps what a person types: plain strings,
+    localised ones (``{"fi": …}``), lists of strings, and lists of objects with fields of
+    their own (an entry's contacts)."""
+
+    plain: tuple[str, ...] = ()
+    localised: tuple[str, ...] = ()
+    lists: tuple[str, ...] = ()
+    nested: tuple[tuple[str, TextFields], ...] = ()
 
 
-def _plain_texts(item: dict[str, Any], names: Iterable[str], path: str) -> dict[str, str]:
-    return {f"{path}.{name}": item[name] for name in names if isinstance(item.get(name), str)}
+# The key and owner count: a key becomes a URL, a username is shown.
+CONTACT_TEXTS = TextFields(localised=CONTACT_LOCALISED, plain=CONTACT_PLAIN)
+ENTRY_TEXTS = TextFields(
+    plain=("key", "owner"),
+    localised=ENTRY_LOCALISED,
+    lists=ENTRY_LISTS,
+    nested=(("contacts", CONTACT_TEXTS),),
+)
+MUNICIPALITY_TEXTS = TextFields(localised=("name",))
+SERVICE_LINE_TEXTS = TextFields(localised=("name",))
+ORGANISATION_TEXTS = TextFields(plain=("key", "website", "phone", "email"), localised=("name",))
 
 
-TextKey = tuple[str | int, ...]
-
-
-def entry_texts(item: Mapping[str, Any]) -> dict[TextKey, str]:
-    """Every string of one entry a person could type an identity code into, keyed by its
+def free_texts(item: Mapping[str, Any], fields: TextFields) -> dict[FieldPath, str]:
+    """Every string of one object a person could type an identity code into, keyed by its
     field: ``("title", "fi")``, ``("keywords", 2)``, ``("contacts", 0, "hours", "fi")``.
 
-    The one flattener for the privacy guard: the editing form names an error's field
-    with :func:`text_form_field`, the importer its place in the file with
-    :func:`text_path`. The key and owner count: a key becomes a URL.
+    The one flattener for the privacy guard, for every kind of object (``ENTRY_TEXTS``,
+    ``ORGANISATION_TEXTS``, …): the editing form names an error's field with
+    :func:`entry_form_field`, the importer its place in the file by putting the object's
+    own path in front.
     """
-    texts: dict[TextKey, str] = {}
-    for name in ("key", "owner"):
+    texts: dict[FieldPath, str] = {}
+    for name in fields.plain:
         if isinstance(item.get(name), str):
             texts[(name,)] = item[name]
-    for name in ENTRY_LOCALISED:
-        texts |= _localised_field(item, name, ())
-    for name in ENTRY_LISTS:
+    for name in fields.localised:
+        value = item.get(name)
+        if isinstance(value, str):  # a plain string is the Finnish text
+            texts[(name, "fi")] = value
+        elif isinstance(value, Mapping):
+            texts |= {(name, lang): text for lang, text in value.items() if isinstance(text, str)}
+    for name in fields.lists:
         value = item.get(name)
         if isinstance(value, list):
             texts |= {(name, i): text for i, text in enumerate(value) if isinstance(text, str)}
-    contacts = item.get("contacts")
-    if isinstance(contacts, list):
-        for i, contact in enumerate(contacts):
-            if not isinstance(contact, Mapping):
-                continue
-            for name in CONTACT_LOCALISED:
-                texts |= _localised_field(contact, name, ("contacts", i))
-            for name in CONTACT_PLAIN:
-                if isinstance(contact.get(name), str):
-                    texts[("contacts", i, name)] = contact[name]
+    for name, inner in fields.nested:
+        value = item.get(name)
+        if isinstance(value, list):
+            for i, child in enumerate(value):
+                if isinstance(child, Mapping):
+                    texts |= {(name, i, *key): t for key, t in free_texts(child, inner).items()}
     return texts
 
 
-def _localised_field(item: Mapping[str, Any], name: str, prefix: TextKey) -> dict[TextKey, str]:
-    value = item.get(name)
-    if isinstance(value, str):  # a plain string is the Finnish text
-        return {(*prefix, name, "fi"): value}
-    if not isinstance(value, Mapping):
-        return {}
-    return {(*prefix, name, lang): text for lang, text in value.items() if isinstance(text, str)}
+def entry_texts(item: Mapping[str, Any]) -> dict[FieldPath, str]:
+    """:func:`free_texts` of one entry."""
+    return free_texts(item, ENTRY_TEXTS)
 
 
-def text_path(key: TextKey, prefix: str) -> str:
-    """Where a text is in the file: ``services[0].contacts[1].hours.fi``."""
-    return prefix + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in key)
+def entry_form_field(path: FieldPath) -> str:
+    """The editing form's field for a place in one entry (a path inside it): ``title_sv``
+    for ``("title", "sv")``, ``contacts.0.hours_fi``, ``contacts.0.opening_hours`` for any
+    place inside a contact's opening hours, ``keywords`` for any of its items (a list is
+    one text area), ``NON_FIELD_ERRORS`` for the entry itself. The one mapper from a path
+    to a form field, for privacy refusals and format mistakes alike; a name the form has
+    no field for is the caller's to put on the form as a whole."""
+    if not path:
+        return NON_FIELD_ERRORS
+    if path[0] == "contacts" and len(path) >= 3 and isinstance(path[1], int):
+        return f"contacts.{path[1]}.{_form_field_name(path[2:])}"
+    return _form_field_name(path)
 
 
-def text_form_field(key: TextKey) -> str:
-    """The editing form's field of a text: ``title_sv``, ``contacts.0.hours_fi``, and
-    ``keywords`` for any of its items (a list is one text area)."""
-    if key[0] == "contacts" and len(key) >= 3:
-        field = f"contacts.{key[1]}.{key[2]}"
-        return field + (f"_{key[3]}" if len(key) > 3 else "")
-    if len(key) == 2 and isinstance(key[1], str):
-        return f"{key[0]}_{key[1]}"
-    return str(key[0])
+def _form_field_name(path: FieldPath) -> str:
+    name = str(path[0])
+    if len(path) >= 2 and path[1] in LANGUAGES:
+        return f"{name}_{path[1]}"
+    return name
 
 
-def privacy_errors(texts: Mapping[TextKey, str]) -> dict[TextKey, list[str]]:
+def privacy_errors(texts: Mapping[FieldPath, str]) -> dict[FieldPath, list[str]]:
     """The privacy guard's refusals (``apps.core.privacy``), keyed like ``texts``."""
     keys = list(texts)
     try:
@@ -651,7 +680,7 @@ def sections(data: dict[str, Any]) -> dict[str, list[Any]]:
 def validate(data: Any) -> None:
     """Raise ``CatalogueFormatError`` naming every mistake in a ``sote-catalogue/1`` file."""
     if not isinstance(data, dict):
-        raise CatalogueFormatError("(file): expected a JSON object")
+        raise CatalogueFormatError(FormatProblem((), "expected a JSON object"))
     check = _Checker(
         lookup=_DbLookup(
             {
@@ -663,49 +692,52 @@ def validate(data: Any) -> None:
     )
     for name in data:
         if name != "format" and name not in SECTIONS:
-            check.error(name, "unknown field")
+            check.error((name,), "unknown field")
     if "format" not in data:
-        check.error("format", "missing")
+        check.error(("format",), "missing")
     elif data["format"] != FORMAT:
-        check.error("format", f"expected {FORMAT!r}, got {data['format']!r}")
+        check.error(("format",), f"expected {FORMAT!r}, got {data['format']!r}")
 
-    section_checks: dict[str, tuple[Callable[[Any, str], None], str]] = {
+    section_checks: dict[str, tuple[Callable[[Any, FieldPath], None], str]] = {
         "municipalities": (check.municipality, "code"),
         "service_lines": (check.service_line, "key"),
         "organisations": (check.organisation, "key"),
         "services": (lambda item, path: check.entry(item, path, kind=Entry.Kind.SERVICE), "key"),
         "offers": (lambda item, path: check.entry(item, path, kind=Entry.Kind.OFFER), "key"),
     }
-    entry_keys: dict[str, str] = {}  # key -> path of its first use, across services and offers
+    entry_keys: dict[
+        str, FieldPath
+    ] = {}  # key -> path of its first use, across services and offers
     for section, (check_item, id_name) in section_checks.items():
         items = data.get(section)
         if items is None:
             continue
         if not isinstance(items, list):
-            check.error(section, "expected a list")
+            check.error((section,), "expected a list")
             continue
         seen = entry_keys if section in ENTRY_SECTIONS else {}
         for i, item in enumerate(items):
-            path = f"{section}[{i}]"
+            path: FieldPath = (section, i)
             check_item(item, path)
             ident = item.get(id_name) if isinstance(item, dict) else None
             if isinstance(ident, str):
                 if ident in seen:
                     check.error(
-                        f"{path}.{id_name}", f"duplicate {id_name} {ident!r} (also {seen[ident]})"
+                        (*path, id_name),
+                        f"duplicate {id_name} {ident!r} (also {path_text(seen[ident])})",
                     )
                 else:
                     seen[ident] = path
-    if check.errors:
-        raise CatalogueFormatError(check.errors)
+    if check.problems:
+        raise CatalogueFormatError(check.problems)
 
 
-def validate_entry(data: Any, *, kind: str, path: str = "entry") -> None:
+def validate_entry(data: Any, *, kind: str, path: FieldPath = ENTRY_PATH) -> None:
     """Check one entry object against the format and the references in the database."""
     check = _Checker(lookup=_DbLookup())
     check.entry(data, path, kind=kind)
-    if check.errors:
-        raise CatalogueFormatError(check.errors)
+    if check.problems:
+        raise CatalogueFormatError(check.problems)
 
 
 # --- Canonical form (what export writes; what import compares) ------------------------------
@@ -860,17 +892,28 @@ def organisation_to_dict(org: Organisation) -> dict[str, Any]:
 # --- Checking model objects ----------------------------------------------------------------
 
 
-def clean_as_format(obj: models.Model, path: str, *, exclude: list[str] | None = None) -> None:
+def clean_as_format(
+    obj: models.Model, path: FieldPath, *, exclude: list[str] | None = None
+) -> None:
     """``full_clean`` whose errors name paths in the format (``title_fi`` → ``title.fi``)."""
     try:
         obj.full_clean(exclude=exclude)
     except ValidationError as exc:
-        errors = []
+        problems = []
         for name, messages in exc.message_dict.items():
-            base, _, lang = name.rpartition("_")
-            where = f"{base}.{lang}" if lang in LANGUAGES and base else name
-            errors += [f"{path}.{where}: {message}" for message in messages]
-        raise CatalogueFormatError(errors) from exc
+            problems += [
+                FormatProblem((*path, *_model_field_path(name)), message) for message in messages
+            ]
+        raise CatalogueFormatError(problems) from exc
+
+
+def _model_field_path(name: str) -> FieldPath:
+    """A model field's place in the format: ``title_fi`` → ``("title", "fi")``, and the
+    object itself for an error about no one field."""
+    if name == NON_FIELD_ERRORS:
+        return ()
+    base, _, lang = name.rpartition("_")
+    return (base, lang) if lang in LANGUAGES and base else (name,)
 
 
 # --- Reading -------------------------------------------------------------------------------

@@ -50,6 +50,8 @@ from typing import Any
 
 from django.utils.translation import gettext, pgettext
 
+from .problems import FieldPath, FormatProblem
+
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
 UTC = datetime.UTC
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -158,23 +160,29 @@ def _date(value: Any) -> datetime.date | None:
     return date if MIN_YEAR <= date.year <= MAX_YEAR else None
 
 
-def validate(value: Any, path: str = "opening_hours") -> list[str]:
+def validate(value: Any) -> list[str]:
     """Every mistake in an opening-hours value, each ``path: message`` (English, like the
     format's other errors). An empty list: the value is usable."""
-    errors: list[str] = []
+    return [str(problem) for problem in problems(value, ("opening_hours",))]
 
-    def err(where: str, message: str) -> None:
-        errors.append(f"{where}: {message}")
+
+def problems(value: Any, path: FieldPath = ()) -> list[FormatProblem]:
+    """Every mistake in an opening-hours value at ``path``, each with its own path
+    (``(*path, "weekly", 0, "days", "mon", 1)``). An empty list: the value is usable."""
+    errors: list[FormatProblem] = []
+
+    def err(where: FieldPath, message: str) -> None:
+        errors.append(FormatProblem(where, message))
 
     if not isinstance(value, dict):
-        return [f"{path}: expected an object"]
+        return [FormatProblem(path, "expected an object")]
     for name in value:
         if name not in ("weekly", "exceptions", "public_holidays"):
-            err(f"{path}.{name}", "unknown field")
+            err((*path, name), "unknown field")
     if value.get("public_holidays") not in (None, "open", "closed"):
-        err(f"{path}.public_holidays", 'expected "open" or "closed"')
+        err((*path, "public_holidays"), 'expected "open" or "closed"')
 
-    def ranges(items: Any, where: str) -> None:
+    def ranges(items: Any, where: FieldPath) -> None:
         if not isinstance(items, list):
             err(where, "expected a list of time ranges")
             return
@@ -182,68 +190,68 @@ def validate(value: Any, path: str = "opening_hours") -> list[str]:
             err(where, f"more than {MAX_RANGES} ranges")
         for i, item in enumerate(items):
             if _range_minutes(item) is None:
-                err(f"{where}[{i}]", f"invalid time range {item!r} (expected HH:MM-HH:MM)")
+                err((*where, i), f"invalid time range {item!r} (expected HH:MM-HH:MM)")
 
-    def dates(item: dict[str, Any], where: str, *, from_required: bool) -> None:
+    def dates(item: dict[str, Any], where: FieldPath, *, from_required: bool) -> None:
         for name in ("from", "to"):
             if item.get(name) is None:
                 if name == "from" and from_required:
-                    err(f"{where}.from", "missing")
+                    err((*where, "from"), "missing")
                 continue
             if _date(item[name]) is None:
-                err(f"{where}.{name}", f"expected an ISO date (YYYY-MM-DD), got {item[name]!r}")
+                err((*where, name), f"expected an ISO date (YYYY-MM-DD), got {item[name]!r}")
         start, end = _date(item.get("from")), _date(item.get("to"))
         if start and end and end < start:
-            err(f"{where}.to", "before from")
+            err((*where, "to"), "before from")
 
     weekly = value.get("weekly")
     if weekly is not None:
         if not isinstance(weekly, list):
-            err(f"{path}.weekly", "expected a list")
+            err((*path, "weekly"), "expected a list")
         elif len(weekly) > MAX_PERIODS:
-            err(f"{path}.weekly", f"more than {MAX_PERIODS} periods")
+            err((*path, "weekly"), f"more than {MAX_PERIODS} periods")
         else:
             for i, period in enumerate(weekly):
-                where = f"{path}.weekly[{i}]"
+                where: FieldPath = (*path, "weekly", i)
                 if not isinstance(period, dict):
                     err(where, "expected an object")
                     continue
                 for name in period:
                     if name not in ("from", "to", "days"):
-                        err(f"{where}.{name}", "unknown field")
+                        err((*where, name), "unknown field")
                 dates(period, where, from_required=False)
                 days = period.get("days")
                 if not isinstance(days, dict):
-                    err(f"{where}.days", "expected an object from weekday (mon…sun) to ranges")
+                    err((*where, "days"), "expected an object from weekday (mon…sun) to ranges")
                     continue
                 for day, items in days.items():
                     if day not in DAYS:
-                        err(f"{where}.days.{day}", "unknown weekday (mon, tue, … sun)")
+                        err((*where, "days", day), "unknown weekday (mon, tue, … sun)")
                         continue
-                    ranges(items, f"{where}.days.{day}")
+                    ranges(items, (*where, "days", day))
     exceptions = value.get("exceptions")
     if exceptions is not None:
         if not isinstance(exceptions, list):
-            err(f"{path}.exceptions", "expected a list")
+            err((*path, "exceptions"), "expected a list")
         elif len(exceptions) > MAX_EXCEPTIONS:
-            err(f"{path}.exceptions", f"more than {MAX_EXCEPTIONS} items")
+            err((*path, "exceptions"), f"more than {MAX_EXCEPTIONS} items")
         else:
             for i, item in enumerate(exceptions):
-                where = f"{path}.exceptions[{i}]"
+                where = (*path, "exceptions", i)
                 if not isinstance(item, dict):
                     err(where, "expected an object")
                     continue
                 for name in item:
                     if name not in ("from", "to", "closed", "hours"):
-                        err(f"{where}.{name}", "unknown field")
+                        err((*where, name), "unknown field")
                 dates(item, where, from_required=True)
                 closed = item.get("closed")
                 if closed not in (None, True, False):
-                    err(f"{where}.closed", "expected true or false")
+                    err((*where, "closed"), "expected true or false")
                 if "hours" in item:
-                    ranges(item["hours"], f"{where}.hours")
+                    ranges(item["hours"], (*where, "hours"))
                 if closed is True and item.get("hours"):
-                    err(f"{where}.hours", "a closed day has no hours")
+                    err((*where, "hours"), "a closed day has no hours")
                 if closed is not True and not item.get("hours"):
                     err(where, 'needs "closed": true or "hours"')
     return errors

@@ -35,6 +35,8 @@ class CatalogueFacets:
     """Search filters by the catalogue's municipalities and lines; the municipality is
     the one the advisor chose on the catalogue pages (and ``?kunta=`` changes it)."""
 
+    query_param = selectors.MUNICIPALITY_PARAM
+
     def municipalities(self) -> list[Municipality]:
         return selectors.municipality_list()
 

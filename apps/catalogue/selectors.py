@@ -55,6 +55,9 @@ if TYPE_CHECKING:
     from apps.accounts.models import User
 
 SESSION_MUNICIPALITY = "municipality"
+# The pages' municipality parameter (``?kunta=``), read by ``municipality_param``: the
+# catalogue's pages use it, and search's through ``CatalogueFacets.query_param``.
+MUNICIPALITY_PARAM = "kunta"
 _REQUEST_CACHE = "_catalogue_municipalities"
 
 # The plugin cannot type an automatic through model (it sees ``type[Never]``).

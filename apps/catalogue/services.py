@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import re
 import uuid
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, models, transaction
 from django.template.loader import render_to_string
@@ -27,13 +26,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from apps.contacts.services import contact_records_keep_entry_topic
 from apps.core.dispatch import enqueue
 from apps.core.privacy import ensure_no_personal_data
 from apps.notifications.services import notify
 from apps.search.services import index_object, index_objects, remove_object
 
 from . import interchange, opening_hours
+from .citations import entry_citers
 from .diffing import FieldChange, reference_labels, same_text, version_diff
 from .interchange import CatalogueFormatError, entry_to_dict
 from .models import (
@@ -47,6 +46,7 @@ from .models import (
     ServiceLine,
 )
 from .permissions import can_edit_entry, can_review_entry
+from .problems import FieldPath, FormatProblem
 from .selectors import SESSION_MUNICIPALITY
 from .tasks import notify_problem_report
 
@@ -108,10 +108,11 @@ class EditConflict(Exception):
 def entry_free_text(data: Mapping[str, Any], comment: str = "") -> dict[str, str]:
     """Every free-text value of an entry, named like the form fields (``title_sv``,
     ``keywords``, ``contacts.0.hours_fi``) so errors land next to them; the texts are
-    those of the interchange's one flattener (``interchange.entry_texts``)."""
+    those of the interchange's one flattener (``interchange.entry_texts``), named by its
+    one mapper (``interchange.entry_form_field``)."""
     texts: dict[str, str] = {"comment": comment}
     for key, text in interchange.entry_texts(data).items():
-        field = interchange.text_form_field(key)
+        field = interchange.entry_form_field(key)
         texts[field] = f"{texts[field]}\n{text}" if field in texts else text
     return texts
 
@@ -148,16 +149,15 @@ def entry_save(
 
 
 def format_errors_as_validation_error(exc: CatalogueFormatError) -> ValidationError:
-    """Interchange errors (``entry.contacts[0].label.fi: …``) keyed like the form fields
-    (``contacts.0.label_fi``)."""
+    """The format's mistakes in one entry (at ``("entry", "contacts", 0, "label", "fi")``)
+    keyed like the form fields (``contacts.0.label_fi``), by their paths."""
     errors: dict[str, list[str]] = {}
-    for line in exc.errors:
-        path, _, message = line.partition(": ")
-        path = re.sub(r"^entry\.?", "", path)
-        path = re.sub(r"\[(\d+)\]\.", r".\1.", path)  # contacts[0].x -> contacts.0.x
-        path = re.sub(r"\[\d+\]$", "", path)  # keywords[2] -> keywords
-        path = re.sub(r"\.(fi|sv|en)$", r"_\1", path)  # title.fi -> title_fi
-        errors.setdefault(path or NON_FIELD_ERRORS, []).append(message or line)
+    prefix = interchange.ENTRY_PATH
+    for problem in exc.problems:
+        path = problem.path
+        if path[: len(prefix)] == prefix:
+            path = path[len(prefix) :]
+        errors.setdefault(interchange.entry_form_field(path), []).append(problem.message)
     return ValidationError(errors)
 
 
@@ -285,7 +285,8 @@ def entry_delete(*, entry: Entry) -> None:
     """
     with transaction.atomic():
         locked = Entry.objects.select_for_update().get(pk=entry.pk)
-        contact_records_keep_entry_topic(entry=locked)
+        for citer in entry_citers():
+            citer.release(entry=locked)
         remove_object(locked)
         locked.delete()
 
@@ -412,17 +413,25 @@ def _owner(username: str | None) -> tuple[Any, bool]:
 
 
 def _resolve(
-    model: type[models.Model], name: str, values: list[str], path: str, what: str
+    model: type[models.Model], name: str, values: list[str], path: FieldPath, what: str
 ) -> list[Any]:
     found = {getattr(o, name): o for o in model._default_manager.filter(**{f"{name}__in": values})}
-    missing = [f"{path}[{i}]: unknown {what} {v!r}" for i, v in enumerate(values) if v not in found]
+    missing = [
+        FormatProblem((*path, i), f"unknown {what} {v!r}")
+        for i, v in enumerate(values)
+        if v not in found
+    ]
     if missing:
         raise interchange.CatalogueFormatError(missing)
     return [found[v] for v in values]
 
 
 def entry_apply(
-    entry: Entry | None, data: dict[str, Any], *, kind: str | None = None, path: str = "entry"
+    entry: Entry | None,
+    data: dict[str, Any],
+    *,
+    kind: str | None = None,
+    path: FieldPath = interchange.ENTRY_PATH,
 ) -> Entry:
     """Write one entry object (format as in ``entry_to_dict``) onto ``entry``, or create one.
 
@@ -436,27 +445,27 @@ def entry_apply(
     return _apply(entry, data, kind=kind, path=path)
 
 
-def _apply(entry: Entry | None, data: dict[str, Any], *, kind: str, path: str) -> Entry:
+def _apply(entry: Entry | None, data: dict[str, Any], *, kind: str, path: FieldPath) -> Entry:
     """``entry_apply`` for data that has already been validated."""
     with transaction.atomic():
         lines = _resolve(
             ServiceLine,
             "key",
             list(data.get("service_lines") or []),
-            f"{path}.service_lines",
+            (*path, "service_lines"),
             "service line",
         )
         municipalities = _resolve(
             Municipality,
             "code",
             list(data.get("municipalities") or []),
-            f"{path}.municipalities",
+            (*path, "municipalities"),
             "municipality",
         )
         organisation = None
         if data.get("organisation"):
             organisation = _resolve(
-                Organisation, "key", [data["organisation"]], f"{path}.organisation", "organisation"
+                Organisation, "key", [data["organisation"]], (*path, "organisation"), "organisation"
             )[0]
         contact_codes = [interchange.contact_municipalities(c) for c in data.get("contacts") or []]
         contact_municipalities = {
@@ -496,11 +505,14 @@ def _apply(entry: Entry | None, data: dict[str, Any], *, kind: str, path: str) -
             for code in contact_codes[i]:
                 if code not in contact_municipalities:
                     raise interchange.CatalogueFormatError(
-                        f"{path}.contacts[{i}].municipalities: unknown municipality {code!r}"
+                        FormatProblem(
+                            (*path, "contacts", i, "municipalities"),
+                            f"unknown municipality {code!r}",
+                        )
                     )
             for name in interchange.CONTACT_LOCALISED:
                 interchange.set_loc(contact, name, c.get(name))
-            interchange.clean_as_format(contact, f"{path}.contacts[{i}]", exclude=["entry"])
+            interchange.clean_as_format(contact, (*path, "contacts", i), exclude=["entry"])
             contacts.append(contact)
         Contact.objects.bulk_create(contacts)
         Through: type[models.Model] = Contact.municipalities.through
@@ -551,7 +563,7 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
             else:
                 counts.updated += 1
             interchange.set_loc(m, "name", item["name"])
-            interchange.clean_as_format(m, f"municipalities[{i}]")
+            interchange.clean_as_format(m, ("municipalities", i))
             m.save()
 
         # Service lines
@@ -578,7 +590,7 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
             else:
                 counts.updated += 1
             interchange.set_loc(line, "name", item["name"])
-            interchange.clean_as_format(line, f"service_lines[{i}]")
+            interchange.clean_as_format(line, ("service_lines", i))
             line.save()
 
         # Organisations (entries of an updated one are re-indexed: its name is searchable)
@@ -610,14 +622,14 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
             org.website = item.get("website") or ""
             org.phone = item.get("phone") or ""
             org.email = item.get("email") or ""
-            interchange.clean_as_format(org, f"organisations[{i}]")
+            interchange.clean_as_format(org, ("organisations", i))
             org.save()
             org.municipalities.set(
                 _resolve(
                     Municipality,
                     "code",
                     list(item.get("municipalities") or []),
-                    f"organisations[{i}].municipalities",
+                    ("organisations", i, "municipalities"),
                     "municipality",
                 )
             )
@@ -656,7 +668,7 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
                     counts.created += 1
                 else:
                     counts.updated += 1
-                entry = _apply(entry, item, kind=kind, path=f"{section}[{i}]")
+                entry = _apply(entry, item, kind=kind, path=(section, i))
                 entry_record_version(entry, author=None, comment="tuonti", reindex=False)
                 touched.append(entry)
         index_objects(touched)  # the search index changes with the catalogue (apps.search)

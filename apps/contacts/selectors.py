@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -112,6 +113,6 @@ def own_contacts(user: User, day: datetime.date | None = None) -> QuerySet[Conta
     )
 
 
-def contact_records_citing_count(*, entries: QuerySet[Entry] | list[Entry]) -> int:
+def contact_records_citing_count(*, entries: QuerySet[Entry] | Sequence[Entry]) -> int:
     """How many contacts cite one of ``entries`` (what deleting them would touch)."""
     return ContactRecord.objects.filter(entry__in=entries).count()

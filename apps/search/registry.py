@@ -140,6 +140,11 @@ class Facets(Protocol):
 
     def lines(self) -> list[Any]: ...
 
+    @property
+    def query_param(self) -> str:
+        """The pages' name of the municipality parameter (``?kunta=``)."""
+        ...
+
     def municipality_param(self, request: HttpRequest, values: Iterable[str]) -> MunicipalityParam:
         """The one parser of a municipality parameter (every value of it, ``getlist``)."""
         ...
@@ -159,6 +164,9 @@ class NoFacets:
 
     def lines(self) -> list[Any]:
         return []
+
+    # No municipalities to choose from: no parameter names one.
+    query_param = ""
 
     def municipality_param(self, request: HttpRequest, values: Iterable[str]) -> MunicipalityParam:
         codes = [value.strip() for value in values]

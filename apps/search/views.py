@@ -19,7 +19,6 @@ from .models import SearchLog
 PAGE_LIMIT = 30
 LIVE_LIMIT = 6
 MAX_QUERY = 200
-MUNICIPALITY_PARAM = "kunta"
 LINE_PARAM = "linja"
 TYPE_PARAM = "tyyppi"
 
@@ -34,10 +33,11 @@ class Filters:
 def _filters(request: HtmxHttpRequest, lines: list[Any]) -> Filters:
     """``?kunta=`` changes the advisor's municipality (as on the catalogue pages);
     ``?linja=`` and ``?tyyppi=`` narrow this search only."""
-    param = registry.facets().municipality_param(request, request.GET.getlist(MUNICIPALITY_PARAM))
+    facets = registry.facets()
+    param = facets.municipality_param(request, request.GET.getlist(facets.query_param))
     if param.given and not param.unknown:
-        registry.facets().remember_municipality(request, param.municipality)
-    municipality = registry.facets().current_municipality(request)
+        facets.remember_municipality(request, param.municipality)
+    municipality = facets.current_municipality(request)
     key = request.GET.get(LINE_PARAM, "").strip()
     line = next((li for li in lines if li.key == key), None)
     doc_type = request.GET.get(TYPE_PARAM, "").strip()
@@ -109,7 +109,7 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
             "lines": lines,
             "types": registry.doc_type_choices(),
             "municipality": filters.municipality,
-            "municipality_param": MUNICIPALITY_PARAM,
+            "municipality_param": registry.facets().query_param,
             "line_param": LINE_PARAM,
             "type_param": TYPE_PARAM,
         },

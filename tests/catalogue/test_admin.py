@@ -567,7 +567,12 @@ def test_admin_changelists_load(admin_client, model):
 
 def _wait_until_someone_waits_for_a_lock(cursor, timeout: float = 10.0) -> None:
     def someone_waits() -> bool:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        # Only waits in this test's database: the server may be shared, and a lock wait
+        # elsewhere let the other transaction commit before the request had read the entry.
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE NOT l.granted AND a.datname = current_database()"
+        )
         return bool(cursor.fetchone()[0])
 
     wait_for(someone_waits, timeout, interval=0.02, what="the admin request to wait for the lock")

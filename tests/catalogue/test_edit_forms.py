@@ -327,3 +327,87 @@ class TestAttachErrors:
         form, formset, indices = bound
         attach_errors(form, formset, ValidationError("Jokin meni pieleen."), indices)
         assert form.non_field_errors() == ["Jokin meni pieleen."]
+
+
+# --- The format's mistakes on the form -----------------------------------------------------
+
+
+def _with(data: dict[str, Any], path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    """``data`` with the value at ``path`` replaced (the path's containers copied)."""
+    out = {**data}
+    target: Any = out
+    for part in path[:-1]:
+        child = target[part]
+        target[part] = child = {**child} if isinstance(child, dict) else [*child]
+        target = child
+    target[path[-1]] = value
+    return out
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "message"),
+    [
+        (("title", "sv"), "x" * 301, "title_sv", "longer than 300 characters"),
+        (("title",), {"sv": "Färdtjänst"}, "title_fi", "missing"),
+        (("keywords",), ["taksi", "x" * 101], "keywords", "longer than 100 characters"),
+        (("service_lines",), ["ei-ole"], "service_lines", "unknown service line 'ei-ole'"),
+        (("municipalities",), ["999"], "municipalities", "unknown municipality '999'"),
+        (("organisation",), "ei-ole", "organisation", "unknown organisation 'ei-ole'"),
+        (("owner",), "ei kelpaa", "owner", "invalid username 'ei kelpaa'"),
+        (("review_interval_days",), 0, "review_interval_days", "expected a positive whole"),
+        (("contacts", 0, "label"), {"fi": "x" * 301}, "contacts.0.label_fi", "longer than 300"),
+        (("contacts", 1, "email"), "ei-osoite", "contacts.1.email", "invalid e-mail address"),
+        (
+            ("contacts", 1, "municipalities"),
+            ["999"],
+            "contacts.1.municipalities",
+            "unknown municipality '999'",
+        ),
+        (
+            ("contacts", 0, "opening_hours"),
+            {"weekly": [{"days": {"mon": ["25:00-26:00"]}}]},
+            "contacts.0.opening_hours",
+            "invalid time range '25:00-26:00'",
+        ),
+    ],
+)
+def test_each_format_mistake_lands_on_its_form_field(
+    editor, transport, path, value, field, message
+):
+    """The service refuses data the form let through (a reference deleted meanwhile, a
+    limit the form does not know): its mistake is put on the field it is about, by the
+    mistake's path, not by reading the message."""
+    initial, contacts = initial_from_snapshot(entry_to_dict(transport), version=0)
+    form, formset = _bound(_post(initial, contacts), entry=transport)
+    assert form.is_valid() and formset.is_valid()
+    data, indices = entry_data(form, formset)
+
+    with pytest.raises(ValidationError) as caught:
+        services.entry_save(
+            entry=transport, data=_with(data, path, value), author=editor, base_version=0
+        )
+    assert list(caught.value.message_dict) == [field]
+    attach_errors(form, formset, caught.value, indices)
+
+    if field.startswith(f"{CONTACTS_PREFIX}."):
+        _, index, name = field.split(".")
+        errors = formset.forms[int(index)].errors[name]
+    else:
+        errors = form.errors[field]
+    assert any(message in error for error in errors), errors
+    assert not form.non_field_errors()
+    transport.refresh_from_db()
+    assert transport.version == 0
+
+
+def test_a_mistake_about_no_form_field_is_the_forms_own(editor, transport):
+    data = {**entry_to_dict(transport), "colour": "punainen"}
+    with pytest.raises(ValidationError) as caught:
+        services.entry_save(entry=transport, data=data, author=editor, base_version=0)
+    assert caught.value.message_dict == {"colour": ["unknown field"]}
+
+    initial, contacts = initial_from_snapshot(entry_to_dict(transport), version=0)
+    form, formset = _bound(_post(initial, contacts), entry=transport)
+    assert form.is_valid() and formset.is_valid()
+    attach_errors(form, formset, caught.value, entry_data(form, formset)[1])
+    assert form.non_field_errors() == ["unknown field"]

@@ -1030,6 +1030,82 @@ def test_import_command_refuses_a_bad_file_and_leaves_the_database(tmp_path, exi
     assert db_state() == before
 
 
+def bad_in_every_section() -> dict[str, Any]:
+    """A file with one mistake of each kind, in every section, each with its place."""
+    data = good_file()
+    data["municipalities"] = [{"code": "998", "name": {"fi": f"Kunta {HETU}"}}]
+    data["service_lines"] = [{"key": "uusi-linja", "name": {"fi": "x" * 301}}]
+    data["organisations"][1]["website"] = f"https://example.org/{HETU}"
+    data["services"].append(
+        service(
+            "uusi",
+            colour="punainen",
+            keywords=["taksi", f"asiakas {HETU}"],
+            contacts=[
+                {"email": "ei-osoite", "municipalities": ["999"]},
+                {"opening_hours": {"weekly": [{"days": {"mon": ["25:00-26:00"]}}]}},
+            ],
+        )
+    )
+    return data
+
+
+def test_a_refused_file_names_each_mistake_by_its_path_as_data():
+    with pytest.raises(CatalogueFormatError) as refused:
+        validate(bad_in_every_section())
+
+    places = {problem.path: problem.message for problem in refused.value.problems}
+    assert places[("municipalities", 0, "name", "fi")].startswith(
+        "Teksti sisältää henkilötunnuksen"
+    )
+    assert places[("service_lines", 0, "name", "fi")] == "longer than 200 characters"
+    assert places[("organisations", 1, "website")].startswith("Teksti sisältää henkilötunnuksen")
+    assert places[("services", 3, "colour")] == "unknown field"
+    assert places[("services", 3, "keywords", 1)].startswith("Teksti sisältää henkilötunnuksen")
+    assert places[("services", 3, "contacts", 0, "email")] == "invalid e-mail address 'ei-osoite'"
+    assert places[("services", 3, "contacts", 0, "municipalities", 0)] == (
+        "unknown municipality '999'"
+    )
+    assert places[
+        ("services", 3, "contacts", 1, "opening_hours", "weekly", 0, "days", "mon", 0)
+    ].startswith("invalid time range '25:00-26:00'")
+    # The same mistakes as text: each path as the format's documentation writes it.
+    assert refused.value.errors == [str(problem) for problem in refused.value.problems]
+    assert "services[3].contacts[0].municipalities[0]: unknown municipality '999'" in (
+        refused.value.errors
+    )
+
+
+def test_import_command_names_the_path_and_message_of_each_mistake(tmp_path, existing_entry):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(bad_in_every_section()), encoding="utf-8")
+    before = db_state()
+
+    with pytest.raises(CommandError) as refused:
+        run_command("import_catalogue", str(bad))
+
+    lines = str(refused.value).splitlines()
+    assert lines[0] == "Tiedostoa ei tuotu, tietokantaa ei muutettu:"
+    assert "service_lines[0].name.fi: longer than 200 characters" in lines
+    assert "services[3].colour: unknown field" in lines
+    assert "services[3].contacts[0].email: invalid e-mail address 'ei-osoite'" in lines
+    assert "services[3].contacts[0].municipalities[0]: unknown municipality '999'" in lines
+    assert (
+        "services[3].contacts[1].opening_hours.weekly[0].days.mon[0]: invalid time range "
+        "'25:00-26:00' (expected HH:MM-HH:MM)"
+    ) in lines
+    for place in (
+        "municipalities[0].name.fi",
+        "organisations[1].website",
+        "services[3].keywords[1]",
+    ):
+        assert any(
+            line.startswith(f"{place}: Teksti sisältää henkilötunnuksen") for line in lines
+        ), place
+    assert HETU not in str(refused.value)
+    assert db_state() == before
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [

@@ -265,3 +265,91 @@ def test_form_and_import_refuse_an_identity_code_in_the_same_texts(editor):
             interchange.validate({"format": "sote-catalogue/1", "services": [bad]})
         assert any(line.startswith(f"{file_path}: ") for line in file_error.value.errors)
     assert not Entry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("section", "item", "fields"),
+    [
+        (
+            "municipalities",
+            {"code": "998", "name": {"fi": "Kunta", "sv": "Kommun"}},
+            [("name", "sv")],
+        ),
+        ("service_lines", {"key": "linja", "name": {"fi": "Linja"}}, [("name", "fi")]),
+        (
+            "organisations",
+            {
+                "key": "yhdistys",
+                "name": {"fi": "Yhdistys"},
+                "kind": "association",
+                "website": "https://example.org/",
+                "phone": "05 000 1",
+                "email": "info@example.org",
+            },
+            [("key",), ("name", "fi"), ("website",), ("phone",), ("email",)],
+        ),
+    ],
+)
+def test_reference_data_is_checked_for_identity_codes_by_the_one_flattener(section, item, fields):
+    """Municipalities, lines and organisations go through the same keyed flattener as
+    entries: each text is found by its field and refused at its place in the file."""
+    kind = {
+        "municipalities": interchange.MUNICIPALITY_TEXTS,
+        "service_lines": interchange.SERVICE_LINE_TEXTS,
+        "organisations": interchange.ORGANISATION_TEXTS,
+    }[section]
+    assert set(fields) <= set(interchange.free_texts(item, kind))
+    for field in fields:
+        bad = copy.deepcopy(item)
+        target = bad
+        for part in field[:-1]:
+            target = target[part]
+        # The key must be a key (lower case): the identity code is refused as one too.
+        target[field[-1]] = "131052-308t" if field == ("key",) else f"{target[field[-1]]} {HETU}"
+        with pytest.raises(interchange.CatalogueFormatError) as refused:
+            interchange.validate({"format": "sote-catalogue/1", section: [bad]})
+        messages = [p.message for p in refused.value.problems if p.path == (section, 0, *field)]
+        assert any(m.startswith("Teksti sisältää henkilötunnuksen") for m in messages), messages
+
+
+def test_one_privacy_flattener_in_the_interchange():
+    """The interchange asks the privacy guard in one place, over ``free_texts``."""
+    tree = ast.parse((ROOT / "apps/catalogue/interchange.py").read_text(encoding="utf-8"))
+    callers = {
+        function.name
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef)
+        for node in ast.walk(function)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "ensure_no_personal_data"
+    }
+    assert callers == {"privacy_errors"}
+    flatteners = [
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and node.name.endswith("_texts")
+    ]
+    assert flatteners == ["free_texts", "entry_texts"]
+
+
+def test_format_errors_reach_the_form_by_their_paths_not_by_reading_messages():
+    """The entry services map a format mistake to its form field by its path (data): they
+    use no regular expressions and never read the mistakes as text (``.errors``)."""
+    for module in ("services.py", "edit_forms.py", "views/editing.py"):
+        tree = ast.parse((ROOT / "apps/catalogue" / module).read_text(encoding="utf-8"))
+        imported = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        assert "re" not in imported, module
+        read_as_text = [
+            ast.unparse(node)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and node.attr == "errors"
+            and ast.unparse(node.value) in ("exc", "error", "caught", "refused")
+        ]
+        assert read_as_text == [], module

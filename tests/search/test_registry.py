@@ -3,10 +3,14 @@ label, and the document types each user may see."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 
 from apps.catalogue.models import Entry, Municipality, ServiceLine
+from apps.catalogue.selectors import MUNICIPALITY_PARAM
 from apps.consultations.models import Thread
 from apps.search import registry
 from apps.search.registry import Document, Source, Text
@@ -211,3 +215,17 @@ class TestWhatSourcesTellSearch:
         facets = registry.facets()
         assert (facets.municipalities(), facets.lines()) == ([], [])
         assert facets.current_municipality(rf.get("/")) is None
+        assert facets.query_param == ""
+
+    def test_the_municipality_parameter_is_named_by_the_catalogue(self):
+        """Search names no parameter of its own: ``?kunta=`` is the one the catalogue's
+        parser reads (``catalogue.selectors.MUNICIPALITY_PARAM``), through the facets."""
+        assert registry.facets().query_param == MUNICIPALITY_PARAM == "kunta"
+        search = Path(registry.__file__).parent
+        literals = {
+            (path.name, node.value)
+            for path in search.glob("*.py")
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and node.value == MUNICIPALITY_PARAM
+        }
+        assert literals == set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from apps.catalogue.selectors import MUNICIPALITY_PARAM
 from apps.search.models import SearchLog
 
 from .conftest import KOTKA, KOUVOLA
@@ -151,3 +152,10 @@ def test_results_page_query_count_is_fixed(advisor_client, catalogue, django_ass
 
 # 9 for the page, +2 the catalogue hits' contacts and their municipalities (registry.hit_details).
 RESULTS_PAGE_QUERIES = 11
+
+
+def test_results_page_names_the_catalogues_municipality_parameter(advisor_client, catalogue):
+    response = advisor_client.get(reverse("search:results"), {"q": "kotihoito"})
+    assert f'<select id="search-page-kunta" name="{MUNICIPALITY_PARAM}">' in (
+        response.content.decode()
+    )

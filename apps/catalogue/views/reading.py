@@ -17,7 +17,7 @@ from apps.core.http import AuthenticatedHttpRequest, is_same_site_path
 from apps.core.permissions import require
 
 from .. import permissions, selectors, services
-from ..forms import MUNICIPALITY_PARAM, CompareForm, EntryFilterForm
+from ..forms import CompareForm, EntryFilterForm
 from ..models import Municipality
 
 PAGE_SIZE = 50
@@ -29,7 +29,7 @@ def _chosen_municipality(request: AuthenticatedHttpRequest) -> Municipality | No
 
     An unknown code is ignored and the earlier choice stays.
     """
-    param = selectors.municipality_param(request, request.GET.getlist(MUNICIPALITY_PARAM))
+    param = selectors.municipality_param(request, request.GET.getlist(selectors.MUNICIPALITY_PARAM))
     if param.given and not param.unknown:
         services.municipality_remember(request, param.municipality)
     return selectors.current_municipality(request)
@@ -40,7 +40,7 @@ def _chosen_municipality(request: AuthenticatedHttpRequest) -> Municipality | No
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipality = _chosen_municipality(request)
     data = request.GET.copy()
-    data[MUNICIPALITY_PARAM] = municipality.code if municipality else ""
+    data[selectors.MUNICIPALITY_PARAM] = municipality.code if municipality else ""
     form = EntryFilterForm(
         data,
         municipalities=selectors.request_municipalities(request),
@@ -80,7 +80,7 @@ def set_municipality(request: AuthenticatedHttpRequest) -> HttpResponse:
     target = request.POST.get("next", "")
     if not is_same_site_path(target):
         return redirect("catalogue:home")
-    return redirect(_without_params(target, MUNICIPALITY_PARAM, PAGE_PARAM))
+    return redirect(_without_params(target, selectors.MUNICIPALITY_PARAM, PAGE_PARAM))
 
 
 def _without_params(url: str, *names: str) -> str:
