@@ -141,7 +141,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=300, help="seconds of the load run")
     parser.add_argument("--baseline", type=int, default=60, help="seconds of the 1-user run")
     parser.add_argument(
-        "--spawn-rate", type=float, default=2, help="advisors signing in per second"
+        "--spawn-rate", type=float, default=0.5, help="advisors signing in per second"
     )
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument(
