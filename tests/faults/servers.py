@@ -258,6 +258,8 @@ class Processes:
                 "--no-access-log",
                 "--timeout-graceful-shutdown",
                 "5",
+                "--timeout-keep-alive",
+                "75",
             ],
         )
 

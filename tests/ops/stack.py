@@ -219,6 +219,8 @@ class Stack:
                 "--no-access-log",
                 "--timeout-graceful-shutdown",
                 "5",
+                "--timeout-keep-alive",
+                "75",
             ],
         )
         celery = str(BIN / "celery")
