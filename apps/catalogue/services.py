@@ -414,6 +414,20 @@ def organisation_reindex_entries(
 _IMPORT_LOCK_ID = 0x736F7465_01  # pg_advisory_xact_lock key of import_catalogue ("sote", 1)
 
 
+def _ptv_import_errors(entry: Entry, item: dict[str, Any], path: str) -> list[str]:
+    """The PTV fields an imported file would change on an entry from Suomi.fi, as format
+    errors (``services[3].title.sv: …``)."""
+    changed = ptv_owned_changes(
+        interchange.entry_to_dict(entry), interchange.canonical_entry(item, kind=entry.kind)
+    )
+    errors = []
+    for name in changed:
+        base, _, lang = name.rpartition("_")
+        where = f"{base}.{lang}" if lang in PTV_LANGUAGES and base else name
+        errors.append(f"{path}.{where}: edited in Suomi.fi (PTV), not here")
+    return errors
+
+
 def _owner(username: str | None) -> tuple[Any, bool]:
     """The staff member ``username``; unknown ones are created inactive, unable to log in."""
     if not username:
@@ -537,7 +551,8 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
 
     Imports run one at a time (a transaction-level advisory lock): a second import of the
     same new keys waits for the first and then finds them unchanged, instead of failing on
-    the unique constraints halfway through.
+    the unique constraints halfway through. A file that would change a Suomi.fi (PTV) field
+    of an entry imported from PTV is refused, naming the entry and the field.
     """
     summary = interchange.ImportSummary()
     with transaction.atomic():
@@ -657,6 +672,7 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
             .select_related("organisation", "owner")
             .prefetch_related("service_lines", "municipalities", "contacts__municipalities")
         }
+        ptv_errors: list[str] = []
         for section, kind in interchange.ENTRY_SECTIONS.items():
             counts = summary.counts[section]
             for i, item in enumerate(sections[section]):
@@ -669,6 +685,11 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
                 ):
                     counts.unchanged += 1
                     continue
+                if entry is not None and entry.ptv_id is not None:
+                    # An entry imported from Suomi.fi: its PTV fields are edited in PTV.
+                    ptv_errors += _ptv_import_errors(entry, item, f"{section}[{i}]")
+                    if ptv_errors:
+                        continue
                 if entry is None:
                     counts.created += 1
                 else:
@@ -676,6 +697,8 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
                 entry = _apply(entry, item, kind=kind, path=f"{section}[{i}]")
                 entry_record_version(entry, author=None, comment="tuonti", reindex=False)
                 touched.append(entry)
+        if ptv_errors:
+            raise interchange.CatalogueFormatError(ptv_errors)  # rolls the whole file back
         index_objects(touched)  # the search index changes with the catalogue (apps.search)
         organisation_reindex_entries(
             organisations=updated_orgs, already_indexed={e.pk for e in touched}

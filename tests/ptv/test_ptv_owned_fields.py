@@ -379,3 +379,26 @@ def test_a_local_entry_in_the_admin_is_editable(client, superuser):
     local = entry("oma", lines=[LINE], organisation=organisation("yhdistys"))
     html = client.get(reverse("admin:catalogue_entry_change", args=[local.pk])).content.decode()
     assert 'name="title_fi"' in html and 'name="municipalities"' in html
+
+
+# --- The catalogue file import ------------------------------------------------------------------
+
+
+def test_a_catalogue_file_cannot_change_a_ptv_field(ptv_entry):
+    from apps.catalogue.interchange import CatalogueFormatError, export_catalogue
+
+    data = export_catalogue()
+    assert services.import_catalogue(data).counts["services"].unchanged == 1  # as it is: fine
+
+    before = current(ptv_entry)
+    item = next(i for i in data["services"] if i["key"] == ptv_entry.key)
+    item["title"]["sv"] = "Ny"
+    item["keywords"] = ["tiedostosta"]
+    with pytest.raises(CatalogueFormatError) as refused:
+        services.import_catalogue(data)
+    assert refused.value.errors == ["services[0].title.sv: edited in Suomi.fi (PTV), not here"]
+    assert current(ptv_entry) == before
+
+    item["title"]["sv"] = before["title"]["sv"]
+    services.import_catalogue(data)  # the local field alone imports
+    assert current(ptv_entry)["keywords"] == ["tiedostosta"]
