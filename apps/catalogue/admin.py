@@ -35,7 +35,7 @@ from apps.core import limits
 from apps.core.http import signed_in_user
 from apps.core.privacy import ensure_no_personal_data
 
-from . import interchange
+from . import interchange, opening_hours
 from .citations import entry_citers
 from .edit_forms import OpeningHoursField
 from .models import (
@@ -51,6 +51,7 @@ from .models import (
 from .permissions import can_edit_entry
 from .selectors import annotate_review_due, overdue_q
 from .services import (
+    PTV_OWNED_FIELDS,
     EditConflict,
     entries_mark_reviewed,
     entry_delete,
@@ -251,6 +252,9 @@ class ContactAdminForm(PrivacyGuardedForm):
 
 
 class ContactInline(TranslationStackedInline[Contact, Entry]):
+    """An entry's contacts; those of an entry imported from Suomi.fi (PTV) are read-only
+    (they are edited in PTV): no field, no adding, no deleting."""
+
     model = Contact
     form = ContactAdminForm
     extra = 0
@@ -258,6 +262,48 @@ class ContactInline(TranslationStackedInline[Contact, Entry]):
     fields = CONTACT_ADMIN_FIELDS
     verbose_name = _("yhteystieto")
     verbose_name_plural = _("yhteystiedot")
+
+    # An inline's ``obj`` is the parent entry (the stubs type it as the inline's model).
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_fields(request, obj)
+        if _from_ptv(obj):
+            return ["opening_hours_text" if f == "opening_hours" else f for f in fields]
+        return fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if _from_ptv(obj):
+            return [
+                "opening_hours_text" if f == "opening_hours" else f
+                for f in self.replace_orig_field(CONTACT_ADMIN_FIELDS)
+            ]
+        return super().get_readonly_fields(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _from_ptv(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _from_ptv(obj) and super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("aukioloajat"))
+    def opening_hours_text(self, obj: Contact) -> str:
+        return opening_hours.to_text(obj.opening_hours) or "–"
+
+
+def _from_ptv(entry: Entry | None) -> bool:
+    return entry is not None and entry.ptv_id is not None
+
+
+def ptv_admin_fields() -> tuple[str, ...]:
+    """The admin's fields (translated columns) that hold ``PTV_OWNED_FIELDS``; read-only
+    for an entry imported from Suomi.fi. Its contacts: see ContactInline."""
+    names: list[str] = []
+    for name in PTV_OWNED_FIELDS:
+        if name in interchange.ENTRY_LOCALISED:
+            names += [f"{name}_{lang}" for lang in ("fi", "sv", "en")]
+        elif name != "contacts":
+            names.append(name)
+    return tuple(names)
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
@@ -355,6 +401,42 @@ class EntryAdmin(TranslationAdmin[Entry]):
         ),
     )
 
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Entry | None = None
+    ) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if _from_ptv(obj):
+            # Edited in Suomi.fi (PTV); the sync (services.entry_sync_from_ptv) writes them.
+            return (*fields, *ptv_admin_fields(), "ptv_source")
+        return fields
+
+    def get_fieldsets(self, request: HttpRequest, obj: Entry | None = None) -> Any:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if _from_ptv(obj):
+            source: Any = (
+                _("Suomi.fi (PTV)"),
+                {
+                    "fields": ("ptv_source",),
+                    "description": _(
+                        "Nimi, kuvaukset, kunnat, organisaatio, lakiperusta ja yhteystiedot "
+                        "tulevat Suomi.fi-palvelutietovarannosta (PTV): ne muokataan PTV:ssä, "
+                        "ja täällä ne näkyvät vain luettavina."
+                    ),
+                },
+            )
+            fieldsets.insert(0, source)
+        return fieldsets
+
+    @admin.display(description=_("lähde"))
+    def ptv_source(self, obj: Entry) -> str:
+        return format_html(
+            '<span class="badge badge-ptv">{}</span> <a href="{}" rel="noopener noreferrer" '
+            'target="_blank">{}</a>',
+            gettext("Suomi.fi:stä"),
+            obj.suomifi_url,
+            gettext("Palvelu Suomi.fi:ssä"),
+        )
+
     # Lists
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Entry]:
@@ -448,6 +530,12 @@ class EntryAdmin(TranslationAdmin[Entry]):
         except EditConflict:
             # The admin's transaction has been rolled back: nothing was written.
             self.message_user(request, _conflict_message(), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        except ValidationError as exc:
+            # A Suomi.fi (PTV) field changed after all (services.ensure_ptv_fields_unchanged):
+            # rolled back, nothing was written.
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         except IntegrityError:
             # Two people adding the same key at once: the unique key lets one through.

@@ -5,6 +5,10 @@ its contact formset into one entry object for ``services.entry_save``, and
 ``initial_from_snapshot()`` turns such an object (the current version) back into initial
 values. Field names follow the model's translated columns (``title_sv``), so errors
 from the service (which uses the same names) land next to the right field.
+
+For an entry imported from Suomi.fi (PTV) the fields PTV owns (``services.PTV_OWNED_FIELDS``)
+are disabled and marked "from Suomi.fi": they keep the entry's current values whatever is
+posted, and are edited in PTV. The service refuses a change to them all the same.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from apps.core import limits
 from apps.core.forms import form_field
 
 from . import interchange, opening_hours
+from .interchange import entry_to_dict
 from .models import Entry, Municipality, Organisation, ServiceLine, key_validator
+from .services import PTV_OWNED_FIELDS
 
 LANGUAGES = ("fi", "sv", "en")
 LANGUAGE_LEGENDS = {
@@ -50,6 +56,9 @@ TEXT_LIMITS = {
 }
 MARKDOWN_FIELDS = frozenset(f"{name}_{lang}" for name in MARKDOWN for lang in LANGUAGES)
 LIST_FIELDS = ("target_groups", "keywords", "legal_basis")
+# A disabled PTV field's help text; the template (catalogue/partials/entry_field.html) adds
+# the "from Suomi.fi" marker and the link to the service.
+PTV_HELP = _("Tulee Suomi.fi:stä: muokataan palvelutietovarannossa (PTV), ei täällä.")
 MARKDOWN_HELP = _(
     "Markdown: **lihavointi**, *kursiivi*, rivin alussa - luettelo, "
     "[linkin teksti](https://…). Tyhjä rivi aloittaa uuden kappaleen."
@@ -228,6 +237,20 @@ class EntryForm(_Form):
                 if name in MARKDOWN:
                     field.help_text = MARKDOWN_HELP
                 self.fields[field_name] = field
+        self.ptv_fields: frozenset[str] = frozenset()
+        if entry is not None and entry.ptv_id is not None:
+            self._disable_ptv_fields(entry)
+
+    def _disable_ptv_fields(self, entry: Entry) -> None:
+        """PTV's fields show the entry's current values, disabled: a disabled field takes
+        its initial value whatever is posted."""
+        current, _contacts = initial_from_snapshot(entry_to_dict(entry), version=entry.version)
+        self.ptv_fields = frozenset(ptv_form_fields())
+        for name in self.ptv_fields:
+            field = self.fields[name]
+            field.disabled = True
+            field.help_text = PTV_HELP
+            self.initial[name] = current[name]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -351,10 +374,58 @@ class ContactForm(_Form):
     )
 
 
+class PtvContactForm(ContactForm):
+    """A contact of an entry imported from Suomi.fi: shown, not edited (every field
+    disabled: it keeps its initial value whatever is posted)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.disabled = True
+
+
+class BasePtvContactFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # not subscriptable at run time
+    """Exactly the entry's contacts: a posted form count cannot add or drop one."""
+
+    def initial_form_count(self) -> int:
+        return len(self.initial or [])
+
+    def total_form_count(self) -> int:
+        return len(self.initial or [])
+
+
 ContactFormSet = forms.formset_factory(
     ContactForm, extra=1, can_delete=True, max_num=limits.ENTRY_CONTACTS, validate_max=True
 )
+PtvContactFormSet = forms.formset_factory(
+    PtvContactForm, formset=BasePtvContactFormSet, extra=0, can_delete=False
+)
 CONTACTS_PREFIX = "contacts"
+
+
+def ptv_form_fields() -> list[str]:
+    """The edit form's fields that hold ``PTV_OWNED_FIELDS`` (the contacts aside)."""
+    names: list[str] = []
+    for name in PTV_OWNED_FIELDS:
+        if name in LOCALISED:
+            names += [f"{name}_{lang}" for lang in LANGUAGES]
+        elif name != "contacts":
+            names.append(name)
+    return names
+
+
+def contact_formset(
+    entry: Entry | None,
+    data: Mapping[str, Any] | None = None,
+    *,
+    initial: list[dict[str, Any]] | None = None,
+) -> forms.BaseFormSet[ContactForm]:
+    """The contacts of the edit form: editable, or for an entry imported from Suomi.fi its
+    current contacts, read-only."""
+    if entry is not None and entry.ptv_id is not None:
+        _initial, contacts = initial_from_snapshot(entry_to_dict(entry), version=entry.version)
+        return PtvContactFormSet(data, prefix=CONTACTS_PREFIX, initial=contacts)
+    return ContactFormSet(data, prefix=CONTACTS_PREFIX, initial=initial)
 
 
 def _localised(cleaned: Mapping[str, Any], name: str) -> dict[str, str]:

@@ -131,6 +131,9 @@ def entry_save(
     ``data`` is one entry in the interchange shape. ``base_version`` is the version the
     editor started from; if someone has saved since, :class:`EditConflict` is raised and
     nothing is written. ``last_reviewed`` is not edited here (see entry_mark_reviewed).
+    The Suomi.fi (PTV) fields of an imported entry (``PTV_OWNED_FIELDS``) are edited in
+    PTV: a change to one is refused with a ValidationError naming it, and nothing is
+    written (``entry_sync_from_ptv`` is their one writer).
     """
     comment = (comment or "").strip()
     ensure_no_personal_data(entry_free_text(data, comment))
@@ -191,11 +194,14 @@ def _entry_save(
             raise _conflict(locked, base_version)
         entry_ensure_baseline(locked)
         payload["key"] = locked.key
-        payload = keep_unchanged_texts(payload, entry_to_dict(locked))
+        before = entry_to_dict(locked)
+        payload = keep_unchanged_texts(payload, before)
         payload.pop("last_reviewed", None)
         if locked.last_reviewed is not None:
             payload["last_reviewed"] = locked.last_reviewed.isoformat()
         saved = entry_apply(locked, payload, kind=locked.kind)
+        if locked.ptv_id is not None:
+            ensure_ptv_fields_unchanged(before, entry_to_dict(saved))  # else rolled back
         entry_record_version(saved, number=base_version + 1, author=author, comment=comment)
         return saved
 
@@ -229,8 +235,9 @@ def entry_save_with(
 
     The same rules as :func:`entry_save`: an existing entry is locked and refused with
     :class:`EditConflict` when it moved on from ``base_version``; a new one starts as
-    reviewed today. ``write`` saves the entry and what belongs to it; the version and the
-    search index follow in the same transaction.
+    reviewed today; a change to a Suomi.fi (PTV) field of an imported entry is refused
+    (``ensure_ptv_fields_unchanged``). ``write`` saves the entry and what belongs to it;
+    the version and the search index follow in the same transaction.
     """
     with transaction.atomic():
         if entry.pk is not None:
@@ -238,10 +245,14 @@ def entry_save_with(
             if base_version is None or locked.version != base_version:
                 raise _conflict(locked, -1 if base_version is None else base_version)
             entry_ensure_baseline(locked)
+            before = entry_to_dict(locked) if locked.ptv_id is not None else None
         else:
             entry.last_reviewed = helsinki_today()
             entry.version = 0
+            before = None
         write(entry)
+        if before is not None:
+            ensure_ptv_fields_unchanged(before, entry_to_dict(entry))  # else rolled back
         entry_record_version(entry, author=author, comment=comment)
     return entry
 
@@ -329,12 +340,18 @@ def _conflict(entry: Entry, base_version: int) -> EditConflict:
 def entry_restore(*, entry: Entry, number: int, author: User | None, base_version: int) -> Entry:
     """Make the content of version ``number`` the entry's content again, as a new version.
 
-    The key and the review date stay as they are now. Raises EntryVersion.DoesNotExist
+    The key and the review date stay as they are now, and so do the Suomi.fi (PTV) fields
+    of an imported entry. Raises EntryVersion.DoesNotExist
     for an unknown number and EditConflict if the entry moved on from ``base_version``.
     """
     old = EntryVersion.objects.get(entry=entry, number=number)
     data = dict(old.snapshot)
     data.pop("last_reviewed", None)
+    if entry.ptv_id is not None:
+        # The Suomi.fi (PTV) fields stay as PTV has them: only the local ones go back.
+        current = entry_to_dict(entry)
+        data = {k: v for k, v in data.items() if k not in PTV_OWNED_FIELDS}
+        data |= {k: v for k, v in current.items() if k in PTV_OWNED_FIELDS}
     return entry_save(
         entry=entry,
         data=data,
@@ -396,6 +413,20 @@ def organisation_reindex_entries(
 # --- Import (the interchange format parses and checks; the writes are here) ----------------
 
 _IMPORT_LOCK_ID = 0x736F7465_01  # pg_advisory_xact_lock key of import_catalogue ("sote", 1)
+
+
+def _ptv_import_errors(entry: Entry, item: dict[str, Any], path: str) -> list[str]:
+    """The PTV fields an imported file would change on an entry from Suomi.fi, as format
+    errors (``services[3].title.sv: …``)."""
+    changed = ptv_owned_changes(
+        interchange.entry_to_dict(entry), interchange.canonical_entry(item, kind=entry.kind)
+    )
+    errors = []
+    for name in changed:
+        base, _, lang = name.rpartition("_")
+        where = f"{base}.{lang}" if lang in PTV_LANGUAGES and base else name
+        errors.append(f"{path}.{where}: edited in Suomi.fi (PTV), not here")
+    return errors
 
 
 def _owner(username: str | None) -> tuple[Any, bool]:
@@ -532,7 +563,8 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
 
     Imports run one at a time (a transaction-level advisory lock): a second import of the
     same new keys waits for the first and then finds them unchanged, instead of failing on
-    the unique constraints halfway through.
+    the unique constraints halfway through. A file that would change a Suomi.fi (PTV) field
+    of an entry imported from PTV is refused, naming the entry and the field.
     """
     summary = interchange.ImportSummary()
     with transaction.atomic():
@@ -652,6 +684,7 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
             .select_related("organisation", "owner")
             .prefetch_related("service_lines", "municipalities", "contacts__municipalities")
         }
+        ptv_errors: list[str] = []
         for section, kind in interchange.ENTRY_SECTIONS.items():
             counts = summary.counts[section]
             for i, item in enumerate(sections[section]):
@@ -664,6 +697,11 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
                 ):
                     counts.unchanged += 1
                     continue
+                if entry is not None and entry.ptv_id is not None:
+                    # An entry imported from Suomi.fi: its PTV fields are edited in PTV.
+                    ptv_errors += _ptv_import_errors(entry, item, f"{section}[{i}]")
+                    if ptv_errors:
+                        continue
                 if entry is None:
                     counts.created += 1
                 else:
@@ -671,6 +709,8 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
                 entry = _apply(entry, item, kind=kind, path=(section, i))
                 entry_record_version(entry, author=None, comment="tuonti", reindex=False)
                 touched.append(entry)
+        if ptv_errors:
+            raise interchange.CatalogueFormatError(ptv_errors)  # rolls the whole file back
         index_objects(touched)  # the search index changes with the catalogue (apps.search)
         organisation_reindex_entries(
             organisations=updated_orgs, already_indexed={e.pk for e in touched}
@@ -849,7 +889,8 @@ def owner_remind(
 
 # --- Suomi.fi (PTV) sync (apps.catalogue.ptv maps the records; the writes are here) ----------
 
-# The entry fields a PTV sync writes; the others (key, service lines, organisation, target
+# The entry fields a PTV sync writes: for an imported entry they are edited in PTV, never in
+# the intranet (``ensure_ptv_fields_unchanged``). The others (key, service lines, target
 # groups, keywords, owner, review dates) and what hangs off the entry (FAQ) are local.
 PTV_OWNED_FIELDS = (
     "title",
@@ -859,9 +900,64 @@ PTV_OWNED_FIELDS = (
     "how_to_apply",
     "fees",
     "municipalities",
+    "organisation",
     "contacts",
     "legal_basis",
 )
+PTV_LANGUAGES = ("fi", "sv", "en")
+
+
+def ptv_owned_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """The PTV-owned fields that differ between two entry objects, named like the edit
+    form's fields (``title_sv``, ``municipalities``, ``contacts``)."""
+    changed: list[str] = []
+    for name in PTV_OWNED_FIELDS:
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if name in interchange.ENTRY_LOCALISED:
+            old, new = old or {}, new or {}
+            changed += [
+                f"{name}_{lang}" for lang in PTV_LANGUAGES if old.get(lang) != new.get(lang)
+            ]
+        else:
+            changed.append(name)
+    return changed
+
+
+def ensure_ptv_fields_unchanged(before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
+    """Refuse (ValidationError, one message per field) an intranet or admin edit that
+    changes a Suomi.fi (PTV) field of an imported entry: those are edited in PTV."""
+    changed = ptv_owned_changes(before, after)
+    if not changed:
+        return
+    raise ValidationError(
+        {
+            name: ValidationError(
+                gettext(
+                    "”%(field)s” tulee Suomi.fi:stä: muuta se palvelutietovarannossa (PTV), "
+                    "ei intranetissä."
+                ),
+                code="ptv_owned",
+                params={"field": _ptv_field_label(name)},
+            )
+            for name in changed
+        }
+    )
+
+
+def _ptv_field_label(name: str) -> str:
+    base, _, lang = name.rpartition("_")
+    if base in interchange.ENTRY_LOCALISED and lang in PTV_LANGUAGES:
+        return f"{_entry_field_label(base)} ({lang})"
+    if name == "contacts":
+        return gettext("yhteystiedot")
+    return _entry_field_label(name)
+
+
+def _entry_field_label(name: str) -> str:
+    field = Entry._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
 
 
 def entry_sync_from_ptv(
@@ -903,7 +999,9 @@ def entry_sync_from_ptv(
                 )
                 return "created"
             current = entry_to_dict(entry)
-            merged = {k: v for k, v in current.items() if k not in PTV_OWNED_FIELDS}
+            # A PTV field the data does not carry (the organisation when its record could
+            # not be read) stays as it is.
+            merged = {k: v for k, v in current.items() if k not in payload}
             merged |= payload
             if interchange.canonical_entry(merged, kind=entry.kind) == current:
                 if (entry.ptv_status, entry.ptv_modified) == (status, modified):
@@ -916,6 +1014,42 @@ def entry_sync_from_ptv(
             version = entry_record_version(saved, author=None, comment=comment)
             _ptv_changed(saved, version)
             return "updated"
+    except CatalogueFormatError as exc:
+        raise format_errors_as_validation_error(exc) from exc
+
+
+def organisation_sync_from_ptv(
+    *, ptv_id: uuid.UUID, name: Mapping[str, str], kind: str
+) -> tuple[Organisation, str]:
+    """Create or update the catalogue organisation of PTV organisation ``ptv_id`` (keyed
+    ``ptv-<id>``) with its name from PTV (fi/sv/en), in one transaction. Returns it and
+    what happened: ``created``, ``updated`` or ``unchanged`` (a second run).
+
+    Only the name comes from PTV; ``kind`` is set on creation and then left to the admin,
+    as are the organisation's municipalities and contact details. The entries of a
+    renamed organisation are indexed again (its name is part of their search documents).
+    Raises ValidationError (nothing written) for a name the format refuses.
+    """
+    key = f"ptv-{ptv_id}"
+    texts = {f"name_{lang}": text for lang, text in name.items()}
+    ensure_no_personal_data(texts)
+    try:
+        with transaction.atomic():
+            org = Organisation.objects.select_for_update().filter(key=key).first()
+            if org is not None:
+                current = interchange.organisation_to_dict(org)
+                if current == interchange.canonical_organisation(current | {"name": name}):
+                    return org, "unchanged"
+                outcome = "updated"
+            else:
+                org = Organisation(key=key, kind=kind)
+                outcome = "created"
+            interchange.set_loc(org, "name", dict(name))
+            interchange.clean_as_format(org, "organisation")
+            org.save()
+            if outcome == "updated":
+                organisation_reindex_entries(organisations=[org])
+            return org, outcome
     except CatalogueFormatError as exc:
         raise format_errors_as_validation_error(exc) from exc
 

@@ -28,8 +28,8 @@ def load(name: str) -> Any:
 
 
 class PtvFixtureServer:
-    """``routes`` maps a request key (``key(path, **query)``) to a JSON value; tests edit
-    ``pages`` and ``channels`` in place to change what PTV says."""
+    """Tests edit ``pages``, ``channels`` and ``organisations`` in place to change what
+    PTV says."""
 
     def __init__(self) -> None:
         self.pages: list[dict[str, Any]] = [
@@ -40,6 +40,11 @@ class PtvFixtureServer:
             path.stem: load(f"channels/{path.name}")
             for path in sorted((FIXTURES / "channels").glob("*.json"))
         }
+        self.organisations: dict[str, dict[str, Any]] = {
+            path.stem: load(f"organisations/{path.name}")
+            for path in sorted((FIXTURES / "organisations").glob("*.json"))
+        }
+        self.listing = {ORGANISATION}  # organisations whose services ``pages`` are
         self.fail: dict[str, int] = {}  # request key -> how many 500s to answer first
         self.requests: list[str] = []
         self._lock = threading.Lock()
@@ -77,9 +82,12 @@ class PtvFixtureServer:
         if parts.path == LIST_PATH:
             query = dict(parse_qsl(parts.query))
             page = int(query.get("page", "1"))
-            if query.get("organizationId") != ORGANISATION or not 1 <= page <= len(self.pages):
+            if query.get("organizationId") not in self.listing or not 1 <= page <= len(self.pages):
                 return 200, {"pageNumber": page, "pageCount": len(self.pages), "itemList": []}
             return 200, copy.deepcopy(self.pages[page - 1])
+        prefix = "/api/v11/Organization/"
+        if parts.path.startswith(prefix) and parts.path[len(prefix) :] in self.organisations:
+            return 200, copy.deepcopy(self.organisations[parts.path[len(prefix) :]])
         prefix = "/api/v11/ServiceChannel/"
         if parts.path.startswith(prefix) and parts.path[len(prefix) :] in self.channels:
             return 200, copy.deepcopy(self.channels[parts.path[len(prefix) :]])

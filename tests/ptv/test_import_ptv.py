@@ -348,3 +348,77 @@ def test_a_second_import_at_the_same_time_does_nothing(ptv):
     finally:
         other.close()
     assert run(ptv).counts["created"] == 2
+
+
+def test_the_followed_organisation_names_the_imported_entries_organisation(ptv):
+    from apps.catalogue.interchange import organisation_to_dict
+    from apps.catalogue.models import Organisation
+
+    report = run(ptv)
+
+    assert report.counts["organisation_created"] == 1
+    assert "organisations: created 1" in report.summary()
+    org = Organisation.objects.get(key=f"ptv-{ORGANISATION}")
+    assert (org.name_fi, org.name_sv, org.name_en) == (
+        "Esimerkin hyvinvointialue",
+        "Exempels välfärdsområde",
+        "Example Wellbeing Services County",
+    )
+    assert org.kind == Organisation.Kind.WELLBEING_AREA
+    assert entry_to_dict(entry_of(SERVICE_A))["organisation"] == org.key
+    assert entry_of(SERVICE_B).organisation_id == org.pk
+
+    # A second run changes nothing.
+    before = (organisation_to_dict(org), snapshot(), EntryVersion.objects.count())
+    report = run(ptv)
+    assert report.counts["organisation_unchanged"] == 1
+    assert report.counts["unchanged"] == 2
+    assert Organisation.objects.count() == 1
+    org.refresh_from_db()
+    assert (organisation_to_dict(org), snapshot(), EntryVersion.objects.count()) == before
+
+    # Renamed in PTV: the name follows (the entries refer to it by key: no new version);
+    # its kind, once set, is the admin's.
+    Organisation.objects.filter(pk=org.pk).update(kind=Organisation.Kind.MUNICIPALITY)
+    ptv.organisations[ORGANISATION]["organizationNames"][1]["value"] = "Exempels välfärdsområde!"
+    report = run(ptv)
+    assert report.counts["organisation_updated"] == 1 and report.counts["unchanged"] == 2
+    org.refresh_from_db()
+    assert org.name_sv == "Exempels välfärdsområde!"
+    assert org.kind == Organisation.Kind.MUNICIPALITY
+    assert EntryVersion.objects.count() == before[2]
+
+
+def test_an_organisation_that_cannot_be_read_is_reported_and_its_entries_keep_theirs(ptv):
+    run(ptv)
+    org = entry_of(SERVICE_A).organisation
+    assert org is not None
+    ptv.fail[PtvFixtureServer.key(f"/api/v11/Organization/{ORGANISATION}")] = 10
+
+    report = run(ptv)
+
+    assert report.counts["organisation_failed"] == 1
+    assert any(e.startswith(f"{ORGANISATION}: organisation:") for e in report.errors)
+    assert report.counts["unchanged"] == 2  # the services still sync
+    assert entry_of(SERVICE_A).organisation == org
+
+
+def test_a_service_listed_by_two_followed_organisations_is_imported_once(ptv):
+    from apps.catalogue.models import Organisation
+
+    other = "0a1b2c3d-0000-4000-8000-00000000000b"
+    ptv.organisations[other] = dict(
+        ptv.organisations[ORGANISATION],
+        id=other,
+        organizationNames=[{"type": "Name", "language": "fi", "value": "Toinen"}],
+    )
+    ptv.listing.add(other)  # the same services are the other organisation's too
+    line(LINE)
+    with PtvClient(ptv.url, timeout=5, backoff=0, sleep=lambda _s: None) as client:
+        first = import_ptv(client, organisations=[ORGANISATION, other], service_line=LINE)
+        again = import_ptv(client, organisations=[ORGANISATION, other], service_line=LINE)
+
+    assert first.counts["created"] == 2 and again.counts["unchanged"] == 2
+    assert again.counts["updated"] == 0
+    assert Organisation.objects.filter(key=f"ptv-{other}").exists()
+    assert entry_of(SERVICE_A).organisation.key == f"ptv-{ORGANISATION}"  # the first one's

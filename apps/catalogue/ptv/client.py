@@ -24,7 +24,7 @@ class PtvNotFound(PtvError):
 
 
 class PtvClient:
-    """Reads services and service channels from one PTV Open API base URL."""
+    """Reads organisations, services and service channels from one PTV Open API base URL."""
 
     def __init__(
         self,
@@ -96,6 +96,12 @@ class PtvClient:
             if not isinstance(page_count, int) or page >= page_count:
                 return
             page += 1
+
+    def organisation(self, organisation_id: str) -> dict[str, Any]:
+        data = self.get_json(f"/api/v11/Organization/{organisation_id}")
+        if not isinstance(data, dict):
+            raise PtvError(f"organisation {organisation_id}: not an object")
+        return data
 
     def service_channel(self, channel_id: str) -> dict[str, Any]:
         data = self.get_json(f"/api/v11/ServiceChannel/{channel_id}")

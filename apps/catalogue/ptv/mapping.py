@@ -2,7 +2,9 @@
 
 A service (``V11VmOpenApiService``) gives the texts, the municipalities and the ids of
 its channels; its channels (``V11VmOpenApiPhoneChannel``, ``…ServiceLocationChannel``,
-``…WebPageChannel``, ``…ElectronicChannel``) give the contacts and the online links.
+``…WebPageChannel``, ``…ElectronicChannel``) give the contacts and the online links; a
+followed organisation (``V10VmOpenApiOrganization``, served by the v11 API) gives the name
+of the catalogue organisation its services are filed under.
 
 Only the fields PTV owns are produced (``PTV_FIELDS``); the intranet's own fields (key,
 service lines, keywords, owner, review dates…) are kept by the sync. A record that cannot
@@ -66,6 +68,19 @@ CONTACT_TEXT_MAX = 300
 PHONE_MAX = 50
 
 
+# organizationType → Organisation.Kind (set when the organisation is first imported).
+ORGANISATION_KINDS = {
+    "Region": "wellbeing_area",  # hyvinvointialue
+    "SotePublic": "wellbeing_area",
+    "RegionalOrganization": "wellbeing_area",
+    "Municipality": "municipality",
+    "State": "state",
+    "Organization": "association",
+    "Company": "company",
+    "SotePrivate": "company",
+}
+
+
 class PtvRecordError(ValueError):
     """A PTV record that cannot be mapped: ``ptv_id``, ``field`` and what is wrong."""
 
@@ -82,6 +97,27 @@ class MappedService:
     status: str  # Entry.PtvStatus value
     modified: datetime.datetime | None
     data: dict[str, Any] = field(default_factory=dict)  # PTV_FIELDS, interchange-shaped
+
+
+@dataclass
+class MappedOrganisation:
+    ptv_id: uuid.UUID
+    name: dict[str, str]  # fi/sv/en, those PTV has
+    kind: str  # Organisation.Kind value
+
+
+def map_organisation(organisation: Mapping[str, Any]) -> MappedOrganisation:
+    """A PTV organisation as the catalogue organisation's name and kind."""
+    pid = str(organisation.get("id"))
+    try:
+        ptv_id = uuid.UUID(pid)
+    except ValueError as exc:
+        raise PtvRecordError(pid, "id", "not a UUID") from exc
+    name = _texts(organisation, "organizationNames", pid, kind="Name")
+    if not name.get("fi"):
+        raise PtvRecordError(pid, "organizationNames", "no Finnish name")
+    kind = ORGANISATION_KINDS.get(str(organisation.get("organizationType") or ""), "wellbeing_area")
+    return MappedOrganisation(ptv_id=ptv_id, name={k: _cut(v) for k, v in name.items()}, kind=kind)
 
 
 def service_id(service: Mapping[str, Any]) -> uuid.UUID:

@@ -28,10 +28,10 @@ from ..diffing import reference_labels, version_diff
 from ..edit_forms import (
     CONTACTS_PREFIX,
     MARKDOWN_FIELDS,
-    ContactFormSet,
     EntryForm,
     ProblemReportForm,
     attach_errors,
+    contact_formset,
     entry_data,
     initial_from_snapshot,
 )
@@ -62,7 +62,7 @@ def entry_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _entry_form_post(request, entry=None)
     form = EntryForm(entry=None, initial={"base_version": 0, "owner": request.user.username})
-    formset = ContactFormSet(prefix=CONTACTS_PREFIX)
+    formset = contact_formset(None)
     return _render_form(request, entry=None, form=form, formset=formset)
 
 
@@ -74,7 +74,7 @@ def entry_edit(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
         return _entry_form_post(request, entry=entry)
     initial, contacts = initial_from_snapshot(entry_to_dict(entry), version=entry.version)
     form = EntryForm(entry=entry, initial=initial)
-    formset = ContactFormSet(prefix=CONTACTS_PREFIX, initial=contacts)
+    formset = contact_formset(entry, initial=contacts)
     return _render_form(request, entry=entry, form=form, formset=formset)
 
 
@@ -88,7 +88,7 @@ def _entry_form_post(request: AuthenticatedHttpRequest, *, entry: Entry | None) 
         except ValueError:
             post[total] = "1"
     form = EntryForm(post, entry=entry)
-    formset = ContactFormSet(post, prefix=CONTACTS_PREFIX)
+    formset = contact_formset(entry, post)
 
     preview_field = post.get("_preview", "")
     if preview_field or "_add_contact" in post:
@@ -121,8 +121,9 @@ def _entry_form_post(request: AuthenticatedHttpRequest, *, entry: Entry | None) 
         # version so that saving again is a deliberate choice.
         rebased = post.copy()
         rebased["base_version"] = str(conflict.current_version)
-        form = EntryForm(rebased, entry=entry)
-        formset = ContactFormSet(rebased, prefix=CONTACTS_PREFIX)
+        # The current entry: Suomi.fi's read-only fields show what it holds now.
+        form = EntryForm(rebased, entry=conflict.entry)
+        formset = contact_formset(conflict.entry, rebased)
         return _render_form(
             request, entry=entry, form=form, formset=formset, conflict=conflict, status=409
         )

@@ -1,9 +1,11 @@
-"""Kind 3, knowledge freshness: entries overdue for review, per owner and per line.
+"""Kind 3, knowledge freshness: entries overdue for review, and entries changed in Suomi.fi
+(PTV) that their owner has not reviewed yet, per owner and per line.
 
 A snapshot on the period's last day (today when the period has not ended yet): an
 entry is overdue when its review fell due before that day, or it was never reviewed
 (``apps.catalogue.selectors.overdue_q``). The catalogue keeps no history of reviews, so
-a rerun for a past period uses today's review dates.
+a rerun for a past period uses today's review dates. Likewise "changed in Suomi.fi" is
+the state when the report runs (``Entry.ptv_changed_at`` set, cleared by a review).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
         "entries": Count("pk", distinct=True),
         "overdue": Count("pk", filter=overdue, distinct=True),
         "never_reviewed": Count("pk", filter=Q(last_reviewed__isnull=True), distinct=True),
+        "ptv_changed": Count("pk", filter=Q(ptv_changed_at__isnull=False), distinct=True),
     }
     entries = Entry.objects.all()
     totals = entries.aggregate(**figures)
@@ -46,6 +49,7 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
             "entries": r["entries"],
             "overdue": r["overdue"],
             "never_reviewed": r["never_reviewed"],
+            "ptv_changed": r["ptv_changed"],
             "overdue_rate": rate(r["overdue"], r["entries"]),
         }
         for r in grouped(
@@ -57,7 +61,7 @@ def compute(period: Period, progress: Progress = no_progress) -> dict[str, Any]:
     per_line = {
         r.pop("service_lines"): r for r in grouped(entries, ["service_lines"], figures).order_by()
     }
-    zero = {"entries": 0, "overdue": 0, "never_reviewed": 0}
+    zero = {"entries": 0, "overdue": 0, "never_reviewed": 0, "ptv_changed": 0}
     by_line = []
     for line in ServiceLine.objects.order_by("position", "key"):
         row = {"key": line.key, "name": line.name_fi, **per_line.get(line.pk, zero)}
@@ -83,6 +87,7 @@ def tables(figures: dict[str, Any]) -> list[Table]:
         Column("overdue", _("Tarkistus myöhässä"), "int"),
         Column("overdue_rate", _("Osuus"), "pct"),
         Column("never_reviewed", _("Ei koskaan tarkistettu"), "int"),
+        Column("ptv_changed", _("Muuttunut Suomi.fi:ssä, tarkistamatta"), "int"),
     ]
     return [
         Table(
@@ -95,6 +100,12 @@ def tables(figures: dict[str, Any]) -> list[Table]:
                 {"name": _("Tarkistus myöhässä"), "value": t["overdue"], "fmt": "int"},
                 {"name": _("Osuus"), "value": t["overdue_rate"], "fmt": "pct"},
                 {"name": _("Ei koskaan tarkistettu"), "value": t["never_reviewed"], "fmt": "int"},
+                {
+                    "name": _("Muuttunut Suomi.fi:ssä, tarkistamatta"),
+                    # A report stored before the count existed shows "–".
+                    "value": t.get("ptv_changed"),
+                    "fmt": "int",
+                },
             ],
         ),
         Table(

@@ -48,6 +48,7 @@ def test_freshness_totals_on_the_periods_last_day(fixture_entries):
         "entries": 5,
         "overdue": 3,
         "never_reviewed": 1,
+        "ptv_changed": 0,
         "overdue_rate": 0.6,
     }
 
@@ -105,6 +106,59 @@ def test_freshness_empty_catalogue():
         "entries": 0,
         "overdue": 0,
         "never_reviewed": 0,
+        "ptv_changed": 0,
         "overdue_rate": None,
     }
     assert figures["by_owner"] == []
+
+
+@pytest.fixture
+def changed_in_suomifi(fixture_entries):
+    """e2 (editor; vammaispalvelut and ikaihmiset) and e5 (no owner; lapset-perheet) were
+    changed by a PTV sync and not reviewed since; e1 was, and has been reviewed."""
+    from django.utils import timezone
+
+    from apps.catalogue.models import Entry
+
+    Entry.objects.filter(key__in=["e2", "e5"]).update(ptv_changed_at=timezone.now())
+
+
+def test_freshness_counts_entries_changed_in_suomifi_not_yet_reviewed(changed_in_suomifi):
+    figures = freshness.compute(MARCH)
+    assert figures["totals"]["ptv_changed"] == 2
+    by_owner = {r["username"]: r["ptv_changed"] for r in figures["by_owner"]}
+    assert by_owner == {"editor": 1, "": 1, "manager": 0}
+    by_line = {r["key"]: r["ptv_changed"] for r in figures["by_line"]}
+    assert by_line == {
+        "vammaispalvelut": 1,
+        "ikaihmiset": 1,
+        "tyoikaiset": 0,
+        "lapset-perheet": 1,
+        "viranomaiset": 0,
+        "": 0,
+    }
+
+
+def test_freshness_a_review_clears_the_changed_in_suomifi_count(changed_in_suomifi, editor):
+    from apps.catalogue import services
+    from apps.catalogue.models import Entry
+
+    services.entry_mark_reviewed(entry=Entry.objects.get(key="e2"), user=editor)
+    assert freshness.compute(MARCH)["totals"]["ptv_changed"] == 1
+
+
+def test_freshness_csv_has_the_changed_in_suomifi_column(changed_in_suomifi):
+    import csv
+    import io
+
+    from apps.reports import exports
+    from apps.reports.models import Report
+
+    report = Report(kind="freshness", period_start=MARCH.start, period_end=MARCH.end)
+    report.figures = freshness.compute(MARCH)
+    rows = list(csv.reader(io.StringIO(exports.to_csv(report)), delimiter=";"))
+    assert ["Muuttunut Suomi.fi:ssä, tarkistamatta", "2"] in rows
+    header = next(r for r in rows if r and r[0] == "Vastuuhenkilö")
+    column = header.index("Muuttunut Suomi.fi:ssä, tarkistamatta")
+    editor_row = next(r for r in rows if r and r[0] == "Editor")
+    assert editor_row[column] == "1"
