@@ -415,18 +415,18 @@ def organisation_reindex_entries(
 _IMPORT_LOCK_ID = 0x736F7465_01  # pg_advisory_xact_lock key of import_catalogue ("sote", 1)
 
 
-def _ptv_import_errors(entry: Entry, item: dict[str, Any], path: str) -> list[str]:
+def _ptv_import_errors(entry: Entry, item: dict[str, Any], path: FieldPath) -> list[FormatProblem]:
     """The PTV fields an imported file would change on an entry from Suomi.fi, as format
-    errors (``services[3].title.sv: …``)."""
+    problems (``services[3].title.sv: …``)."""
     changed = ptv_owned_changes(
         interchange.entry_to_dict(entry), interchange.canonical_entry(item, kind=entry.kind)
     )
-    errors = []
+    problems = []
     for name in changed:
         base, _, lang = name.rpartition("_")
-        where = f"{base}.{lang}" if lang in PTV_LANGUAGES and base else name
-        errors.append(f"{path}.{where}: edited in Suomi.fi (PTV), not here")
-    return errors
+        where = (base, lang) if lang in PTV_LANGUAGES and base else (name,)
+        problems.append(FormatProblem((*path, *where), "edited in Suomi.fi (PTV), not here"))
+    return problems
 
 
 def _owner(username: str | None) -> tuple[Any, bool]:
@@ -684,7 +684,7 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
             .select_related("organisation", "owner")
             .prefetch_related("service_lines", "municipalities", "contacts__municipalities")
         }
-        ptv_errors: list[str] = []
+        ptv_errors: list[FormatProblem] = []
         for section, kind in interchange.ENTRY_SECTIONS.items():
             counts = summary.counts[section]
             for i, item in enumerate(sections[section]):
@@ -699,7 +699,7 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
                     continue
                 if entry is not None and entry.ptv_id is not None:
                     # An entry imported from Suomi.fi: its PTV fields are edited in PTV.
-                    ptv_errors += _ptv_import_errors(entry, item, f"{section}[{i}]")
+                    ptv_errors += _ptv_import_errors(entry, item, (section, i))
                     if ptv_errors:
                         continue
                 if entry is None:
@@ -1045,7 +1045,7 @@ def organisation_sync_from_ptv(
                 org = Organisation(key=key, kind=kind)
                 outcome = "created"
             interchange.set_loc(org, "name", dict(name))
-            interchange.clean_as_format(org, "organisation")
+            interchange.clean_as_format(org, ("organisation",))
             org.save()
             if outcome == "updated":
                 organisation_reindex_entries(organisations=[org])
