@@ -92,3 +92,20 @@ def test_shared_helpers_and_fixtures_are_defined_once():
     assert not copies, "use the one in tests/conftest.py or tests/helpers.py:\n" + "\n".join(copies)
     for name, home in SHARED.items():
         assert re.search(rf"^def {name}\(", (TESTS / home).read_text(), re.MULTILINE), name
+
+
+BROKER_URL_SET = re.compile(r"conf\.broker_url\b\s*=|setattr\([^)]*[\"']broker_url[\"']")
+
+
+def test_a_test_that_points_celery_elsewhere_removes_the_environment_variable():
+    """Celery reads CELERY_BROKER_URL from the environment before its configuration, so
+    in CI's Redis pass a test that only sets ``conf.broker_url`` still talks to the real
+    broker (a readiness test passed on one pass and failed on the other). Such a test
+    removes the variable too (``monkeypatch.delenv("CELERY_BROKER_URL")``)."""
+    offending = [
+        source.relative_to(TESTS).as_posix()
+        for source in _sources()
+        if BROKER_URL_SET.search(text := source.read_text())
+        and 'delenv("CELERY_BROKER_URL"' not in text
+    ]
+    assert offending == []
