@@ -10,10 +10,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from apps.catalogue import services
-from apps.catalogue.interchange import entry_to_dict
 from tests.ptv.ptv_server import PHONE_CHANNEL, SERVICE_A, PtvFixtureServer
-from tests.ptv.test_import_ptv import entry_of, run
+from tests.ptv.test_import_ptv import entry_of, give_owner, run
 
 from .conftest import assert_accessible, login
 
@@ -24,12 +22,7 @@ def test_an_imported_entry_shows_its_source_hours_and_a_change_to_check(page: Pa
     with PtvFixtureServer() as ptv:
         run(ptv)
         a = entry_of(SERVICE_A)
-        services.entry_save(
-            entry=a,
-            data=dict(entry_to_dict(a), owner=editor.username),
-            author=editor,
-            base_version=a.version,
-        )
+        give_owner(a, editor)
         ptv.channels[PHONE_CHANNEL]["phoneNumbers"][0]["number"] = "50000 2999"
         run(ptv)
     a.refresh_from_db()
@@ -53,12 +46,7 @@ def test_the_edit_form_marks_the_suomifi_fields_and_they_cannot_be_typed_into(pa
     with PtvFixtureServer() as ptv:
         run(ptv)
     a = entry_of(SERVICE_A)
-    services.entry_save(
-        entry=a,
-        data=dict(entry_to_dict(a), owner=editor.username),
-        author=editor,
-        base_version=a.version,
-    )
+    give_owner(a, editor)
     a.refresh_from_db()
     title = a.title_fi
 

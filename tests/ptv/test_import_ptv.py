@@ -53,6 +53,16 @@ def entry_of(ptv_id: str) -> Entry:
     return Entry.objects.get(ptv_id=uuid.UUID(ptv_id))
 
 
+def give_owner(entry: Entry, owner: Any) -> None:
+    """Make ``owner`` the entry's owner through the catalogue services (a saved version)."""
+    services.entry_save(
+        entry=entry,
+        data=dict(entry_to_dict(entry), owner=owner.username),
+        author=owner,
+        base_version=entry.version,
+    )
+
+
 def snapshot() -> dict[str, Any]:
     return {
         e.key: (entry_to_dict(e), e.version, e.ptv_status, e.ptv_modified, e.updated_at)
@@ -283,12 +293,7 @@ def test_a_change_from_ptv_asks_the_owner_to_check_until_reviewed(ptv, editor, c
 
     run(ptv)
     a = entry_of(SERVICE_A)
-    services.entry_save(
-        entry=a,
-        data=dict(entry_to_dict(a), owner=editor.username),
-        author=editor,
-        base_version=a.version,
-    )
+    give_owner(a, editor)
     client.force_login(editor)
     page = client.get(a.get_absolute_url()).content.decode()
     assert a.suomifi_url in page and "Muuttunut Suomi.fi:ssä" not in page
