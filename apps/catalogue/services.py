@@ -421,12 +421,9 @@ def _ptv_import_errors(entry: Entry, item: dict[str, Any], path: FieldPath) -> l
     changed = ptv_owned_changes(
         interchange.entry_to_dict(entry), interchange.canonical_entry(item, kind=entry.kind)
     )
-    problems = []
-    for name in changed:
-        base, _, lang = name.rpartition("_")
-        where = (base, lang) if lang in PTV_LANGUAGES and base else (name,)
-        problems.append(FormatProblem((*path, *where), "edited in Suomi.fi (PTV), not here"))
-    return problems
+    return [
+        FormatProblem((*path, *where), "edited in Suomi.fi (PTV), not here") for where in changed
+    ]
 
 
 def _owner(username: str | None) -> tuple[Any, bool]:
@@ -699,8 +696,9 @@ def import_catalogue(data: Any) -> interchange.ImportSummary:
                     continue
                 if entry is not None and entry.ptv_id is not None:
                     # An entry imported from Suomi.fi: its PTV fields are edited in PTV.
-                    ptv_errors += _ptv_import_errors(entry, item, (section, i))
-                    if ptv_errors:
+                    refused = _ptv_import_errors(entry, item, (section, i))
+                    if refused:
+                        ptv_errors += refused
                         continue
                 if entry is None:
                     counts.created += 1
@@ -904,13 +902,12 @@ PTV_OWNED_FIELDS = (
     "contacts",
     "legal_basis",
 )
-PTV_LANGUAGES = ("fi", "sv", "en")
 
 
-def ptv_owned_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
-    """The PTV-owned fields that differ between two entry objects, named like the edit
-    form's fields (``title_sv``, ``municipalities``, ``contacts``)."""
-    changed: list[str] = []
+def ptv_owned_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[FieldPath]:
+    """The PTV-owned fields that differ between two entry objects, as paths in the entry
+    (``("title", "sv")``, ``("municipalities",)``, ``("contacts",)``)."""
+    changed: list[FieldPath] = []
     for name in PTV_OWNED_FIELDS:
         old, new = before.get(name), after.get(name)
         if old == new:
@@ -918,38 +915,39 @@ def ptv_owned_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> li
         if name in interchange.ENTRY_LOCALISED:
             old, new = old or {}, new or {}
             changed += [
-                f"{name}_{lang}" for lang in PTV_LANGUAGES if old.get(lang) != new.get(lang)
+                (name, lang) for lang in interchange.LANGUAGES if old.get(lang) != new.get(lang)
             ]
         else:
-            changed.append(name)
+            changed.append((name,))
     return changed
 
 
 def ensure_ptv_fields_unchanged(before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
-    """Refuse (ValidationError, one message per field) an intranet or admin edit that
-    changes a Suomi.fi (PTV) field of an imported entry: those are edited in PTV."""
+    """Refuse (ValidationError, one message per form field, named by
+    ``interchange.entry_form_field``) an intranet or admin edit that changes a Suomi.fi
+    (PTV) field of an imported entry: those are edited in PTV."""
     changed = ptv_owned_changes(before, after)
     if not changed:
         return
     raise ValidationError(
         {
-            name: ValidationError(
+            interchange.entry_form_field(path): ValidationError(
                 gettext(
                     "”%(field)s” tulee Suomi.fi:stä: muuta se palvelutietovarannossa (PTV), "
                     "ei intranetissä."
                 ),
                 code="ptv_owned",
-                params={"field": _ptv_field_label(name)},
+                params={"field": _ptv_field_label(path)},
             )
-            for name in changed
+            for path in changed
         }
     )
 
 
-def _ptv_field_label(name: str) -> str:
-    base, _, lang = name.rpartition("_")
-    if base in interchange.ENTRY_LOCALISED and lang in PTV_LANGUAGES:
-        return f"{_entry_field_label(base)} ({lang})"
+def _ptv_field_label(path: FieldPath) -> str:
+    name = str(path[0])
+    if len(path) == 2:
+        return f"{_entry_field_label(name)} ({path[1]})"
     if name == "contacts":
         return gettext("yhteystiedot")
     return _entry_field_label(name)
