@@ -65,16 +65,91 @@ def server_from_environment() -> DatabaseServer:
     )
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, int, int, str, float]]:
+    """(pid, parent, session, command line, CPU seconds) of every process now."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = stat.read_text()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # ended meanwhile
+        fields = raw[raw.rindex(")") + 2 :].split()
+        cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        found.append((int(stat.parent.name), int(fields[1]), int(fields[3]), cmdline, cpu))
+    return found
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the machine since boot, every core."""
+    values = [int(v) / CLOCK_TICKS for v in Path("/proc/stat").read_text().split()[1:11]]
+    idle = values[3] + values[4]
+    return sum(values[:8]) - idle, sum(values[:8])
+
+
+class CpuMeter:
+    """CPU seconds used by each part of the stack over the measured period: the web
+    server, the Celery worker and beat (each its own session), PostgreSQL's backends for
+    the stack's database (they live as long as the pool keeps them; a backend that ended
+    meanwhile is not counted), Locust, and the whole machine. CPU time is much less
+    disturbed by other work on the machine than response times are."""
+
+    def __init__(self, stack: Stack | None) -> None:
+        self.stack = stack
+        self.start: dict[str, float] = {}
+        self.machine = (0.0, 0.0)
+
+    def _groups(self) -> dict[str, float]:
+        groups: dict[str, float] = {}
+        if self.stack is None:
+            return groups
+        leaders = {p.pid: name for name, p in self.stack.processes.items()}
+        locust = {pid for pid, _pp, _s, cmd, _c in _processes() if "locustfile" in cmd}
+        for pid, parent, session, cmdline, cpu in _processes():
+            if session in leaders:
+                group = leaders[session]
+            elif cmdline.startswith("postgres: ") and f" {self.stack.database} " in cmdline:
+                group = "postgres"
+            elif pid in locust or parent in locust:
+                group = "locust"
+            else:
+                continue
+            groups[group] = groups.get(group, 0.0) + cpu
+        return groups
+
+    def begin(self) -> None:
+        self.start = self._groups()
+        self.machine = _machine_busy()
+
+    def end(self) -> tuple[dict[str, float], float, float]:
+        """CPU seconds per group, the machine's busy and total CPU seconds."""
+        now = self._groups()
+        busy, total = _machine_busy()
+        used = {g: now[g] - self.start.get(g, 0.0) for g in now}
+        return used, busy - self.machine[0], total - self.machine[1]
+
+
 def run_locust(
-    host: str, users: int, seconds: int, spawn_rate: float, prefix: Path, *, think: str
+    host: str,
+    users: int,
+    seconds: int,
+    spawn_rate: float,
+    prefix: Path,
+    *,
+    think: str,
+    meter: CpuMeter | None = None,
 ) -> Path:
     """Run Locust headless (its own output goes to ``prefix``.log); the figures, failed
     requests and errors raised in a simulated user go to ``prefix``_*.csv. With more
     than one user the figures start when the last advisor has signed in (Locust's
     --reset-stats): the ramp, where each advisor's password check takes about a second
     of a core, is not the steady state the page goal is about."""
+    ramp = math.ceil(users / spawn_rate) if users > 1 else 0
     with Path(f"{prefix}.log").open("wb") as log:
-        subprocess.run(
+        locust = subprocess.Popen(
             [
                 str(BIN / "locust"),
                 "-f",
@@ -86,7 +161,7 @@ def run_locust(
                 str(spawn_rate),
                 "--run-time",
                 # the ramp comes on top: ``seconds`` of steady state are measured
-                f"{seconds + (math.ceil(users / spawn_rate) if users > 1 else 0)}s",
+                f"{seconds + ramp}s",
                 "--host",
                 host,
                 "--csv",
@@ -103,11 +178,31 @@ def run_locust(
                 "NEUVOKAS_LOAD_PASSWORD": os.environ.get("NEUVOKAS_LOAD_PASSWORD", ""),
                 "NEUVOKAS_LOAD_THINK": think,
             },
-            check=False,  # Locust exits 1 when a request failed; the figures say which
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        if meter is not None:
+            try:  # the figures start when the last advisor has signed in
+                locust.wait(timeout=ramp)
+            except subprocess.TimeoutExpired:
+                meter.begin()
+        locust.wait()  # exit 1 when a request failed: the figures say which
     return Path(f"{prefix}_stats.csv")
+
+
+def report_cpu(meter: CpuMeter, stats: Path) -> None:
+    """CPU used per request over the measured period, by part of the stack."""
+    used, busy, total = meter.end()
+    rows = list(csv.DictReader(stats.open()))
+    requests = sum(int(r["Request Count"]) for r in rows if r["Name"] == "Aggregated")
+    print(f"\nCPU over the measured period ({requests} requests)")
+    print(f"{'part':12} {'CPU s':>8} {'ms/request':>10}")
+    for group, seconds in sorted(used.items(), key=lambda item: -item[1]):
+        print(f"{group:12} {seconds:8.1f} {seconds / max(requests, 1) * 1000:10.1f}")
+    print(
+        f"{'machine':12} {busy:8.1f} {busy / max(requests, 1) * 1000:10.1f}"
+        f"   ({busy / max(total, 1e-9):.0%} of all cores busy, this run and anything else)"
+    )
 
 
 def report(title: str, stats: Path) -> tuple[int, list[str]]:
@@ -180,6 +275,7 @@ def main() -> int:
                 f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}; think time {args.think} s"
             )
             baseline = run_locust(host, 1, args.baseline, 1, workdir / "baseline", think=args.think)
+            meter = CpuMeter(stack)
             load = run_locust(
                 host,
                 args.users,
@@ -187,6 +283,7 @@ def main() -> int:
                 args.spawn_rate,
                 workdir / "load",
                 think=args.think,
+                meter=meter,
             )
             report(f"baseline: 1 advisor, {args.baseline} s", baseline)
             errors, slow = report(
@@ -194,6 +291,7 @@ def main() -> int:
                 load,
             )
             print(f"load average at the end: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+            report_cpu(meter, load)
             for run in ("baseline", "load"):
                 for kind in ("failures", "exceptions"):
                     found = Path(f"{workdir / run}_{kind}.csv")

@@ -126,6 +126,9 @@ class Words:
     prefixes: set[str]
     fuzzy: list[tuple[int, str, str]]  # (term, word, "w" whole word | "p" compound part)
     synonym_keys: set[str]
+    # (term, prefix): a term is found, and needs no typo candidates, when any indexed word
+    # begins with one of its prefixes (an unknown word's stem, the word being typed).
+    finding_prefixes: list[tuple[int, str]] = field(default_factory=list)
 
 
 def parse(query: str, analyzer: BaseAnalyzer, *, typing: bool = False) -> Words:
@@ -143,6 +146,7 @@ def parse(query: str, analyzer: BaseAnalyzer, *, typing: bool = False) -> Words:
     exact: set[str] = set()
     prefixes: set[str] = set()
     fuzzy: list[tuple[int, str, str]] = []
+    finding: list[tuple[int, str]] = []
     keys: set[str] = set()
     for index, term in enumerate(terms):
         a = term.analysis
@@ -155,6 +159,7 @@ def parse(query: str, analyzer: BaseAnalyzer, *, typing: bool = False) -> Words:
                     prefixes.add(other)
         if not a.known and len(a.stem) >= 4:
             prefixes.add(a.stem)
+            finding.append((index, a.stem))
         # Typo candidates, looked up only when neither the word nor all its parts are
         # in the index.
         fuzzy.extend((index, w, "w") for w in dict.fromkeys((*a.lemmas, a.surface)))
@@ -164,12 +169,13 @@ def parse(query: str, analyzer: BaseAnalyzer, *, typing: bool = False) -> Words:
     if typing and terms and query[-1:].isalnum() and len(terms[-1].analysis.surface) >= 3:
         terms[-1].unfinished = True
         prefixes.add(terms[-1].analysis.surface)
+        finding.append((len(terms) - 1, terms[-1].analysis.surface))
     # Multi-word synonym members match consecutive words by their primary lemmas.
     primaries = [t.analysis.primary for t in terms]
     for size in (2, 3):
         for i in range(len(primaries) - size + 1):
             keys.add(" ".join(primaries[i : i + size]))
-    return Words(terms, exact, prefixes, fuzzy, keys)
+    return Words(terms, exact, prefixes, fuzzy, keys, finding)
 
 
 def _as_typed(a: WordAnalysis) -> WordAnalysis:

@@ -97,7 +97,12 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
                     FROM fz),
         lost AS (SELECT t FROM known GROUP BY t
                   HAVING NOT bool_or(ok AND kind = 'w')
-                     AND NOT COALESCE(bool_and(ok) FILTER (WHERE kind = 'p'), false))
+                     AND NOT COALESCE(bool_and(ok) FILTER (WHERE kind = 'p'), false)
+                  EXCEPT  -- terms found by a prefix (query.Words.finding_prefixes)
+                 SELECT pf.t FROM unnest(%s::int[], %s::text[]) pf(t, p)
+                  WHERE EXISTS (SELECT 1 FROM {lex} e
+                                 WHERE e.word ~>=~ pf.p AND e.word ~<~ (pf.p || chr(1114111))
+                                   AND e.df > 0))
         SELECT 'df', word, df, head_df, 0.0::float8, '' FROM {lex}
          WHERE word = ANY(%s::text[]) AND (df > 0 OR word = '')
         UNION ALL
@@ -141,6 +146,8 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
                 [t for t, _w, _k in words.fuzzy],
                 [w for _t, w, _k in words.fuzzy],
                 [k for _t, _w, k in words.fuzzy],
+                [t for t, _p in words.finding_prefixes],
+                [p for _t, p in words.finding_prefixes],
                 sorted(words.exact | {""}),
                 sorted(words.prefixes),
                 sorted(words.synonym_keys),

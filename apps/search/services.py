@@ -631,8 +631,13 @@ def search_log_create(
     paths: dict[str, str] | None = None,
 ) -> SearchLog:
     """Log one search; identity codes and phone numbers never reach the table.
-    ``paths``: which retrieval found each listed result (key -> ``SearchLog.Path``)."""
-    return SearchLog.objects.create(
+    ``paths``: which retrieval found each listed result (key -> ``SearchLog.Path``).
+
+    Every keystroke of the live search writes one, so on its own the row is committed
+    without waiting for the disk (``synchronous_commit off``: a crash may lose the last
+    moment's rows, never corrupt them), which saves the request a WAL flush (about 6 ms
+    here). Inside a caller's transaction it commits as that transaction does."""
+    row = SearchLog(
         query=scrub(query or "")[:300],
         user=user if user is not None and user.is_authenticated else None,
         source=source,
@@ -644,6 +649,14 @@ def search_log_create(
         corrected=corrected,
         result_paths={k[:200]: v for k, v in (paths or {}).items() if v in SearchLog.Path},
     )
+    if connection.in_atomic_block:
+        row.save(force_insert=True)
+        return row
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        row.save(force_insert=True)
+    return row
 
 
 def search_log_open(

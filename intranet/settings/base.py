@@ -123,6 +123,22 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A database host that does not answer (a failover, a network fault) fails the request
 # within seconds (a 503 page, apps/core/views.py) instead of hanging it.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# Each process keeps a pool of open connections (psycopg_pool) that requests borrow and
+# give back: under ASGI every request runs in a thread of its own, so without a pool each
+# request opened a new connection, and with it a new PostgreSQL backend (about 9 ms of a
+# core each, measured here). A borrowed connection is checked first, so one broken by a
+# database restart is replaced instead of failing the request. DJANGO_DB_POOL_MAX=0
+# turns the pool off (then DJANGO_CONN_MAX_AGE applies); requests beyond max_size wait up
+# to DJANGO_DB_POOL_TIMEOUT seconds for a connection, then fail with the 503 page.
+DB_POOL_MAX = env.int("DJANGO_DB_POOL_MAX", default=10)
+if DB_POOL_MAX > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_MAX,
+        "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=3.0),
+        "max_idle": 300,
+    }  # and CONN_HEALTH_CHECKS has the pool check a connection before lending it
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

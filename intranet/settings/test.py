@@ -13,6 +13,9 @@ os.environ.setdefault(
     "NEUVOKAS_FIELD_ENCRYPTION_KEYS", "bmV1dm9rYXMtdGVzdC1hbmQtZGV2LW5vdC1zZWNyZXQ="
 )
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# The suite's own processes open a connection per thread, as Django's test cases expect;
+# the production stack's tests (tests/ops, tests/faults) run with the pool.
+os.environ.setdefault("DJANGO_DB_POOL_MAX", "0")
 
 from .base import *  # noqa: F403
 

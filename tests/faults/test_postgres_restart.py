@@ -1,8 +1,8 @@
 """PostgreSQL restarted under a running web server (uvicorn, two workers, as in
 production): while it is down every page answers at once with a clean 503 ("try again
 in a moment", no traceback, no hang); once it is back the same web server serves again,
-not restarted, with per-request connections and with kept ones (CONN_MAX_AGE +
-CONN_HEALTH_CHECKS)."""
+not restarted: with production's pool of connections (checked when borrowed), with
+per-request connections and with kept ones (CONN_MAX_AGE + CONN_HEALTH_CHECKS)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,18 @@ PAGES = ["/", "/palvelut/", "/kysymykset/", "/raportit/"]
 MAX_SECONDS = 10.0
 
 
-@pytest.mark.parametrize("conn_max_age", ["0", "60"])
+CONNECTIONS = {
+    "pool": {"DJANGO_DB_POOL_MAX": "10", "DJANGO_CONN_MAX_AGE": "0"},
+    "per-request": {"DJANGO_DB_POOL_MAX": "0", "DJANGO_CONN_MAX_AGE": "0"},
+    "kept": {"DJANGO_DB_POOL_MAX": "0", "DJANGO_CONN_MAX_AGE": "60"},
+}
+
+
+@pytest.mark.parametrize("connections", CONNECTIONS)
 def test_postgres_restart_fails_requests_cleanly_then_serves_without_a_web_restart(
-    processes, own_postgres, conn_max_age
+    processes, own_postgres, connections
 ):
-    processes.env["DJANGO_CONN_MAX_AGE"] = conn_max_age
+    processes.env |= CONNECTIONS[connections]
     manager = staff(roles.MANAGER)
     port = free_port()
     web = processes.web(port)

@@ -184,3 +184,17 @@ def test_empty_query_costs_nothing(catalogue, django_assert_num_queries):
 def test_unfinished_last_word_matches_as_a_prefix_while_typing(analyzer):
     assert _search("omaishoitajan vap", analyzer, typing=True)[0] == "omaishoitajan-vapaat"
     assert _search("kuljetuspalv", analyzer, typing=True)[0] == "kuljetuspalvelu"
+
+
+def test_a_word_being_typed_that_begins_indexed_words_looks_up_no_typo_candidates(analyzer):
+    """The typo look-up (a trigram scan of the lexicon, the costliest part of the word
+    look-up) runs only for a term that nothing in the index matches: not for a prefix
+    being typed that begins indexed words. A mistyped one still gets candidates."""
+    from apps.search import query as q
+
+    typed = selectors._lookup(q.parse("kuljetuspalv", analyzer, typing=True), analyzer)
+    assert typed.prefix_df["kuljetuspalv"][0] > 0
+    assert typed.fuzzy == {}
+    mistyped = selectors._lookup(q.parse("kuljetuspalvleu", analyzer, typing=True), analyzer)
+    assert mistyped.fuzzy
+    assert _search("kuljetuspalvleu", analyzer, typing=True)[0] == "kuljetuspalvelu"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 
 from apps.catalogue import services as catalogue_services
 from apps.catalogue.interchange import entry_to_dict
@@ -248,3 +248,26 @@ def test_huge_solved_answer_is_indexed_bounded_and_found(db, advisor, editor):
     hit = next(h for h in selectors.search(query="omaishoitaja").hits if h.key == str(thread.pk))
     assert hit.snippet.count("<mark>") == 32
     assert len(hit.snippet) < 2000
+
+
+def test_search_log_is_committed_without_waiting_for_the_disk_on_its_own(transactional_db, advisor):
+    """A row a keystroke writes does not wait for a WAL flush; inside a caller's
+    transaction the caller's commit decides."""
+    seen: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        log = services.search_log_create(
+            query="kotihoito", user=advisor, source=SearchLog.Source.LIVE, result_count=1
+        )
+    assert "SET LOCAL synchronous_commit TO OFF" in seen
+    assert SearchLog.objects.filter(pk=log.pk).exists()  # committed, visible to others
+    seen.clear()
+    with transaction.atomic(), connection.execute_wrapper(record):
+        services.search_log_create(
+            query="kotihoito", user=advisor, source=SearchLog.Source.LIVE, result_count=1
+        )
+    assert not any("synchronous_commit" in sql for sql in seen)
