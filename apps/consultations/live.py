@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.live import kinds
 from apps.live.services import publish
@@ -43,17 +43,20 @@ def _readers() -> QuerySet[User]:
     return users
 
 
-def line_viewers(service_line_id: int | None) -> list[User]:
+def line_viewer_ids(service_line_id: int | None) -> set[int]:
     """Active users serving the line who may read the questions."""
     if service_line_id is None:
-        return []
-    return list(_readers().filter(service_lines=service_line_id))
+        return set()
+    return set(_readers().filter(service_lines=service_line_id).values_list("pk", flat=True))
 
 
 def _thread_audience(thread: Thread) -> set[int]:
-    """The line's readers, the asker and the followers (who may all read it)."""
-    followers = _readers().filter(followed_threads=thread)
-    people = _ids(line_viewers(thread.service_line_id)) | _ids(followers)
+    """The line's readers, the asker and the followers (who may all read it): one query."""
+    concerned = Q(followed_threads=thread)
+    if thread.service_line_id is not None:
+        concerned |= Q(service_lines=thread.service_line_id)
+    readers = _readers().filter(concerned)
+    people = set(readers.values_list("pk", flat=True).distinct())
     if thread.author_id is not None:
         people.add(thread.author_id)
     return people
@@ -65,7 +68,7 @@ def _thread_payload(thread: Thread) -> dict[str, object]:
 
 def thread_posted(thread: Thread, *, waiting: bool) -> None:
     """A new question: the line hears of it; a caller-waiting one as an alert."""
-    readers = _ids(line_viewers(thread.service_line_id))
+    readers = line_viewer_ids(thread.service_line_id)
     if waiting:
         publish(
             kind=kinds.QUESTION_WAITING,

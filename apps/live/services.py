@@ -47,6 +47,11 @@ def publish(*, kind: str, audience: Iterable[int | None], payload: Mapping[str, 
 def _store_and_announce(*, kind: str, audience: list[int], payload: dict[str, Any]) -> None:
     try:
         with transaction.atomic():
+            # A push is a hint to reload, kept a few minutes for replay: its commit does
+            # not wait for the disk (a crash may lose the last moment's events; pages
+            # also poll). The write it follows committed durably before.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
             event = LiveEvent.objects.create(kind=kind, audience=audience, payload=payload)
             message = json.dumps(
                 {"id": event.pk, "kind": kind, "audience": audience, "payload": payload},
