@@ -25,11 +25,12 @@ def setup_django() -> None:
 
 
 @contextmanager
-def throwaway_database(label: str, *, keep: bool = False) -> Iterator[str]:
-    """Create, migrate and finally drop (unless ``keep``) a database named after ``label``."""
+def throwaway_database(label: str, *, keep: bool = False, name: str = "") -> Iterator[str]:
+    """Create, migrate and finally drop (unless ``keep``) a database named after ``label``
+    (or ``name``)."""
     from django.db import connection
 
-    name = f"neuvokas_bench_{label}_{os.getpid()}"
+    name = name or f"neuvokas_bench_{label}_{os.getpid()}"
     original = connection.settings_dict["NAME"]
     connection.settings_dict.setdefault("TEST", {})["NAME"] = name
     started = time.monotonic()
@@ -55,6 +56,14 @@ def existing_database(name: str) -> Iterator[str]:
     connection.close()
     connection.settings_dict["NAME"] = name
     yield name
+
+
+def database_exists(name: str) -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
 
 
 def server_version() -> str:

@@ -182,15 +182,17 @@ def _lookup(words: q.Words, analyzer: BaseAnalyzer) -> q.Lookup:
 # Fusion of the two rankings (apps.search.semantic). A document's lexical score is
 # divided by the query's ideal score (every word in a title); its cosine similarity to
 # the query is rescaled between the mean over all documents (0) and the best one (1),
-# and squared, so that only the clearly nearest count. The fused score adds the two,
-# the meaning weighted SEMANTIC_WEIGHT, less CONFIDENT_DISCOUNT times the best lexical
-# match's share of the ideal: when the words alone find a page with all of them in its
-# title, meaning only reorders. The list ends where the fused score falls below
-# RELATIVE_CUT of the first result's. Tuned on the dev sets (benchmarks/search_quality.py).
+# and raised to SEMANTIC_POWER (squared), so that only the clearly nearest count. The
+# fused score adds the two, the meaning weighted SEMANTIC_WEIGHT, less
+# CONFIDENT_DISCOUNT times the best lexical match's share of the ideal: when the words
+# alone find a page with all of them in its title, meaning only reorders. The list ends
+# where the fused score falls below RELATIVE_CUT of the first result's. Tuned on the
+# dev sets (benchmarks/search_quality.py --grid; the optimum is flat).
 LEXICAL_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 0.4
 CONFIDENT_DISCOUNT = 0.2
 RELATIVE_CUT = 0.35
+SEMANTIC_POWER = 2.0  # 3 cuts the tail more (fewer results) at a small cost in MRR
 NEIGHBOURS = 40  # nearest documents by meaning that join the candidates
 SEMANTIC_FOUND = 10  # a result among this many nearest counts as found by meaning
 
@@ -202,6 +204,7 @@ class Fusion:
     discount: float = CONFIDENT_DISCOUNT
     cut: float = RELATIVE_CUT
     neighbours: int = NEIGHBOURS
+    power: float = SEMANTIC_POWER
 
 
 def search(
@@ -295,6 +298,7 @@ def search(
         span,
         fusion.semantic,
         fusion.discount,
+        fusion.power,
         fusion.cut,
     ]
     sql = f"""
@@ -319,7 +323,7 @@ def search(
                       FROM scored sc LEFT JOIN near ON near.id = sc.id),
         fused AS (SELECT id, lex, rank,
                          l + (%s::float8 - %s::float8 * least((SELECT max(l) FROM lexical), 1.0))
-                             * m * m AS f
+                             * power(m, %s::float8) AS f
                     FROM lexical),
         kept AS (SELECT * FROM fused
                   WHERE f > 0 AND f >= %s::float8 * (SELECT max(f) FROM fused))
