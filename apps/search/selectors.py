@@ -228,19 +228,15 @@ def search(
     words = q.parse(query, analyzer, typing=typing)
     if not words.terms:
         return result
-    # The query is embedded in another thread while its words are looked up and planned.
-    pending = (
-        semantic.query_vector_soon(result.query) if semantic_search and semantic.enabled() else None
-    )
     lookup = _lookup(words, analyzer)
     terms = q.plan(words, lookup, analyzer, language)
     result.corrections = {t.word: t.correction for t in terms if t.correction}
     compiled = q.compile_terms(terms, lookup.n_docs)
     neighbours = semantic.Neighbours([], [], 0.0)
     mean_sim = top_sim = 0.0
-    if pending is not None and lookup.vector_version > 0:
+    if semantic_search and lookup.vector_version > 0 and semantic.enabled():
         semantic.matrix.refresh(lookup.vector_version)
-        vector = semantic.query_vector_wait(pending) if semantic.matrix.size else None
+        vector = semantic.query_vector_or_none(result.query) if semantic.matrix.size else None
         if vector is not None:
             neighbours = semantic.matrix.nearest(vector, fusion.neighbours)
             mean_sim = neighbours.mean

@@ -14,11 +14,10 @@ means closeness of meaning.
 * A search embeds the query (cached, :func:`query_vector`) and scores every document
   against a matrix of all vectors cached in the process (:class:`VectorMatrix`),
   reloaded when the counter in ``SearchVectorState`` moves (at most every
-  ``RELOAD_SECONDS`` while vectors keep arriving). The query is embedded in the
-  process's embedding thread (:func:`query_vector_soon`) while the search looks its
-  words up in the database: the engine is C behind ctypes, which releases the GIL, so
-  a search takes the longer of the two instead of their sum. A model that fails leaves
-  the search to its words (:func:`query_vector_wait` returns ``None``).
+  ``RELOAD_SECONDS`` while vectors keep arriving). A model that fails leaves the
+  search to its words (:func:`query_vector_or_none`).
+* Passages are embedded in the background (the Celery task) by one thread per core,
+  each at a lower CPU priority (:func:`embed_passages`).
 
 Where the package is missing (or ``settings.NEUVOKAS_SEARCH_SEMANTIC`` is off) the
 search is lexical only and ``manage.py check`` warns (``search.W002``).
@@ -34,7 +33,7 @@ import os
 import sys
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -180,43 +179,22 @@ def query_vector(query: str) -> np.ndarray:
     return vector.reshape(DIMENSIONS)
 
 
-_executor: ThreadPoolExecutor | None = None
-
-
-def _query_executor() -> ThreadPoolExecutor:
-    """The process's one embedding thread for queries (created on first use, and anew
-    in a forked child, which inherits no threads)."""
-    global _executor
-    if _executor is None:
-        with _lock:
-            if _executor is None:
-                _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-embed")
-    return _executor
-
-
-def _forget_executor() -> None:
-    global _executor, _passage_executor
-    _executor = _passage_executor = None
-
-
-os.register_at_fork(after_in_child=_forget_executor)
-
-
-def query_vector_soon(query: str) -> Future[np.ndarray]:
-    """Start embedding the query (:func:`query_vector`) in the embedding thread; the
-    caller does its own work meanwhile and then takes the vector with
-    :func:`query_vector_wait`."""
-    return _query_executor().submit(query_vector, query)
-
-
-def query_vector_wait(pending: Future[np.ndarray]) -> np.ndarray | None:
-    """The vector :func:`query_vector_soon` started, or ``None`` if the model failed
-    (logged): the search then goes on by its words alone."""
+def query_vector_or_none(query: str) -> np.ndarray | None:
+    """:func:`query_vector`, or ``None`` if the model failed (logged): the search then
+    goes on by its words alone."""
     try:
-        return pending.result()
+        return query_vector(query)
     except Exception:
         logger.exception("Embedding the query failed: searching by words only")
         return None
+
+
+def _forget_executor() -> None:
+    global _passage_executor
+    _passage_executor = None
+
+
+os.register_at_fork(after_in_child=_forget_executor)
 
 
 def to_bytes(vector: np.ndarray) -> bytes:

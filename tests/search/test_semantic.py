@@ -149,19 +149,6 @@ def _ranking(query: str, **kwargs) -> list[tuple[str, float, str]]:
     return [(h.key, round(h.score, 9), h.path) for h in search(query=query, **kwargs).hits]
 
 
-@pytest.mark.parametrize("query", ["vaari on alkanut unohdella ja eksyy", "kuljetuspalvelu"])
-def test_the_query_embedded_beside_the_lookup_ranks_as_one_embedded_first(embedded, query):
-    # Cold: the query is embedded in the embedding thread while its words are looked up.
-    concurrent = _ranking(query)
-    # Warm: the vector was computed beforehand, in this thread, and comes from the cache.
-    semantic.clear_caches()
-    vector = semantic.query_vector(query.strip())
-    sequential = _ranking(query)
-    assert concurrent == sequential
-    assert semantic.query_vector(query.strip()) is vector
-    assert any(path != SearchLog.Path.LEXICAL for _key, _score, path in concurrent)
-
-
 class _BrokenModel:
     """A model whose every call fails (as a damaged model file or engine would)."""
 
@@ -204,8 +191,8 @@ def test_passages_are_embedded_below_the_process_priority(meaning):
 
     in_pool = semantic._passage_pool().submit(niceness).result()
     assert in_pool == min(niceness() + semantic.EMBED_NICE, 19)
-    # The query's thread (and this one) keep the process's priority.
-    assert semantic._query_executor().submit(niceness).result() == niceness()
+    # The caller's thread (a search's) keeps its priority.
+    assert niceness() == os.getpriority(os.PRIO_PROCESS, os.getpid())
 
 
 def test_without_the_model_search_finds_by_words_and_check_warns(embedded, settings):
