@@ -246,8 +246,8 @@ def search(
     mean_sim = top_sim = 0.0
     if semantic_search and lookup.vector_version > 0 and semantic.enabled():
         semantic.matrix.refresh(lookup.vector_version)
-        if semantic.matrix.size:
-            vector = semantic.query_vector(result.query)
+        vector = semantic.query_vector_or_none(result.query) if semantic.matrix.size else None
+        if vector is not None:
             neighbours = semantic.matrix.nearest(vector, fusion.neighbours)
             mean_sim = neighbours.mean
             top_sim = neighbours.sims[0] if neighbours.sims else 0.0

