@@ -94,8 +94,8 @@ class CpuMeter:
     """CPU seconds used by each part of the stack over the measured period: the web
     server, the Celery worker and beat (each its own session), PostgreSQL's backends for
     the stack's database (they live as long as the pool keeps them; a backend that ended
-    meanwhile is not counted), Locust, and the whole machine. CPU time is much less
-    disturbed by other work on the machine than response times are."""
+    meanwhile is not counted), and the whole machine (Locust's own share is in it). CPU
+    time is much less disturbed by other work on the machine than response times are."""
 
     def __init__(self, stack: Stack | None) -> None:
         self.stack = stack
@@ -107,14 +107,11 @@ class CpuMeter:
         if self.stack is None:
             return groups
         leaders = {p.pid: name for name, p in self.stack.processes.items()}
-        locust = {pid for pid, _pp, _s, cmd, _c in _processes() if "locustfile" in cmd}
-        for pid, parent, session, cmdline, cpu in _processes():
+        for _pid, _parent, session, cmdline, cpu in _processes():
             if session in leaders:
                 group = leaders[session]
             elif cmdline.startswith("postgres: ") and f" {self.stack.database} " in cmdline:
                 group = "postgres"
-            elif pid in locust or parent in locust:
-                group = "locust"
             else:
                 continue
             groups[group] = groups.get(group, 0.0) + cpu
