@@ -45,6 +45,9 @@ class SearchDocument(models.Model):
     # The hash of what the document is embedded from (apps.search.semantic): its vector
     # is the SearchVector with this hash, once a worker has computed it.
     embed_hash = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    # The hash of its title alone, embedded the same way: a second vector that short
+    # keyword queries are matched against too (semantic.VectorMatrix.nearest).
+    title_hash = models.CharField(max_length=32, blank=True, default="", db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

