@@ -250,7 +250,9 @@ def test_huge_solved_answer_is_indexed_bounded_and_found(db, advisor, editor):
     assert len(hit.snippet) < 2000
 
 
-def test_search_log_is_committed_without_waiting_for_the_disk_on_its_own(transactional_db, advisor):
+def test_search_log_is_committed_without_waiting_for_the_disk_on_its_own(
+    reference_data_tx, advisor
+):
     """A row a keystroke writes does not wait for a WAL flush; inside a caller's
     transaction the caller's commit decides."""
     seen: list[str] = []
