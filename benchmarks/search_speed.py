@@ -444,7 +444,7 @@ def embed_sample(args: argparse.Namespace) -> None:
     print(
         f"# embedded {len(sample)} entries in {took:.1f} s: {1000 * each:.0f} ms each "
         f"({semantic.MODEL_NAME}, {semantic._passage_workers()} passage threads side by side, "
-        f"niced +{semantic.EMBED_NICE})"
+        f"idle scheduling class)"
     )
     if args.embed_all:
         print(f"time to embed the {len(entries)} entries from scratch: {took / 60:.1f} min")

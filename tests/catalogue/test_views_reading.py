@@ -553,5 +553,6 @@ def test_entry_detail_query_count_is_fixed(advisor_client, django_assert_num_que
     assert html(response).count('class="faq-item"') == 3
 
 
-# 11 for the page, +1 the contacts' municipalities, +1 the FAQ items (all prefetched).
-ENTRY_PAGE_QUERIES = 13
+# 10 for the page (one of them the permissions), +1 the contacts' municipalities,
+# +1 the FAQ items (all prefetched).
+ENTRY_PAGE_QUERIES = 12

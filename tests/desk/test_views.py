@@ -138,9 +138,9 @@ class TestHome:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        ("advisor", 14),
-        ("editor", 14),
-        ("manager", 17),
+        ("advisor", 13),
+        ("editor", 13),
+        ("manager", 16),
     ],
 )
 def test_home_query_count_is_fixed(

@@ -184,17 +184,18 @@ def test_passages_embedded_side_by_side_equal_one_call_of_the_model(meaning):
     np.testing.assert_allclose(side_by_side, one_call, atol=1e-6)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="niceness per thread")
-def test_passages_are_embedded_below_the_process_priority(meaning):
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="scheduling per thread")
+def test_passages_are_embedded_in_the_idle_scheduling_class(meaning):
     semantic.embed_passages(["Muistiluotsi. Neuvontaa muistisairaille."])
 
-    def niceness() -> int:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    def scheduling() -> tuple[int, int]:
+        return os.sched_getscheduler(0), os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
-    in_pool = semantic._passage_pool().submit(niceness).result()
-    assert in_pool == min(niceness() + semantic.EMBED_NICE, 19)
-    # The caller's thread (a search's) keeps its priority.
-    assert niceness() == os.getpriority(os.PRIO_PROCESS, os.getpid())
+    policy, nice = semantic._passage_pool().submit(scheduling).result()
+    assert policy == os.SCHED_IDLE
+    assert nice == min(os.getpriority(os.PRIO_PROCESS, os.getpid()) + semantic.EMBED_NICE, 19)
+    # The caller's thread (a search's) keeps its class and priority.
+    assert scheduling() == (os.SCHED_OTHER, os.getpriority(os.PRIO_PROCESS, os.getpid()))
 
 
 def test_without_the_model_search_finds_by_words_and_check_warns(embedded, settings):

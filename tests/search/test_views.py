@@ -150,8 +150,9 @@ def test_results_page_query_count_is_fixed(advisor_client, catalogue, django_ass
         advisor_client.get(url, {"q": "ruoka-apu"})
 
 
-# 9 for the page, +2 the catalogue hits' contacts and their municipalities (registry.hit_details).
-RESULTS_PAGE_QUERIES = 11
+# 8 for the page (one of them the permissions), +2 the catalogue hits' contacts and their
+# municipalities (registry.hit_details).
+RESULTS_PAGE_QUERIES = 10
 
 
 def test_results_page_names_the_catalogues_municipality_parameter(advisor_client, catalogue):
