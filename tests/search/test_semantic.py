@@ -344,3 +344,56 @@ def test_documents_indexed_before_title_vectors_fall_back_to_their_passage(title
     assert services.vectors_compute(document_ids=services.vectors_pending()) == 3
     semantic.clear_caches()
     assert _keys("babysitter")[0] == "lastenhoitoapu"
+
+
+def _stored_document(key: str, vector: np.ndarray) -> None:
+    from apps.search import registry
+
+    doc = registry.Document(
+        doc_type="consultation",
+        key=key,
+        url=f"/kysymykset/{key}/",
+        titles={"fi": f"Kysymys {key}"},
+        texts=[registry.Text("fi", f"Kysymys {key}", "A")],
+        snippets={"fi": ""},
+        municipalities=[],
+        lines=[],
+    )
+    services.index_documents([("test.reload", key, doc)])
+    embed_hash = SearchDocument.objects.get(source="test.reload", object_id=key).embed_hash
+    SearchVector.objects.create(text_hash=embed_hash, vector=semantic.to_bytes(vector))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_loaded_matrix_is_reloaded_in_a_thread_while_searches_use_the_old_one(settings):
+    """Reloading 45,000 vectors takes most of a second: no search waits for it."""
+    from django.db import connection, connections
+
+    unit = np.zeros(semantic.DIMENSIONS, dtype=np.float32)
+    unit[0] = 1.0
+    _stored_document("first", unit)
+    matrix = semantic.VectorMatrix()
+    matrix.refresh(1)  # the first load happens in the caller
+    assert (matrix.size, matrix.version) == (1, 1)
+
+    _stored_document("second", unit)
+    settings.NEUVOKAS_SEARCH_VECTOR_RELOAD_SECONDS = 1e-6
+    blocker = connections.create_connection("default")
+    try:
+        with blocker.cursor() as cursor:
+            blocker.set_autocommit(False)
+            cursor.execute(f"LOCK TABLE {SearchVector._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+            with connection.cursor() as own:  # a reload in this thread would fail, not hang
+                own.execute("SET lock_timeout = '5s'")
+            matrix.refresh(2)  # returns although the reload cannot read the vectors yet
+            assert (matrix.size, matrix.version) == (1, 1)
+            assert matrix.nearest(unit, 5).sims == [pytest.approx(1.0, abs=1e-3)]
+            matrix.refresh(2)  # one reload at a time
+            reloader = matrix.reloader
+        blocker.rollback()  # the lock goes: the reload reads both vectors
+    finally:
+        blocker.close()
+    assert reloader is not None
+    reloader.join(timeout=30)
+    assert not reloader.is_alive()
+    assert (matrix.size, matrix.version) == (2, 2)
