@@ -275,16 +275,20 @@ def plan(words: Words, lookup: Lookup, analyzer: BaseAnalyzer, language: str) ->
 
 def _typo_alternatives(term: Term, lookup: Lookup, alts: list[Alt]) -> None:
     a = term.analysis
-    best: tuple[str, float, int, int] | None = None
+    # The neighbour worth most: a word of the word's family (holhooja ~ holhous) even
+    # below the similarity a typo needs, else the most similar one.
+    best: tuple[float, float, str, int, int] | None = None
     for lemma in a.lemmas:
-        for near in lookup.fuzzy.get(lemma, []):
-            if near[1] >= MIN_SIMILARITY and (best is None or near[1] > best[1]):
-                best = near
+        for word, sim, df, head_df in lookup.fuzzy.get(lemma, []):
+            factor = F_TYPO * min(1.0, sim / 0.7)
+            if _same_family(a, lemma, word):
+                factor = max(factor, F_ROOT)
+            elif sim < MIN_SIMILARITY:
+                continue
+            if best is None or (factor, sim) > best[:2]:
+                best = (factor, sim, word, df, head_df)
     if best is not None:
-        word, sim, df, head_df = best
-        factor = F_TYPO * min(1.0, sim / 0.7)
-        if _same_family(a, word):
-            factor = max(factor, F_ROOT)
+        factor, _sim, word, df, head_df = best
         alts.append(Alt((word,), factor, kind="typo", df=df, head_df=head_df))
         if not a.known:  # a real word the index lacks (holhooja) is no typo to show
             term.correction = word
@@ -313,11 +317,11 @@ def _typo_alternatives(term: Term, lookup: Lookup, alts: list[Alt]) -> None:
             )
 
 
-def _same_family(a: WordAnalysis, word: str) -> bool:
+def _same_family(a: WordAnalysis, lemma: str, word: str) -> bool:
     """A real word the index lacks and an indexed word that begin with the same stem
     are likely derived from one base (holhooja, holhous ← holhota), which Voikko does
     not always tell: trigram similarity undervalues them (the endings differ)."""
-    return a.known and any(len(_common_prefix(lemma, word)) >= SHARED_STEM for lemma in a.lemmas)
+    return a.known and len(_common_prefix(lemma, word)) >= SHARED_STEM
 
 
 def _common_prefix(first: str, second: str) -> str:

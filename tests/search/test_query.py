@@ -195,6 +195,12 @@ class TestPlan:
         assert _alts(term) == {(("holhous",), "typo"): q.F_ROOT}
         assert q.F_ROOT > q.F_TYPO
 
+    def test_plan_known_word_prefers_its_family_to_a_more_similar_word(self, fi):
+        lookup = _lookup()
+        lookup.fuzzy["holhooja"] = [("holvi", 0.45, 2, 1), ("holhous", 0.35, 2, 1)]
+        (term,) = q.plan(q.parse("holhooja", fi), lookup, fi, "fi")
+        assert _alts(term) == {(("holhous",), "typo"): q.F_ROOT}
+
     def test_plan_known_word_with_a_short_shared_beginning_stays_a_weak_typo(self, fi):
         # makaa (maata) and maa share three letters only: no family, similarity decides.
         lookup = _lookup()
