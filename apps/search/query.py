@@ -4,11 +4,14 @@ Every query word becomes a *term* with alternatives, each with a factor:
 
 * its lemmas and its surface form (``kotkassa`` → kotka) — 1.0;
 * for a compound, all its parts together (omais & hoito & tuki) — 0.8, and its
-  multi-part spans (0.6), single parts (0.3) or words of the same derivational base
-  (käyttää ~ käyttö, 0.4);
+  multi-part spans (0.6) or single parts (0.3);
+* words of the same derivational base (käyttää ~ käyttö, raskaana ~ raskausaika) —
+  0.9, like a synonym: a derived word mostly means the same thing to a searcher;
 * synonyms from the editors' groups — 0.9;
 * for a word the index does not have, its nearest word in the lexicon by trigram
-  similarity (``lastensuojeluilmotus`` → lastensuojeluilmoitus) — up to 0.75;
+  similarity (``lastensuojeluilmotus`` → lastensuojeluilmoitus) — up to 0.75, or as
+  much as a word of the same base when a real word and its neighbour share a stem
+  (``holhooja`` ~ holhous);
 * for a word Voikko does not know, its Snowball stem as a prefix;
 * Swedish and English stems (``färdtjänst`` → sv:färdtjänst);
 * a municipality name (``kouvolassa``), which any document available there satisfies.
@@ -43,7 +46,8 @@ F_SYNONYM = 0.9
 F_OTHER_LANGUAGE = 0.9
 F_ALL_PARTS = 0.8
 F_SPAN = 0.6
-F_ROOT = 0.4
+F_ROOT = 0.9
+SHARED_STEM = 5  # letters a real word shares with an indexed word of its family
 F_PART = 0.3
 F_TYPO = 0.75
 F_STEM_PREFIX = 0.7
@@ -271,14 +275,21 @@ def plan(words: Words, lookup: Lookup, analyzer: BaseAnalyzer, language: str) ->
 
 def _typo_alternatives(term: Term, lookup: Lookup, alts: list[Alt]) -> None:
     a = term.analysis
-    best: tuple[str, float, int, int] | None = None
+    # The neighbour worth most: a word of the word's family (holhooja ~ holhous) even
+    # below the similarity a typo needs, else the most similar one.
+    best: tuple[float, float, str, int, int] | None = None
     for lemma in a.lemmas:
-        for near in lookup.fuzzy.get(lemma, []):
-            if near[1] >= MIN_SIMILARITY and (best is None or near[1] > best[1]):
-                best = near
+        for word, sim, df, head_df in lookup.fuzzy.get(lemma, []):
+            factor = F_TYPO * min(1.0, sim / 0.7)
+            if _same_family(a, lemma, word):
+                factor = max(factor, F_ROOT)
+            elif sim < MIN_SIMILARITY:
+                continue
+            if best is None or (factor, sim) > best[:2]:
+                best = (factor, sim, word, df, head_df)
     if best is not None:
-        word, sim, df, head_df = best
-        alts.append(Alt((word,), F_TYPO * min(1.0, sim / 0.7), kind="typo", df=df, head_df=head_df))
+        factor, _sim, word, df, head_df = best
+        alts.append(Alt((word,), factor, kind="typo", df=df, head_df=head_df))
         if not a.known:  # a real word the index lacks (holhooja) is no typo to show
             term.correction = word
     # A compound with one mistyped part (omaishoidon|tukki): fix that part.
@@ -304,6 +315,22 @@ def _typo_alternatives(term: Term, lookup: Lookup, alts: list[Alt]) -> None:
                     head_df=min(f[2] for f in fixed),
                 )
             )
+
+
+def _same_family(a: WordAnalysis, lemma: str, word: str) -> bool:
+    """A real word the index lacks and an indexed word that begin with the same stem
+    are likely derived from one base (holhooja, holhous ← holhota), which Voikko does
+    not always tell: trigram similarity undervalues them (the endings differ)."""
+    return a.known and len(_common_prefix(lemma, word)) >= SHARED_STEM
+
+
+def _common_prefix(first: str, second: str) -> str:
+    n = 0
+    for x, y in zip(first, second, strict=False):
+        if x != y:
+            break
+        n += 1
+    return first[:n]
 
 
 def _attach_phrase_synonyms(terms: list[Term], lookup: Lookup) -> None:

@@ -186,6 +186,35 @@ class TestPlan:
         assert (("holhous",), "typo") in _alts(term)
         assert term.correction == ""
 
+    def test_plan_known_word_sharing_a_stem_counts_as_its_family(self, fi):
+        # holhooja and holhous share "holho": a word of the same base, whatever the
+        # trigram similarity of their endings.
+        lookup = _lookup()
+        lookup.fuzzy["holhooja"] = [("holhous", 0.42, 2, 1)]
+        (term,) = q.plan(q.parse("holhooja", fi), lookup, fi, "fi")
+        assert _alts(term) == {(("holhous",), "typo"): q.F_ROOT}
+        assert q.F_ROOT > q.F_TYPO
+
+    def test_plan_known_word_prefers_its_family_to_a_more_similar_word(self, fi):
+        lookup = _lookup()
+        lookup.fuzzy["holhooja"] = [("holvi", 0.45, 2, 1), ("holhous", 0.35, 2, 1)]
+        (term,) = q.plan(q.parse("holhooja", fi), lookup, fi, "fi")
+        assert _alts(term) == {(("holhous",), "typo"): q.F_ROOT}
+
+    def test_plan_known_word_with_a_short_shared_beginning_stays_a_weak_typo(self, fi):
+        # makaa (maata) and maa share three letters only: no family, similarity decides.
+        lookup = _lookup()
+        lookup.fuzzy["maata"] = [("maa", 0.43, 2, 1)]
+        (term,) = q.plan(q.parse("makaa", fi), lookup, fi, "fi")
+        assert _alts(term) == {(("maa",), "typo"): pytest.approx(q.F_TYPO * 0.43 / 0.7)}
+
+    def test_plan_unknown_word_sharing_a_stem_is_still_scored_as_a_typo(self, fi):
+        words = q.parse("lastensuojeluilmotus", fi)
+        lookup = _lookup()
+        lookup.fuzzy["lastensuojeluilmotus"] = [("lastensuojeluilmoitus", 0.56, 3, 1)]
+        (term,) = q.plan(words, lookup, fi, "fi")
+        assert _alts(term)[(("lastensuojeluilmoitus",), "typo")] < q.F_ROOT
+
     def test_plan_ignores_words_too_far_from_the_typo(self, fi):
         lookup = _lookup()
         lookup.fuzzy["lastensuojeluilmotus"] = [("lapsi", q.MIN_SIMILARITY - 0.01, 3, 1)]
