@@ -29,7 +29,8 @@ Search by meaning (when the model package is installed):
   ``websearch_to_tsquery('finnish')`` + ``ts_rank`` query over a GIN-indexed tsvector of
   their Finnish title and text: the baseline;
 * the same search while a real Celery worker (a separate process, on ``--broker``)
-  embeds documents in the background.
+  embeds documents in the background (the worker gives way while anyone searches, and
+  the benchmark prints when it resumes).
 """
 
 from __future__ import annotations
@@ -531,10 +532,24 @@ def measure_while_embedding(args: argparse.Namespace, queries: list[dict]) -> li
             time.sleep(0.5)
         started_with = len(services.vectors_pending())
         times = measure(queries, f"fused, while a worker embeds ({enqueued} enqueued)")
+        searched_until = time.monotonic()
         done = started_with - len(services.vectors_pending())
-        print(f"# the worker stored {done} vectors during those searches")
-        if done <= 0:
-            print("# WARNING: the worker stored nothing while the searches ran")
+        print(
+            f"# the worker stored {done} documents' vectors during those searches (it gives "
+            f"way while anyone searched in the last {services.SEARCH_QUIET_SECONDS:.0f} s)"
+        )
+        # ... and goes on once the searches stop.
+        left = len(services.vectors_pending())
+        resume_deadline = time.monotonic() + 60
+        while len(services.vectors_pending()) >= left and time.monotonic() < resume_deadline:
+            time.sleep(0.25)
+        if len(services.vectors_pending()) < left:
+            print(
+                "# the worker resumed and stored vectors "
+                f"{time.monotonic() - searched_until:.1f} s after the last search"
+            )
+        else:
+            print("# WARNING: the worker did not resume after the searches")
     finally:
         worker.terminate()
         worker.wait(timeout=60)

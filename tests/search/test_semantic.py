@@ -397,3 +397,47 @@ def test_a_loaded_matrix_is_reloaded_in_a_thread_while_searches_use_the_old_one(
     reloader.join(timeout=30)
     assert not reloader.is_alive()
     assert (matrix.size, matrix.version) == (2, 2)
+
+
+def test_background_embedding_waits_while_advisors_search(meaning, monkeypatch):
+    model = semantic._get_model()
+    calls: list[int] = []
+
+    class Counting:
+        def passage(self, texts):
+            calls.append(len(texts))
+            return model.passage(texts)
+
+    monkeypatch.setattr(semantic, "_get_model", Counting)
+    checks: list[int] = []
+
+    def searching() -> bool:
+        checks.append(len(calls))
+        return len(checks) <= 3  # three checks with searches going on, then quiet
+
+    passages = [
+        "Muistiluotsi. Neuvontaa muistisairaille.",
+        "Turvakoti. Suoja lähisuhdeväkivaltaa kokeneille.",
+        "Ruoka-apu. Ruokakasseja niille, joilla rahat eivät riitä.",
+    ]
+    vectors = semantic.embed_passages(passages, pause=searching)
+
+    assert checks[:3] == [0, 0, 0]  # no passage was started while the searches went on
+    assert len(checks) >= 4
+    assert len(calls) == len(passages)
+    np.testing.assert_allclose(vectors, model.passage(passages), atol=1e-6)
+
+
+@pytest.mark.django_db
+def test_searches_going_on_are_the_search_logs_last_seconds():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert not services.searches_going_on()
+    log = services.search_log_create(query="kotihoito", user=None, source="page", result_count=1)
+    assert services.searches_going_on()
+    SearchLog.objects.filter(pk=log.pk).update(
+        created_at=timezone.now() - timedelta(seconds=services.SEARCH_QUIET_SECONDS + 1)
+    )
+    assert not services.searches_going_on()
