@@ -57,6 +57,7 @@ PASSAGE_CHARS = 600  # of the document's text, after its title
 QUERY_CHARS = 200
 EMBED_NICE = 10  # passages are embedded this much below the process's CPU priority
 PAUSE_CHECK_SECONDS = 0.25  # how often background embedding asks whether to give way
+MAX_PAUSE_SECONDS = 10.0  # and at most how long it gives way before it goes on a moment
 RELOAD_SECONDS = 5.0  # while vectors keep arriving, reload the matrix at most this often
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -178,7 +179,9 @@ def embed_passages(passages: list[str], *, pause: Callable[[], bool] | None = No
 
     ``pause``: asked every ``PAUSE_CHECK_SECONDS`` while the threads work; while it says
     yes, they start no new passage (each finishes the one it is on, at most about 0.3 s),
-    so that background embedding gives way to searches entirely."""
+    so that background embedding gives way to searches entirely; but after
+    ``MAX_PAUSE_SECONDS`` in a row they go on for one check, so that a saved entry is
+    embedded within seconds even while someone searches all the time."""
     if not passages:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     model = _get_model()
@@ -208,12 +211,15 @@ def embed_passages(passages: list[str], *, pause: Callable[[], bool] | None = No
             out[i] = np.asarray(model.passage([passages[i]]), dtype=np.float32).reshape(-1)
 
     futures = [pool.submit(work) for _ in range(_passage_workers())]
+    paused_since = time.monotonic()
     try:
         while wait(futures, timeout=PAUSE_CHECK_SECONDS).not_done:
-            if pause():
+            # Never starved: after MAX_PAUSE_SECONDS of giving way, one round goes on.
+            if pause() and time.monotonic() - paused_since < MAX_PAUSE_SECONDS:
                 go.clear()
             else:
                 go.set()
+                paused_since = time.monotonic()
     except BaseException:
         stop.set()
         raise

@@ -441,3 +441,16 @@ def test_searches_going_on_are_the_search_logs_last_seconds():
         created_at=timezone.now() - timedelta(seconds=services.SEARCH_QUIET_SECONDS + 1)
     )
     assert not services.searches_going_on()
+
+
+def test_background_embedding_is_not_starved_by_searches_that_never_stop(meaning, monkeypatch):
+    monkeypatch.setattr(semantic, "MAX_PAUSE_SECONDS", 0.3)
+    passages = ["Muistiluotsi. Neuvontaa muistisairaille.", "Turvakoti. Suoja ja apu."]
+    result: list[np.ndarray] = []
+    embedding = threading.Thread(
+        target=lambda: result.append(semantic.embed_passages(passages, pause=lambda: True))
+    )
+    embedding.start()
+    embedding.join(timeout=60)
+    assert not embedding.is_alive(), "embedding waited for ever"
+    np.testing.assert_allclose(result[0], semantic._get_model().passage(passages), atol=1e-6)
