@@ -365,9 +365,14 @@ def _stored_document(key: str, vector: np.ndarray) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_loaded_matrix_is_reloaded_in_a_thread_while_searches_use_the_old_one(settings):
-    """Reloading 45,000 vectors takes most of a second: no search waits for it."""
+def test_a_loaded_matrix_is_reloaded_in_a_thread_while_searches_use_the_old_one(
+    settings, monkeypatch
+):
+    """Reloading 45,000 vectors takes most of a second: no search waits for it, and it
+    happens at most every RELOAD_SHARE times as long as the last load took."""
     from django.db import connection, connections
+
+    monkeypatch.setattr(semantic, "RELOAD_SHARE", 0)
 
     unit = np.zeros(semantic.DIMENSIONS, dtype=np.float32)
     unit[0] = 1.0
@@ -397,6 +402,12 @@ def test_a_loaded_matrix_is_reloaded_in_a_thread_while_searches_use_the_old_one(
     reloader.join(timeout=30)
     assert not reloader.is_alive()
     assert (matrix.size, matrix.version) == (2, 2)
+
+    monkeypatch.setattr(semantic, "RELOAD_SHARE", 30)
+    matrix.load_seconds = 10.0  # as if the last load had taken 10 s: not before 300 s
+    matrix.refresh(3)
+    assert matrix.reloader is reloader
+    assert matrix.version == 2
 
 
 def test_background_embedding_waits_while_advisors_search(meaning, monkeypatch):
