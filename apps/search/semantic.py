@@ -180,25 +180,16 @@ def embed_passages(passages: list[str], *, pause: Callable[[], bool] | None = No
     engine keeps no state between calls (its buffers are allocated per call), so the
     threads run the one model side by side, with results identical to one call.
 
-    ``pause``: asked every ``PAUSE_CHECK_SECONDS`` while the threads work; while it says
-    yes, they start no new passage (each finishes the one it is on, at most about 0.3 s),
-    so that background embedding gives way to searches entirely; but after
+    ``pause`` (default: never): asked every ``PAUSE_CHECK_SECONDS`` while the threads
+    work; while it says yes, they start no new passage (each finishes the one it is on,
+    at most about 0.3 s), so that background embedding gives way to searches; but after
     ``MAX_PAUSE_SECONDS`` in a row they go on for one check, so that a saved entry is
     embedded within seconds even while someone searches all the time."""
     if not passages:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     model = _get_model()
     pool = _passage_pool()
-    if pause is None:
-        share = -(-len(passages) // _passage_workers())
-        parts = [passages[i : i + share] for i in range(0, len(passages), share)]
-        vectors = np.concatenate(
-            [
-                np.asarray(v, dtype=np.float32).reshape(-1, DIMENSIONS)
-                for v in pool.map(model.passage, parts)
-            ]
-        )
-        return vectors.reshape(len(passages), DIMENSIONS)
+    pause = pause or (lambda: False)
     out = np.zeros((len(passages), DIMENSIONS), dtype=np.float32)
     go, stop = threading.Event(), threading.Event()
     if not pause():
@@ -352,7 +343,7 @@ class VectorMatrix:
         docs = SearchDocument._meta.db_table
         vectors = SearchVector._meta.db_table
         connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
             cursor.execute(
                 f"SELECT array_agg(d.id ORDER BY d.id), "  # noqa: S608 - table names only
                 f"string_agg(v.vector, ''::bytea ORDER BY d.id), "

@@ -538,10 +538,10 @@ def vectors_compute(*, document_ids: list[int], progress: Any = None, give_way: 
     one. The model runs outside any transaction; each batch is stored in a short one
     that moves the vectors' version counter (which also orders concurrent writers).
 
-    ``give_way``: the model pauses while advisors search (:func:`searches_going_on`):
-    a search served beside background embedding was measured 5-8 ms slower at p95 even
-    with the embedding in the idle scheduling class (the caches and memory bandwidth
-    are shared)."""
+    The model gives way while advisors search (:func:`searches_going_on`): searches
+    served beside background embedding were measured 3-8 ms slower at p95 even with the
+    embedding in the idle scheduling class (benchmarks/search_speed.py; the cores share
+    caches and memory bandwidth, a cause not isolated)."""
     if not semantic.enabled():
         return 0
     docs = SearchDocument._meta.db_table
@@ -575,9 +575,7 @@ def vectors_compute(*, document_ids: list[int], progress: Any = None, give_way: 
                     todo.pop(known, None)
         if todo:
             hashes = list(todo)
-            matrix = semantic.embed_passages(
-                [todo[h] for h in hashes], pause=searches_going_on if give_way else None
-            )
+            matrix = semantic.embed_passages([todo[h] for h in hashes], pause=searches_going_on)
             with transaction.atomic():
                 _vectors_bump()
                 with connection.cursor() as cursor:
